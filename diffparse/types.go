@@ -1,0 +1,56 @@
+// Package diffparse parses unified diffs (git and plain) with
+// github.com/bluekeyes/go-gitdiff, works around its limits (CRLF file
+// names, --no-prefix patches, strict application), applies a patch onto a
+// tree snapshot in memory with git apply's offset search, and records for
+// every hunk the enclosing C function before and after the change.
+package diffparse
+
+// File is one file changed by a patch.
+type File struct {
+	OldName, NewName string // tree-relative, prefixes stripped; "" for /dev/null
+	IsNew, IsDelete  bool
+	IsRename, IsCopy bool
+	IsBinary         bool
+	OldMode, NewMode uint32 // 0 when not given
+	Hunks            []*Hunk
+}
+
+// Path is the name the file has after the patch (the old name for a deletion).
+func (f *File) Path() string {
+	if f.NewName != "" {
+		return f.NewName
+	}
+	return f.OldName
+}
+
+// Hunk is one @@ fragment of a File.
+type Hunk struct {
+	Index                  int    // 1-based within the file
+	Header                 string // the whole "@@ -a,b +c,d @@ ctx" line
+	OldStart, OldLines     int
+	NewStart, NewLines     int
+	Lines                  []Line
+	OldFunc, NewFunc       string // enclosing C function in pre-/post-image, "" if none; filled by Apply
+	AppliedOld, AppliedNew int    // where the hunk really applied (1-based start lines); filled by Apply
+	Offset                 int    // AppliedOld - OldStart; git apply's "offset N lines"
+}
+
+// Op is a hunk line's operation.
+type Op byte
+
+// Line operations.
+const (
+	Context Op = ' '
+	Add     Op = '+'
+	Delete  Op = '-'
+)
+
+// Line is one line of a hunk, without its op character and line ending.
+type Line struct {
+	Op        Op
+	Text      string
+	OldLine   int  // line in the pre-image per the hunk header (0 for Add)
+	NewLine   int  // line in the post-image per the hunk header (0 for Delete)
+	PatchLine int  // 1-based line of this line within the diff text given to Parse
+	NoEOL     bool // followed by "\ No newline at end of file"
+}

@@ -1,0 +1,145 @@
+// Package finding defines what every analyzer reports and every report
+// format prints: a Finding with its rule, severity, location, call chain and
+// model trace, plus the catalogue of stable rule IDs from the design.
+//
+// It sits below analyzers/ and reports/ so that both can share the type
+// without depending on each other.
+package finding
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Severity orders findings; the CLI exits 1 when any finding is Warning or above.
+type Severity int
+
+// Severities, lowest first.
+const (
+	Note Severity = iota
+	Warning
+	Error
+)
+
+// String returns the lower-case name used in JSON ("note", "warning", "error").
+func (s Severity) String() string {
+	switch s {
+	case Note:
+		return "note"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return fmt.Sprintf("severity(%d)", int(s))
+}
+
+// ParseSeverity is the inverse of String.
+func ParseSeverity(s string) (Severity, error) {
+	switch s {
+	case "note":
+		return Note, nil
+	case "warning":
+		return Warning, nil
+	case "error":
+		return Error, nil
+	}
+	return Note, fmt.Errorf("unknown severity %q", s)
+}
+
+// MarshalText makes Severity print as its name in JSON.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText parses the JSON name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	v, err := ParseSeverity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Status says how a finding relates to the patch under review.
+type Status string
+
+// Statuses, as in the JSON schema.
+const (
+	StatusNew         Status = "new"
+	StatusChanged     Status = "changed"
+	StatusPreExisting Status = "pre-existing"
+)
+
+// Hop is one call in a chain: the function called, where it is, and why it
+// matters (for the last hop: the kind of instrumentation).
+type Hop struct {
+	Function string `json:"function"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Why      string `json:"why"`
+}
+
+// Step is one event of a model counterexample.
+type Step struct {
+	CPU     int    `json:"cpu"`
+	Context string `json:"context"`
+	Event   string `json:"event"`
+}
+
+// Trace is a model counterexample for the property it violates.
+type Trace struct {
+	Property string `json:"property"`
+	Steps    []Step `json:"steps"`
+}
+
+// Finding is one reported problem. File and Line point into the patched tree.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	File     string   `json:"file"`
+	Line     int      `json:"line"`
+	Function string   `json:"function"`
+	Message  string   `json:"message"`
+	Sink     string   `json:"sink"`
+	Status   Status   `json:"status"`
+	Chain    []Hop    `json:"chain"`
+	Config   []string `json:"config"`
+	Trace    *Trace   `json:"trace"`
+
+	// PatchLine is the 1-based line of the patch text the finding concerns
+	// (checkpatch's "#42:"), 0 when unknown. Not part of the JSON schema.
+	PatchLine int `json:"-"`
+	// Source is the patch line itself, with its leading +/-/space, if known.
+	Source string `json:"-"`
+}
+
+// Sort orders findings stably: by file, line, rule, then message.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Message < b.Message
+	})
+}
+
+// Max returns the highest severity among fs, and false when fs is empty.
+func Max(fs []Finding) (Severity, bool) {
+	if len(fs) == 0 {
+		return Note, false
+	}
+	m := fs[0].Severity
+	for _, f := range fs[1:] {
+		if f.Severity > m {
+			m = f.Severity
+		}
+	}
+	return m, true
+}
