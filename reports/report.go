@@ -1,0 +1,140 @@
+// Package reports turns a review — findings per patch — into the formats
+// people and tools read: checkpatch-shaped text and JSON schema 1 (see the
+// design), with a registry so that further formats plug in by name.
+package reports
+
+import (
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/rcureview/rcureview/finding"
+)
+
+// Schema is the JSON schema version written by WriteJSON.
+const Schema = 1
+
+// Report is one review run.
+type Report struct {
+	Schema  int      `json:"schema"`
+	Tool    string   `json:"tool"`
+	Version string   `json:"version"`
+	Kernel  Kernel   `json:"kernel"`
+	Patches []*Patch `json:"patches"`
+	Notes   []string `json:"notes,omitempty"` // run-wide remarks: what a missing tree limits, skipped mails
+}
+
+// Kernel says which kernel source the review ran against.
+type Kernel struct {
+	Source string `json:"source"` // "embedded:6.12", "tree:PATH", "git:PATH@REV"
+	Config string `json:"config"` // the --config file, "" if none
+}
+
+// Patch is the review of one patch (or of one input item that failed).
+type Patch struct {
+	Subject   string            `json:"subject"`
+	MessageID string            `json:"message_id"`
+	Series    string            `json:"series"`
+	Index     int               `json:"index"`
+	Total     int               `json:"total"`
+	Applied   bool              `json:"applied"`
+	Error     string            `json:"error"`
+	Findings  []finding.Finding `json:"findings"`
+	// Hunks records where each hunk applied (an addition to schema 1 that
+	// consumers may ignore).
+	Hunks []Hunk `json:"hunks,omitempty"`
+	// Lines is the number of diff lines checked, for the text summary.
+	Lines int `json:"-"`
+}
+
+// Hunk says where one hunk of the patch applied in the tree.
+type Hunk struct {
+	File           string `json:"file"`
+	Header         string `json:"header"`
+	OldLine        int    `json:"old_line"`
+	NewLine        int    `json:"new_line"`
+	Offset         int    `json:"offset"`
+	FunctionBefore string `json:"function_before"`
+	FunctionAfter  string `json:"function_after"`
+}
+
+// Normalize sorts findings stably and replaces nil slices with empty ones,
+// so every format prints the same order and JSON has [] rather than null.
+func (r *Report) Normalize() {
+	r.Schema = Schema
+	if r.Patches == nil {
+		r.Patches = []*Patch{}
+	}
+	for _, p := range r.Patches {
+		if p.Findings == nil {
+			p.Findings = []finding.Finding{}
+		}
+		finding.Sort(p.Findings)
+		for i := range p.Findings {
+			f := &p.Findings[i]
+			if f.Chain == nil {
+				f.Chain = []finding.Hop{}
+			}
+			if f.Config == nil {
+				f.Config = []string{}
+			}
+			if f.Status == "" {
+				f.Status = finding.StatusNew
+			}
+		}
+	}
+}
+
+// Counts tallies findings by severity over the whole report.
+func (r *Report) Counts() (errors, warnings, notes int) {
+	for _, p := range r.Patches {
+		for _, f := range p.Findings {
+			switch f.Severity {
+			case finding.Error:
+				errors++
+			case finding.Warning:
+				warnings++
+			default:
+				notes++
+			}
+		}
+	}
+	return
+}
+
+// Writer writes a report in one format.
+type Writer func(w io.Writer, r *Report) error
+
+// Formats maps format names to writers; NewFormats fills the built-in ones.
+type Formats map[string]Writer
+
+// NewFormats returns the built-in formats: "text" and "json".
+func NewFormats() Formats {
+	return Formats{
+		"text": func(w io.Writer, r *Report) error { return WriteText(w, r, TextOptions{}) },
+		"json": WriteJSON,
+	}
+}
+
+// Names lists the registered format names, sorted.
+func (f Formats) Names() []string {
+	var out []string
+	for n := range f {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Write writes r in the named format.
+func (f Formats) Write(w io.Writer, format string, r *Report) error {
+	wr, ok := f[format]
+	if !ok {
+		return fmt.Errorf("unknown format %q (have %v)", format, f.Names())
+	}
+	r.Normalize()
+	if err := wr(w, r); err != nil {
+		return fmt.Errorf("write %s report: %w", format, err)
+	}
+	return nil
+}

@@ -1,0 +1,213 @@
+package reports
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/rcureview/rcureview/finding"
+)
+
+// TextOptions tunes the checkpatch-shaped text output.
+type TextOptions struct {
+	Quiet bool // print only findings and the final total
+}
+
+// WriteText writes the report in checkpatch's shape: a header naming the
+// kernel source, then per patch its title line, one block per finding
+//
+//	ERROR: rule: message
+//	#42: FILE: path:line:
+//	+	source line
+//	  chain: a -> b [why] -> c
+//
+// and a per-patch total line.
+func WriteText(w io.Writer, r *Report, opt TextOptions) error {
+	r.Normalize()
+	bw := bufio.NewWriter(w)
+	if !opt.Quiet {
+		fmt.Fprintf(bw, "%s %s: kernel %s\n", r.Tool, r.Version, r.Kernel.Source)
+		if r.Kernel.Config != "" {
+			fmt.Fprintf(bw, "config: %s\n", r.Kernel.Config)
+		}
+		for _, n := range r.Notes {
+			fmt.Fprintf(bw, "note: %s\n", n)
+		}
+		fmt.Fprintln(bw)
+	}
+	for _, p := range r.Patches {
+		writePatchText(bw, p, opt)
+	}
+	e, wn, n := r.Counts()
+	fmt.Fprintf(bw, "total: %d errors, %d warnings, %d notes in %d patches\n", e, wn, n, len(r.Patches))
+	return bw.Flush()
+}
+
+func writePatchText(w *bufio.Writer, p *Patch, opt TextOptions) {
+	counter := ""
+	if p.Total > 0 {
+		counter = fmt.Sprintf(" [%d/%d]", p.Index, p.Total)
+	}
+	if !opt.Quiet {
+		fmt.Fprintf(w, "patch%s: %s\n", counter, p.Subject)
+		if p.MessageID != "" {
+			fmt.Fprintf(w, "message-id: <%s>\n", p.MessageID)
+		}
+		switch {
+		case p.Applied:
+			fmt.Fprintf(w, "applied: yes%s\n", offsetsSummary(p.Hunks))
+		case p.Error != "":
+			fmt.Fprintf(w, "applied: no (%s)\n", p.Error)
+		default:
+			fmt.Fprintf(w, "applied: no\n")
+		}
+		fmt.Fprintln(w)
+	}
+	for _, f := range p.Findings {
+		writeFindingText(w, f)
+	}
+	if !opt.Quiet {
+		e, wn, n := 0, 0, 0
+		for _, f := range p.Findings {
+			switch f.Severity {
+			case finding.Error:
+				e++
+			case finding.Warning:
+				wn++
+			default:
+				n++
+			}
+		}
+		fmt.Fprintf(w, "total: %d errors, %d warnings, %d notes, %d lines checked\n\n", e, wn, n, p.Lines)
+	}
+}
+
+// offsetsSummary lists the hunks that applied away from their stated line,
+// as git apply does ("Hunk #1 succeeded at 19 (offset 2 lines)").
+func offsetsSummary(hs []Hunk) string {
+	var parts []string
+	for _, h := range hs {
+		if h.Offset != 0 {
+			parts = append(parts, fmt.Sprintf("%s %s at line %d (offset %+d lines)", h.File, h.Header, h.OldLine, h.Offset))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, "; ")
+}
+
+func writeFindingText(w *bufio.Writer, f finding.Finding) {
+	fmt.Fprintf(w, "%s: %s: %s\n", strings.ToUpper(f.Severity.String()), f.Rule, oneLine(f.Message))
+	loc := ""
+	if f.PatchLine > 0 {
+		loc = fmt.Sprintf("#%d: ", f.PatchLine)
+	}
+	if f.File != "" {
+		if f.Line > 0 {
+			fmt.Fprintf(w, "%sFILE: %s:%d:\n", loc, f.File, f.Line)
+		} else {
+			fmt.Fprintf(w, "%sFILE: %s:\n", loc, f.File)
+		}
+	} else if loc != "" {
+		fmt.Fprintf(w, "%s\n", strings.TrimSuffix(loc, " "))
+	}
+	if f.Source != "" {
+		fmt.Fprintf(w, "%s\n", f.Source)
+	}
+	if len(f.Chain) > 0 {
+		fmt.Fprintf(w, "  chain: %s\n", chainText(f))
+	}
+	if len(f.Config) > 0 {
+		fmt.Fprintf(w, "  config: %s\n", strings.Join(f.Config, " && "))
+	}
+	if f.Trace != nil && len(f.Trace.Steps) > 0 {
+		writeTraceTable(w, f.Trace, "  ")
+	}
+	fmt.Fprintln(w)
+}
+
+// chainText renders a chain as "root -> f [why] -> g", starting with the
+// finding's function when the chain does not already.
+func chainText(f finding.Finding) string {
+	var parts []string
+	if f.Function != "" && (len(f.Chain) == 0 || f.Chain[0].Function != f.Function) {
+		parts = append(parts, f.Function)
+	}
+	for _, h := range f.Chain {
+		s := h.Function
+		if h.Why != "" {
+			s += " [" + h.Why + "]"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " -> ")
+}
+
+// writeTraceTable prints a model counterexample with one column per CPU.
+func writeTraceTable(w *bufio.Writer, t *finding.Trace, indent string) {
+	for _, line := range TraceTable(t) {
+		fmt.Fprintf(w, "%s%s\n", indent, line)
+	}
+}
+
+// TraceTable lays a counterexample out as rows of a table with a step
+// column and one column per CPU; each event sits in its CPU's column,
+// prefixed by its context. Other formats reuse it.
+func TraceTable(t *finding.Trace) []string {
+	maxCPU := 0
+	for _, s := range t.Steps {
+		if s.CPU > maxCPU {
+			maxCPU = s.CPU
+		}
+	}
+	cols := maxCPU + 1
+	cells := make([][]string, len(t.Steps))
+	width := make([]int, cols)
+	for c := 0; c < cols; c++ {
+		width[c] = len(fmt.Sprintf("CPU %d", c))
+	}
+	for i, s := range t.Steps {
+		row := make([]string, cols)
+		txt := s.Event
+		if s.Context != "" {
+			txt = s.Context + ": " + s.Event
+		}
+		if s.CPU >= 0 {
+			row[s.CPU] = txt
+			if len(txt) > width[s.CPU] {
+				width[s.CPU] = len(txt)
+			}
+		}
+		cells[i] = row
+	}
+	var out []string
+	out = append(out, "counterexample for "+t.Property+":")
+	hdr := fmt.Sprintf("%4s", "#")
+	sep := "----"
+	for c := 0; c < cols; c++ {
+		hdr += " | " + pad(fmt.Sprintf("CPU %d", c), width[c])
+		sep += "-+-" + strings.Repeat("-", width[c])
+	}
+	out = append(out, strings.TrimRight(hdr, " "), sep)
+	for i, row := range cells {
+		line := fmt.Sprintf("%4d", i+1)
+		for c := 0; c < cols; c++ {
+			line += " | " + pad(row[c], width[c])
+		}
+		out = append(out, strings.TrimRight(line, " "))
+	}
+	return out
+}
+
+func pad(s string, n int) string {
+	if len(s) >= n {
+		return s
+	}
+	return s + strings.Repeat(" ", n-len(s))
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
