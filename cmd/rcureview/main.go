@@ -1,0 +1,64 @@
+// Command rcureview reviews Linux kernel patches for RCU and tracing
+// correctness. See "rcureview --help".
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is the tool version printed in reports.
+const version = "0.1.0"
+
+const usage = `usage: rcureview <command> [options] [arguments]
+
+rcureview reviews Linux kernel patches the way an RCU and tracing maintainer
+would: it reads patches from mbox files or git, applies them to a kernel tree
+in memory, runs analyzers, and reports what the patch introduces.
+
+Commands:
+  review    review patches from mbox, .patch or .mbox.gz files (or stdin)
+  model     list and run the embedded RCU model's scenarios
+  rules     list the rule IDs rcureview reports
+  version   print the version
+
+Not built yet: check (pre-commit hook), hook install, bot, index.
+
+Run "rcureview <command> --help" for a command's options.
+Exit status: 0 no finding of severity warning or above, 1 such findings,
+2 usage error or no input could be reviewed.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run dispatches a command line; it returns the process exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "version", "--version":
+		fmt.Fprintf(stdout, "rcureview %s\n", version)
+		return 0
+	case "review":
+		return runReview(rest, stdin, stdout, stderr)
+	case "rules":
+		return runRules(rest, stdout, stderr)
+	case "model":
+		return runModel(rest, stdout, stderr)
+	case "check", "hook", "bot", "index":
+		fmt.Fprintf(stderr, "rcureview %s: not built yet (see README.md, \"Status\")\n", cmd)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "rcureview: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/kconfig"
+	"github.com/rcureview/rcureview/ksrc"
+	"github.com/rcureview/rcureview/reports"
+	"github.com/rcureview/rcureview/review"
+)
+
+const reviewUsage = `usage: rcureview review [--tree DIR | --git DIR [--rev REV]] [--config FILE]
+                        [--format text|json] [--out FILE] [--all] [--all-versions]
+                        FILE...
+
+Review the patches in each FILE: an mbox (mboxo or mboxrd, optionally
+gzipped), a single mail (.eml, lore's /raw), a git format-patch file, or a
+bare diff. "-" reads standard input. Patches are grouped into series; only the
+newest version of each series is reviewed unless --all-versions is given.
+Each series is applied in order onto the kernel tree in memory; nothing is
+written into the tree.
+
+Without --tree or --git, patches are parsed but not applied, and analyzers use
+the facts embedded from linux 6.12; the report header says so.
+
+Options:
+`
+
+type reviewFlags struct {
+	tree, git, rev, config, format, out string
+	all, allVersions, quiet            bool
+}
+
+func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var f reviewFlags
+	fs := flag.NewFlagSet("review", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.tree, "tree", "", "kernel source `DIR` to apply the patches to")
+	fs.StringVar(&f.git, "git", "", "kernel git repository `DIR` (read with go-git, no checkout)")
+	fs.StringVar(&f.rev, "rev", "HEAD", "`REV`ision of --git to apply the patches to")
+	fs.StringVar(&f.config, "config", "", "kernel .config `FILE`: drop findings whose conditions it rules out")
+	fs.StringVar(&f.format, "format", "text", "output `FORMAT`: text or json")
+	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of standard output")
+	fs.BoolVar(&f.all, "all", false, "audit the whole tree, not only what the patches introduce")
+	fs.BoolVar(&f.allVersions, "all-versions", false, "review every version of a series, not only the newest")
+	fs.BoolVar(&f.quiet, "quiet", false, "text format: print only findings and the total")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, reviewUsage)
+		fs.PrintDefaults()
+		fmt.Fprint(stderr, "\nExit status: 0 no finding of severity warning or above, 1 such findings,\n2 usage error or no input could be reviewed.\n")
+	}
+	if err := fs.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	files := fs.Args()
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "rcureview review: no input files (use - for standard input)")
+		fs.Usage()
+		return 2
+	}
+	if f.tree != "" && f.git != "" {
+		fmt.Fprintln(stderr, "rcureview review: --tree and --git exclude each other")
+		return 2
+	}
+	formats := reports.NewFormats()
+	if f.quiet {
+		formats["text"] = func(w io.Writer, r *reports.Report) error {
+			return reports.WriteText(w, r, reports.TextOptions{Quiet: true})
+		}
+	}
+	if _, ok := formats[f.format]; !ok {
+		fmt.Fprintf(stderr, "rcureview review: unknown --format %q (have %s)\n", f.format, strings.Join(formats.Names(), ", "))
+		return 2
+	}
+	opt := review.Options{Tool: "rcureview", Version: version, AllVersions: f.allVersions, All: f.all}
+	var err error
+	if opt.Tree, err = openTree(f); err != nil {
+		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
+		return 2
+	}
+	if f.config != "" {
+		cf, err := os.Open(f.config)
+		if err != nil {
+			fmt.Fprintf(stderr, "rcureview review: %v\n", err)
+			return 2
+		}
+		opt.Config, err = kconfig.Parse(cf)
+		cf.Close()
+		if err != nil {
+			fmt.Fprintf(stderr, "rcureview review: --config %s: %v\n", f.config, err)
+			return 2
+		}
+		opt.ConfigName = f.config
+	}
+	if opt.Registry, err = defaultRegistry(); err != nil {
+		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
+		return 2
+	}
+
+	var inputs []review.Input
+	var closers []io.Closer
+	defer func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}()
+	var openErrs []*reports.Patch
+	for _, name := range files {
+		if name == "-" {
+			inputs = append(inputs, review.Input{Name: "<stdin>", R: stdin})
+			continue
+		}
+		fh, err := os.Open(name)
+		if err != nil {
+			openErrs = append(openErrs, &reports.Patch{Subject: name, Error: err.Error(),
+				Findings: []finding.Finding{{Rule: finding.RuleInputMail, Severity: finding.Error, Message: err.Error()}}})
+			continue
+		}
+		closers = append(closers, fh)
+		inputs = append(inputs, review.Input{Name: name, R: fh})
+	}
+	res := review.Run(inputs, opt)
+	res.Report.Patches = append(openErrs, res.Report.Patches...)
+
+	// Render into memory first so that a failing writer never leaves a
+	// half-written --out file behind.
+	var buf bytes.Buffer
+	if err := formats.Write(&buf, f.format, res.Report); err != nil {
+		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
+		return 2
+	}
+	if f.out != "" {
+		if err := os.WriteFile(f.out, buf.Bytes(), 0o644); err != nil {
+			fmt.Fprintf(stderr, "rcureview review: %v\n", err)
+			return 2
+		}
+	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
+		return 2
+	}
+	return exitCode(res)
+}
+
+// exitCode implements the design's exit status: 2 when nothing could be
+// reviewed, 1 for findings of severity warning or above, else 0.
+func exitCode(res *review.Result) int {
+	if res.Reviewed == 0 {
+		return 2
+	}
+	for _, p := range res.Report.Patches {
+		if m, ok := finding.Max(p.Findings); ok && m >= finding.Warning {
+			return 1
+		}
+	}
+	return 0
+}
+
+func openTree(f reviewFlags) (ksrc.Tree, error) {
+	switch {
+	case f.tree != "":
+		t, err := ksrc.OpenDir(f.tree)
+		if err != nil {
+			return nil, fmt.Errorf("--tree %s: %w", f.tree, err)
+		}
+		return t, nil
+	case f.git != "":
+		t, err := ksrc.OpenGit(f.git, f.rev)
+		if err != nil {
+			return nil, fmt.Errorf("--git %s --rev %s: %w", f.git, f.rev, err)
+		}
+		return t, nil
+	}
+	return nil, nil
+}

@@ -1,0 +1,328 @@
+// Package review drives one review: it reads inputs (mbox files, single
+// mails, bare diffs), extracts patches and groups them into series, applies
+// each series in order onto an in-memory overlay of the kernel tree, runs
+// the registered analyzers on every patch, and collects a reports.Report.
+// A bad item is reported in its own entry and never stops the others.
+package review
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/diffparse"
+	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/kconfig"
+	"github.com/rcureview/rcureview/ksrc"
+	"github.com/rcureview/rcureview/mbox"
+	"github.com/rcureview/rcureview/reports"
+)
+
+// EmbeddedSource is the kernel source named in reports when no tree is given.
+const EmbeddedSource = "embedded:6.12"
+
+// Input is one file (or stdin) to review.
+type Input struct {
+	Name string    // shown in messages; "-" for stdin
+	R    io.Reader // the content; gzip is detected
+}
+
+// Options configures a review.
+type Options struct {
+	Tool, Version string
+	Tree          ksrc.Tree           // nil: no tree, embedded facts only
+	Config        kconfig.Config      // nil: no .config
+	ConfigName    string              // the --config path, for the report
+	Registry      *analyzers.Registry // nil: no analyzers
+	AllVersions   bool                // review every version of a series, not only the newest
+	All           bool                // audit the whole tree (passed to analyzers)
+}
+
+// Result is a finished review and what it says about the inputs.
+type Result struct {
+	Report *reports.Report
+	// Reviewed counts patches whose mail and diff could be parsed; zero
+	// means no input could be reviewed at all (exit code 2).
+	Reviewed int
+}
+
+// Run reviews the inputs.
+func Run(inputs []Input, opt Options) *Result {
+	rep := &reports.Report{Tool: opt.Tool, Version: opt.Version, Kernel: reports.Kernel{Config: opt.ConfigName}}
+	if opt.Tree != nil {
+		rep.Kernel.Source = opt.Tree.Describe()
+	} else {
+		rep.Kernel.Source = EmbeddedSource
+		rep.Notes = append(rep.Notes, "no kernel tree given (--tree or --git): patches are parsed but not applied, "+
+			"findings cannot point at post-patch lines, and analyzers only see the diff and the facts embedded "+
+			"from linux 6.12 (kernel/rcu, kernel/trace, kernel/sched, include/linux, …)")
+	}
+	res := &Result{Report: rep}
+	var patches []*mbox.Patch
+	skipped := map[mbox.Kind]int{}
+	for _, in := range inputs {
+		ps, failed := readInput(in)
+		rep.Patches = append(rep.Patches, failed...)
+		for _, p := range ps {
+			if p.Kind == mbox.KindPatch {
+				patches = append(patches, p)
+			} else {
+				skipped[p.Kind]++
+				if p.Kind == mbox.KindCover {
+					patches = append(patches, p) // covers name and anchor their series
+				}
+			}
+		}
+	}
+	for _, k := range []mbox.Kind{mbox.KindReply, mbox.KindPullRequest, mbox.KindOther} {
+		if n := skipped[k]; n > 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("skipped %d %s mail(s): they carry no patch to review", n, k))
+		}
+	}
+	for _, s := range mbox.GroupSeries(patches, mbox.GroupOptions{AllVersions: opt.AllVersions}) {
+		entries, reviewed := reviewSeries(s, opt)
+		rep.Patches = append(rep.Patches, entries...)
+		res.Reviewed += reviewed
+	}
+	rep.Normalize()
+	return res
+}
+
+// readInput splits and parses one input. It returns the patches found and
+// report entries for items that could not be read.
+func readInput(in Input) ([]*mbox.Patch, []*reports.Patch) {
+	br := bufio.NewReaderSize(in.R, 64*1024)
+	head, _ := br.Peek(4096)
+	if isBareDiff(head) {
+		data, err := io.ReadAll(br)
+		if err != nil {
+			return nil, []*reports.Patch{failedItem(in.Name, 0, finding.RuleInputMail, fmt.Errorf("read %s: %w", in.Name, err))}
+		}
+		return []*mbox.Patch{bareDiffPatch(in.Name, data)}, nil
+	}
+	var patches []*mbox.Patch
+	var failed []*reports.Patch
+	sp := mbox.NewSplitter(br)
+	for n := 0; ; n++ {
+		raw, err := sp.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var ie *mbox.ItemError
+			if errors.As(err, &ie) {
+				failed = append(failed, failedItem(in.Name, ie.Index+1, finding.RuleInputMail, err))
+				continue
+			}
+			failed = append(failed, failedItem(in.Name, n+1, finding.RuleInputMail, fmt.Errorf("read %s: %w", in.Name, err)))
+			break
+		}
+		msg, err := mbox.ParseMessage(raw)
+		if err != nil {
+			failed = append(failed, failedItem(in.Name, raw.Index+1, finding.RuleInputMail, err))
+			continue
+		}
+		patches = append(patches, mbox.ExtractPatch(msg))
+	}
+	if len(patches) == 0 && len(failed) == 0 {
+		failed = append(failed, failedItem(in.Name, 0, finding.RuleInputMail, fmt.Errorf("%s: no mail or patch found", in.Name)))
+	}
+	return patches, failed
+}
+
+// isBareDiff reports whether the input starts like a diff rather than a mail
+// (a .patch made by diff -u, or a diff without mail headers).
+func isBareDiff(head []byte) bool {
+	s := bytes.TrimLeft(head, " \t\r\n")
+	for _, p := range []string{"diff --git ", "diff -", "--- ", "Index: "} {
+		if bytes.HasPrefix(s, []byte(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+func bareDiffPatch(name string, data []byte) *mbox.Patch {
+	title := filepath.Base(name)
+	return &mbox.Patch{
+		Msg:      &mbox.Message{Subject: title, PatchBody: string(data)},
+		Kind:     mbox.KindPatch,
+		Subject:  title,
+		Title:    title,
+		Tags:     mbox.SubjectTags{Version: 1},
+		Diff:     string(data),
+		DiffLine: 1,
+	}
+}
+
+func failedItem(input string, n int, rule string, err error) *reports.Patch {
+	subj := input
+	if n > 0 {
+		subj = fmt.Sprintf("%s: message %d", input, n)
+	}
+	return &reports.Patch{
+		Subject: subj,
+		Error:   err.Error(),
+		Findings: []finding.Finding{{
+			Rule: rule, Severity: finding.Error, Status: finding.StatusNew,
+			Message: err.Error(),
+		}},
+	}
+}
+
+// reviewSeries applies the series' patches in order onto one overlay and
+// analyzes each. It returns the entries and how many patches were reviewable.
+func reviewSeries(s *mbox.Series, opt Options) ([]*reports.Patch, int) {
+	var out []*reports.Patch
+	reviewed := 0
+	var cur ksrc.Tree = opt.Tree
+	for _, p := range s.Patches {
+		e := &reports.Patch{
+			Subject: p.Subject, Series: s.ID, Index: p.Tags.Index, Total: s.Total,
+		}
+		if p.Msg != nil {
+			e.MessageID = p.Msg.MessageID
+		}
+		if e.Total == 0 && len(s.Patches) > 1 {
+			e.Total = len(s.Patches)
+		}
+		for _, prob := range p.Problems {
+			e.Findings = append(e.Findings, finding.Finding{
+				Rule: finding.RuleInputMail, Severity: finding.Note, Status: finding.StatusNew,
+				Message: prob,
+			})
+		}
+		out = append(out, e)
+		if strings.TrimSpace(p.Diff) == "" {
+			e.Error = "the mail carries no diff"
+			e.Findings = append(e.Findings, inputFinding(finding.RuleInputPatch, e.Error, "", 0, 0, ""))
+			continue
+		}
+		e.Lines = strings.Count(p.Diff, "\n")
+		files, err := diffparse.Parse(p.Diff)
+		if err != nil {
+			e.Error = fmt.Sprintf("parse diff: %v", err)
+			e.Findings = append(e.Findings, parseErrorFinding(p, err))
+			continue
+		}
+		reviewed++
+		pass := analyzers.Pass{Subject: p.Subject, Files: files, Config: opt.Config, All: opt.All}
+		if cur != nil {
+			post, ferr := applyPatch(cur, p, files, e)
+			if ferr != nil {
+				e.Error = ferr.Message
+				e.Findings = append(e.Findings, *ferr)
+				pass.Pre = cur
+			} else {
+				e.Applied = true
+				pass.Pre, pass.Post = cur, post
+				cur = post
+			}
+		}
+		if opt.Registry != nil {
+			fs, _ := opt.Registry.Run(pass)
+			e.Findings = append(e.Findings, filterByConfig(fs, opt.Config)...)
+		}
+	}
+	return out, reviewed
+}
+
+// applyPatch applies files onto cur and returns the post-patch tree; on
+// failure it returns the finding to report.
+func applyPatch(cur ksrc.Tree, p *mbox.Patch, files []*diffparse.File, e *reports.Patch) (ksrc.Tree, *finding.Finding) {
+	res, err := diffparse.Apply(cur, files)
+	if err != nil {
+		f := applyErrorFinding(p, err)
+		return nil, &f
+	}
+	post := ksrc.NewOverlay(cur)
+	for path, data := range res.Files {
+		var serr error
+		if data == nil {
+			serr = post.Delete(path)
+		} else {
+			serr = post.Set(path, data)
+		}
+		if serr != nil {
+			f := inputFinding(finding.RuleInputPatch, serr.Error(), path, 0, 0, "")
+			return nil, &f
+		}
+	}
+	for _, f := range files {
+		for _, h := range f.Hunks {
+			e.Hunks = append(e.Hunks, reports.Hunk{
+				File: f.Path(), Header: h.Header, OldLine: h.AppliedOld, NewLine: h.AppliedNew,
+				Offset: h.Offset, FunctionBefore: h.OldFunc, FunctionAfter: h.NewFunc,
+			})
+		}
+	}
+	return post, nil
+}
+
+func inputFinding(rule, msg, file string, line, patchLine int, src string) finding.Finding {
+	return finding.Finding{
+		Rule: rule, Severity: finding.Error, Status: finding.StatusNew,
+		File: file, Line: line, Message: msg, PatchLine: patchLine, Source: src,
+	}
+}
+
+// parseErrorFinding reports a diff that could not be parsed, as input-patch.
+func parseErrorFinding(p *mbox.Patch, err error) finding.Finding {
+	var he *diffparse.HunkError
+	if errors.As(err, &he) {
+		return inputFinding(finding.RuleInputPatch, err.Error(), he.File, 0, 0, he.Header)
+	}
+	return inputFinding(finding.RuleInputPatch, err.Error(), "", 0, 0, "")
+}
+
+// applyErrorFinding reports a patch that does not apply. Unsafe paths are
+// input-patch; everything else input-apply, located at the hunk.
+func applyErrorFinding(p *mbox.Patch, err error) finding.Finding {
+	rule := finding.RuleInputApply
+	if errors.Is(err, ksrc.ErrUnsafePath) || errors.Is(err, diffparse.ErrUnsafePath) {
+		rule = finding.RuleInputPatch
+	}
+	var he *diffparse.HunkError
+	if errors.As(err, &he) {
+		return inputFinding(rule, err.Error(), he.File, he.Line, patchLine(p, he.PatchLine), he.Header)
+	}
+	return inputFinding(rule, err.Error(), "", 0, 0, "")
+}
+
+// patchLine converts a line of the diff text to a line of the mail body.
+func patchLine(p *mbox.Patch, diffLine int) int {
+	if diffLine <= 0 {
+		return 0
+	}
+	if p.DiffLine > 0 {
+		return p.DiffLine - 1 + diffLine
+	}
+	return diffLine
+}
+
+// filterByConfig drops findings whose config conditions a given .config
+// rules out. Conditions it cannot evaluate keep the finding.
+func filterByConfig(fs []finding.Finding, c kconfig.Config) []finding.Finding {
+	if c == nil {
+		return fs
+	}
+	var out []finding.Finding
+	for _, f := range fs {
+		keep := true
+		for _, cond := range f.Config {
+			if h, known := c.Holds(cond); known && !h {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, f)
+		}
+	}
+	return out
+}
