@@ -34,7 +34,7 @@ Options:
 
 type reviewFlags struct {
 	tree, git, rev, config, format, out string
-	all, allVersions, quiet            bool
+	all, allVersions, quiet             bool
 }
 
 func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
