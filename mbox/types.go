@@ -91,8 +91,9 @@ type SubjectTags struct {
 
 // Trailer is one "Key: value" line of the commit message's trailer block.
 type Trailer struct {
-	Key   string // canonical case, e.g. "Signed-off-by"
-	Value string
+	Key     string // canonical case, e.g. "Signed-off-by"
+	Value   string
+	Extinfo string // "# comment" suffix or following "[ ... ]" lines, as sent (b4's extinfo)
 }
 
 // Patch is what one message contributes to a review.
@@ -113,6 +114,11 @@ type Patch struct {
 	SourceCommit  string // the hex of a "From <sha> Mon Sep 17 00:00:00 2001" line
 	PullURL       string // for pull requests
 	Problems      []string
+	ChangeID      string   // change-id: (b4) from the cover or the patch
+	Prerequisites []string // prerequisite-patch-id:/prerequisite-change-id: values
+	DependsOn     []string // Depends-on: values (patchwork: message-id or URL)
+	InBodyHeaders bool     // an in-body From:/Subject:/Date: overrode the mail header
+	Scissors      bool     // a scissors line was found; text above it was dropped
 }
 
 // Series is a patch series as sent: one version of it.
