@@ -70,7 +70,7 @@ func (d *DirTree) ReadFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s in %s: %w", path, d.Describe(), err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("read %s in %s: %s: %w", path, d.Describe(), fi.Mode().Type(), ErrNotRegular)
+		return nil, fmt.Errorf("read %s in %s: %s: %w", path, d.Describe(), typeName(fi.Mode()), ErrNotRegular)
 	}
 	data, err := d.root.ReadFile(rel)
 	if err != nil {
@@ -194,4 +194,19 @@ func (d *DirTree) walk(rel, name string, fn func(path, key string) error) error 
 		}
 	}
 	return nil
+}
+
+// typeName names the kind of a non-regular file for error messages.
+func typeName(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "special file " + m.Type().String()
 }
