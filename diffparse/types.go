@@ -13,6 +13,14 @@ type File struct {
 	IsBinary         bool
 	OldMode, NewMode uint32 // 0 when not given
 	Hunks            []*Hunk
+
+	// Added fields (beyond the original contract).
+	CRLF       bool  // the patch text had CRLF line ends (mail); names and lines are normalised
+	PatchLine  int   // 1-based line of the file's first header line within the diff text
+	Score      int   // similarity index of a rename/copy, 0 when not given
+	BinarySize int64 // size of the new binary content when IsBinary and data is present
+
+	bin *binaryData // the binary fragments, nil when the patch carries none
 }
 
 // Path is the name the file has after the patch (the old name for a deletion).
@@ -33,6 +41,12 @@ type Hunk struct {
 	OldFunc, NewFunc       string // enclosing C function in pre-/post-image, "" if none; filled by Apply
 	AppliedOld, AppliedNew int    // where the hunk really applied (1-based start lines); filled by Apply
 	Offset                 int    // AppliedOld - OldStart; git apply's "offset N lines"
+
+	// Added fields (beyond the original contract).
+	Section   string // the text after the closing "@@" (git's function context), trimmed
+	PatchLine int    // 1-based line of the "@@" header within the diff text
+	Recounted bool   // the header's counts were wrong and were recomputed (MUA damage)
+	Applied   bool   // Apply has placed this hunk; Applied* and *Func are valid
 }
 
 // Op is a hunk line's operation.
