@@ -92,7 +92,7 @@ func isDiffStart(lines []string, i int) bool {
 	case strings.HasPrefix(l, "Index: "):
 		return minusPlus(1, 8)
 	case strings.HasPrefix(l, "--- "):
-		return strings.HasPrefix(next(1), "+++ ") && strings.HasPrefix(next(2), "@@ -")
+		return strings.HasPrefix(next(1), "+++ ") && strings.HasPrefix(next(2), "@@")
 	}
 	return false
 }
