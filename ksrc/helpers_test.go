@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/rcureview/rcureview/internal/kerneltest"
 )
 
 // writeFiles creates files (path → content) under dir.
@@ -46,4 +48,10 @@ func walkAll(t *testing.T, tree Tree, dir string) (paths, keys []string) {
 		t.Fatalf("Walk(%q): %v", dir, err)
 	}
 	return paths, keys
+}
+
+// gitFixtureFiles builds a one-commit repository of files and returns its dir.
+func gitFixtureFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	return kerneltest.ScriptedGitRepo(t, files).Dir
 }
