@@ -291,6 +291,9 @@ func functionName(head string) (string, bool) {
 		if len(g.args) > 0 && isIdent(g.args[0]) {
 			return g.args[0], true
 		}
+		if k+1 < len(cands) {
+			continue
+		}
 		return g.ident, true
 	}
 	return "", false
