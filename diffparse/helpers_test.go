@@ -62,4 +62,3 @@ func numbered(from, n int) string {
 	}
 	return b.String()
 }
-

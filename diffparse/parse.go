@@ -92,6 +92,9 @@ func convertFile(gf *gitdiff.File, crlf bool) (*File, error) {
 		OldMode:  uint32(gf.OldMode), NewMode: uint32(gf.NewMode),
 		CRLF: crlf, Score: gf.Score,
 	}
+	if f.NewMode == 0 && !f.IsDelete {
+		f.NewMode = f.OldMode // the "index a..b mode" line: mode unchanged
+	}
 	if f.IsNew {
 		f.OldName = ""
 	}

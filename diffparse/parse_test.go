@@ -14,68 +14,68 @@ func TestParseNames(t *testing.T) {
 		isNew, isDel, isRn bool
 	}{
 		{
-			name: "git a/ b/ prefixes",
-			diff: "diff --git a/kernel/rcu/tree.c b/kernel/rcu/tree.c\nindex 1..2 100644\n--- a/kernel/rcu/tree.c\n+++ b/kernel/rcu/tree.c\n@@ -1 +1 @@\n-x\n+y\n",
+			name:    "git a/ b/ prefixes",
+			diff:    "diff --git a/kernel/rcu/tree.c b/kernel/rcu/tree.c\nindex 1..2 100644\n--- a/kernel/rcu/tree.c\n+++ b/kernel/rcu/tree.c\n@@ -1 +1 @@\n-x\n+y\n",
 			oldName: "kernel/rcu/tree.c", newName: "kernel/rcu/tree.c",
 		},
 		{
-			name: "git --no-prefix text patch",
-			diff: "diff --git kernel/rcu/tree.c kernel/rcu/tree.c\nindex 1..2 100644\n--- kernel/rcu/tree.c\n+++ kernel/rcu/tree.c\n@@ -1 +1 @@\n-x\n+y\n",
+			name:    "git --no-prefix text patch",
+			diff:    "diff --git kernel/rcu/tree.c kernel/rcu/tree.c\nindex 1..2 100644\n--- kernel/rcu/tree.c\n+++ kernel/rcu/tree.c\n@@ -1 +1 @@\n-x\n+y\n",
 			oldName: "kernel/rcu/tree.c", newName: "kernel/rcu/tree.c",
 		},
 		{
-			name: "git --no-prefix new file",
-			diff: "diff --git lib/new.c lib/new.c\nnew file mode 100644\nindex 0..2\n--- /dev/null\n+++ lib/new.c\n@@ -0,0 +1 @@\n+y\n",
+			name:    "git --no-prefix new file",
+			diff:    "diff --git lib/new.c lib/new.c\nnew file mode 100644\nindex 0..2\n--- /dev/null\n+++ lib/new.c\n@@ -0,0 +1 @@\n+y\n",
 			newName: "lib/new.c", isNew: true,
 		},
 		{
-			name: "git --no-prefix rename keeps both directories",
-			diff: "diff --git kernel/a.c lib/a.c\nsimilarity index 90%\nrename from kernel/a.c\nrename to lib/a.c\n--- kernel/a.c\n+++ lib/a.c\n@@ -1 +1 @@\n-x\n+y\n",
+			name:    "git --no-prefix rename keeps both directories",
+			diff:    "diff --git kernel/a.c lib/a.c\nsimilarity index 90%\nrename from kernel/a.c\nrename to lib/a.c\n--- kernel/a.c\n+++ lib/a.c\n@@ -1 +1 @@\n-x\n+y\n",
 			oldName: "kernel/a.c", newName: "lib/a.c", isRn: true,
 		},
 		{
-			name: "git mnemonic prefixes i/ w/",
-			diff: "diff --git i/mm/slab.c w/mm/slab.c\n--- i/mm/slab.c\n+++ w/mm/slab.c\n@@ -1 +1 @@\n-x\n+y\n",
+			name:    "git mnemonic prefixes i/ w/",
+			diff:    "diff --git i/mm/slab.c w/mm/slab.c\n--- i/mm/slab.c\n+++ w/mm/slab.c\n@@ -1 +1 @@\n-x\n+y\n",
 			oldName: "mm/slab.c", newName: "mm/slab.c",
 		},
 		{
-			name: "git quoted names with a space",
-			diff: "diff --git \"a/doc/my file.txt\" \"b/doc/my file.txt\"\n--- \"a/doc/my file.txt\"\n+++ \"b/doc/my file.txt\"\n@@ -1 +1 @@\n-x\n+y\n",
+			name:    "git quoted names with a space",
+			diff:    "diff --git \"a/doc/my file.txt\" \"b/doc/my file.txt\"\n--- \"a/doc/my file.txt\"\n+++ \"b/doc/my file.txt\"\n@@ -1 +1 @@\n-x\n+y\n",
 			oldName: "doc/my file.txt", newName: "doc/my file.txt",
 		},
 		{
-			name: "plain diff -u with a/ b/ and timestamps",
-			diff: "--- a/kernel/sched/core.c\t2024-01-01 10:00:00.000000000 +0100\n+++ b/kernel/sched/core.c\t2024-01-02 10:00:00.000000000 +0100\n@@ -1 +1 @@\n-x\n+y\n",
+			name:    "plain diff -u with a/ b/ and timestamps",
+			diff:    "--- a/kernel/sched/core.c\t2024-01-01 10:00:00.000000000 +0100\n+++ b/kernel/sched/core.c\t2024-01-02 10:00:00.000000000 +0100\n@@ -1 +1 @@\n-x\n+y\n",
 			oldName: "kernel/sched/core.c", newName: "kernel/sched/core.c",
 		},
 		{
-			name: "plain diff -u of two source trees",
-			diff: "diff -urN linux-6.12.orig/kernel/rcu/tree.c linux-6.12/kernel/rcu/tree.c\n--- linux-6.12.orig/kernel/rcu/tree.c\t2024-11-17 15:15:00\n+++ linux-6.12/kernel/rcu/tree.c\t2024-11-18 15:15:00\n@@ -1 +1 @@\n-x\n+y\n",
+			name:    "plain diff -u of two source trees",
+			diff:    "diff -urN linux-6.12.orig/kernel/rcu/tree.c linux-6.12/kernel/rcu/tree.c\n--- linux-6.12.orig/kernel/rcu/tree.c\t2024-11-17 15:15:00\n+++ linux-6.12/kernel/rcu/tree.c\t2024-11-18 15:15:00\n@@ -1 +1 @@\n-x\n+y\n",
 			oldName: "kernel/rcu/tree.c", newName: "kernel/rcu/tree.c",
 		},
 		{
-			name: "plain diff -u against a .orig copy keeps the path",
-			diff: "--- kernel/rcu/tree.c.orig\n+++ kernel/rcu/tree.c\n@@ -1 +1 @@\n-x\n+y\n",
+			name:    "plain diff -u against a .orig copy keeps the path",
+			diff:    "--- kernel/rcu/tree.c.orig\n+++ kernel/rcu/tree.c\n@@ -1 +1 @@\n-x\n+y\n",
 			oldName: "kernel/rcu/tree.c", newName: "kernel/rcu/tree.c",
 		},
 		{
-			name: "plain diff -u new file at the epoch",
-			diff: "--- /dev/null\t1970-01-01 00:00:00.000000000 +0000\n+++ b/lib/new.c\t2024-01-02 10:00:00.000000000 +0100\n@@ -0,0 +1 @@\n+y\n",
+			name:    "plain diff -u new file at the epoch",
+			diff:    "--- /dev/null\t1970-01-01 00:00:00.000000000 +0000\n+++ b/lib/new.c\t2024-01-02 10:00:00.000000000 +0100\n@@ -0,0 +1 @@\n+y\n",
 			newName: "lib/new.c", isNew: true,
 		},
 		{
-			name: "CVS Index with base names takes the Index path",
-			diff: "Index: src/bfd/elflink.c\n===================================================================\nRCS file: /cvs/src/src/bfd/elflink.c,v\nretrieving revision 1.430\ndiff -u -p -r1.430 elflink.c\n--- elflink.c\t15 Nov 2011 11:33:57 -0000\t1.430\n+++ elflink.c\t5 Dec 2011 20:15:50 -0000\n@@ -1 +1 @@\n-x\n+y\n",
+			name:    "CVS Index with base names takes the Index path",
+			diff:    "Index: src/bfd/elflink.c\n===================================================================\nRCS file: /cvs/src/src/bfd/elflink.c,v\nretrieving revision 1.430\ndiff -u -p -r1.430 elflink.c\n--- elflink.c\t15 Nov 2011 11:33:57 -0000\t1.430\n+++ elflink.c\t5 Dec 2011 20:15:50 -0000\n@@ -1 +1 @@\n-x\n+y\n",
 			oldName: "src/bfd/elflink.c", newName: "src/bfd/elflink.c",
 		},
 		{
-			name: "hg export style",
-			diff: "# HG changeset patch\ndiff -r 1234abcd -r 5678ef90 mm/page_alloc.c\n--- a/mm/page_alloc.c\tMon Jan 01 00:00:00 2024 +0000\n+++ b/mm/page_alloc.c\tMon Jan 01 00:00:00 2024 +0000\n@@ -1 +1 @@\n-x\n+y\n",
+			name:    "hg export style",
+			diff:    "# HG changeset patch\ndiff -r 1234abcd -r 5678ef90 mm/page_alloc.c\n--- a/mm/page_alloc.c\tMon Jan 01 00:00:00 2024 +0000\n+++ b/mm/page_alloc.c\tMon Jan 01 00:00:00 2024 +0000\n@@ -1 +1 @@\n-x\n+y\n",
 			oldName: "mm/page_alloc.c", newName: "mm/page_alloc.c",
 		},
 		{
-			name: "CRLF patch keeps no carriage return in names",
-			diff: "diff --git a/configure b/configure\r\n--- a/configure\r\n+++ b/configure\r\n@@ -1 +1 @@\r\n-x\r\n+y\r\n",
+			name:    "CRLF patch keeps no carriage return in names",
+			diff:    "diff --git a/configure b/configure\r\n--- a/configure\r\n+++ b/configure\r\n@@ -1 +1 @@\r\n-x\r\n+y\r\n",
 			oldName: "configure", newName: "configure",
 		},
 	} {
@@ -172,19 +172,19 @@ func TestParseRecount(t *testing.T) {
 		wantRecounted bool
 	}{
 		{
-			name:          "last empty context line swallowed by a MIME boundary",
-			diff:          "diff --git a/f.py b/f.py\n--- a/f.py\n+++ b/f.py\n@@ -1,4 +1,4 @@\n a\n-b\n+c\n d\n",
-			oldN:          3, newN: 3, wantRecounted: true,
+			name: "last empty context line swallowed by a MIME boundary",
+			diff: "diff --git a/f.py b/f.py\n--- a/f.py\n+++ b/f.py\n@@ -1,4 +1,4 @@\n a\n-b\n+c\n d\n",
+			oldN: 3, newN: 3, wantRecounted: true,
 		},
 		{
-			name:          "two trailing context lines lost before the next file",
-			diff:          "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,5 +1,5 @@\n a\n-b\n+c\n d\ndiff --git a/g b/g\n--- a/g\n+++ b/g\n@@ -1 +1 @@\n-x\n+y\n",
-			oldN:          3, newN: 3, wantRecounted: true,
+			name: "two trailing context lines lost before the next file",
+			diff: "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,5 +1,5 @@\n a\n-b\n+c\n d\ndiff --git a/g b/g\n--- a/g\n+++ b/g\n@@ -1 +1 @@\n-x\n+y\n",
+			oldN: 3, newN: 3, wantRecounted: true,
 		},
 		{
-			name:          "header undercounts an added line",
-			diff:          "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n+d\n-- \n2.43.0\n",
-			oldN:          2, newN: 3, wantRecounted: true,
+			name: "header undercounts an added line",
+			diff: "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n+d\n-- \n2.43.0\n",
+			oldN: 2, newN: 3, wantRecounted: true,
 		},
 		{
 			name: "empty line as empty context (whitespace stripped by the MUA)",
