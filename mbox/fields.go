@@ -135,6 +135,9 @@ var mailDateLayouts = []string{
 // numeric zone (beyond ±14:00) is replaced by UTC. ok is false when
 // nothing worked or the year is outside 1970..2200.
 func parseDateHeader(raw string) (t time.Time, ok bool, problems []string) {
+	if t, ok := fastDate(raw); ok {
+		return t, t.Year() >= 1970 && t.Year() <= 2200, nil
+	}
 	s := collapseWS(stripRFCComments(raw))
 	if s == "" {
 		return time.Time{}, false, nil
@@ -235,6 +238,9 @@ func parseAddressList(raw string) ([]Address, []string) {
 	}
 	if strings.TrimSpace(s) == "" {
 		return nil, problems
+	}
+	if list, ok := fastAddressList(s); ok {
+		return list, problems
 	}
 	if list, err := addressParser.ParseList(s); err == nil {
 		out := make([]Address, 0, len(list))

@@ -104,8 +104,8 @@ type Splitter struct {
 	pending []byte // the From_ line that ends the previous message
 	done    bool
 	index   int
-	mboxrd  bool // auto mode: mboxrd detected
-	lastCap int  // capacity hint for the next message buffer
+	mboxrd  bool   // auto mode: mboxrd detected
+	scratch []byte // reused accumulation buffer; each message gets an exact copy
 	initErr error
 	long    []byte // scratch for lines longer than the bufio buffer
 }
@@ -121,7 +121,7 @@ func NewSplitterOptions(r io.Reader, opts SplitOptions) *Splitter {
 	if opts.MaxMessageBytes <= 0 {
 		opts.MaxMessageBytes = DefaultMaxMessageBytes
 	}
-	s := &Splitter{opts: opts, lastCap: 4096}
+	s := &Splitter{opts: opts}
 	br := bufio.NewReaderSize(r, 64<<10)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -288,7 +288,7 @@ func (s *Splitter) nextBare() (*RawMessage, error) {
 	s.done = true
 	msg := &RawMessage{Index: s.index}
 	s.index++
-	buf := make([]byte, 0, s.lastCap)
+	buf := s.scratch[:0]
 	tooBig := false
 	line := s.pending
 	s.pending = nil
@@ -311,8 +311,18 @@ func (s *Splitter) nextBare() (*RawMessage, error) {
 	if tooBig {
 		return nil, &ItemError{Index: msg.Index, Err: fmt.Errorf("%w (%d bytes)", ErrMessageTooLarge, s.opts.MaxMessageBytes)}
 	}
-	msg.Data = buf
+	msg.Data = bytes.Clone(buf)
+	s.keepScratch(buf)
 	return msg, nil
+}
+
+// keepScratch keeps buf for the next message unless it grew very large.
+func (s *Splitter) keepScratch(buf []byte) {
+	if cap(buf) <= 4<<20 {
+		s.scratch = buf[:0]
+	} else {
+		s.scratch = nil
+	}
 }
 
 // toLF turns a CRLF line ending into LF and records that it did.
@@ -341,7 +351,7 @@ func (s *Splitter) nextMbox() (*RawMessage, error) {
 			flavour = FlavourMboxo
 		}
 	}
-	buf := make([]byte, 0, s.lastCap)
+	buf := s.scratch[:0]
 	tooBig := false
 	prevBlank := true // the From_ line itself counts as a boundary
 	for {
@@ -377,13 +387,11 @@ func (s *Splitter) nextMbox() (*RawMessage, error) {
 		}
 		buf = append(buf, line...)
 	}
+	s.keepScratch(buf)
 	if tooBig {
 		return nil, &ItemError{Index: msg.Index, Err: fmt.Errorf("%w (%d bytes)", ErrMessageTooLarge, s.opts.MaxMessageBytes)}
 	}
-	if c := cap(buf); c > s.lastCap && c <= 1<<20 {
-		s.lastCap = c
-	}
-	msg.Data = buf
+	msg.Data = bytes.Clone(buf)
 	return msg, nil
 }
 
