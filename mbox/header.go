@@ -48,7 +48,7 @@ func splitHeader(data []byte) (fields []field, body []byte, problems []string, o
 		break
 	}
 	first, _ := cutLineLF(rest)
-	if !isFieldLine(trimCR(first)) {
+	if ft := trimCR(first); !isFieldLine(ft) && !isFieldLine(bytes.TrimLeft(ft, " \t")) {
 		return nil, data, nil, false, nil
 	}
 	fields = make([]field, 0, 24)
@@ -76,6 +76,11 @@ func splitHeader(data []byte) (fields []field, body []byte, problems []string, o
 		if len(t) == 0 {
 			body = rest
 			break
+		}
+		if curKey == "" && (t[0] == ' ' || t[0] == '\t') && isFieldLine(bytes.TrimLeft(t, " \t")) {
+			// Leading whitespace before the first field (go-message #144).
+			problems = append(problems, "header: leading whitespace before a field removed")
+			t = bytes.TrimLeft(t, " \t")
 		}
 		switch {
 		case t[0] == ' ' || t[0] == '\t':

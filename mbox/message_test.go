@@ -467,8 +467,13 @@ func TestHeaderRepairs(t *testing.T) {
 	if got := m.Header["Subject-Unknown"]; len(got) != 1 || got[0] != "=?x-unknown-charset?q?abc?= tail" {
 		t.Errorf("raw header value %q", got)
 	}
+	// Leading whitespace on the first header line (go-message #144).
+	m, err := ParseMessage(&RawMessage{Data: []byte("  Received: from x\n\tby y\nSubject: ws\n\nb\n")})
+	if err != nil || m.Subject != "ws" || len(m.Header["Received"]) != 1 || !hasProblem(m, "leading whitespace") {
+		t.Errorf("leading whitespace: %v %q %v %q", err, m.Subject, m.Header, m.Problems)
+	}
 	// Bare diff without header.
-	m, err := ParseMessage(&RawMessage{Data: []byte("diff --git a/f b/f\n+x\n")})
+	m, err = ParseMessage(&RawMessage{Data: []byte("diff --git a/f b/f\n+x\n")})
 	if err != nil || m.Body != "diff --git a/f b/f\n+x\n" || !hasProblem(m, "no mail header") {
 		t.Errorf("bare diff: %v %q %q", err, m.Body, m.Problems)
 	}

@@ -259,13 +259,16 @@ func (s *Splitter) Next() (*RawMessage, error) {
 		s.done = true
 		return nil, err
 	}
+	if s.done {
+		return nil, io.EOF
+	}
 	if !s.started {
 		if err := s.start(); err != nil {
 			return nil, err
 		}
-	}
-	if s.done {
-		return nil, io.EOF
+		if s.done {
+			return nil, io.EOF
+		}
 	}
 	var msg *RawMessage
 	var err error
