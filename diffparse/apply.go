@@ -193,6 +193,9 @@ func applyText(path string, pre []byte, f *File) ([]byte, error) {
 			continue
 		}
 		herr := func(line, patchLine int, err error) error {
+			if patchLine == 0 {
+				patchLine = h.PatchLine
+			}
 			return &HunkError{File: path, Hunk: h.Index, Header: h.Header, Line: line, PatchLine: patchLine, Err: err}
 		}
 		var preImg []Line
@@ -320,12 +323,11 @@ func diagnose(src []string, pre []Line, start, lo int, matchBeg, matchEnd, crlf 
 	}
 	if (matchBeg || matchEnd) && m > 0 {
 		if i := findPos(n, m, start, lo, false, false, exact); i >= 0 {
-			where := "end"
-			if matchBeg {
-				where = "beginning"
+			why := "a hunk with no trailing context must apply at the end of the file"
+			if !matchEnd || i+m == n {
+				why = "a hunk starting at line 0 or 1 must apply at the beginning of the file"
 			}
-			return i + 1, 0, fmt.Errorf("%w: its lines match at line %d, but a hunk with no %s context must apply at the %s of the file",
-				ErrNoMatch, i+1, map[bool]string{true: "leading", false: "trailing"}[matchBeg], where)
+			return i + 1, 0, fmt.Errorf("%w: its lines match at line %d, but %s", ErrNoMatch, i+1, why)
 		}
 	}
 	if matchBeg {
