@@ -264,6 +264,7 @@ func (s *Splitter) Next() (*RawMessage, error) {
 	}
 	if !s.started {
 		if err := s.start(); err != nil {
+			s.done = true
 			return nil, err
 		}
 		if s.done {
