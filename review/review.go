@@ -71,6 +71,8 @@ func Run(inputs []Input, opt Options) *Result {
 		for _, p := range ps {
 			if p.Kind == mbox.KindPatch {
 				patches = append(patches, p)
+			} else if lostDiff(p) {
+				rep.Patches = append(rep.Patches, noDiffEntry(p))
 			} else {
 				skipped[p.Kind]++
 				if p.Kind == mbox.KindCover {
@@ -85,12 +87,32 @@ func Run(inputs []Input, opt Options) *Result {
 		}
 	}
 	for _, s := range mbox.GroupSeries(patches, mbox.GroupOptions{AllVersions: opt.AllVersions}) {
+		if len(s.Missing) > 0 && len(s.Patches) > 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("series %q: patches %v of %d were not received; later patches may not apply",
+				seriesTitle(s), s.Missing, s.Total))
+		}
 		entries, reviewed := reviewSeries(s, opt)
 		rep.Patches = append(rep.Patches, entries...)
 		res.Reviewed += reviewed
 	}
 	rep.Normalize()
 	return res
+}
+
+// lostDiff reports whether a mail says it is patch n of a series but
+// carries no diff: truncated or mangled in transit.
+func lostDiff(p *mbox.Patch) bool {
+	return p.Kind == mbox.KindOther && p.Tags.Patch && p.Tags.HasCounter && p.Tags.Index > 0
+}
+
+func noDiffEntry(p *mbox.Patch) *reports.Patch {
+	e := &reports.Patch{Subject: p.Subject, Index: p.Tags.Index, Total: p.Tags.Total}
+	if p.Msg != nil {
+		e.MessageID = p.Msg.MessageID
+	}
+	e.Error = fmt.Sprintf("the mail is marked as patch %d/%d but carries no diff (truncated or mangled?)", p.Tags.Index, p.Tags.Total)
+	e.Findings = []finding.Finding{inputFinding(finding.RuleInputPatch, e.Error, "", 0, 0, "")}
+	return e
 }
 
 // readInput splits and parses one input. It returns the patches found and
@@ -173,6 +195,16 @@ func failedItem(input string, n int, rule string, err error) *reports.Patch {
 			Message: err.Error(),
 		}},
 	}
+}
+
+func seriesTitle(s *mbox.Series) string {
+	if s.Cover != nil {
+		return s.Cover.Title
+	}
+	if len(s.Patches) > 0 {
+		return s.Patches[0].Title
+	}
+	return s.ID
 }
 
 // reviewSeries applies the series' patches in order onto one overlay and
