@@ -52,7 +52,10 @@ type Liveness[S any] struct {
 	Property string
 	Pending  func(s *S) bool
 	Progress func(tags uint32) bool
-	Msg      func(s *S) string // the reason, for the state where the cycle is entered
+	// Accept (may be nil) makes the property a Büchi condition: only
+	// cycles that also take a transition with Accept(tags) count.
+	Accept func(tags uint32) bool
+	Msg    func(s *S) string // the reason, for the state where the cycle is entered
 }
 
 // TagStutter is passed to Liveness.Progress for the virtual self-loop of a

@@ -39,6 +39,7 @@ func (g *graph[S, L]) liveness(i int, l Liveness[S]) *Violation[S, L] {
 		always := ^uint64(0)
 		var taken uint64
 		cyclic := len(comp) > 1
+		accepted := l.Accept == nil
 		for _, x := range comp {
 			always &= g.enabled[x]
 			succ(x, func(to int32, e edgeRec) {
@@ -49,10 +50,13 @@ func (g *graph[S, L]) liveness(i int, l Liveness[S]) *Violation[S, L] {
 					if e.fair > 0 {
 						taken |= 1 << uint(e.fair)
 					}
+					if l.Accept != nil && l.Accept(e.tags) {
+						accepted = true
+					}
 				}
 			})
 		}
-		if !cyclic || always&^taken != 0 {
+		if !cyclic || !accepted || always&^taken != 0 {
 			return
 		}
 		d := int32(1 << 30)
@@ -101,10 +105,14 @@ func (g *graph[S, L]) lasso(l Liveness[S], comp []int32, succ func(int32, func(i
 	// Walk: from cur, BFS inside the SCC to an edge of a still-needed class
 	// (or back to entry when none is needed), append the path.
 	need := always
+	needAccept := l.Accept != nil
 	cur := entry
 	var cycle []Step[S, L]
 	for steps := 0; steps < 4*len(comp)+64; steps++ {
 		target := func(from int32, e edgeRec) bool {
+			if needAccept {
+				return l.Accept(e.tags)
+			}
 			if need != 0 {
 				return e.fair > 0 && need&(1<<uint(e.fair)) != 0
 			}
@@ -116,13 +124,16 @@ func (g *graph[S, L]) lasso(l Liveness[S], comp []int32, succ func(int32, func(i
 		}
 		for _, h := range p {
 			cycle = append(cycle, g.edgeByTarget(h.from, h.e))
+			if l.Accept != nil && l.Accept(h.e.tags) {
+				needAccept = false
+			}
 			if h.e.fair > 0 {
 				v.Taken |= 1 << uint(h.e.fair)
 				need &^= 1 << uint(h.e.fair)
 			}
 		}
 		cur = p[len(p)-1].e.to
-		if need == 0 && cur == entry {
+		if need == 0 && !needAccept && cur == entry {
 			break
 		}
 	}

@@ -1,0 +1,183 @@
+package rcumodel
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rcureview/rcureview/rcumodel/check"
+	"github.com/rcureview/rcureview/rcumodel/scenario"
+)
+
+// Scenario is a parsed or built scenario (see package scenario for the
+// text format and the builder functions).
+type Scenario = scenario.Scenario
+
+//go:embed scenarios/*.rcu
+var embedded embed.FS
+
+// ScenarioInfo describes an embedded scenario.
+type ScenarioInfo struct {
+	Name    string
+	Doc     string
+	Profile string
+	Expect  map[string]string
+}
+
+// List returns the embedded scenarios, sorted by name.
+func List() ([]ScenarioInfo, error) {
+	names, err := fs.Glob(embedded, "scenarios/*.rcu")
+	if err != nil {
+		return nil, fmt.Errorf("list embedded scenarios: %w", err)
+	}
+	var out []ScenarioInfo
+	for _, n := range names {
+		s, err := loadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ScenarioInfo{Name: s.Name, Doc: s.Doc, Profile: s.Profile, Expect: s.Expected()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+func loadFile(n string) (*Scenario, error) {
+	src, err := embedded.ReadFile(n)
+	if err != nil {
+		return nil, fmt.Errorf("read embedded scenario %s: %w", n, err)
+	}
+	s, err := scenario.Parse(path.Base(n), src)
+	if err != nil {
+		return nil, fmt.Errorf("embedded scenario: %w", err)
+	}
+	return s, nil
+}
+
+// Load returns the embedded scenario called name.
+func Load(name string) (*Scenario, error) {
+	names, err := fs.Glob(embedded, "scenarios/*.rcu")
+	if err != nil {
+		return nil, fmt.Errorf("list embedded scenarios: %w", err)
+	}
+	for _, n := range names {
+		s, err := loadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		if s.Name == name {
+			return s, nil
+		}
+	}
+	return nil, fmt.Errorf("no embedded scenario %q (see rcureview model list)", name)
+}
+
+// ParseScenario parses scenario text; name is used in error messages
+// ("name:line:col: ...").
+func ParseScenario(name string, src []byte) (*Scenario, error) {
+	return scenario.Parse(name, src)
+}
+
+// Options overrides a scenario's bounds and profile.
+type Options struct {
+	Profile   string // "" keeps the scenario's profile
+	MaxStates int    // 0: scenario bound, else 2,000,000
+	MaxDepth  int    // 0: scenario bound, else unlimited
+	DFS       bool   // depth-first search (traces are the DFS stack, not shortest)
+}
+
+// DefaultMaxStates bounds an exploration when neither the scenario nor the
+// caller says otherwise (S.1 allows 10^7; scenarios here need far fewer).
+const DefaultMaxStates = 2_000_000
+
+// Check compiles and explores a scenario and returns the verdict of every
+// checked property (the scenario's "check" list, default all).
+func Check(s *Scenario, opts Options) (*Result, error) {
+	if opts.Profile != "" {
+		c := *s
+		c.Profile = opts.Profile
+		s = &c
+	}
+	m, err := Compile(s)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, id := range s.Check {
+		if _, ok := LookupProperty(id); !ok {
+			return nil, fmt.Errorf("%s:%s: check: unknown property %q (P1..P5, L1..L3)", s.Name, s.Pos, id)
+		}
+		want[id] = true
+	}
+	if len(want) == 0 {
+		for _, p := range Properties {
+			want[p.ID] = true
+		}
+	}
+	for _, kv := range s.Expect {
+		if _, ok := LookupProperty(kv.Key); !ok {
+			return nil, fmt.Errorf("%s:%s: expect: unknown property %q (P1..P5, L1..L3)", s.Name, kv.Pos, kv.Key)
+		}
+		want[kv.Key] = true
+	}
+	copt := check.Options{MaxStates: DefaultMaxStates, DFS: opts.DFS}
+	for _, kv := range s.Bounds {
+		n, err := strconv.Atoi(kv.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%s: bounds %s=%q: %w", s.Name, kv.Pos, kv.Key, kv.Value, err)
+		}
+		if kv.Key == "states" {
+			copt.MaxStates = n
+		} else {
+			copt.MaxDepth = n
+		}
+	}
+	if opts.MaxStates > 0 {
+		copt.MaxStates = opts.MaxStates
+	}
+	if opts.MaxDepth > 0 {
+		copt.MaxDepth = opts.MaxDepth
+	}
+	var safety []string
+	for _, id := range safetyIDs {
+		if want[id] {
+			safety = append(safety, id)
+		}
+	}
+	start := time.Now()
+	res, err := check.Explore[State, Event](m, safety, m.liveness(want), copt)
+	if err != nil {
+		return nil, fmt.Errorf("check %s: %w", s.Name, err)
+	}
+	out := &Result{Scenario: s.Name, Doc: s.Doc, Profile: m.Profile.Name, States: res.States, Edges: res.Edges,
+		Complete: res.Complete, BoundMsg: res.BoundMsg, Elapsed: time.Since(start)}
+	exp := s.Expected()
+	for _, p := range Properties {
+		if !want[p.ID] {
+			continue
+		}
+		pr := PropertyResult{Property: p.ID, Rule: p.Rule, Verdict: Holds, Expected: exp[p.ID]}
+		for k, v := range res.Verdicts {
+			if k != p.ID && !strings.HasPrefix(k, p.ID+"/") {
+				continue
+			}
+			if v == NoVerdict && pr.Verdict == Holds {
+				pr.Verdict = v
+			}
+			if cv := res.Violations[k]; cv != nil && pr.Violation == nil {
+				pr.Violation = m.convert(cv)
+				pr.Verdict = Violated
+			}
+		}
+		if pr.Verdict == NoVerdict {
+			pr.Note = res.BoundMsg
+		}
+		out.Props = append(out.Props, pr)
+	}
+	return out, nil
+}

@@ -1,0 +1,388 @@
+package rcumodel
+
+import "fmt"
+
+// Grace-period machinery. Tree RCU (normal and expedited) is modelled
+// operationally (qsmask/expmask folded into per-CPU bits, blkd_tasks with
+// gp_tasks/exp_tasks as per-task bits, boosting); SRCU, Tasks, Tasks Trace
+// and Tasks Rude grace periods wait for holdout sets derived from the
+// flavour table. P1 compares every GP end with an independent oracle: the
+// set of readers (of the kinds the flavour must wait for, §4.2) that were
+// active when the GP started and have not ended since.
+
+// readerKinds returns the reader kinds task is inside of, as a bit set.
+func (m *Model) readerKinds(s *State, task int) uint16 {
+	tk := &s.T[task]
+	var k uint16
+	if tk.Nest > 0 && m.Config.PreemptRCU {
+		k |= 1 << KindRCU
+	}
+	pre, bh, irq := tk.Preempt, tk.BH, tk.IRQOff
+	running := false
+	for c := 0; c < m.ncpu; c++ {
+		if int(s.C[c].Curr) == task {
+			f := s.C[c].F[0]
+			pre, bh, irq, running = f.Preempt, f.BH, f.IRQOff, true
+		}
+	}
+	if (pre > 0 || bh > 0 || irq > 0) && (running || tk.St == stRunnable || tk.St == stSleeping) {
+		if tk.EQS == 1 {
+			k |= 1 << KindAtomicNW
+		} else {
+			k |= 1 << KindAtomic
+		}
+	}
+	if tk.Trc > 0 {
+		k |= 1 << KindTrace
+	}
+	if tk.SRCU[0] > 0 {
+		k |= 1 << KindSRCU0
+	}
+	if tk.SRCU[1] > 0 {
+		k |= 1 << KindSRCU1
+	}
+	if task < m.ntask && tk.St == stRunnable && tk.EQS == 0 {
+		k |= 1 << KindTasks
+	}
+	return k
+}
+
+// activeSet returns the readers flavour f must wait for: task bits 0..3,
+// CPU bits 4..6 (interrupt handlers, which are RCU readers of the
+// "atomic" kind).
+func (m *Model) activeSet(s *State, f Flavour) uint8 {
+	var set uint8
+	for task := 0; task < m.ntask; task++ {
+		k := m.readerKinds(s, task)
+		for kind := KindNone + 1; kind < numKinds; kind++ {
+			if k&(1<<kind) != 0 && Waits(f, kind, m.Config.TraceImpliesRCU) {
+				set |= 1 << task
+			}
+		}
+	}
+	if Waits(f, KindAtomic, m.Config.TraceImpliesRCU) {
+		for c := 0; c < m.ncpu; c++ {
+			if s.C[c].N > 1 {
+				set |= 1 << (4 + c)
+			}
+		}
+	}
+	return set
+}
+
+// holdouts is the implementation's view for the non-tree flavours.
+func (m *Model) holdouts(s *State, f Flavour) uint8 {
+	switch f {
+	case FlavourTrace:
+		// Tasks Trace proper waits for trace readers only; the RCU
+		// readers are covered by the synchronize_rcu() in
+		// rcu_tasks_trace_postscan() (phase 1 below).
+		var set uint8
+		for task := 0; task < m.ntask; task++ {
+			if s.T[task].Trc > 0 {
+				set |= 1 << task
+			}
+		}
+		return set
+	case FlavourTasks:
+		set := m.activeSet(s, f)
+		for task := 0; task < m.ntask; task++ {
+			if s.T[task].PreemptedInGP == 1 {
+				set &^= 1 << task // tasks_qs_on_preempt: the injected bug
+			}
+		}
+		return set
+	}
+	return m.activeSet(s, f)
+}
+
+// settle updates, after every transition, the P1 oracle waitsets and the
+// holdout sets (readers that ended leave them) and drops references whose
+// reader has ended.
+func (m *Model) settle(s *State) {
+	for f := Flavour(0); f < numFlavours; f++ {
+		if !running(s.Seq[f]) {
+			continue
+		}
+		s.Wait[f] &= m.activeSet(s, f)
+		if f >= FlavourSRCU0 {
+			s.Hold[f] &= m.holdouts(s, f)
+		}
+	}
+	for task := 0; task < m.ntask; task++ {
+		k := m.readerKinds(s, task)
+		for i := range s.T[task].Refs {
+			r := &s.T[task].Refs[i]
+			if r.Obj != 0 && k&(1<<r.Kind) == 0 {
+				*r = Ref{}
+			}
+		}
+	}
+}
+
+// waitingTasks lists the tasks in set (for messages).
+func (m *Model) setString(set uint8) string {
+	out := ""
+	for i := 0; i < 8; i++ {
+		if set&(1<<i) == 0 {
+			continue
+		}
+		if out != "" {
+			out += ", "
+		}
+		if i < 4 {
+			out += m.names[i]
+		} else {
+			out += fmt.Sprintf("CPU%d handler", i-4)
+		}
+	}
+	return out
+}
+
+// endGP completes a grace period of flavour f: the P1 check, then waking
+// the tasks waiting for it.
+func (m *Model) endGP(t *tx, f Flavour) {
+	if w := t.s.Wait[f]; w != 0 {
+		t.violate("P1", "GP %s #%d ended while %s, already inside a reader when it started, is still inside",
+			f, t.s.Seq[f]/2+1, m.setString(w))
+	}
+	t.s.Seq[f]++
+	t.s.Wait[f], t.s.Hold[f], t.s.Phase[f] = 0, 0, 0
+	for task := 0; task < m.ntask; task++ {
+		tk := &t.s.T[task]
+		if tk.St == stWaitGP && Flavour(tk.WaitF) == f && t.s.Seq[f] >= tk.WaitSeq {
+			tk.St = stRunnable
+			t.note("%s returns from %s()", m.names[task], Flavours[f].Synchronize)
+			m.resched(t, m.cpuOf[task], task)
+		}
+	}
+}
+
+// gpTransitions enumerates the grace-period kthreads' steps.
+func (m *Model) gpTransitions(s *State, emit func(*tx, string)) {
+	m.treeGP(s, emit)
+	m.expGP(s, emit)
+	for f := FlavourSRCU0; f < numFlavours; f++ {
+		m.otherGP(s, f, emit)
+	}
+	m.callbacks(s, emit)
+}
+
+// treeGP: rcu_gp_init(), the FQS loop (force_qs_rnp(), resched_cpu(),
+// rcu_initiate_boost()), rcu_boost(), rcu_gp_cleanup() (tree.c,
+// tree_plugin.h).
+func (m *Model) treeGP(s *State, emit func(*tx, string)) {
+	f := FlavourRCU
+	if !running(s.Seq[f]) {
+		if s.Req[f] > s.Seq[f] {
+			t := m.newTx(s, -1, "kthread", fmt.Sprintf("rcu_gp_init(): GP #%d starts", s.Seq[f]/2+1))
+			t.s.Seq[f]++
+			for c := 0; c < m.ncpu; c++ {
+				if t.s.watching(c) {
+					t.s.C[c].NoQS = 1
+				}
+			}
+			for task := 0; task < m.ntask; task++ {
+				if t.s.T[task].Blkd == 1 {
+					t.s.T[task].GPBlk = 1
+					t.note("rcu_preempt_check_blocked_tasks(): %s blocks GP", m.names[task])
+				}
+			}
+			t.s.Wait[f] = m.activeSet(&t.s, f)
+			t.s.BoostTimer = 0
+			emit(t, "rcu gp kthread")
+		}
+		return
+	}
+	holdCPU, blk := false, false
+	for c := 0; c < m.ncpu; c++ {
+		holdCPU = holdCPU || s.C[c].NoQS == 1
+	}
+	for task := 0; task < m.ntask; task++ {
+		blk = blk || s.T[task].GPBlk == 1
+	}
+	if !holdCPU && !blk {
+		t := m.newTx(s, -1, "kthread", fmt.Sprintf("rcu_gp_cleanup(): GP #%d ends", s.Seq[f]/2+1))
+		m.endGP(t, f)
+		t.s.BoostTimer = 0
+		emit(t, "rcu gp kthread")
+		return
+	}
+	// FQS: resched_cpu() on holdout CPUs (rcu_implicit_dynticks_qs()).
+	for c := 0; c < m.ncpu; c++ {
+		if s.C[c].NoQS == 1 && s.C[c].IPIRes == 0 && s.C[c].Dead == 0 {
+			t := m.newTx(s, -1, "kthread", fmt.Sprintf("FQS: resched_cpu(%d)", c))
+			t.s.C[c].Resch, t.s.C[c].IPIRes = 1, 1
+			emit(t, "fqs")
+		}
+	}
+	if !m.Config.RCUBoost || !blk || holdCPU {
+		return
+	}
+	if s.BoostTimer == 0 {
+		t := m.newTx(s, -1, "kthread", "CONFIG_RCU_BOOST_DELAY elapsed")
+		t.s.BoostTimer = 1
+		emit(t, "boost delay")
+		return
+	}
+	if s.Boost == 0 && s.BoostOwner == 0 {
+		t := m.newTx(s, -1, "kthread", "FQS: rcu_initiate_boost(): boost_tasks = gp_tasks")
+		t.s.Boost = 1
+		emit(t, "fqs")
+	}
+	m.rcuBoost(s, emit)
+}
+
+// rcuBoost models rcu_boost() (tree_plugin.h): the boost kthread makes the
+// first blocking reader (exp_tasks, else boost_tasks) own rnp->boost_mtx
+// and blocks on it, boosting the reader by priority inheritance.
+func (m *Model) rcuBoost(s *State, emit func(*tx, string)) {
+	if s.Boost == 0 {
+		return
+	}
+	target := -1
+	for task := 0; task < m.ntask && target < 0; task++ {
+		if s.T[task].ExpBlk == 1 {
+			target = task
+		}
+	}
+	for task := 0; task < m.ntask && target < 0; task++ {
+		if s.T[task].GPBlk == 1 {
+			target = task
+		}
+	}
+	t := m.newTx(s, -1, "kthread", "rcu_boost()")
+	t.s.Boost = 0
+	if target >= 0 {
+		t.s.T[target].Boosted = 1
+		t.s.BoostOwner = uint8(target + 1)
+		t.note("rt_mutex_init_proxy_locked(boost_mtx, %s); rt_mutex_lock(): %s boosted", m.names[target], m.names[target])
+		m.resched(t, m.cpuOf[target], target)
+	}
+	emit(t, "boost kthread")
+}
+
+// expGP: synchronize_rcu_expedited() -> sync_rcu_exp_select_cpus() (IPIs to
+// non-idle CPUs, exp_tasks = blocked readers), rcu_exp_wait_wake() (tree_exp.h).
+func (m *Model) expGP(s *State, emit func(*tx, string)) {
+	f := FlavourRCUExp
+	if !running(s.Seq[f]) {
+		if s.Req[f] > s.Seq[f] {
+			t := m.newTx(s, -1, "kthread", fmt.Sprintf("exp GP #%d: select CPUs, send IPIs", s.Seq[f]/2+1))
+			t.s.Seq[f]++
+			for c := 0; c < m.ncpu; c++ {
+				if t.s.watching(c) && t.s.C[c].Dead == 0 {
+					t.s.C[c].ExpM, t.s.C[c].IPIExp = 1, 1
+					t.note("IPI -> CPU%d", c)
+				}
+			}
+			for task := 0; task < m.ntask; task++ {
+				if t.s.T[task].Blkd == 1 {
+					t.s.T[task].ExpBlk = 1
+					t.note("%s blocks the exp GP (exp_tasks)", m.names[task])
+				}
+			}
+			t.s.Wait[f] = m.activeSet(&t.s, f)
+			emit(t, "exp kthread")
+		}
+		return
+	}
+	holdCPU, blk := false, false
+	for c := 0; c < m.ncpu; c++ {
+		holdCPU = holdCPU || s.C[c].ExpM == 1
+	}
+	for task := 0; task < m.ntask; task++ {
+		blk = blk || s.T[task].ExpBlk == 1
+	}
+	switch {
+	case !holdCPU && !blk:
+		t := m.newTx(s, -1, "kthread", fmt.Sprintf("rcu_exp_wait_wake(): exp GP #%d ends", s.Seq[f]/2+1))
+		m.endGP(t, f)
+		emit(t, "exp kthread")
+	case !holdCPU && m.Config.RCUBoost && s.Boost == 0 && s.BoostOwner == 0:
+		t := m.newTx(s, -1, "kthread", "__rcu_report_exp_rnp(): rcu_initiate_boost() for exp_tasks")
+		t.s.Boost = 1
+		emit(t, "exp kthread")
+	}
+	if !running(s.Seq[FlavourRCU]) {
+		m.rcuBoost(s, emit)
+	}
+}
+
+// otherGP: SRCU (srcu_gp_start()/srcu_readers_active_idx_check()), Tasks
+// (rcu_tasks_wait_gp() holdout scan), Tasks Trace (+ rcu_tasks_trace_postscan()
+// synchronize_rcu() when rcu_trace_implies_rcu_gp()), Tasks Rude
+// (schedule_on_each_cpu()). Holdouts come from the flavour table.
+func (m *Model) otherGP(s *State, f Flavour, emit func(*tx, string)) {
+	class := map[Flavour]string{FlavourSRCU0: "srcu(ss0) gp", FlavourSRCU1: "srcu(ss1) gp", FlavourTasks: "tasks gp",
+		FlavourTrace: "tasks-trace gp", FlavourRude: "tasks-rude gp"}[f]
+	if !running(s.Seq[f]) {
+		if s.Req[f] > s.Seq[f] {
+			t := m.newTx(s, -1, "kthread", fmt.Sprintf("%s GP #%d starts", f, s.Seq[f]/2+1))
+			t.s.Seq[f]++
+			for task := 0; task < m.ntask; task++ {
+				t.s.T[task].PreemptedInGP = 0
+			}
+			t.s.Hold[f] = m.holdouts(&t.s, f)
+			t.s.Wait[f] = m.activeSet(&t.s, f)
+			if t.s.Hold[f] != 0 {
+				t.note("holdouts: %s", m.setString(t.s.Hold[f]))
+			}
+			emit(t, class)
+		}
+		return
+	}
+	if s.Hold[f] != 0 {
+		return
+	}
+	if f == FlavourTrace && m.Config.TraceImpliesRCU {
+		switch s.Phase[f] {
+		case 0:
+			t := m.newTx(s, -1, "kthread", "rcu_tasks_trace_postscan(): synchronize_rcu()")
+			t.s.Phase[f] = 1
+			t.s.Need[f] = m.request(t, FlavourRCU)
+			emit(t, class)
+			return
+		case 1:
+			if s.Seq[FlavourRCU] < s.Need[f] {
+				return
+			}
+		}
+	}
+	t := m.newTx(s, -1, "kthread", fmt.Sprintf("%s GP #%d ends", f, s.Seq[f]/2+1))
+	m.endGP(t, f)
+	emit(t, class)
+}
+
+// callbacks invokes the first callback whose grace period has completed
+// (rcu_do_batch() and the per-flavour equivalents).
+func (m *Model) callbacks(s *State, emit func(*tx, string)) {
+	for i, cb := range s.CBs {
+		if cb.F == 0 {
+			continue
+		}
+		f := Flavour(cb.F - 1)
+		if s.Seq[f] < cb.Seq {
+			continue
+		}
+		t := m.newTx(s, -1, "kthread", fmt.Sprintf("%s callback runs", f))
+		t.s.CBs[i] = CB{}
+		switch cb.Act {
+		case actFree:
+			m.free(t, int(cb.Obj), "callback kfree")
+		case actChainRCU:
+			t.note("call_rcu(free %s)", m.objs[cb.Obj])
+			m.queueCB(t, FlavourRCU, actFree, int(cb.Obj))
+		case actChainUnlessIm:
+			if m.Config.TraceImpliesRCU {
+				t.note("rcu_trace_implies_rcu_gp(): free now")
+				m.free(t, int(cb.Obj), "callback kfree")
+			} else {
+				t.note("!rcu_trace_implies_rcu_gp(): call_rcu(free %s)", m.objs[cb.Obj])
+				m.queueCB(t, FlavourRCU, actFree, int(cb.Obj))
+			}
+		}
+		emit(t, "callbacks")
+		return
+	}
+}

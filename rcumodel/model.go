@@ -1,0 +1,478 @@
+package rcumodel
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/rcureview/rcureview/rcumodel/scenario"
+)
+
+// opKind is what a compiled script operation does.
+type opKind uint8
+
+const (
+	opPrim opKind = iota // read-side primitive with an Effects summary
+	opNop
+	opSpin
+	opDeref
+	opPublish
+	opUnpublish
+	opFree
+	opSync
+	opCall
+	opMayFault
+	opSleep
+	opCondResched
+	opSetNeedQS
+	opTracepoint
+	opLock
+	opUnlock
+	opWakeUp
+	opIdleEnter
+	opIdleExit
+)
+
+// op is one compiled operation.
+type op struct {
+	kind opKind
+	eff  Effects
+	arg  int // object, SRCU domain, lock, task or probe script
+	f    Flavour
+	act  uint8
+	irq  bool // spin_lock_irq / _irqsave
+	text string
+	pos  scenario.Pos
+	hook int // probe script fired on entry (instrumented primitive), -1 none
+}
+
+// irqDef is a device interrupt or NMI handler.
+type irqDef struct {
+	cpu, count, script int
+	nmi                bool
+}
+
+// Model is a scenario compiled for checking; it implements check.System.
+type Model struct {
+	Scenario *scenario.Scenario
+	Profile  Profile
+	Config   Config
+	file     string
+	ncpu     int
+	ntask    int
+	names    []string // task names; idle tasks are "idle/N"
+	prio     []uint8
+	cpuOf    []int
+	startSl  []bool
+	scripts  [][]op
+	probes   map[string]int // tracepoint -> script
+	irqs     []irqDef
+	objs     []string
+	locks    []string
+	classes  []string
+	cls      map[string]int
+	srcuDoms []string
+}
+
+var simpleOps = map[string]opKind{
+	"nop": opNop, "work": opNop, "spin": opSpin, "may_fault": opMayFault, "sleep": opSleep,
+	"mutex_lock": opSleep, "cond_resched": opCondResched, "set_need_qs": opSetNeedQS,
+	"idle_enter": opIdleEnter, "ct_idle_enter": opIdleEnter, "idle_exit": opIdleExit, "ct_idle_exit": opIdleExit,
+}
+
+var syncOps = map[string]Flavour{
+	"synchronize_rcu": FlavourRCU, "synchronize_net": FlavourRCU, "synchronize_rcu_expedited": FlavourRCUExp,
+	"synchronize_srcu": FlavourSRCU0, "synchronize_srcu_expedited": FlavourSRCU0,
+	"synchronize_rcu_tasks": FlavourTasks, "synchronize_rcu_tasks_trace": FlavourTrace,
+	"synchronize_rcu_tasks_rude": FlavourRude,
+}
+
+var callOps = map[string]Flavour{
+	"call_rcu": FlavourRCU, "call_rcu_hurry": FlavourRCU, "kfree_rcu": FlavourRCU, "call_srcu": FlavourSRCU0,
+	"call_rcu_tasks": FlavourTasks, "call_rcu_tasks_trace": FlavourTrace,
+}
+
+var actions = map[string]uint8{"free": actFree, "chain_rcu": actChainRCU, "chain_rcu_unless_implied": actChainUnlessIm}
+
+// Compile checks a scenario and builds its model.
+func Compile(sc *scenario.Scenario) (*Model, error) {
+	file := sc.Name
+	prof, err := LookupProfile(sc.Profile)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%s: %w", file, sc.Pos, err)
+	}
+	cfg, err := parseConfig(file, sc.Config)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{Scenario: sc, Profile: prof, Config: cfg, file: file, probes: map[string]int{}, cls: map[string]int{}}
+	for _, o := range sc.Objects {
+		if m.objIndex(o.Name) >= 0 {
+			return nil, fmt.Errorf("%s:%s: object %q declared twice", file, o.Pos, o.Name)
+		}
+		m.objs = append(m.objs, o.Name)
+	}
+	if len(m.objs) > MaxObjs {
+		return nil, fmt.Errorf("%s: %d objects, the model supports %d", file, len(m.objs), MaxObjs)
+	}
+	// Pass 1: tasks, probes and handlers get script numbers.
+	type pending struct {
+		b      scenario.Block
+		script int
+	}
+	var todo []pending
+	maxCPU := 0
+	for _, b := range sc.Blocks {
+		switch b.Kind {
+		case scenario.BlockTask:
+			cpu, err := b.IntAttr("cpu", 0)
+			if err != nil {
+				return nil, err
+			}
+			if cpu < 0 || cpu >= MaxCPUs {
+				return nil, fmt.Errorf("%s:%s: task %s: cpu=%d, the model has CPUs 0..%d", file, b.Pos, b.Name, cpu, MaxCPUs-1)
+			}
+			for _, n := range m.names {
+				if n == b.Name {
+					return nil, fmt.Errorf("%s:%s: task %s declared twice", file, b.Pos, b.Name)
+				}
+			}
+			if len(m.names) == MaxTasks {
+				return nil, fmt.Errorf("%s:%s: more than %d tasks", file, b.Pos, MaxTasks)
+			}
+			p := prioNormal
+			if v, ok := b.Attr("prio"); ok {
+				switch v {
+				case "normal":
+				case "rt":
+					p = prioRT
+				default:
+					return nil, fmt.Errorf("%s:%s: task %s: prio=%q: want normal or rt", file, b.Pos, b.Name, v)
+				}
+			}
+			start := false
+			if v, ok := b.Attr("start"); ok {
+				switch v {
+				case "running":
+				case "sleeping":
+					start = true
+				default:
+					return nil, fmt.Errorf("%s:%s: task %s: start=%q: want running or sleeping", file, b.Pos, b.Name, v)
+				}
+			}
+			m.names = append(m.names, b.Name)
+			m.prio = append(m.prio, p)
+			m.cpuOf = append(m.cpuOf, cpu)
+			m.startSl = append(m.startSl, start)
+			maxCPU = max(maxCPU, cpu)
+			todo = append(todo, pending{b, len(m.names) - 1})
+		}
+	}
+	m.ntask = len(m.names)
+	// Scripts 0..MaxTasks-1 belong to tasks (idle tasks have none).
+	m.scripts = make([][]op, MaxTasks)
+	for _, b := range sc.Blocks {
+		switch b.Kind {
+		case scenario.BlockProbe:
+			if _, dup := m.probes[b.Name]; dup {
+				return nil, fmt.Errorf("%s:%s: second probe on %s (put both in one script)", file, b.Pos, b.Name)
+			}
+			m.probes[b.Name] = len(m.scripts)
+			todo = append(todo, pending{b, len(m.scripts)})
+			m.scripts = append(m.scripts, nil)
+		case scenario.BlockIRQ, scenario.BlockNMI:
+			cpu, err := b.IntAttr("cpu", 0)
+			if err != nil {
+				return nil, err
+			}
+			count, err := b.IntAttr("count", 1)
+			if err != nil {
+				return nil, err
+			}
+			if cpu < 0 || cpu >= MaxCPUs || count < 1 || count > 3 {
+				return nil, fmt.Errorf("%s:%s: %s: want cpu in 0..%d and count in 1..3", file, b.Pos, b.Kind, MaxCPUs-1)
+			}
+			if len(m.irqs) == MaxIRQs {
+				return nil, fmt.Errorf("%s:%s: more than %d irq/nmi handlers", file, b.Pos, MaxIRQs)
+			}
+			maxCPU = max(maxCPU, cpu)
+			m.irqs = append(m.irqs, irqDef{cpu: cpu, count: count, script: len(m.scripts), nmi: b.Kind == scenario.BlockNMI})
+			todo = append(todo, pending{b, len(m.scripts)})
+			m.scripts = append(m.scripts, nil)
+		}
+	}
+	if len(m.scripts) > 250 {
+		return nil, fmt.Errorf("%s: too many scripts", file)
+	}
+	m.ncpu = maxCPU + 1
+	if sc.CPUs > 0 {
+		if sc.CPUs > MaxCPUs || sc.CPUs < m.ncpu {
+			return nil, fmt.Errorf("%s: cpus %d: want %d..%d", file, sc.CPUs, m.ncpu, MaxCPUs)
+		}
+		m.ncpu = sc.CPUs
+	}
+	for len(m.names) < MaxTasks {
+		m.names = append(m.names, "")
+	}
+	for c := 0; c < MaxCPUs; c++ {
+		m.names = append(m.names, "idle/"+strconv.Itoa(c))
+	}
+	// Pass 2: compile operations.
+	for _, p := range todo {
+		if len(p.b.Ops) > 200 {
+			return nil, fmt.Errorf("%s:%s: script longer than 200 operations", file, p.b.Pos)
+		}
+		for _, o := range p.b.Ops {
+			co, err := m.compileOp(o)
+			if err != nil {
+				return nil, err
+			}
+			m.scripts[p.script] = append(m.scripts[p.script], co)
+		}
+	}
+	m.initClasses()
+	return m, nil
+}
+
+func (m *Model) objIndex(name string) int {
+	for i, o := range m.objs {
+		if o == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Model) taskIndex(name string) int {
+	for i := 0; i < m.ntask; i++ {
+		if m.names[i] == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Model) srcuIndex(name string) (int, error) {
+	for i, d := range m.srcuDoms {
+		if d == name {
+			return i, nil
+		}
+	}
+	if len(m.srcuDoms) == 2 {
+		return 0, fmt.Errorf("at most two srcu_struct domains")
+	}
+	m.srcuDoms = append(m.srcuDoms, name)
+	return len(m.srcuDoms) - 1, nil
+}
+
+func (m *Model) lockIndex(name string) (int, error) {
+	switch {
+	case strings.HasPrefix(name, "rq"):
+		n, err := strconv.Atoi(name[2:])
+		if err != nil || n < 0 || n >= MaxCPUs {
+			return 0, fmt.Errorf("lock %q: want rq0..rq%d or pi.TASK", name, MaxCPUs-1)
+		}
+		return n, nil
+	case strings.HasPrefix(name, "pi."):
+		t := m.taskIndex(name[3:])
+		if t < 0 {
+			return 0, fmt.Errorf("lock %q: no task %q", name, name[3:])
+		}
+		return MaxCPUs + t, nil
+	}
+	return 0, fmt.Errorf("lock %q: want rq0..rq%d or pi.TASK", name, MaxCPUs-1)
+}
+
+func (m *Model) compileOp(o scenario.Op) (op, error) {
+	text := o.Name
+	if len(o.Args) > 0 {
+		text += "(" + strings.Join(o.Args, ", ") + ")"
+	} else {
+		text += "()"
+	}
+	for _, kv := range o.Attrs {
+		text += " [" + kv.Key + "=" + kv.Value + "]"
+	}
+	co := op{text: text, pos: o.Pos, hook: -1}
+	errf := func(format string, args ...any) error {
+		return fmt.Errorf("%s:%s: %s: %s", m.file, o.Pos, o.Name, fmt.Sprintf(format, args...))
+	}
+	nargs := func(n int) error {
+		if len(o.Args) != n {
+			return errf("want %d argument(s), got %d", n, len(o.Args))
+		}
+		return nil
+	}
+	obj := func(i int) (int, error) {
+		k := m.objIndex(o.Args[i])
+		if k < 0 {
+			return 0, errf("unknown object %q (declare it with \"object %s\")", o.Args[i], o.Args[i])
+		}
+		return k, nil
+	}
+	if eff, ok, err := effectsFor(m.file, o); ok || err != nil {
+		if err != nil {
+			return co, err
+		}
+		co.kind, co.eff, co.hook = opPrim, eff, m.probeFor(eff.Traced)
+		if eff.Counter == CounterSRCU {
+			if err := nargs(1); err != nil {
+				return co, err
+			}
+			d, err := m.srcuIndex(o.Args[0])
+			if err != nil {
+				return co, errf("%v", err)
+			}
+			co.arg = d
+		} else if err := nargs(0); err != nil {
+			return co, err
+		}
+		return co, nil
+	}
+	if len(o.Attrs) > 0 {
+		return co, errf("attributes apply to read-side primitives only")
+	}
+	if k, ok := simpleOps[o.Name]; ok {
+		co.kind = k
+		return co, nargs(0)
+	}
+	if f, ok := syncOps[o.Name]; ok {
+		co.kind, co.f = opSync, f
+		if f == FlavourSRCU0 {
+			if err := nargs(1); err != nil {
+				return co, err
+			}
+			d, err := m.srcuIndex(o.Args[0])
+			if err != nil {
+				return co, errf("%v", err)
+			}
+			_, co.f = srcuKind(d)
+			co.arg = d
+			return co, nil
+		}
+		return co, nargs(0)
+	}
+	if f, ok := callOps[o.Name]; ok {
+		co.kind, co.f = opCall, f
+		args := o.Args
+		if f == FlavourSRCU0 {
+			if len(args) < 1 {
+				return co, errf("want SRCU domain, action and object")
+			}
+			d, err := m.srcuIndex(args[0])
+			if err != nil {
+				return co, errf("%v", err)
+			}
+			_, co.f = srcuKind(d)
+			args = args[1:]
+		}
+		if o.Name == "kfree_rcu" {
+			args = append([]string{"free"}, args...)
+		}
+		if len(args) != 2 {
+			return co, errf("want ACTION OBJECT (actions: free, chain_rcu, chain_rcu_unless_implied)")
+		}
+		a, ok := actions[args[0]]
+		if !ok {
+			return co, errf("unknown action %q (free, chain_rcu, chain_rcu_unless_implied)", args[0])
+		}
+		co.act = a
+		k := m.objIndex(args[1])
+		if k < 0 {
+			return co, errf("unknown object %q", args[1])
+		}
+		co.arg = k
+		return co, nil
+	}
+	switch o.Name {
+	case "deref", "rcu_dereference", "publish", "rcu_assign_pointer", "unpublish", "free", "kfree":
+		if err := nargs(1); err != nil {
+			return co, err
+		}
+		k, err := obj(0)
+		if err != nil {
+			return co, err
+		}
+		co.arg = k
+		co.kind = map[string]opKind{"deref": opDeref, "rcu_dereference": opDeref, "publish": opPublish,
+			"rcu_assign_pointer": opPublish, "unpublish": opUnpublish, "free": opFree, "kfree": opFree}[o.Name]
+		return co, nil
+	case "tracepoint":
+		if err := nargs(1); err != nil {
+			return co, err
+		}
+		// Probes are registered before operations are compiled.
+		co.kind, co.arg = opTracepoint, m.probeFor(o.Args[0])
+		co.text = "trace_" + o.Args[0] + "()"
+		return co, nil
+	case "spin_lock", "raw_spin_lock", "spin_lock_irq", "raw_spin_lock_irq", "raw_spin_lock_irqsave", "spin_lock_irqsave",
+		"spin_unlock", "raw_spin_unlock", "spin_unlock_irq", "raw_spin_unlock_irq", "raw_spin_unlock_irqrestore", "spin_unlock_irqrestore":
+		if err := nargs(1); err != nil {
+			return co, err
+		}
+		l, err := m.lockIndex(o.Args[0])
+		if err != nil {
+			return co, errf("%v", err)
+		}
+		co.arg, co.irq = l, strings.Contains(o.Name, "irq")
+		co.kind = opLock
+		if strings.Contains(o.Name, "unlock") {
+			co.kind = opUnlock
+		}
+		return co, nil
+	case "wake_up", "wake_up_process":
+		if err := nargs(1); err != nil {
+			return co, err
+		}
+		t := m.taskIndex(o.Args[0])
+		if t < 0 {
+			return co, errf("unknown task %q", o.Args[0])
+		}
+		co.kind, co.arg = opWakeUp, t
+		return co, nil
+	}
+	return co, errf("unknown operation (read-side primitives: %s; others: deref, publish, unpublish, free, synchronize_*, call_*, kfree_rcu, may_fault, sleep, cond_resched, spin, nop, set_need_qs, tracepoint, spin_lock/unlock, wake_up, idle_enter/exit)",
+		strings.Join(PrimitiveNames(), ", "))
+}
+
+// probeFor returns the probe script attached to hook, or -1.
+func (m *Model) probeFor(hook string) int {
+	if hook == "" {
+		return -1
+	}
+	if p, ok := m.probes[hook]; ok {
+		return p
+	}
+	return -1
+}
+
+// initClasses allocates the weak-fairness classes (check.Edge.Fair).
+func (m *Model) initClasses() {
+	m.classes = []string{""}
+	add := func(n string) { m.cls[n] = len(m.classes); m.classes = append(m.classes, n) }
+	for t := 0; t < m.ntask; t++ {
+		add("run " + m.names[t])
+		add("wake " + m.names[t])
+	}
+	for c := 0; c < m.ncpu; c++ {
+		add(fmt.Sprintf("interrupts CPU%d", c))
+		add(fmt.Sprintf("tick CPU%d", c))
+		add(fmt.Sprintf("preempt CPU%d", c))
+		add(fmt.Sprintf("ksoftirqd CPU%d", c))
+	}
+	for _, n := range []string{"rcu gp kthread", "fqs", "exp kthread", "boost kthread", "boost delay",
+		"srcu(ss0) gp", "srcu(ss1) gp", "tasks gp", "tasks-trace gp", "tasks-rude gp", "callbacks"} {
+		add(n)
+	}
+}
+
+// class returns the fairness class id of name (0 if unknown).
+func (m *Model) class(name string) int { return m.cls[name] }
+
+// ClassName returns the name of fairness class id.
+func (m *Model) ClassName(id int) string {
+	if id > 0 && id < len(m.classes) {
+		return m.classes[id]
+	}
+	return ""
+}

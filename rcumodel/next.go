@@ -1,0 +1,249 @@
+package rcumodel
+
+import (
+	"fmt"
+
+	"github.com/rcureview/rcureview/rcumodel/check"
+)
+
+// Event is one row of a counterexample: which CPU (-1 for grace-period
+// machinery and kthreads), in which context, which task, what happened, and
+// indented notes on the state it changed.
+type Event struct {
+	CPU   int
+	Ctx   string // task, irq, irq_exit, nmi, probe, softirq, sched, kthread
+	Task  string
+	Text  string
+	Notes []string
+}
+
+// Edge tags (check.Edge.Tags): bit c for a transition of CPU c, plus:
+const (
+	tagForced uint32 = 1 << 8 // interrupt-level work the CPU cannot decline (self-IPI, handler steps, irq_exit)
+	tagEnv    uint32 = 1 << 9 // environment event (tick, device irq, NMI, wakeup)
+)
+
+// tx is a transition under construction.
+type tx struct {
+	m      *Model
+	s      State
+	ev     Event
+	bad    []check.Bad
+	forced bool
+}
+
+func (t *tx) note(format string, args ...any) {
+	t.ev.Notes = append(t.ev.Notes, fmt.Sprintf(format, args...))
+}
+
+func (t *tx) violate(prop, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	t.bad = append(t.bad, check.Bad{Property: prop, Msg: msg})
+	t.note("VIOLATION %s: %s", prop, msg)
+}
+
+func (m *Model) newTx(s *State, cpu int, ctx, text string) *tx {
+	t := &tx{m: m, s: *s, ev: Event{CPU: cpu, Ctx: ctx, Text: text}}
+	if cpu >= 0 {
+		t.ev.Task = m.names[s.C[cpu].Curr]
+	}
+	return t
+}
+
+// Initial returns the single initial state: each CPU runs its first
+// runnable task (highest priority first), other tasks are queued.
+func (m *Model) Initial() []State {
+	var s State
+	for t := 0; t < allTasks; t++ {
+		s.T[t].St = stIdle
+	}
+	for t := 0; t < m.ntask; t++ {
+		s.T[t].St = stRunnable
+		if m.startSl[t] {
+			s.T[t].St = stSleeping
+		}
+	}
+	for c := 0; c < MaxCPUs; c++ {
+		s.C[c].Curr = uint8(idleTask(c))
+		if c < m.ncpu {
+			if n := m.pickNext(&s, c, -1); n >= 0 {
+				s.C[c].Curr = uint8(n)
+			}
+		}
+		s.C[c].N = 1
+		s.C[c].F[0] = Frame{Kind: frameTask, Script: s.C[c].Curr}
+	}
+	for i, o := range m.Scenario.Objects {
+		if o.Published {
+			s.Obj[i] = objPublished
+		}
+	}
+	for i, d := range m.irqs {
+		s.IRQLeft[i] = uint8(d.count)
+	}
+	return []State{s}
+}
+
+// Key is the canonical encoding of a state (check.System).
+func (m *Model) Key(s *State, buf []byte) []byte { return key(s, buf) }
+
+// Next enumerates the transitions of s (check.System).
+func (m *Model) Next(s *State, emit func(check.Edge[State, Event])) {
+	out := func(t *tx, fair int, cpu int, env bool) {
+		m.settle(&t.s)
+		var tags uint32
+		if cpu >= 0 {
+			tags |= 1 << uint(cpu)
+		}
+		if t.forced {
+			tags |= tagForced
+		}
+		if env {
+			tags |= tagEnv
+		}
+		emit(check.Edge[State, Event]{To: t.s, Label: t.ev, Fair: fair, Tags: tags, Bad: t.bad})
+	}
+	for c := 0; c < m.ncpu; c++ {
+		if s.C[c].Dead == 1 {
+			continue
+		}
+		intr := m.class(fmt.Sprintf("interrupts CPU%d", c))
+		if !s.irqsOff(c) {
+			if t := m.urgent(s, c); t != nil {
+				out(t, intr, c, false)
+				continue // an urgent interrupt is taken before anything else on c
+			}
+		}
+		m.stepTop(s, c, func(t *tx) {
+			fair := intr
+			if t.ev.Ctx == "task" {
+				fair = m.class("run " + m.names[s.C[c].Curr])
+			}
+			out(t, fair, c, false)
+		})
+		if t := m.tick(s, c); t != nil {
+			out(t, m.class(fmt.Sprintf("tick CPU%d", c)), c, true)
+		}
+		for i, d := range m.irqs {
+			if t := m.deviceIRQ(s, c, i, d); t != nil {
+				out(t, 0, c, true)
+			}
+		}
+		if t := m.preemptHigher(s, c); t != nil {
+			out(t, m.class(fmt.Sprintf("preempt CPU%d", c)), c, false)
+		}
+		if t := m.ksoftirqd(s, c); t != nil {
+			out(t, m.class(fmt.Sprintf("ksoftirqd CPU%d", c)), c, false)
+		}
+	}
+	for task := 0; task < m.ntask; task++ {
+		if s.T[task].St == stSleeping {
+			t := m.newTx(s, -1, "sched", fmt.Sprintf("wake_up_process(%s)", m.names[task]))
+			t.s.T[task].St = stRunnable
+			m.resched(t, m.cpuOf[task], task)
+			out(t, m.class("wake "+m.names[task]), -1, true)
+		}
+	}
+	m.gpTransitions(s, func(t *tx, class string) { out(t, m.class(class), -1, false) })
+}
+
+// stepTop runs one step of the frame on top of CPU c's context stack.
+func (m *Model) stepTop(s *State, c int, emit func(*tx)) {
+	cpu := &s.C[c]
+	f := cpu.F[cpu.N-1]
+	ctx := frameCtx(f)
+	if f.Kind == frameTask {
+		task := int(cpu.Curr)
+		if task >= m.ntask || s.T[task].St != stRunnable {
+			return
+		}
+		script := m.scripts[task]
+		if int(f.PC) >= len(script) {
+			t := m.newTx(s, c, "task", "(task exits)")
+			m.taskExit(t, c, task)
+			emit(t)
+			return
+		}
+		m.execOp(s, c, script[f.PC], ctx, emit)
+		return
+	}
+	script := m.scripts[f.Script]
+	if int(f.PC) < len(script) {
+		m.execOp(s, c, script[f.PC], ctx, func(t *tx) { t.forced = true; emit(t) })
+		return
+	}
+	switch f.Kind {
+	case frameHardirq:
+		t := m.newTx(s, c, "irq_exit", "irq_exit()")
+		t.forced = true
+		m.irqExit(t, c)
+		emit(t)
+	case frameNMI:
+		t := m.newTx(s, c, "nmi", "nmi_exit()")
+		t.forced = true
+		t.s.C[c].N--
+		emit(t)
+	case frameProbe:
+		t := m.newTx(s, c, ctx, "(probe returns)")
+		t.forced = true
+		m.popProbe(t, c)
+		emit(t)
+	}
+}
+
+// frameCtx names the context a frame runs in.
+func frameCtx(f Frame) string {
+	switch f.Kind {
+	case frameHardirq:
+		if f.Phase == phaseExiting {
+			return "irq_exit"
+		}
+		return "irq"
+	case frameNMI:
+		return "nmi"
+	case frameProbe:
+		return "probe"
+	}
+	return "task"
+}
+
+// push puts a frame on CPU c's context stack; overflowing the bound is
+// unbounded recursion (P5) and stops the CPU.
+func (m *Model) push(t *tx, c int, f Frame, what string) bool {
+	cpu := &t.s.C[c]
+	if int(cpu.N) >= MaxFrames {
+		t.violate("P5", "context stack on CPU%d exceeds %d frames entering %s: unbounded recursion", c, MaxFrames, what)
+		cpu.Dead = 1
+		return false
+	}
+	cpu.F[cpu.N] = f
+	cpu.N++
+	return true
+}
+
+// fireProbe runs the probe script attached to a tracepoint in the current
+// context (as __DO_TRACE does), if any.
+func (m *Model) fireProbe(t *tx, c, script int, hook string) {
+	if script < 0 {
+		return
+	}
+	t.note("%s fires: probe runs", hook)
+	m.push(t, c, Frame{Kind: frameProbe, Script: uint8(script)}, "probe "+hook)
+}
+
+// popProbe returns from a probe; an irq_exit() that was waiting for its
+// tick_stop probe completes.
+func (m *Model) popProbe(t *tx, c int) {
+	cpu := &t.s.C[c]
+	cpu.N--
+	if top := t.s.top(c); top.Kind == frameHardirq && top.Phase == phaseExiting {
+		m.finishIRQ(t, c)
+	}
+}
+
+// advance moves the top frame to its next operation.
+func (t *tx) advance(c int) {
+	f := t.s.top(c)
+	f.PC++
+	f.Phase = phaseNone
+}

@@ -1,0 +1,165 @@
+package rcumodel
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rcureview/rcureview/rcumodel/scenario"
+)
+
+// Profile selects the implementation of rcu_read_unlock_special() and the
+// deferred-quiescent-state machinery (research/rcu-model.md S.1, §3.4, §5).
+type Profile struct {
+	Name string
+	// WakeupsWithIRQsOff: rcu_read_unlock_special() may raise_softirq() (and
+	// so wake ksoftirqd) with irqs disabled outside interrupts (before
+	// 23634ebc1d946, v5.3). Also: no irq_work path.
+	WakeupsWithIRQsOff bool
+	// DeferTristate: defer_qs_pending is cleared when the QS is reported in
+	// rcu_preempt_deferred_qs_irqrestore() (b41642c87716); otherwise it is
+	// the v6.12.0 bool defer_qs_iw_pending cleared by the irq_work handler.
+	DeferTristate bool
+	// HandlerResetsInReader: rcu_preempt_deferred_qs_handler() resets the
+	// pending state when it runs inside a new reader (final b41642c87716).
+	HandlerResetsInReader bool
+	// ReinitPerQueue: the irq_work is re-initialised on every queue
+	// (before 61399e0c5410 "rcu: Fix racy re-initialization of irq_work").
+	ReinitPerQueue bool
+	// SoftirqGuarded: raise_softirq_irqoff() only when defer_qs_pending is
+	// not already PENDING ("rcu: Fix rcu_read_unlock() deadloop due to softirq").
+	SoftirqGuarded bool
+}
+
+// Profiles lists the supported profiles, oldest first.
+var Profiles = []Profile{
+	{Name: "v5.2", WakeupsWithIRQsOff: true},
+	{Name: "v6.12.0", ReinitPerQueue: true},
+	{Name: "rcu-next-2025-07", DeferTristate: true},
+	{Name: "v6.17-rc1", DeferTristate: true, HandlerResetsInReader: true, ReinitPerQueue: true},
+	{Name: "v6.17", DeferTristate: true, HandlerResetsInReader: true},
+	{Name: "v6.12.117", DeferTristate: true, HandlerResetsInReader: true, SoftirqGuarded: true},
+}
+
+// DefaultProfile is the Debian 6.12 stable kernel the project targets.
+const DefaultProfile = "v6.12.117"
+
+// LookupProfile returns the profile called name.
+func LookupProfile(name string) (Profile, error) {
+	if name == "" {
+		name = DefaultProfile
+	}
+	var names []string
+	for _, p := range Profiles {
+		if p.Name == name {
+			return p, nil
+		}
+		names = append(names, p.Name)
+	}
+	return Profile{}, fmt.Errorf("unknown profile %q (have %s)", name, strings.Join(names, ", "))
+}
+
+// Config holds the scenario knobs of S.1.
+type Config struct {
+	PreemptRCU      bool  // CONFIG_PREEMPT_RCU (and a preemptible kernel)
+	PreemptRT       bool  // CONFIG_PREEMPT_RT
+	RCUBoost        bool  // CONFIG_RCU_BOOST
+	UseSoftirq      bool  // rcutree.use_softirq (default !PREEMPT_RT)
+	IRQWorkLazy     bool  // arch without irq_work self-IPI: irq_work runs from the tick
+	NohzFull        uint8 // CPU mask
+	TickStopped     uint8 // CPU mask (default: NohzFull)
+	ExpForcedTick   bool  // synchronize_rcu_expedited_wait() turns the tick on for nohz_full holdouts
+	TraceImpliesRCU bool  // rcu_trace_implies_rcu_gp()
+	// Bug injection for validation (research/rcu-model.md V2, V12/B9):
+	CtxSwitchQueues  bool // rcu_note_context_switch() queues a preempted reader on blkd_tasks
+	TasksQSOnPreempt bool // count preemption as a Tasks-RCU quiescent state (wrong)
+}
+
+// knob describes one config key.
+type knob struct {
+	name string
+	doc  string
+	set  func(c *Config, v string) error
+}
+
+func boolKnob(name, doc string, f func(c *Config) *bool) knob {
+	return knob{name, doc, func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%s=%q: want true or false", name, v)
+		}
+		*f(c) = b
+		return nil
+	}}
+}
+
+func maskKnob(name, doc string, f func(c *Config) *uint8) knob {
+	return knob{name, doc, func(c *Config, v string) error {
+		var m uint8
+		if v != "" && v != "none" {
+			for _, s := range strings.Split(v, ",") {
+				n, err := strconv.Atoi(s)
+				if err != nil || n < 0 || n >= MaxCPUs {
+					return fmt.Errorf("%s=%q: want CPU numbers 0..%d separated by commas", name, v, MaxCPUs-1)
+				}
+				m |= 1 << n
+			}
+		}
+		*f(c) = m
+		return nil
+	}}
+}
+
+var knobs = []knob{
+	boolKnob("preempt_rcu", "CONFIG_PREEMPT_RCU=y (default true)", func(c *Config) *bool { return &c.PreemptRCU }),
+	boolKnob("preempt_rt", "CONFIG_PREEMPT_RT=y", func(c *Config) *bool { return &c.PreemptRT }),
+	boolKnob("rcu_boost", "CONFIG_RCU_BOOST=y", func(c *Config) *bool { return &c.RCUBoost }),
+	boolKnob("use_softirq", "rcutree.use_softirq (default !preempt_rt)", func(c *Config) *bool { return &c.UseSoftirq }),
+	boolKnob("irq_work_lazy", "irq_work has no self-IPI and runs from the tick", func(c *Config) *bool { return &c.IRQWorkLazy }),
+	maskKnob("nohz_full", "nohz_full CPUs, e.g. 0,1", func(c *Config) *uint8 { return &c.NohzFull }),
+	maskKnob("tick_stopped", "CPUs whose tick is stopped (default: nohz_full)", func(c *Config) *uint8 { return &c.TickStopped }),
+	boolKnob("exp_forced_tick", "expedited GP re-enables the tick on nohz_full holdouts (6.12 default true)", func(c *Config) *bool { return &c.ExpForcedTick }),
+	boolKnob("rcu_trace_implies_rcu_gp", "rcu_trace_implies_rcu_gp() (6.12: true)", func(c *Config) *bool { return &c.TraceImpliesRCU }),
+	boolKnob("ctxt_switch_queues", "rcu_note_context_switch() queues preempted readers (true; false injects a bug)", func(c *Config) *bool { return &c.CtxSwitchQueues }),
+	boolKnob("tasks_qs_on_preempt", "count preemption as a Tasks-RCU QS (false; true injects bug B9)", func(c *Config) *bool { return &c.TasksQSOnPreempt }),
+}
+
+// Knobs returns "name: doc" lines for every config key, sorted.
+func Knobs() []string {
+	var out []string
+	for _, k := range knobs {
+		out = append(out, k.name+": "+k.doc)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// parseConfig applies the scenario's config lines over the defaults.
+func parseConfig(file string, kvs []scenario.KV) (Config, error) {
+	c := Config{PreemptRCU: true, ExpForcedTick: true, TraceImpliesRCU: true, CtxSwitchQueues: true}
+	softirqSet, tickSet := false, false
+	for _, kv := range kvs {
+		var k *knob
+		for i := range knobs {
+			if knobs[i].name == kv.Key {
+				k = &knobs[i]
+			}
+		}
+		if k == nil {
+			return c, fmt.Errorf("%s:%s: unknown config knob %q (see rcumodel.Knobs)", file, kv.Pos, kv.Key)
+		}
+		if err := k.set(&c, kv.Value); err != nil {
+			return c, fmt.Errorf("%s:%s: config %w", file, kv.Pos, err)
+		}
+		softirqSet = softirqSet || kv.Key == "use_softirq"
+		tickSet = tickSet || kv.Key == "tick_stopped"
+	}
+	if !softirqSet {
+		c.UseSoftirq = !c.PreemptRT
+	}
+	if !tickSet {
+		c.TickStopped = c.NohzFull
+	}
+	return c, nil
+}

@@ -1,0 +1,223 @@
+package rcumodel
+
+import "unsafe"
+
+// Bounds of the model (research/rcu-model.md S.1).
+const (
+	MaxCPUs   = 3
+	MaxTasks  = 4 // scenario tasks; each CPU also has an idle task
+	MaxFrames = 5 // context stack depth; pushing beyond is unbounded recursion (P5)
+	MaxObjs   = 3
+	MaxCBs    = 4
+	MaxIRQs   = 3 // device irq + nmi handler definitions
+	MaxRefs   = 2 // references a task holds at once
+	MaxLocks  = MaxCPUs + MaxTasks
+	allTasks  = MaxTasks + MaxCPUs
+)
+
+// Frame kinds: what runs at one level of a CPU's context stack.
+const (
+	frameTask    uint8 = iota // the current task (or the idle task)
+	frameHardirq              // device irq script or a built-in handler in irq_exit
+	frameNMI                  // NMI handler script
+	frameProbe                // tracepoint probe script, in the context of the frame below
+)
+
+// Frame phases.
+const (
+	phaseNone    uint8 = iota
+	phaseHooked        // the primitive's ftrace/tracepoint hook has run
+	phaseDecDone       // rcu_read_unlock(): nesting already decremented, special test pending
+	phaseExiting       // hardirq frame: in irq_exit() after HARDIRQ_OFFSET was dropped
+)
+
+// Frame is one level of a CPU's context stack; Preempt/BH/IRQOff are the
+// disable counts taken at this level (preempt_count() is their sum).
+type Frame struct {
+	Kind, Script, PC, Phase uint8
+	Preempt, BH, IRQOff     uint8
+}
+
+// Deferred-QS states of rdp->defer_qs_pending (bool defer_qs_iw_pending in v6.12.0).
+const (
+	deferIdle    uint8 = 0 // DEFER_QS_IDLE
+	deferPending uint8 = 1 // DEFER_QS_PENDING
+)
+
+// CPU is per-CPU state: the context stack and struct rcu_data.
+type CPU struct {
+	Curr   uint8 // running task (idle task MaxTasks+cpu when nothing runs)
+	N      uint8 // frames in use
+	F      [MaxFrames]Frame
+	Resch  uint8 // need_resched (TIF_NEED_RESCHED)
+	NoQS   uint8 // cpu_no_qs.b.norm: owes the normal GP a QS (folded with rnp->qsmask)
+	ExpM   uint8 // this CPU's bit in rnp->expmask
+	NoQSE  uint8 // cpu_no_qs.b.exp
+	Defer  uint8 // defer_qs_pending
+	IWQ    uint8 // defer_qs_iw queued
+	IWBad  uint8 // irq_work re-initialised while queued: its list points at itself
+	SoftP  uint8 // RCU_SOFTIRQ pending
+	IPIExp uint8 // rcu_exp_handler IPI pending
+	IPIRes uint8 // resched IPI pending (FQS resched_cpu())
+	Dead   uint8 // self-deadlocked
+}
+
+// Task states.
+const (
+	stRunnable uint8 = iota
+	stSleeping       // voluntarily blocked; woken by the environment
+	stWaitGP         // blocked in synchronize_*() until Seq[WaitF] >= WaitSeq
+	stDone
+	stIdle // idle task
+)
+
+// Task priorities (effective priority adds boosting).
+const (
+	prioNormal uint8 = iota
+	prioRT
+	prioBoost
+)
+
+// Ref is a pointer a task obtained with rcu_dereference() and holds until
+// the reader of Kind it was obtained in ends.
+type Ref struct{ Obj, Kind uint8 } // Obj is index+1; 0 means empty
+
+// Task is per-task state (task_struct RCU fields).
+type Task struct {
+	PC, St, Phase              uint8
+	Nest                       uint8 // rcu_read_lock_nesting
+	SpBlocked, SpNeedQS, SpExp uint8 // rcu_read_unlock_special.b.{blocked,need_qs,exp_hint}
+	Blkd, GPBlk, ExpBlk        uint8 // on rnp->blkd_tasks; blocks the current normal / expedited GP
+	Boosted                    uint8
+	Trc                        uint8 // trc_reader_nesting
+	SRCU                       [2]uint8
+	EQS                        uint8 // ct_idle_enter()ed: RCU not watching this CPU
+	Preempt, BH, IRQOff        uint8 // disable counts saved at context switch
+	WaitF, WaitSeq             uint8
+	Refs                       [MaxRefs]Ref
+	PreemptedInGP              uint8 // preempted since the Tasks GP started (for tasks_qs_on_preempt)
+}
+
+// Callback actions.
+const (
+	actFree          uint8 = iota + 1 // free(obj)
+	actChainRCU                       // call_rcu(free(obj))
+	actChainUnlessIm                  // rcu_trace_implies_rcu_gp() ? free(obj) : call_rcu(free(obj))
+)
+
+// CB is a queued callback: flavour+1 (0: slot empty), the GP sequence it
+// needs, and the action.
+type CB struct{ F, Seq, Act, Obj uint8 }
+
+// Object states.
+const (
+	objUnpublished uint8 = iota
+	objPublished
+	objFreed
+)
+
+// State is the whole model state. Every field is a byte (or an array of
+// bytes) so that the in-memory representation is itself the canonical
+// encoding (see key).
+type State struct {
+	C [MaxCPUs]CPU
+	T [allTasks]Task
+	// Per flavour: rcu_seq-style sequence (odd: GP running), requested
+	// sequence, implementation holdouts (tasks in bits 0..3, CPUs in bits
+	// 4..6), the P1 oracle waitset (same layout), and a phase.
+	Seq, Req, Hold, Wait, Phase, Need [numFlavours]uint8
+	Boost                             uint8 // rcu_initiate_boost() done: boost kthread has work
+	BoostTimer                        uint8 // CONFIG_RCU_BOOST_DELAY elapsed for this GP
+	BoostOwner                        uint8 // task+1 owning rnp->boost_mtx
+	Obj                               [MaxObjs]uint8
+	CBs                               [MaxCBs]CB
+	IRQLeft                           [MaxIRQs]uint8
+	Locks                             [MaxLocks]uint8 // holder: cpu<<4 | frame level+1; 0 free
+}
+
+// key appends the canonical encoding of s: its bytes. A test asserts that
+// State contains only byte-sized fields, so there is no padding.
+func key(s *State, buf []byte) []byte {
+	b := unsafe.Slice((*byte)(unsafe.Pointer(s)), unsafe.Sizeof(*s))
+	return append(buf, b...)
+}
+
+func running(seq uint8) bool { return seq&1 == 1 }
+
+// snap is rcu_seq_snap(): the sequence value at which a full grace period
+// that starts after now has ended.
+func snap(seq uint8) uint8 { return (seq + 3) &^ 1 }
+
+func idleTask(c int) int { return MaxTasks + c }
+
+// top returns the top frame of CPU c.
+func (s *State) top(c int) *Frame { return &s.C[c].F[s.C[c].N-1] }
+
+// irqsOff: some frame disabled interrupts (hardirq/NMI entry counts as one).
+func (s *State) irqsOff(c int) bool {
+	for i := 0; i < int(s.C[c].N); i++ {
+		if s.C[c].F[i].IRQOff > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// preemptBH reports preempt_count() & (PREEMPT_MASK | SOFTIRQ_MASK) != 0.
+func (s *State) preemptBH(c int) bool {
+	for i := 0; i < int(s.C[c].N); i++ {
+		if s.C[c].F[i].Preempt > 0 || s.C[c].F[i].BH > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// inHardirq reports in_hardirq(): a hardirq frame that has not yet dropped
+// HARDIRQ_OFFSET in irq_exit().
+func (s *State) inHardirq(c int) bool {
+	for i := 0; i < int(s.C[c].N); i++ {
+		f := s.C[c].F[i]
+		if f.Kind == frameHardirq && f.Phase != phaseExiting {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *State) inNMI(c int) bool {
+	for i := 0; i < int(s.C[c].N); i++ {
+		if s.C[c].F[i].Kind == frameNMI {
+			return true
+		}
+	}
+	return false
+}
+
+// inInterrupt reports in_interrupt(): any hardirq (incl. exiting), NMI.
+func (s *State) inInterrupt(c int) bool {
+	for i := 0; i < int(s.C[c].N); i++ {
+		if k := s.C[c].F[i].Kind; k == frameHardirq || k == frameNMI {
+			return true
+		}
+	}
+	return false
+}
+
+// atTaskLevel: only the task frame is on the stack.
+func (s *State) atTaskLevel(c int) bool { return s.C[c].N == 1 }
+
+// preemptible: task level with nothing disabled.
+func (s *State) preemptible(c int) bool {
+	f := s.C[c].F[0]
+	return s.C[c].N == 1 && f.Preempt == 0 && f.BH == 0 && f.IRQOff == 0
+}
+
+// watching reports whether RCU watches CPU c (not idle/EQS at task level).
+func (s *State) watching(c int) bool {
+	if s.C[c].N > 1 {
+		return true // irq/NMI entry makes RCU watch (ct_irq_enter)
+	}
+	t := s.C[c].Curr
+	return !(int(t) == idleTask(c) || s.T[t].EQS == 1)
+}
