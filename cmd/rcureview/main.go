@@ -19,6 +19,7 @@ in memory, runs analyzers, and reports what the patch introduces.
 
 Commands:
   review    review patches from mbox, .patch or .mbox.gz files (or stdin)
+  extract   split mail and list the patch each message carries
   model     list and run the embedded RCU model's scenarios
   rules     list the rule IDs rcureview reports
   version   print the version
@@ -52,6 +53,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runReview(rest, stdin, stdout, stderr)
 	case "rules":
 		return runRules(rest, stdout, stderr)
+	case "extract":
+		return runExtract(rest, stdin, stdout, stderr)
 	case "model":
 		return runModel(rest, stdout, stderr)
 	case "check", "hook", "bot", "index":
