@@ -1,0 +1,202 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/rcureview/rcureview/ksrc"
+)
+
+// Options configures Build.
+type Options struct {
+	// Arch is the architecture whose arch/<Arch>/ files are indexed; the
+	// other architectures are skipped. Default "x86".
+	Arch string
+	// Workers is the number of files skimmed in parallel (default: the
+	// number of CPUs).
+	Workers int
+	// Cache stores facts per file between runs; nil disables caching.
+	Cache *Cache
+	// Progress, if set, is called as files are indexed (done of total).
+	Progress func(done, total int)
+	// Prefixes, if set, restricts indexing to paths under these prefixes
+	// (the embedded fact set is built this way).
+	Prefixes []string
+}
+
+func (o Options) arch() string {
+	if o.Arch == "" {
+		return "x86"
+	}
+	return o.Arch
+}
+
+// skippedTops are top-level directories that hold no kernel C: host tools,
+// documentation, user-space copies of kernel headers.
+var skippedTops = map[string]bool{"tools": true, "Documentation": true, "scripts": true, "samples": true, "usr": true, "LICENSES": true}
+
+// Wanted reports whether a tree path is indexed: C sources and headers
+// and Kbuild makefiles, outside tools/, Documentation/, scripts/,
+// samples/ and other architectures' arch/ directories.
+func Wanted(p, arch string) bool {
+	top, rest, _ := strings.Cut(p, "/")
+	if skippedTops[top] {
+		return false
+	}
+	if top == "arch" {
+		a, _, _ := strings.Cut(rest, "/")
+		if a != arch && rest != "Kconfig" {
+			return false
+		}
+	}
+	return strings.HasSuffix(p, ".c") || strings.HasSuffix(p, ".h") || IsMakefile(p)
+}
+
+// SkimFile extracts the facts of a file according to its name.
+func SkimFile(p string, data []byte) *FileFacts {
+	return new(Skimmer).SkimFile(p, data)
+}
+
+// SkimFile is SkimFile with the skimmer's buffers.
+func (k *Skimmer) SkimFile(p string, data []byte) *FileFacts {
+	if IsMakefile(p) {
+		return SkimMake(p, data)
+	}
+	return k.SkimC(p, data)
+}
+
+// BuildStats says what Build did.
+type BuildStats struct {
+	Files   int   // files in the index
+	Skimmed int   // files read and skimmed
+	Reused  int   // files taken from the cache
+	Bytes   int64 // bytes skimmed
+}
+
+// Build indexes a tree: every wanted file, reusing cached facts whose
+// content key is unchanged, skimming the others in parallel, and saving
+// the cache when anything changed.
+func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
+	var st BuildStats
+	type entry struct{ path, key string }
+	var entries []entry
+	inPrefixes := func(p string) bool {
+		if len(opt.Prefixes) == 0 {
+			return true
+		}
+		for _, pre := range opt.Prefixes {
+			if p == pre || strings.HasPrefix(p, strings.TrimSuffix(pre, "/")+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	err := t.Walk("", func(p, key string) error {
+		if Wanted(p, opt.arch()) && inPrefixes(p) {
+			entries = append(entries, entry{p, key})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, st, fmt.Errorf("index %s: %w", t.Describe(), err)
+	}
+	var cached map[string]*FileFacts
+	id := treeID(t)
+	if opt.Cache != nil {
+		cached, _ = opt.Cache.load(id) // a broken cache is rebuilt
+	}
+	out := make([]*FileFacts, len(entries))
+	var todo []int
+	for i, e := range entries {
+		if f, ok := cached[e.path]; ok && f.Key == e.key {
+			out[i] = f
+			st.Reused++
+			continue
+		}
+		todo = append(todo, i)
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	var done atomic.Int64
+	done.Store(int64(st.Reused))
+	var bytes atomic.Int64
+	var firstErr error
+	var mu sync.Mutex
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var sk Skimmer
+			for i := range next {
+				e := entries[i]
+				data, err := t.ReadFile(e.path)
+				if err != nil {
+					if !errors.Is(err, fs.ErrNotExist) {
+						mu.Lock()
+						if firstErr == nil {
+							firstErr = fmt.Errorf("index %s: %w", e.path, err)
+						}
+						mu.Unlock()
+					}
+					continue
+				}
+				f := sk.SkimFile(e.path, data)
+				f.Key = e.key
+				out[i] = f
+				bytes.Add(int64(len(data)))
+				n := done.Add(1)
+				if opt.Progress != nil && n%256 == 0 {
+					opt.Progress(int(n), len(entries))
+				}
+			}
+		}()
+	}
+	for _, i := range todo {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if opt.Progress != nil {
+		opt.Progress(len(entries), len(entries))
+	}
+	if firstErr != nil {
+		return nil, st, firstErr
+	}
+	st.Skimmed = len(todo)
+	st.Bytes = bytes.Load()
+	var files []*FileFacts
+	for _, f := range out {
+		if f != nil {
+			files = append(files, f)
+		}
+	}
+	st.Files = len(files)
+	if opt.Cache != nil && (st.Skimmed > 0 || len(cached) != len(files)) {
+		if err := opt.Cache.save(id, files); err != nil {
+			return nil, st, fmt.Errorf("index %s: save cache: %w", t.Describe(), err)
+		}
+	}
+	return New(t.Describe(), files), st, nil
+}
+
+// treeID names a tree for the cache: the directory of a tree, the
+// repository (not the revision) of a git tree, so that revisions share
+// the facts of unchanged blobs.
+func treeID(t ksrc.Tree) string {
+	d := t.Describe()
+	if strings.HasPrefix(d, "git:") {
+		if i := strings.LastIndexByte(d, '@'); i > 0 {
+			d = d[:i]
+		}
+	}
+	return d
+}

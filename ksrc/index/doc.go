@@ -1,0 +1,56 @@
+// Package index extracts facts from kernel C sources and Kbuild makefiles
+// and answers the questions the notrace and noinstr analyzers ask: where a
+// function is defined and with which attributes (notrace, noinstr, inline,
+// __always_inline, static, __init, __kprobes, …), what a function or macro
+// body calls and under which #if / #ifdef / IS_ENABLED() conditions, which
+// tracepoints exist and for which configuration they are NOPs (e.g. the
+// RCU events exist only with CONFIG_RCU_TRACE), what guard(x)() and
+// scoped_guard(x) lock and unlock (DEFINE_LOCK_GUARD_n, DEFINE_GUARD,
+// DEFINE_CLASS), and which objects Kbuild builds without
+// $(CC_FLAGS_FTRACE) (CFLAGS_REMOVE_x.o, ccflags-remove-…,
+// subdir-ccflags-remove-…) or without sanitizers (KCOV_INSTRUMENT,
+// KASAN_SANITIZE, …).
+//
+// # Parsing approach, chosen by measurement
+//
+// Kernel C is read unpreprocessed: a real C parser sees macro-generated
+// code, attributes and #if branches it cannot resolve. Two approaches were
+// measured on the 533 .c/.h files of kernel/ in linux-source-6.12
+// (6.12.117, 13.5 MB), files preloaded in memory, one core:
+//
+//	tree-sitter (github.com/smacker/go-tree-sitter, C grammar): 3.9 s CPU;
+//	  424 of 533 files contain ERROR nodes (macros such as
+//	  DEFINE_PER_CPU(...), SYSCALL_DEFINE, __acquires(x) confuse it)
+//	this package's skimmer:                                      0.37 s CPU
+//
+// so the whole tree is skimmed by a tokenizer-level pass (token.go,
+// skim.go): comments and literals removed, preprocessor directives tracked
+// as a condition stack, top-level declarations split at ';' or at a
+// column-0 line after a macro invocation, function bodies recognised by a
+// declarator followed by '{', and calls recognised as identifier + '('.
+// Brace mismatches from #if branches recover at the next column-0 '}'.
+// Tree-sitter brings no fact the skimmer lacks for these analyzers and is
+// an order of magnitude slower, so it is not used.
+//
+// # Whole-tree numbers (linux-source-6.12, x86, 2 shared cores)
+//
+// 49,656 files (1.26 GB of .c/.h plus 2,197 Makefiles; tools/,
+// Documentation/, scripts/, samples/ and the other architectures skipped):
+// 633,527 function definitions, 3,796,897 call sites, 297,032 macros with
+// calls, 6,357 tracepoint declarations. Cold index: 53 s CPU (43 s user +
+// 10 s system), peak RSS 1.5 GB; warm (every file from the cache): 4.2 s
+// CPU, peak RSS 0.6 GB. Wall-clock times on the shared machine were 3-5×
+// the CPU times because other jobs were running; reproduce with
+//
+//	go build -o /tmp/rcureview ./cmd/rcureview
+//	/usr/bin/time -v /tmp/rcureview index --tree $RCUREVIEW_KERNEL_TREE
+//
+// # Cache
+//
+// Facts are cached per file in os.UserCacheDir()/rcureview/index, one
+// pack per tree (per repository for git trees, so revisions share the
+// facts of unchanged blobs), each file keyed by its content key from
+// ksrc.Tree.Walk (the git blob hash, or size+mtime for directories).
+// Provider.For indexes an overlay (a patched tree) by skimming only the
+// files the overlay changes and layering them over the base index.
+package index

@@ -1,0 +1,381 @@
+package index
+
+import (
+	"path"
+	"strings"
+)
+
+// TargetKind says what a called name resolves to.
+type TargetKind uint8
+
+// Target kinds.
+const (
+	TargetUnknown     TargetKind = iota // no definition in the index
+	TargetFunc                          // a C function definition
+	TargetMacro                         // a #define (its body's calls are the callees)
+	TargetGuard                         // guard(x)/scoped_guard(x): lock and unlock expressions
+	TargetTracepoint                    // trace_<event>() of a live tracepoint
+	TargetTracePrintk                   // trace_printk() family: writes the ring buffer
+	TargetTraceAPI                      // trace_<event>_enabled(), register_trace_*: not instrumentation
+	TargetIndirect                      // a call through a pointer, member or static_call
+)
+
+// String names the kind.
+func (k TargetKind) String() string {
+	return [...]string{"unknown", "function", "macro", "guard", "tracepoint", "trace_printk", "trace-api", "indirect"}[k]
+}
+
+// Target is one thing a call may reach. A name can resolve to several
+// targets (definitions under different #if branches, a macro and a
+// function); each carries the conditions of its definition.
+type Target struct {
+	Kind  TargetKind
+	Name  string
+	File  string
+	Line  int
+	Conds []string
+	Func  *Func      // TargetFunc
+	Facts *FileFacts // the file of Func / Macro / the declaration
+	Calls []Call     // TargetMacro, TargetGuard: the calls of the body
+	// Event is the tracepoint event, Decl the declaring macro
+	// (TargetTracepoint).
+	Event, Decl string
+}
+
+var tracePrintk = map[string]bool{"trace_printk": true, "__trace_bprintk": true, "__trace_puts": true,
+	"ftrace_vprintk": true, "__trace_printk": true, "trace_puts": true, "__trace_bputs": true,
+	"ftrace_vbprintk": true, "trace_vprintk": true, "trace_vbprintk": true}
+
+// liveTraceMacros declare a tracepoint that exists; *_NOP ones declare an
+// empty trace_<event>().
+var liveTraceMacros = map[string]bool{"TRACE_EVENT": true, "TRACE_EVENT_FN": true, "TRACE_EVENT_FN_COND": true,
+	"TRACE_EVENT_CONDITION": true, "DEFINE_EVENT": true, "DEFINE_EVENT_FN": true, "DEFINE_EVENT_PRINT": true,
+	"DEFINE_EVENT_CONDITION": true, "DECLARE_TRACE": true, "DECLARE_TRACE_CONDITION": true,
+	"DECLARE_TRACE_SYSCALL": true, "TRACE_EVENT_SYSCALL": true, "DECLARE_TRACE_EVENT": true,
+	"DECLARE_TRACE_WRITABLE": true, "TRACE_EVENT_FLAGS": false, "TRACE_EVENT_PERF_PERM": false}
+
+// Resolve returns what a call made from file from can reach.
+func (ix *Index) Resolve(from string, c Call) []Target {
+	switch c.Kind {
+	case CallMember, CallPointer:
+		return []Target{{Kind: TargetIndirect, Name: c.Name}}
+	case CallStatic:
+		if strings.HasPrefix(c.Name, "tp_func_") {
+			return nil // the probe dispatch of a tracepoint, accounted for at trace_<event>()
+		}
+		return []Target{{Kind: TargetIndirect, Name: "static_call(" + c.Name + ")"}}
+	case CallGuard:
+		return ix.resolveGuard(c.Name)
+	}
+	name := c.Name
+	if tracePrintk[name] {
+		return []Target{{Kind: TargetTracePrintk, Name: name}}
+	}
+	if ts := ix.resolveTrace(name); ts != nil {
+		return ts
+	}
+	var out []Target
+	for _, m := range ix.visibleMacros(from, name) {
+		t := Target{Kind: TargetMacro, Name: name, File: m.File.Path, Line: int(m.Macro.Line),
+			Conds: m.File.CondSet(m.Macro.Cond), Facts: m.File, Calls: m.Macro.Calls}
+		if m.Macro.Alias != "" && m.Macro.Alias != name {
+			t.Calls = []Call{{Name: m.Macro.Alias, Line: m.Macro.Line, Cond: m.Macro.Cond}}
+		}
+		out = append(out, t)
+	}
+	for _, f := range ix.visibleFuncs(from, name) {
+		out = append(out, Target{Kind: TargetFunc, Name: name, File: f.File.Path, Line: int(f.Func.Line),
+			Conds: f.File.CondSet(f.Func.Cond), Func: f.Func, Facts: f.File})
+	}
+	if len(out) == 0 {
+		return []Target{{Kind: TargetUnknown, Name: name}}
+	}
+	return out
+}
+
+// resolveTrace recognises trace_<ev>(), trace_<ev>_rcuidle(),
+// __do_trace_<ev>(), __traceiter_<ev>() and the API that is not
+// instrumentation (trace_<ev>_enabled(), register_trace_<ev>(), …).
+func (ix *Index) resolveTrace(name string) []Target {
+	var ev string
+	api := false
+	switch {
+	case strings.HasPrefix(name, "register_trace_") || strings.HasPrefix(name, "unregister_trace_"):
+		ev, api = name[strings.Index(name, "trace_")+6:], true
+	case strings.HasPrefix(name, "__traceiter_"):
+		ev = strings.TrimPrefix(name, "__traceiter_")
+	case strings.HasPrefix(name, "__do_trace_"):
+		ev = strings.TrimPrefix(name, "__do_trace_")
+	case strings.HasPrefix(name, "trace_"):
+		ev = strings.TrimPrefix(name, "trace_")
+		switch {
+		case strings.HasSuffix(ev, "_enabled") && len(ix.Events(ev)) == 0:
+			ev, api = strings.TrimSuffix(ev, "_enabled"), true
+		case strings.HasSuffix(ev, "_rcuidle") && len(ix.Events(ev)) == 0:
+			ev = strings.TrimSuffix(ev, "_rcuidle")
+		}
+	case name == "tracepoint_enabled" || name == "DECLARE_TRACEPOINT":
+		return []Target{{Kind: TargetTraceAPI, Name: name}}
+	default:
+		return nil
+	}
+	decls := ix.Events(ev)
+	if len(decls) == 0 {
+		return nil
+	}
+	if api {
+		return []Target{{Kind: TargetTraceAPI, Name: name, Event: ev}}
+	}
+	var out []Target
+	for _, d := range decls {
+		for _, conds := range ix.liveConds(d.Inv.Macro, 0) {
+			out = append(out, Target{Kind: TargetTracepoint, Name: name, Event: ev, Decl: d.Inv.Macro,
+				File: d.File.Path, Line: int(d.Inv.Line), Facts: d.File,
+				Conds: appendUnique(append([]string(nil), d.File.CondSet(d.Inv.Cond)...), conds...)})
+		}
+	}
+	if out == nil {
+		// every declaration is a NOP: trace_<ev>() is empty
+		return []Target{{Kind: TargetTraceAPI, Name: name, Event: ev, File: decls[0].File.Path, Line: int(decls[0].Inv.Line)}}
+	}
+	return out
+}
+
+// liveConds returns the condition sets under which a declaring macro
+// declares a live tracepoint (one empty set: always; none: never).
+func (ix *Index) liveConds(mac string, depth int) [][]string {
+	if live, ok := liveTraceMacros[mac]; ok {
+		if live {
+			return [][]string{nil}
+		}
+		return nil
+	}
+	if strings.HasSuffix(mac, "_NOP") || depth > 4 {
+		return nil
+	}
+	ms := ix.Macros(mac)
+	if len(ms) == 0 {
+		return [][]string{nil} // an unknown declaring macro: assume live
+	}
+	var out [][]string
+	for _, m := range ms {
+		if m.Macro.Alias == "" {
+			out = append(out, m.File.CondSet(m.Macro.Cond))
+			continue
+		}
+		for _, c := range ix.liveConds(m.Macro.Alias, depth+1) {
+			out = append(out, appendUnique(append([]string(nil), m.File.CondSet(m.Macro.Cond)...), c...))
+		}
+	}
+	return out
+}
+
+func (ix *Index) resolveGuard(name string) []Target {
+	var out []Target
+	for _, g := range ix.Guards(name) {
+		t := Target{Kind: TargetGuard, Name: "guard(" + name + ")", File: g.File.Path, Line: int(g.Inv.Line),
+			Conds: g.File.CondSet(g.Inv.Cond), Facts: g.File}
+		for _, i := range guardArgs(g.Inv.Macro) {
+			if i < len(g.Inv.ArgCalls) {
+				t.Calls = append(t.Calls, g.Inv.ArgCalls[i]...)
+			}
+		}
+		out = append(out, t)
+	}
+	if len(out) == 0 {
+		return []Target{{Kind: TargetUnknown, Name: "guard(" + name + ")"}}
+	}
+	return out
+}
+
+// guardArgs returns the argument positions holding the lock and unlock
+// expressions of a guard-defining macro.
+func guardArgs(mac string) []int {
+	switch {
+	case strings.HasPrefix(mac, "DEFINE_LOCK_GUARD_0"):
+		return []int{1, 2}
+	case strings.HasSuffix(mac, "_COND"):
+		return []int{2}
+	case strings.HasPrefix(mac, "DEFINE_LOCK_GUARD_1"), strings.HasPrefix(mac, "DEFINE_GUARD"),
+		strings.HasPrefix(mac, "DEFINE_CLASS"):
+		return []int{2, 3}
+	}
+	return nil
+}
+
+// guardKey is the name a guard definition is used by.
+func guardKey(inv *Invocation) string {
+	if len(inv.Args) == 0 || inv.Args[0] == "" {
+		return ""
+	}
+	if strings.HasSuffix(inv.Macro, "_COND") && len(inv.Args) > 1 {
+		return inv.Args[0] + inv.Args[1]
+	}
+	return inv.Args[0]
+}
+
+func appendUnique(dst []string, add ...string) []string {
+outer:
+	for _, a := range add {
+		for _, d := range dst {
+			if d == a {
+				continue outer
+			}
+		}
+		dst = append(dst, a)
+	}
+	return dst
+}
+
+// isGlobalHeader reports whether a header is included by name from
+// anywhere (include/, arch/*/include/).
+func isGlobalHeader(p string) bool {
+	return strings.HasSuffix(p, ".h") && (strings.HasPrefix(p, "include/") || strings.HasPrefix(p, "arch/") && strings.Contains(p, "/include/"))
+}
+
+// visibleFuncs ranks the definitions of name as seen from file from: the
+// same file, then local headers of its directory, then global ones
+// (non-static definitions, global headers), then static definitions in
+// sibling .c files (kernel/sched/build_*.c include them); the best rank
+// wins.
+func (ix *Index) visibleFuncs(from, name string) []FuncRef {
+	defs := ix.Funcs(name)
+	if len(defs) == 0 {
+		return nil
+	}
+	best := 99
+	var out []FuncRef
+	dir := path.Dir(from)
+	for _, d := range defs {
+		r := visRank(from, dir, d.File.Path, d.Func.Attrs&AttrStatic != 0)
+		if r < 0 {
+			continue
+		}
+		if r < best {
+			best, out = r, out[:0]
+		}
+		if r == best {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func visRank(from, dir, def string, static bool) int {
+	switch {
+	case def == from:
+		return 0
+	case path.Dir(def) == dir && strings.HasSuffix(def, ".h") && !isGlobalHeader(def):
+		return 1
+	case !static || isGlobalHeader(def):
+		return 2
+	case path.Dir(def) == dir:
+		return 3
+	}
+	return -1
+}
+
+func (ix *Index) visibleMacros(from, name string) []MacroRef {
+	defs := ix.Macros(name)
+	if len(defs) == 0 {
+		return nil
+	}
+	best := 99
+	var out []MacroRef
+	dir := path.Dir(from)
+	for _, d := range defs {
+		p := d.File.Path
+		r := -1
+		switch {
+		case p == from:
+			r = 0
+		case path.Dir(p) == dir && strings.HasSuffix(p, ".h"):
+			r = 1
+		case isGlobalHeader(p):
+			r = 2
+		}
+		if r < 0 {
+			continue
+		}
+		if r < best {
+			best, out = r, out[:0]
+		}
+		if r == best {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// FtraceStatus says whether a function gets an ftrace entry hook.
+type FtraceStatus uint8
+
+// Ftrace statuses.
+const (
+	NotTraced   FtraceStatus = iota // notrace by attribute or Kbuild flags
+	Traced                          // out-of-line, compiled with ftrace flags
+	TracedMaybe                     // static non-inline: traced unless the compiler inlines it
+)
+
+// Ftrace classifies a function definition and says why.
+func (ix *Index) Ftrace(file string, fn *Func) (FtraceStatus, string) {
+	a := fn.Attrs
+	switch {
+	case a&AttrNoinstr != 0:
+		return NotTraced, "noinstr (notrace)"
+	case a&AttrAlwaysInline != 0:
+		return NotTraced, "__always_inline (notrace)"
+	case a&(AttrInline|AttrNokprobeInline) != 0 && a&AttrNotrace == 0:
+		return NotTraced, "inline (implies notrace)"
+	case a.Notrace():
+		return NotTraced, strings.Join(notraceWords(a), " ")
+	}
+	if why := ix.ftraceRemoved(file); why != "" {
+		return NotTraced, why
+	}
+	if a&AttrStatic != 0 {
+		return TracedMaybe, "static: ftrace-able unless inlined"
+	}
+	return Traced, "ftrace-able"
+}
+
+func notraceWords(a Attr) []string {
+	var out []string
+	for _, n := range (a & (AttrNotrace | AttrInline | AttrCpuidle | AttrKprobes | AttrNaked | AttrPreserveMost |
+		AttrNoKasanOrInline | AttrNoInstrumentFunction)).Names() {
+		out = append(out, n)
+	}
+	return out
+}
+
+// ftraceRemoved returns why a file is built without $(CC_FLAGS_FTRACE),
+// "" if it is not.
+func (ix *Index) ftraceRemoved(file string) string {
+	dir := path.Dir(file)
+	base := path.Base(file)
+	stem := strings.TrimSuffix(strings.TrimSuffix(base, ".c"), ".h")
+	objs := []string{stem + ".o"}
+	if strings.HasSuffix(base, ".h") {
+		if i := strings.IndexByte(stem, '_'); i > 0 {
+			objs = append(objs, stem[:i]+".o") // kernel/rcu/tree_plugin.h is part of tree.o
+		}
+	}
+	if mf := ix.Makefile(dir); mf != nil && mf.Make != nil {
+		for _, r := range mf.Make.FtraceRemoved {
+			for _, o := range objs {
+				if r.Object == o {
+					return "built without ftrace (" + mf.Path + ": " + r.Text + ")"
+				}
+			}
+		}
+		if r := mf.Make.DirFtraceRemoved; r != nil {
+			return "built without ftrace (" + mf.Path + ": " + r.Text + ")"
+		}
+	}
+	for d := path.Dir(dir); d != "." && d != "/"; d = path.Dir(d) {
+		if mf := ix.Makefile(d); mf != nil && mf.Make != nil && mf.Make.SubdirFtraceRemoved != nil {
+			return "built without ftrace (" + mf.Path + ": " + mf.Make.SubdirFtraceRemoved.Text + ")"
+		}
+	}
+	return ""
+}

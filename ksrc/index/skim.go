@@ -1,0 +1,892 @@
+package index
+
+import (
+	"fmt"
+	"strings"
+)
+
+// SkimC extracts the facts of one C source or header file. It never fails:
+// text that does not look like C yields fewer facts, not an error, and
+// unbalanced braces or parentheses are recovered at the next column-0
+// closing brace. path is stored in the result and used for nothing else.
+func SkimC(path string, src []byte) *FileFacts {
+	return new(Skimmer).SkimC(path, src)
+}
+
+// Skimmer skims many files, reusing its buffers and sharing the strings
+// of identifiers between them. The zero value is ready; it is not safe
+// for concurrent use.
+type Skimmer struct {
+	intern map[string]string
+	toks   []token
+	tcond  []int32
+}
+
+// SkimC is SkimC with the skimmer's buffers.
+func (k *Skimmer) SkimC(path string, src []byte) *FileFacts {
+	if k.intern == nil || len(k.intern) > 1<<20 {
+		k.intern = make(map[string]string, 1<<14)
+	}
+	s := newSkimmer(path, src, k.intern)
+	s.toks, s.tcond = k.toks[:0], k.tcond[:0]
+	s.run()
+	k.toks, k.tcond = s.toks, s.tcond
+	return s.ff
+}
+
+type ppFrame struct {
+	prev   []string // conditions of the earlier branches (to negate)
+	cur    string   // this branch's condition, "" when not relevant
+	active bool     // the frame contributes cur
+}
+
+type skimmer struct {
+	ff      *FileFacts
+	lx      *lexer
+	toks    []token
+	tcond   []int32 // per token: preprocessor condition set
+	pp      []ppFrame
+	ppCond  int32 // current preprocessor condition set
+	condIdx map[string]int32
+}
+
+func newSkimmer(path string, src []byte, intern map[string]string) *skimmer {
+	if intern == nil {
+		intern = map[string]string{}
+	}
+	s := &skimmer{
+		ff:      &FileFacts{Path: path, Conds: [][]string{nil}},
+		lx:      newLexer(src, intern),
+		condIdx: map[string]int32{"": 0},
+	}
+	return s
+}
+
+func (s *skimmer) run() {
+	for {
+		t := s.lx.next()
+		if t.kind == tEOF {
+			break
+		}
+		if t.kind == tDirective {
+			s.directive(t)
+			continue
+		}
+		s.toks = append(s.toks, t)
+		s.tcond = append(s.tcond, s.ppCond)
+	}
+	s.toplevel()
+}
+
+// internCond returns the index of the condition set terms.
+func (s *skimmer) internCond(terms []string) int32 {
+	if len(terms) == 0 {
+		return 0
+	}
+	key := strings.Join(terms, "\x00")
+	if i, ok := s.condIdx[key]; ok {
+		return i
+	}
+	i := int32(len(s.ff.Conds))
+	s.ff.Conds = append(s.ff.Conds, append([]string(nil), terms...))
+	s.condIdx[key] = i
+	return i
+}
+
+// addTerms returns the set base ∪ extra.
+func (s *skimmer) addTerms(base int32, extra []string) int32 {
+	if len(extra) == 0 {
+		return base
+	}
+	terms := append([]string(nil), s.ff.CondSet(base)...)
+	for _, e := range extra {
+		dup := false
+		for _, t := range terms {
+			if t == e {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			terms = append(terms, e)
+		}
+	}
+	return s.internCond(terms)
+}
+
+func (s *skimmer) recomputePP() {
+	var terms []string
+	for _, f := range s.pp {
+		for _, p := range f.prev {
+			terms = append(terms, negateCond(p))
+		}
+		if f.active && f.cur != "" {
+			terms = append(terms, f.cur)
+		}
+	}
+	s.ppCond = s.internCond(terms)
+}
+
+func splitDirective(d string) (name, rest string) {
+	d = strings.TrimLeft(d, " \t")
+	i := 0
+	for i < len(d) && isIdentChar(d[i]) {
+		i++
+	}
+	return d[:i], strings.TrimSpace(d[i:])
+}
+
+func ppCondOf(e string) string {
+	if !relevantCond(e) {
+		return ""
+	}
+	return normCond(e)
+}
+
+func (s *skimmer) directive(t token) {
+	name, rest := splitDirective(t.text)
+	switch name {
+	case "if":
+		s.pp = append(s.pp, ppFrame{cur: ppCondOf(rest), active: true})
+	case "ifdef":
+		s.pp = append(s.pp, ppFrame{cur: ppCondOf(firstWord(rest)), active: true})
+	case "ifndef":
+		c := ppCondOf(firstWord(rest))
+		if c != "" {
+			c = negateCond(c)
+		}
+		s.pp = append(s.pp, ppFrame{cur: c, active: true})
+	case "elif", "elifdef", "elifndef":
+		if len(s.pp) == 0 {
+			return
+		}
+		f := &s.pp[len(s.pp)-1]
+		if f.cur != "" {
+			f.prev = append(f.prev, f.cur)
+		}
+		switch name {
+		case "elif":
+			f.cur = ppCondOf(rest)
+		case "elifdef":
+			f.cur = ppCondOf(firstWord(rest))
+		default:
+			f.cur = ppCondOf(firstWord(rest))
+			if f.cur != "" {
+				f.cur = negateCond(f.cur)
+			}
+		}
+	case "else":
+		if len(s.pp) == 0 {
+			return
+		}
+		f := &s.pp[len(s.pp)-1]
+		if f.cur != "" {
+			f.prev = append(f.prev, f.cur)
+		}
+		f.cur = ""
+	case "endif":
+		if len(s.pp) > 0 {
+			s.pp = s.pp[:len(s.pp)-1]
+		}
+	case "define":
+		s.define(rest, t.line)
+		return
+	default:
+		return
+	}
+	s.recomputePP()
+}
+
+func firstWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+// define records a #define: its name, whether it is function-like, a
+// single-identifier alias, and the calls its body makes.
+func (s *skimmer) define(text string, line int32) {
+	i := 0
+	for i < len(text) && isIdentChar(text[i]) {
+		i++
+	}
+	if i == 0 {
+		return
+	}
+	m := Macro{Name: s.lx.str([]byte(text[:i])), Line: line, Cond: s.ppCond}
+	body := text[i:]
+	params := map[string]bool{}
+	if strings.HasPrefix(body, "(") {
+		m.FuncLike = true
+		end := strings.IndexByte(body, ')')
+		if end < 0 {
+			end = len(body) - 1
+		}
+		for _, p := range strings.Split(body[1:end], ",") {
+			p = strings.TrimSpace(p)
+			if p != "" {
+				params[p] = true
+			}
+		}
+		params["__VA_ARGS__"] = true
+		body = body[end+1:]
+	}
+	body = strings.TrimSpace(body)
+	if body != "" && isIdentStart(body[0]) {
+		j := 0
+		for j < len(body) && isIdentChar(body[j]) {
+			j++
+		}
+		if j == len(body) {
+			m.Alias = s.lx.str([]byte(body))
+		}
+	}
+	if strings.IndexByte(body, '(') < 0 {
+		if m.FuncLike || m.Alias != "" {
+			s.ff.Macros = append(s.ff.Macros, m)
+		}
+		return
+	}
+	bl := newLexer([]byte(body), s.lx.intern)
+	var bt []token
+	for {
+		t := bl.next()
+		if t.kind == tEOF {
+			break
+		}
+		bt = append(bt, t)
+	}
+	for k := 0; k+1 < len(bt); k++ {
+		t := bt[k]
+		if t.kind != tIdent || bt[k+1].text != "(" || bt[k+1].kind != tPunct {
+			continue
+		}
+		if params[t.text] || notCallee[t.text] || strings.HasPrefix(t.text, "__builtin_") {
+			continue
+		}
+		if k > 0 && bt[k-1].kind == tPunct && (bt[k-1].text == "##" || bt[k-1].text == "." || bt[k-1].text == "->" || bt[k-1].text == "#") {
+			continue
+		}
+		c := Call{Name: t.text, Line: line, Cond: s.ppCond}
+		switch {
+		case staticCallWords[t.text]:
+			name, ok := identArg(bt, k+1)
+			if !ok || params[name] || pasted(bt, k+2) {
+				continue
+			}
+			c.Name, c.Kind = name, CallStatic
+		case guardWords[t.text]:
+			name, ok := identArg(bt, k+1)
+			if !ok || params[name] {
+				continue
+			}
+			c.Name, c.Kind = name, CallGuard
+		}
+		m.Calls = append(m.Calls, c)
+	}
+	if !m.FuncLike && m.Alias == "" && len(m.Calls) == 0 {
+		return // a constant: nothing to resolve through it
+	}
+	s.ff.Macros = append(s.ff.Macros, m)
+}
+
+// identArg returns the identifier right after the '(' at toks[open].
+func identArg(toks []token, open int) (string, bool) {
+	if open+1 < len(toks) && toks[open+1].kind == tIdent {
+		return toks[open+1].text, true
+	}
+	return "", false
+}
+
+func pasted(toks []token, i int) bool {
+	return i+1 < len(toks) && toks[i+1].text == "##" || i > 0 && toks[i-1].text == "##"
+}
+
+// notCallee lists keywords and operators that look like calls.
+var notCallee = map[string]bool{
+	"if": true, "while": true, "for": true, "switch": true, "return": true, "sizeof": true,
+	"typeof": true, "__typeof__": true, "__typeof": true, "_Generic": true, "asm": true,
+	"__asm__": true, "__asm": true, "volatile": true, "__volatile__": true, "alignof": true,
+	"_Alignof": true, "__alignof__": true, "defined": true, "case": true, "do": true,
+	"else": true, "goto": true, "__attribute__": true, "__attribute": true, "_Static_assert": true,
+	"typeof_unqual": true, "__typeof_unqual__": true, "__extension__": true, "offsetof": true,
+	"static_assert": true, "void": true, "int": true, "char": true, "long": true, "unsigned": true,
+	"signed": true, "short": true, "bool": true, "_Bool": true, "struct": true, "union": true, "enum": true,
+	"const": true, "__label__": true, "IS_ENABLED": true, "IS_BUILTIN": true, "IS_MODULE": true,
+	"IS_REACHABLE": true,
+}
+
+var staticCallWords = map[string]bool{"static_call": true, "static_call_cond": true, "static_call_mod": true}
+
+var guardWords = map[string]bool{"guard": true, "scoped_guard": true, "scoped_cond_guard": true, "CLASS": true}
+
+// attrParenWords are function-like attribute macros that may follow or
+// precede a declarator; they are never the function's name.
+var attrParenWords = map[string]bool{
+	"__attribute__": true, "__attribute": true, "__section": true, "__aligned": true, "__printf": true,
+	"__scanf": true, "__alloc_size": true, "__diagnose_as": true, "__acquires": true, "__releases": true,
+	"__must_hold": true, "__cond_acquires": true, "__cond_releases": true, "__counted_by": true,
+	"__free": true, "__assume_aligned": true, "__cleanup": true, "__malloc": true, "__realloc_size": true,
+	"__nonstring": true, "__designated_init": true, "__no_sanitize_address": true, "__alias": true,
+	"__weak": true, "__copy": true, "__latent_entropy": true, "__no_randomize_layout": true,
+	"__cond_lock": true, "__deprecated": true, "__visible": true, "__used": true,
+}
+
+// toplevel walks the file's tokens outside functions.
+func (s *skimmer) toplevel() {
+	toks := s.toks
+	n := len(toks)
+	i := 0
+	for i < n {
+		start := i
+		depth := 0
+		hasEq := false
+		j := i
+	decl:
+		for ; j < n; j++ {
+			t := toks[j]
+			if t.kind != tPunct {
+				continue
+			}
+			switch t.text {
+			case "(":
+				depth++
+			case ")":
+				if depth > 0 {
+					depth--
+				}
+				if depth == 0 && j+1 < n && toks[j+1].col0 && toks[j+1].kind == tIdent {
+					// a macro invocation without ';' (DEFINE_LOCK_GUARD_0(...))
+					s.declEnd(start, j+1)
+					j++
+					break decl
+				}
+			case "=":
+				if depth == 0 {
+					hasEq = true
+				}
+			case ";":
+				if depth == 0 {
+					s.declEnd(start, j)
+					j++
+					break decl
+				}
+			case "}":
+				if depth == 0 {
+					// stray closing brace (unbalanced #if branches)
+					start = j + 1
+				}
+			case "{":
+				if depth != 0 {
+					continue
+				}
+				if !hasEq {
+					if fi, ok := s.funcHead(start, j); ok {
+						end := s.body(fi, j)
+						j = end + 1
+						break decl
+					}
+				}
+				j = s.matchBrace(j)
+			}
+		}
+		if j <= i {
+			j = i + 1
+		}
+		i = j
+	}
+}
+
+// matchBrace returns the index of the '}' closing toks[open], recovering at
+// a column-0 '}' or, failing that, the end of input.
+func (s *skimmer) matchBrace(open int) int {
+	d := 0
+	for k := open; k < len(s.toks); k++ {
+		t := s.toks[k]
+		if t.kind != tPunct {
+			continue
+		}
+		switch t.text {
+		case "{":
+			d++
+		case "}":
+			d--
+			if d == 0 || t.col0 {
+				return k
+			}
+		}
+	}
+	return len(s.toks) - 1
+}
+
+// declEnd handles a top-level declaration toks[start:end] without a body:
+// it records invocations of declaring macros.
+func (s *skimmer) declEnd(start, end int) {
+	if start >= end || start >= len(s.toks) {
+		return
+	}
+	t := s.toks[start]
+	if t.kind != tIdent || !isInvocationMacro(t.text) || start+1 >= end || s.toks[start+1].text != "(" {
+		return
+	}
+	inv := Invocation{Macro: t.text, Line: t.line, Cond: s.tcond[start]}
+	guard := isGuardMacro(t.text)
+	argStart := start + 2
+	depth := 0
+	for k := start + 2; k < end; k++ {
+		x := s.toks[k]
+		if x.kind == tPunct {
+			switch x.text {
+			case "(", "{", "[":
+				depth++
+				continue
+			case ")", "}", "]":
+				if depth > 0 {
+					depth--
+					continue
+				}
+			case ",":
+				if depth > 0 {
+					continue
+				}
+			default:
+				continue
+			}
+			// argument ends at k (',' or the closing ')')
+			s.addArg(&inv, argStart, k, guard)
+			argStart = k + 1
+			if x.text == ")" {
+				break
+			}
+		}
+	}
+	s.ff.Invocations = append(s.ff.Invocations, inv)
+}
+
+func (s *skimmer) addArg(inv *Invocation, a, b int, guard bool) {
+	name := ""
+	if b-a == 1 && s.toks[a].kind == tIdent {
+		name = s.toks[a].text
+	}
+	inv.Args = append(inv.Args, name)
+	if !guard {
+		return
+	}
+	var calls []Call
+	for k := a; k+1 < b; k++ {
+		t := s.toks[k]
+		if t.kind == tIdent && s.toks[k+1].text == "(" && !notCallee[t.text] && !strings.HasPrefix(t.text, "__builtin_") {
+			if k > a && (s.toks[k-1].text == "." || s.toks[k-1].text == "->") {
+				continue
+			}
+			calls = append(calls, Call{Name: t.text, Line: t.line, Cond: s.tcond[k]})
+		}
+	}
+	inv.ArgCalls = append(inv.ArgCalls, calls)
+}
+
+func isInvocationMacro(name string) bool {
+	if isGuardMacro(name) {
+		return true
+	}
+	if strings.ToUpper(name) != name {
+		return false
+	}
+	return strings.Contains(name, "TRACE") || strings.Contains(name, "EVENT")
+}
+
+func isGuardMacro(name string) bool {
+	return strings.HasPrefix(name, "DEFINE_GUARD") || strings.HasPrefix(name, "DEFINE_LOCK_GUARD") ||
+		strings.HasPrefix(name, "DEFINE_CLASS") || strings.HasPrefix(name, "EXTEND_CLASS")
+}
+
+type funcInfo struct {
+	fn     Func
+	params map[string]bool
+}
+
+// funcHead decides whether toks[start:brace] is a function declarator and
+// returns its name, attributes and parameter names.
+func (s *skimmer) funcHead(start, brace int) (*funcInfo, bool) {
+	toks := s.toks
+	k := brace - 1
+	// skip trailing attribute groups: __acquires(x), __attribute__((...))
+	for k > start {
+		t := toks[k]
+		if t.kind == tIdent && (attrWords[t.text] != 0 || attrParenWords[t.text]) {
+			k--
+			continue
+		}
+		if t.text != ")" || t.kind != tPunct {
+			return nil, false
+		}
+		open := s.matchParenBack(start, k)
+		if open <= start {
+			return nil, false
+		}
+		nameTok := toks[open-1]
+		if nameTok.kind == tIdent && attrParenWords[nameTok.text] {
+			k = open - 2
+			continue
+		}
+		if nameTok.kind == tIdent && nameTok.text == "__attribute__" {
+			k = open - 2
+			continue
+		}
+		if nameTok.kind != tIdent || notCallee[nameTok.text] {
+			return nil, false
+		}
+		fi := &funcInfo{params: map[string]bool{}}
+		fi.fn.Name = nameTok.text
+		fi.fn.Line = nameTok.line
+		fi.fn.Start = toks[start].line
+		fi.fn.Cond = s.tcond[open-1]
+		if strings.HasPrefix(nameTok.text, "SYSCALL_DEFINE") || strings.HasPrefix(nameTok.text, "COMPAT_SYSCALL_DEFINE") {
+			if open+1 < k && toks[open+1].kind == tIdent {
+				fi.fn.Name = "__do_sys_" + toks[open+1].text
+			}
+		}
+		for x := start; x < brace; x++ {
+			if toks[x].kind == tIdent {
+				fi.fn.Attrs |= attrWords[toks[x].text]
+			}
+		}
+		// parameter names: identifiers before ',' or ')' at depth 1, and (*name)
+		d := 0
+		for x := open; x <= k; x++ {
+			t := toks[x]
+			if t.kind == tPunct {
+				switch t.text {
+				case "(":
+					d++
+				case ")":
+					d--
+				}
+				continue
+			}
+			if t.kind != tIdent || x+1 > k {
+				continue
+			}
+			nx := toks[x+1]
+			if d == 1 && nx.kind == tPunct && (nx.text == "," || nx.text == ")" || nx.text == "[") {
+				fi.params[t.text] = true
+			}
+			if d == 2 && x > 0 && toks[x-1].text == "*" && nx.text == ")" {
+				fi.params[t.text] = true
+			}
+		}
+		return fi, true
+	}
+	return nil, false
+}
+
+func (s *skimmer) matchParenBack(start, close int) int {
+	d := 0
+	for k := close; k >= start; k-- {
+		t := s.toks[k]
+		if t.kind != tPunct {
+			continue
+		}
+		switch t.text {
+		case ")":
+			d++
+		case "(":
+			d--
+			if d == 0 {
+				return k
+			}
+		}
+	}
+	return -1
+}
+
+// blockState is one open brace in a function body.
+type blockState struct {
+	instr    int  // instrumentation depth at entry
+	terms    int  // length of the body-condition stack at entry
+	returned bool // a return/goto was seen directly in this block
+	ifTerms  []string
+}
+
+// body parses a function body starting at toks[open] ('{') and records the
+// function. It returns the index of the closing brace.
+func (s *skimmer) body(fi *funcInfo, open int) int {
+	toks := s.toks
+	fn := fi.fn
+	var blocks []blockState
+	var terms []string // body conditions (IS_ENABLED(), early returns)
+	// pending: conditions of an if whose statement is not a block; they
+	// apply up to the next ';' at stmtDepth.
+	var pending []string
+	pendingParen := -1
+	instr := 0
+	sawBegin := false
+	lastWasReturn := false
+	var lastIf []string // conditions of the if statement just closed
+	end := len(toks) - 1
+	paren := 0
+	for k := open; k < len(toks); k++ {
+		t := toks[k]
+		if t.kind == tPunct {
+			switch t.text {
+			case "(":
+				paren++
+			case ")":
+				if paren > 0 {
+					paren--
+				}
+			case "{":
+				b := blockState{instr: instr, terms: len(terms)}
+				if pending != nil && pendingParen == paren {
+					terms = append(terms, pending...)
+					pending = nil
+				}
+				blocks = append(blocks, b)
+				lastWasReturn = false
+				continue
+			case "}":
+				if len(blocks) == 0 {
+					end = k
+					goto done
+				}
+				b := blocks[len(blocks)-1]
+				blocks = blocks[:len(blocks)-1]
+				ifTerms := terms[b.terms:]
+				lastIf = append([]string(nil), ifTerms...)
+				terms = terms[:b.terms]
+				if b.returned || lastWasReturn {
+					instr = b.instr
+				}
+				lastWasReturn = false
+				if len(blocks) == 0 || t.col0 {
+					end = k
+					goto done
+				}
+				if k+1 < len(toks) && toks[k+1].text == "else" {
+					neg := negateAll(lastIf)
+					if k+2 < len(toks) && toks[k+2].text == "{" {
+						pending, pendingParen = neg, paren
+					} else if len(neg) > 0 {
+						pending, pendingParen = neg, paren
+					}
+				}
+				continue
+			case ";":
+				if pendingParen == paren && pending != nil {
+					pending = nil
+				}
+				continue
+			}
+			continue
+		}
+		if t.kind != tIdent {
+			continue
+		}
+		lastWasReturn = false
+		switch t.text {
+		case "return", "goto":
+			if len(blocks) > 0 {
+				blocks[len(blocks)-1].returned = true
+			}
+			if t.text == "return" {
+				if sawBegin && instr > 0 {
+					fn.Unbalanced = append(fn.Unbalanced, Mark{t.line, "return with instrumentation enabled"})
+				}
+				// a return that ends a block restores the depth at its '}'
+				if s.endsBlock(k) {
+					lastWasReturn = true
+				}
+			}
+			continue
+		case "if":
+			if k+1 < len(toks) && toks[k+1].text == "(" {
+				closeIdx := s.matchParen(k + 1)
+				conds := s.ifConds(k+2, closeIdx)
+				// early exit: if (!IS_ENABLED(X)) return; → X holds below
+				if closeIdx+1 < len(toks) && toks[closeIdx+1].text == "return" && len(conds) == 1 {
+					terms = append(terms, negateCond(conds[0]))
+				} else if len(conds) > 0 {
+					pending, pendingParen = conds, paren
+				}
+				// scan the condition's own calls normally
+			}
+			continue
+		}
+		if k+1 >= len(toks) || toks[k+1].text != "(" || toks[k+1].kind != tPunct {
+			continue
+		}
+		if notCallee[t.text] || strings.HasPrefix(t.text, "__builtin_") {
+			continue
+		}
+		var all []string
+		all = append(all, terms...)
+		if pending != nil {
+			all = append(all, pending...)
+		}
+		c := Call{Name: t.text, Line: t.line, Cond: s.addTerms(s.tcond[k], all), Instr: clampInstr(instr)}
+		prev := token{}
+		if k > 0 {
+			prev = toks[k-1]
+		}
+		switch {
+		case prev.kind == tPunct && (prev.text == "." || prev.text == "->"):
+			c.Kind = CallMember
+		case prev.kind == tPunct && prev.text == "*" && k >= 2 && toks[k-2].text == "(" &&
+			k+2 < len(toks) && toks[k+1].text == ")" && toks[k+2].text == "(" &&
+			!(k >= 3 && toks[k-3].kind == tIdent):
+			c.Kind = CallPointer
+		case staticCallWords[t.text]:
+			name, ok := identArg(toks, k+1)
+			if !ok {
+				continue
+			}
+			c.Name, c.Kind = name, CallStatic
+		case guardWords[t.text]:
+			name, ok := identArg(toks, k+1)
+			if !ok {
+				continue
+			}
+			c.Name, c.Kind = name, CallGuard
+		case fi.params[t.text]:
+			c.Kind = CallPointer
+		}
+		if c.Kind == CallPointer && prev.text == "*" {
+			// (*fp)(args): the identifier is followed by ')' not '('
+			c.Name = t.text
+		}
+		fn.Calls = append(fn.Calls, c)
+		switch t.text {
+		case "instrumentation_begin":
+			instr++
+			sawBegin = true
+		case "instrumentation_end":
+			instr--
+			if instr < 0 {
+				fn.Unbalanced = append(fn.Unbalanced, Mark{t.line, "instrumentation_end() without instrumentation_begin()"})
+				instr = 0
+			}
+		}
+	}
+done:
+	if sawBegin && instr > 0 && !lastWasReturn {
+		fn.Unbalanced = append(fn.Unbalanced, Mark{toks[end].line, "end of function with instrumentation enabled"})
+	}
+	fn.End = toks[end].line
+	s.ff.Funcs = append(s.ff.Funcs, fn)
+	return end
+}
+
+// endsBlock reports whether the statement starting at toks[k] is the last
+// one of its block (followed by '}').
+func (s *skimmer) endsBlock(k int) bool {
+	d := 0
+	for x := k; x < len(s.toks); x++ {
+		t := s.toks[x]
+		if t.kind != tPunct {
+			continue
+		}
+		switch t.text {
+		case "(", "[", "{":
+			d++
+		case ")", "]", "}":
+			d--
+		case ";":
+			if d == 0 {
+				return x+1 < len(s.toks) && s.toks[x+1].text == "}"
+			}
+		}
+		if d < 0 {
+			return false
+		}
+	}
+	return false
+}
+
+func clampInstr(n int) int8 {
+	if n > 100 {
+		return 100
+	}
+	return int8(n)
+}
+
+func negateAll(terms []string) []string {
+	if len(terms) != 1 {
+		return nil
+	}
+	return []string{negateCond(terms[0])}
+}
+
+func (s *skimmer) matchParen(open int) int {
+	d := 0
+	for k := open; k < len(s.toks); k++ {
+		t := s.toks[k]
+		if t.kind != tPunct {
+			continue
+		}
+		switch t.text {
+		case "(":
+			d++
+		case ")":
+			d--
+			if d == 0 {
+				return k
+			}
+		case "{", "}", ";":
+			if t.col0 {
+				return k
+			}
+		}
+	}
+	return len(s.toks) - 1
+}
+
+// ifConds extracts the configuration and NMI conditions of an if: the
+// conjuncts IS_ENABLED(CONFIG_X), !IS_ENABLED(CONFIG_X), IS_BUILTIN,
+// IS_REACHABLE and in_nmi(). A condition with a top-level || gives none.
+func (s *skimmer) ifConds(a, b int) []string {
+	toks := s.toks
+	var out []string
+	d := 0
+	for k := a; k < b; k++ {
+		if toks[k].text == "(" {
+			d++
+		} else if toks[k].text == ")" {
+			d--
+		} else if d == 0 && toks[k].text == "||" {
+			return nil
+		}
+	}
+	for k := a; k < b; k++ {
+		t := toks[k]
+		if t.kind != tIdent {
+			continue
+		}
+		neg := k > a && toks[k-1].text == "!"
+		var c string
+		switch t.text {
+		case "IS_ENABLED", "IS_BUILTIN", "IS_REACHABLE":
+			if k+3 < len(toks) && toks[k+1].text == "(" && isConfigName(toks[k+2].text) && toks[k+3].text == ")" {
+				c = toks[k+2].text
+			}
+		case "in_nmi":
+			if k+2 < len(toks) && toks[k+1].text == "(" && toks[k+2].text == ")" {
+				c = "in_nmi()"
+			}
+		}
+		if c == "" {
+			continue
+		}
+		if neg {
+			c = negateCond(c)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// String summarises the facts (for debugging and tests).
+func (f *FileFacts) String() string {
+	return fmt.Sprintf("%s: %d functions, %d macros, %d invocations", f.Path, len(f.Funcs), len(f.Macros), len(f.Invocations))
+}
