@@ -188,9 +188,17 @@ func applyText(path string, pre []byte, f *File) ([]byte, error) {
 
 	out := make([]string, 0, len(src)+8)
 	pos, delta, lastOffset := 0, 0, 0
+	var noEOL *Hunk // the hunk that added a last line without newline
+	midEOLErr := func() error {
+		return &HunkError{File: path, Hunk: noEOL.Index, Header: noEOL.Header, PatchLine: noEOL.PatchLine,
+			Err: fmt.Errorf("%w: a line without newline would not be the last line of the file", ErrNoMatch)}
+	}
 	for _, h := range order {
 		if h == nil {
 			continue
+		}
+		if noEOL != nil {
+			return nil, midEOLErr()
 		}
 		herr := func(line, patchLine int, err error) error {
 			if patchLine == 0 {
@@ -248,12 +256,20 @@ func applyText(path string, pre []byte, f *File) ([]byte, error) {
 				si++
 				deleted++
 			case Add:
+				if noEOL != nil {
+					return nil, midEOLErr()
+				}
 				t := l.Text
-				if !l.NoEOL {
+				if l.NoEOL {
+					noEOL = h
+				} else {
 					t += eol
 				}
 				out = append(out, t)
 				added++
+			}
+			if noEOL != nil && l.Op == Context {
+				return nil, midEOLErr()
 			}
 		}
 		pos = si
@@ -268,6 +284,9 @@ func applyText(path string, pre []byte, f *File) ([]byte, error) {
 		h.Applied = true
 		lastOffset = h.Offset
 		delta += added - deleted
+	}
+	if noEOL != nil && pos < len(src) {
+		return nil, midEOLErr()
 	}
 	out = append(out, src[pos:]...)
 	post := []byte(strings.Join(out, ""))

@@ -36,7 +36,10 @@ func Parse(diff string) ([]*File, error) {
 	if len(diff) > MaxDiffBytes {
 		return nil, fmt.Errorf("diff of %d bytes exceeds the %d byte limit", len(diff), MaxDiffBytes)
 	}
-	lines, finalNL := splitLines(diff)
+	// A diff text that stops without a final newline is cut short, not a
+	// file without one: only "\ No newline at end of file" says that.
+	lines, _ := splitLines(diff)
+	finalNL := true
 	crlf := normaliseCRLF(lines)
 	metas := fixHeaders(lines)
 	origHeaders := map[int]string{}
