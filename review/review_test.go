@@ -1,0 +1,172 @@
+package review
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/ksrc"
+)
+
+const sample = "../testdata/rcu-read-lock-notrace.mbox"
+
+func corpus(t *testing.T, rel string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "shared", "corpus", rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("corpus not present: %s", p)
+	}
+	return p
+}
+
+func openInput(t *testing.T, path string) Input {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return Input{Name: path, R: f}
+}
+
+// repeatReader streams n bytes of the same line without holding them.
+type repeatReader struct {
+	line []byte
+	left int64
+	off  int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.left <= 0 {
+		return 0, io.EOF
+	}
+	n := 0
+	for n < len(p) && r.left > 0 {
+		c := copy(p[n:], r.line[r.off:])
+		if int64(c) > r.left {
+			c = int(r.left)
+		}
+		n += c
+		r.left -= int64(c)
+		r.off = (r.off + c) % len(r.line)
+	}
+	return n, nil
+}
+
+func TestHundredMegabyteMessageIsOneFailedItem(t *testing.T) {
+	good, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := io.MultiReader(
+		strings.NewReader("From huge@z Thu Jan  1 00:00:00 1970\nFrom: a@b.c\nSubject: [PATCH] huge\nMessage-ID: <huge@x>\n\n"),
+		&repeatReader{line: []byte("+ a line of a very large patch that nobody should send\n"), left: 100 << 20},
+		strings.NewReader("\n"),
+		bytes.NewReader(good),
+	)
+	res := Run([]Input{{Name: "huge.mbox", R: huge}}, Options{Tool: "rcureview"})
+	var failed, reviewed int
+	for _, p := range res.Report.Patches {
+		if p.Error != "" && len(p.Findings) > 0 && p.Findings[0].Rule == finding.RuleInputMail {
+			failed++
+			if !strings.Contains(p.Error, "exceeds") {
+				t.Errorf("error should say the size limit was exceeded: %q", p.Error)
+			}
+		}
+		if strings.Contains(p.Subject, "rcu_read_lock_notrace") && p.Error == "" {
+			reviewed++
+		}
+	}
+	if failed != 1 || reviewed != 2 || res.Reviewed != 2 {
+		t.Fatalf("want 1 failed item and the 2-patch series reviewed; got failed=%d reviewed=%d (%d)", failed, reviewed, res.Reviewed)
+	}
+}
+
+func TestBareDiffIsReviewed(t *testing.T) {
+	p := corpus(t, "patchwork/patches/0001-add-line.patch")
+	res := Run([]Input{openInput(t, p)}, Options{Tool: "rcureview"})
+	if res.Reviewed != 1 || len(res.Report.Patches) != 1 || res.Report.Patches[0].Error != "" {
+		t.Fatalf("bare diff: reviewed %d, entries %+v", res.Reviewed, res.Report.Patches)
+	}
+}
+
+func TestOnlyNewestVersionUnlessAsked(t *testing.T) {
+	p := corpus(t, "patchwork/series/revision-threaded-to-cover.mbox")
+	newest := Run([]Input{openInput(t, p)}, Options{Tool: "rcureview"})
+	all := Run([]Input{openInput(t, p)}, Options{Tool: "rcureview", AllVersions: true})
+	if len(all.Report.Patches) <= len(newest.Report.Patches) || len(newest.Report.Patches) == 0 {
+		t.Fatalf("newest %d entries, all versions %d", len(newest.Report.Patches), len(all.Report.Patches))
+	}
+}
+
+// TestB4SeriesAppliesToItsRealRepository applies b4's own sample series
+// (cover + 4 patches, base-commit f435c12) to the git repository in b4's
+// bundle, read with go-git at that commit: all four must apply in order.
+func TestB4SeriesAppliesToItsRealRepository(t *testing.T) {
+	bundle := corpus(t, "b4/samples/gitdir.bundle")
+	series := corpus(t, "b4/samples/shazam-git1-just-series.mbox")
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed: needed to unpack b4's bundle")
+	}
+	dir := filepath.Join(t.TempDir(), "repo")
+	if out, err := exec.Command("git", "clone", "-q", "--bare", bundle, dir).CombinedOutput(); err != nil {
+		t.Fatalf("clone bundle: %v\n%s", err, out)
+	}
+	tree, err := ksrc.OpenGit(dir, "f435c12df7c0ecf20ab8937859e63cddffacabb4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Run([]Input{openInput(t, series)}, Options{Tool: "rcureview", Tree: tree})
+	if len(res.Report.Patches) != 4 {
+		t.Fatalf("want 4 patches (cover not applied), got %d", len(res.Report.Patches))
+	}
+	for i, p := range res.Report.Patches {
+		if !p.Applied || p.Index != i+1 || p.Total != 4 {
+			t.Errorf("patch %d: applied=%v index=%d total=%d error=%q", i+1, p.Applied, p.Index, p.Total, p.Error)
+		}
+	}
+}
+
+// TestFailedPatchLeavesSeriesTreeUnchanged: when patch 1 does not apply,
+// patch 2 is applied to the tree without patch 1 and still reviewed.
+func TestFailedPatchLeavesSeriesTreeUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.c"), []byte("int a(void)\n{\n\treturn 1;\n}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.c"), []byte("int b(void)\n{\n\treturn 2;\n}\n"), 0o644)
+	tree, err := ksrc.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(n int, file, old, new string) string {
+		return "From x@z Thu Jan  1 00:00:00 1970\nFrom: A <a@b.c>\nSubject: [PATCH " +
+			string(rune('0'+n)) + "/2] change " + file + "\nMessage-ID: <p" + string(rune('0'+n)) + "@x>\n" +
+			"Date: Thu, 1 Jan 2025 00:0" + string(rune('0'+n)) + ":00 +0000\n\nmsg\n---\n" +
+			"diff --git a/" + file + " b/" + file + "\n--- a/" + file + "\n+++ b/" + file + "\n@@ -2,3 +2,3 @@\n {\n-\t" + old + "\n+\t" + new + "\n }\n\n"
+	}
+	in := mk(1, "a.c", "return 9;", "return 10;") + mk(2, "b.c", "return 2;", "return 20;")
+	res := Run([]Input{{Name: "s.mbox", R: strings.NewReader(in)}}, Options{Tool: "rcureview", Tree: tree})
+	ps := res.Report.Patches
+	if len(ps) != 2 || ps[0].Applied || !ps[1].Applied {
+		t.Fatalf("entries: %+v", ps)
+	}
+	f := ps[0].Findings[0]
+	if f.Rule != finding.RuleInputApply || f.File != "a.c" || !strings.Contains(f.Message, "@@ -2,3 +2,3 @@") {
+		t.Errorf("finding %+v", f)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "b.c")); !bytes.Contains(b, []byte("return 2;")) {
+		t.Error("the tree on disk was modified")
+	}
+}
+
+func TestNotesSayWhatIsSkipped(t *testing.T) {
+	p := corpus(t, "patchwork/mail/0001-git-pull-request.mbox")
+	res := Run([]Input{openInput(t, p)}, Options{Tool: "rcureview"})
+	if res.Reviewed != 0 || !strings.Contains(strings.Join(res.Report.Notes, "\n"), "pull-request") {
+		t.Fatalf("reviewed %d, notes %q", res.Reviewed, res.Report.Notes)
+	}
+}
