@@ -175,7 +175,7 @@ func (m *Model) treeGP(s *State, emit func(*tx, string)) {
 	f := FlavourRCU
 	if !running(s.Seq[f]) {
 		if s.Req[f] > s.Seq[f] {
-			t := m.newTx(s, -1, "kthread", fmt.Sprintf("rcu_gp_init(): GP #%d starts", s.Seq[f]/2+1))
+			t := m.newTx(s, -1, "kthread", m.sprintf("rcu_gp_init(): GP #%d starts", s.Seq[f]/2+1))
 			t.s.Seq[f]++
 			for c := 0; c < m.ncpu; c++ {
 				if t.s.watching(c) {
@@ -202,16 +202,17 @@ func (m *Model) treeGP(s *State, emit func(*tx, string)) {
 		blk = blk || s.T[task].GPBlk == 1
 	}
 	if !holdCPU && !blk {
-		t := m.newTx(s, -1, "kthread", fmt.Sprintf("rcu_gp_cleanup(): GP #%d ends", s.Seq[f]/2+1))
+		t := m.newTx(s, -1, "kthread", m.sprintf("rcu_gp_cleanup(): GP #%d ends", s.Seq[f]/2+1))
 		m.endGP(t, f)
 		t.s.BoostTimer = 0
 		emit(t, "rcu gp kthread")
 		return
 	}
 	// FQS: resched_cpu() on holdout CPUs (rcu_implicit_dynticks_qs()).
+	// Only CPUs without a tick need it: with a tick the QS comes first.
 	for c := 0; c < m.ncpu; c++ {
-		if s.C[c].NoQS == 1 && s.C[c].IPIRes == 0 && s.C[c].Dead == 0 {
-			t := m.newTx(s, -1, "kthread", fmt.Sprintf("FQS: resched_cpu(%d)", c))
+		if s.C[c].NoQS == 1 && s.C[c].IPIRes == 0 && s.C[c].Dead == 0 && !m.tickOn(s, c) {
+			t := m.newTx(s, -1, "kthread", m.sprintf("FQS: resched_cpu(%d)", c))
 			t.s.C[c].Resch, t.s.C[c].IPIRes = 1, 1
 			emit(t, "fqs")
 		}
@@ -268,7 +269,7 @@ func (m *Model) expGP(s *State, emit func(*tx, string)) {
 	f := FlavourRCUExp
 	if !running(s.Seq[f]) {
 		if s.Req[f] > s.Seq[f] {
-			t := m.newTx(s, -1, "kthread", fmt.Sprintf("exp GP #%d: select CPUs, send IPIs", s.Seq[f]/2+1))
+			t := m.newTx(s, -1, "kthread", m.sprintf("exp GP #%d: select CPUs, send IPIs", s.Seq[f]/2+1))
 			t.s.Seq[f]++
 			for c := 0; c < m.ncpu; c++ {
 				if t.s.watching(c) && t.s.C[c].Dead == 0 {
@@ -296,7 +297,7 @@ func (m *Model) expGP(s *State, emit func(*tx, string)) {
 	}
 	switch {
 	case !holdCPU && !blk:
-		t := m.newTx(s, -1, "kthread", fmt.Sprintf("rcu_exp_wait_wake(): exp GP #%d ends", s.Seq[f]/2+1))
+		t := m.newTx(s, -1, "kthread", m.sprintf("rcu_exp_wait_wake(): exp GP #%d ends", s.Seq[f]/2+1))
 		m.endGP(t, f)
 		emit(t, "exp kthread")
 	case !holdCPU && m.Config.RCUBoost && s.Boost == 0 && s.BoostOwner == 0:
@@ -309,16 +310,18 @@ func (m *Model) expGP(s *State, emit func(*tx, string)) {
 	}
 }
 
+var gpClassNames = [numFlavours]string{FlavourSRCU0: "srcu(ss0) gp", FlavourSRCU1: "srcu(ss1) gp", FlavourTasks: "tasks gp",
+	FlavourTrace: "tasks-trace gp", FlavourRude: "tasks-rude gp"}
+
 // otherGP: SRCU (srcu_gp_start()/srcu_readers_active_idx_check()), Tasks
 // (rcu_tasks_wait_gp() holdout scan), Tasks Trace (+ rcu_tasks_trace_postscan()
 // synchronize_rcu() when rcu_trace_implies_rcu_gp()), Tasks Rude
 // (schedule_on_each_cpu()). Holdouts come from the flavour table.
 func (m *Model) otherGP(s *State, f Flavour, emit func(*tx, string)) {
-	class := map[Flavour]string{FlavourSRCU0: "srcu(ss0) gp", FlavourSRCU1: "srcu(ss1) gp", FlavourTasks: "tasks gp",
-		FlavourTrace: "tasks-trace gp", FlavourRude: "tasks-rude gp"}[f]
+	class := gpClassNames[f]
 	if !running(s.Seq[f]) {
 		if s.Req[f] > s.Seq[f] {
-			t := m.newTx(s, -1, "kthread", fmt.Sprintf("%s GP #%d starts", f, s.Seq[f]/2+1))
+			t := m.newTx(s, -1, "kthread", m.sprintf("%s GP #%d starts", f, s.Seq[f]/2+1))
 			t.s.Seq[f]++
 			for task := 0; task < m.ntask; task++ {
 				t.s.T[task].PreemptedInGP = 0
@@ -349,7 +352,7 @@ func (m *Model) otherGP(s *State, f Flavour, emit func(*tx, string)) {
 			}
 		}
 	}
-	t := m.newTx(s, -1, "kthread", fmt.Sprintf("%s GP #%d ends", f, s.Seq[f]/2+1))
+	t := m.newTx(s, -1, "kthread", m.sprintf("%s GP #%d ends", f, s.Seq[f]/2+1))
 	m.endGP(t, f)
 	emit(t, class)
 }
@@ -365,7 +368,7 @@ func (m *Model) callbacks(s *State, emit func(*tx, string)) {
 		if s.Seq[f] < cb.Seq {
 			continue
 		}
-		t := m.newTx(s, -1, "kthread", fmt.Sprintf("%s callback runs", f))
+		t := m.newTx(s, -1, "kthread", m.sprintf("%s callback runs", f))
 		t.s.CBs[i] = CB{}
 		switch cb.Act {
 		case actFree:

@@ -72,6 +72,12 @@ type Model struct {
 	classes  []string
 	cls      map[string]int
 	srcuDoms []string
+	labels   bool
+	// Fairness class ids, precomputed: per task run/wake, per CPU
+	// interrupts/tick/preempt/ksoftirqd.
+	runClass  [allTasks]int
+	wakeClass [MaxTasks]int
+	cpuClass  [MaxCPUs][4]int
 }
 
 var simpleOps = map[string]opKind{
@@ -105,7 +111,7 @@ func Compile(sc *scenario.Scenario) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Scenario: sc, Profile: prof, Config: cfg, file: file, probes: map[string]int{}, cls: map[string]int{}}
+	m := &Model{Scenario: sc, Profile: prof, Config: cfg, file: file, probes: map[string]int{}, cls: map[string]int{}, labels: true}
 	for _, o := range sc.Objects {
 		if m.objIndex(o.Name) >= 0 {
 			return nil, fmt.Errorf("%s:%s: object %q declared twice", file, o.Pos, o.Name)
@@ -459,6 +465,15 @@ func (m *Model) initClasses() {
 		add(fmt.Sprintf("tick CPU%d", c))
 		add(fmt.Sprintf("preempt CPU%d", c))
 		add(fmt.Sprintf("ksoftirqd CPU%d", c))
+	}
+	for t := 0; t < m.ntask; t++ {
+		m.runClass[t] = m.cls["run "+m.names[t]]
+		m.wakeClass[t] = m.cls["wake "+m.names[t]]
+	}
+	for c := 0; c < m.ncpu; c++ {
+		for i, k := range []string{"interrupts", "tick", "preempt", "ksoftirqd"} {
+			m.cpuClass[c][i] = m.cls[fmt.Sprintf("%s CPU%d", k, c)]
+		}
 	}
 	for _, n := range []string{"rcu gp kthread", "fqs", "exp kthread", "boost kthread", "boost delay",
 		"srcu(ss0) gp", "srcu(ss1) gp", "tasks gp", "tasks-trace gp", "tasks-rude gp", "callbacks"} {

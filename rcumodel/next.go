@@ -33,8 +33,22 @@ type tx struct {
 }
 
 func (t *tx) note(format string, args ...any) {
-	t.ev.Notes = append(t.ev.Notes, fmt.Sprintf(format, args...))
+	if t.m.labels {
+		t.ev.Notes = append(t.ev.Notes, fmt.Sprintf(format, args...))
+	}
 }
+
+// sprintf formats a label, or returns "" while labels are off.
+func (m *Model) sprintf(format string, args ...any) string {
+	if !m.labels {
+		return ""
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+// SetLabels turns trace labels on or off (check.Labeler): exploring
+// without them is several times faster.
+func (m *Model) SetLabels(on bool) { m.labels = on }
 
 func (t *tx) violate(prop, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
@@ -44,7 +58,7 @@ func (t *tx) violate(prop, format string, args ...any) {
 
 func (m *Model) newTx(s *State, cpu int, ctx, text string) *tx {
 	t := &tx{m: m, s: *s, ev: Event{CPU: cpu, Ctx: ctx, Text: text}}
-	if cpu >= 0 {
+	if cpu >= 0 && m.labels {
 		t.ev.Task = m.names[s.C[cpu].Curr]
 	}
 	return t
@@ -107,7 +121,7 @@ func (m *Model) Next(s *State, emit func(check.Edge[State, Event])) {
 		if s.C[c].Dead == 1 {
 			continue
 		}
-		intr := m.class(fmt.Sprintf("interrupts CPU%d", c))
+		intr := m.cpuClass[c][0]
 		if !s.irqsOff(c) {
 			if t := m.urgent(s, c); t != nil {
 				out(t, intr, c, false)
@@ -117,12 +131,13 @@ func (m *Model) Next(s *State, emit func(check.Edge[State, Event])) {
 		m.stepTop(s, c, func(t *tx) {
 			fair := intr
 			if t.ev.Ctx == "task" {
-				fair = m.class("run " + m.names[s.C[c].Curr])
+				fair = m.runClass[s.C[c].Curr]
+				t.s.C[c].TickOK = 1
 			}
 			out(t, fair, c, false)
 		})
 		if t := m.tick(s, c); t != nil {
-			out(t, m.class(fmt.Sprintf("tick CPU%d", c)), c, true)
+			out(t, m.cpuClass[c][1], c, true)
 		}
 		for i, d := range m.irqs {
 			if t := m.deviceIRQ(s, c, i, d); t != nil {
@@ -130,18 +145,18 @@ func (m *Model) Next(s *State, emit func(check.Edge[State, Event])) {
 			}
 		}
 		if t := m.preemptHigher(s, c); t != nil {
-			out(t, m.class(fmt.Sprintf("preempt CPU%d", c)), c, false)
+			out(t, m.cpuClass[c][2], c, false)
 		}
 		if t := m.ksoftirqd(s, c); t != nil {
-			out(t, m.class(fmt.Sprintf("ksoftirqd CPU%d", c)), c, false)
+			out(t, m.cpuClass[c][3], c, false)
 		}
 	}
 	for task := 0; task < m.ntask; task++ {
 		if s.T[task].St == stSleeping {
-			t := m.newTx(s, -1, "sched", fmt.Sprintf("wake_up_process(%s)", m.names[task]))
+			t := m.newTx(s, -1, "sched", "wake_up_process("+m.names[task]+")")
 			t.s.T[task].St = stRunnable
 			m.resched(t, m.cpuOf[task], task)
-			out(t, m.class("wake "+m.names[task]), -1, true)
+			out(t, m.wakeClass[task], -1, true)
 		}
 	}
 	m.gpTransitions(s, func(t *tx, class string) { out(t, m.class(class), -1, false) })
@@ -167,7 +182,16 @@ func (m *Model) stepTop(s *State, c int, emit func(*tx)) {
 		m.execOp(s, c, script[f.PC], ctx, emit)
 		return
 	}
-	script := m.scripts[f.Script]
+	if f.Script == scriptIWLoop {
+		t := m.newTx(s, c, "irq", "irq_work_run_list(): runs the self-linked work again")
+		t.forced = true
+		emit(t)
+		return
+	}
+	var script []op
+	if int(f.Script) < len(m.scripts) {
+		script = m.scripts[f.Script]
+	}
 	if int(f.PC) < len(script) {
 		m.execOp(s, c, script[f.PC], ctx, func(t *tx) { t.forced = true; emit(t) })
 		return
@@ -241,9 +265,13 @@ func (m *Model) popProbe(t *tx, c int) {
 	}
 }
 
-// advance moves the top frame to its next operation.
-func (t *tx) advance(c int) {
-	f := t.s.top(c)
+// advance moves the top frame to its next operation. Call it before any
+// effect that may push a frame or switch tasks.
+func (t *tx) advance(c int) { t.advanceAt(c, int(t.s.C[c].N)-1) }
+
+// advanceAt moves the frame at level lvl of CPU c to its next operation.
+func (t *tx) advanceAt(c, lvl int) {
+	f := &t.s.C[c].F[lvl]
 	f.PC++
 	f.Phase = phaseNone
 }

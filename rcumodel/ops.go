@@ -17,12 +17,12 @@ func (m *Model) execOp(s *State, c int, o op, ctx string, emit func(*tx)) {
 	t := m.newTx(s, c, ctx, o.text)
 	task := &t.s.T[cur]
 	inTask := f.Kind == frameTask
+	lvl := int(s.C[c].N) - 1
 	switch o.kind {
 	case opPrim:
-		if m.readSide(t, c, o) {
-			emit(t) // the unlock's special test is a second step
-			return
-		}
+		m.readSide(t, c, o, lvl)
+		emit(t)
+		return
 	case opNop:
 	case opSpin:
 		t.note("loops in the kernel, no RCU calls")
@@ -31,14 +31,12 @@ func (m *Model) execOp(s *State, c int, o op, ctx string, emit func(*tx)) {
 	case opDeref:
 		m.deref(t, c, cur, o.arg, inTask)
 	case opPublish:
-		if t.s.Obj[o.arg] == objFreed {
+		if t.s.Obj[o.arg]&objFreed != 0 {
 			t.violate("P2", "rcu_assign_pointer() publishes freed object %s", m.objs[o.arg])
 		}
-		t.s.Obj[o.arg] = objPublished
+		t.s.Obj[o.arg] |= objPublished
 	case opUnpublish:
-		if t.s.Obj[o.arg] == objPublished {
-			t.s.Obj[o.arg] = objUnpublished
-		}
+		t.s.Obj[o.arg] &^= objPublished
 	case opFree:
 		m.free(t, o.arg, "kfree")
 	case opSync:
@@ -85,7 +83,7 @@ func (m *Model) execOp(s *State, c int, o op, ctx string, emit func(*tx)) {
 		return
 	case opLock:
 		if !m.spinLock(t, c, o) {
-			return
+			return // the lock is held by another CPU: wait
 		}
 	case opUnlock:
 		m.spinUnlock(t, c, o)
@@ -110,19 +108,19 @@ func (m *Model) execOp(s *State, c int, o op, ctx string, emit func(*tx)) {
 			t.note("RCU watches CPU%d again", c)
 		}
 	}
-	t.advance(c)
+	t.advanceAt(c, lvl)
 	emit(t)
 }
 
 // deref models rcu_dereference(): a reader obtains a reference that it
 // holds until the read-side critical section it was obtained in ends.
 func (m *Model) deref(t *tx, c, cur, o int, inTask bool) {
-	switch t.s.Obj[o] {
-	case objFreed:
-		t.violate("P2", "%s dereferences %s after it was freed (use after free)", m.names[cur], m.objs[o])
-		return
-	case objUnpublished:
+	switch {
+	case t.s.Obj[o]&objPublished == 0:
 		t.note("reads NULL: %s is not published", m.objs[o])
+		return
+	case t.s.Obj[o]&objFreed != 0:
+		t.violate("P2", "%s dereferences %s after it was freed (use after free)", m.names[cur], m.objs[o])
 		return
 	}
 	if !inTask {
@@ -144,7 +142,7 @@ func (m *Model) deref(t *tx, c, cur, o int, inTask bool) {
 // free releases object o; a reader still holding it is a use after free
 // caused by a grace period that did not wait for that reader (P2).
 func (m *Model) free(t *tx, o int, via string) {
-	if t.s.Obj[o] == objFreed {
+	if t.s.Obj[o]&objFreed != 0 {
 		t.violate("P2", "%s(%s): double free", via, m.objs[o])
 		return
 	}
@@ -156,7 +154,7 @@ func (m *Model) free(t *tx, o int, via string) {
 			}
 		}
 	}
-	t.s.Obj[o] = objFreed
+	t.s.Obj[o] |= objFreed
 	t.note("%s freed", m.objs[o])
 }
 

@@ -4,11 +4,11 @@ package rcumodel
 // otherwise. Each function is named after the kernel function it models;
 // file references are to kernel/rcu/ in linux-source-6.12 (6.12.117).
 
-// readSide executes a read-side primitive from its Effects summary. It
-// returns true when the operation stays on the same PC (the outermost
-// rcu_read_unlock() has decremented the nesting and tests the special bits
-// in a second step, so an interrupt can arrive in between).
-func (m *Model) readSide(t *tx, c int, o op) bool {
+// readSide executes a read-side primitive from its Effects summary on the
+// frame at level lvl. The outermost rcu_read_unlock() takes two steps: it
+// decrements the nesting, then tests the special bits, so an interrupt can
+// arrive in between (the window of 10f39bb1b2c1).
+func (m *Model) readSide(t *tx, c int, o op, lvl int) {
 	e := o.eff
 	cur := int(t.s.C[c].Curr)
 	tk := &t.s.T[cur]
@@ -34,12 +34,13 @@ func (m *Model) readSide(t *tx, c int, o op) bool {
 			// Second half of __rcu_read_unlock() (tree_plugin.h):
 			// if (unlikely(READ_ONCE(t->rcu_read_unlock_special.s)))
 			//	rcu_read_unlock_special(t);
+			t.advanceAt(c, lvl)
 			if special(tk) {
 				m.rcuReadUnlockSpecial(t, c, cur)
 			} else {
 				t.note("rcu_read_unlock_special.s == 0")
 			}
-			break
+			return
 		}
 		if tk.Nest == 0 {
 			t.violate("P3", "%s() without a matching rcu_read_lock() (unbalanced)", e.Name)
@@ -53,7 +54,7 @@ func (m *Model) readSide(t *tx, c int, o op) bool {
 		if tk.Nest == 0 && m.Config.PreemptRCU {
 			if e.TestsSpecial && e.CallsSpecial {
 				f.Phase = phaseDecDone
-				return true
+				return
 			}
 			if special(tk) || t.s.C[c].NoQSE == 1 {
 				t.note("(rcu_read_unlock_special() skipped: %s)", specialString(tk))
@@ -83,8 +84,8 @@ func (m *Model) readSide(t *tx, c int, o op) bool {
 			t.note("[srcu(%s) held=%d]", m.srcuDoms[o.arg], tk.SRCU[o.arg])
 		}
 	}
+	t.advanceAt(c, lvl)
 	m.disableCounts(t, c, e)
-	return false
 }
 
 // disableCounts applies preempt/bh/irq changes; preempt_enable() and
@@ -354,8 +355,11 @@ func (m *Model) rcuExpHandler(t *tx, c int) {
 func (m *Model) rcuPreemptDeferredQSHandler(t *tx, c int) {
 	cpu := &t.s.C[c]
 	if cpu.IWBad == 1 {
-		t.note("irq_work_run(): the work's list points at itself: the handler is run again")
-		return // stays queued: runs again as soon as irqs are enabled
+		// irq_work_run_list() follows a node that points at itself:
+		// this interrupt never returns.
+		t.note("irq_work_run_list(): the work's llist node points at itself")
+		t.s.top(c).Script = scriptIWLoop
+		return
 	}
 	cpu.IWQ = 0
 	depth := t.s.T[cpu.Curr].Nest

@@ -2,7 +2,11 @@ package rcumodel
 
 // Scheduler and interrupt entry/exit, as far as RCU sees them.
 
-const scriptBuiltin = 255
+// Script numbers of built-in hardirq frames.
+const (
+	scriptBuiltin = 255 // handler ran atomically at entry
+	scriptIWLoop  = 254 // irq_work_run_list() looping on a self-linked node
+)
 
 // enterIRQ pushes a hardirq frame (irq_enter(): irqs off, RCU watching).
 func (m *Model) enterIRQ(t *tx, c, script int, what string) bool {
@@ -72,7 +76,7 @@ func (m *Model) urgent(s *State, c int) *tx {
 		return nil
 	}
 	t.forced = true
-	if t.s.C[c].Dead == 0 {
+	if t.s.C[c].Dead == 0 && t.s.top(c).Script == scriptBuiltin {
 		m.irqExit(t, c)
 	}
 	return t
@@ -93,10 +97,11 @@ func (m *Model) tickOn(s *State, c int) bool {
 // rcu_flavor_sched_clock_irq(); irq_work_tick() on lazy-irq_work arches.
 func (m *Model) tick(s *State, c int) *tx {
 	cpu := &s.C[c]
-	if s.irqsOff(c) || !m.tickOn(s, c) || (int(cpu.Curr) == idleTask(c) && cpu.N == 1) {
+	if s.irqsOff(c) || !m.tickOn(s, c) || cpu.TickOK == 0 || (int(cpu.Curr) == idleTask(c) && cpu.N == 1) {
 		return nil
 	}
 	t := m.newTx(s, c, "irq", "<tick> rcu_sched_clock_irq()")
+	t.s.C[c].TickOK = 0
 	if !m.enterIRQ(t, c, scriptBuiltin, "tick") {
 		return t
 	}
@@ -105,7 +110,16 @@ func (m *Model) tick(s *State, c int) *tx {
 		t.note("irq_work_tick(): run queued irq_work")
 		m.rcuPreemptDeferredQSHandler(t, c)
 	}
-	m.irqExit(t, c)
+	if t.s.top(c).Script == scriptBuiltin {
+		m.irqExit(t, c)
+	}
+	// A tick that changes nothing but the token is the same as no tick:
+	// leaving it out keeps the state space small.
+	after := t.s
+	after.C[c].TickOK = 1
+	if after == *s {
+		return nil
+	}
 	return t
 }
 
@@ -256,7 +270,7 @@ func (m *Model) rcuNoteContextSwitch(t *tx, c, task int, preempt bool) {
 			tk.ExpBlk = 1
 		}
 		t.note("rcu_preempt_ctxt_queue(): %s on rnp->blkd_tasks%s%s", m.names[task],
-			map[uint8]string{1: ", blocks GP"}[tk.GPBlk], map[uint8]string{1: ", blocks exp GP"}[tk.ExpBlk])
+			[2]string{"", ", blocks GP"}[tk.GPBlk], [2]string{"", ", blocks exp GP"}[tk.ExpBlk])
 		if tk.ExpBlk == 1 {
 			m.rcuReportExpRdp(t, c)
 		}

@@ -60,6 +60,11 @@ type CPU struct {
 	IPIExp uint8 // rcu_exp_handler IPI pending
 	IPIRes uint8 // resched IPI pending (FQS resched_cpu())
 	Dead   uint8 // self-deadlocked
+	// TickOK: the CPU made task-level progress since the last tick. The
+	// tick needs it, so ticks cannot starve the interrupted code (which
+	// weak fairness alone would allow: the task is enabled only between
+	// ticks).
+	TickOK uint8
 }
 
 // Task states.
@@ -109,10 +114,10 @@ const (
 // needs, and the action.
 type CB struct{ F, Seq, Act, Obj uint8 }
 
-// Object states.
+// Object state bits: whether the pointer to it is published, whether the
+// memory is freed (independently: unpublish-then-free is the normal path).
 const (
-	objUnpublished uint8 = iota
-	objPublished
+	objPublished uint8 = 1 << iota
 	objFreed
 )
 

@@ -43,6 +43,12 @@ type System[S, L any] interface {
 	Key(s *S, buf []byte) []byte
 }
 
+// Labeler is implemented by systems whose labels are costly: Explore turns
+// labels off while exploring and on while it rebuilds a trace.
+type Labeler interface {
+	SetLabels(on bool)
+}
+
 // Liveness is a property "every pending obligation is eventually discharged".
 // Pending selects the states in which the obligation is open; Progress (may
 // be nil) selects transitions that discharge it even if the target is again
@@ -148,6 +154,7 @@ type graph[S, L any] struct {
 	enabled  []uint64
 	pending  []uint32
 	expanded []bool
+	labeler  Labeler
 }
 
 // Explore checks the safety properties named in safety (transitions carrying
@@ -161,6 +168,11 @@ func Explore[S, L any](sys System[S, L], safety []string, live []Liveness[S], op
 		maxStates = 1_000_000
 	}
 	g := &graph[S, L]{sys: sys, index: map[string]int32{}}
+	if lb, ok := sys.(Labeler); ok {
+		g.labeler = lb
+		lb.SetLabels(false)
+		defer lb.SetLabels(true)
+	}
 	res := &Result[S, L]{Verdicts: map[string]Verdict{}, Violations: map[string]*Violation[S, L]{}}
 	want := map[string]bool{}
 	for _, p := range safety {
@@ -285,6 +297,10 @@ func (g *graph[S, L]) verdict(res *Result[S, L], p string) Verdict {
 
 // edgeLabel recovers the label and target of the k-th edge of state id.
 func (g *graph[S, L]) edgeLabel(id, k int32) Step[S, L] {
+	if g.labeler != nil {
+		g.labeler.SetLabels(true)
+		defer g.labeler.SetLabels(false)
+	}
 	var out Step[S, L]
 	i := int32(0)
 	s := g.states[id]

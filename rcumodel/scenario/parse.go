@@ -89,7 +89,7 @@ func (p *parser) line(n int, line string) error {
 		if p.s.Name != "" {
 			return p.errf(pos, "second \"scenario\" directive (one scenario per file)")
 		}
-		if len(args) != 1 {
+		if len(args) != 1 || args[0].text == "" {
 			return p.errf(pos, "scenario: want one name")
 		}
 		p.s.Name, p.s.Pos = args[0].text, pos
@@ -163,7 +163,7 @@ func (p *parser) line(n int, line string) error {
 		b := Block{Kind: dir, Pos: pos}
 		rest := args
 		if dir == BlockTask || dir == BlockProbe {
-			if len(args) == 0 || strings.Contains(args[0].text, "=") {
+			if len(args) == 0 || args[0].text == "" || (!args[0].quoted && strings.Contains(args[0].text, "=")) {
 				return p.errf(pos, "%s: want a name", dir)
 			}
 			b.Name, rest = args[0].text, args[1:]
