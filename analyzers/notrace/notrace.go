@@ -1,0 +1,397 @@
+// Package notrace reports instrumented code reachable from notrace roots
+// (rules notrace-instrumented-call and notrace-name-contract; spec codes
+// NT001-NT003, NT005, NT006 in ../shared/research/static-analysis.md).
+//
+// Roots are functions and macros whose name ends in _notrace (or contains
+// _notrace_), functions written with an explicit notrace in kernel/rcu/,
+// kernel/trace/ and the rcu*/srcu*/tracepoint*/trace_recursion headers,
+// guards named *_notrace and the tracepoint implementation macros
+// (__DO_TRACE*, __DECLARE_TRACE*). From each root a breadth-first walk
+// follows calls through macros, guards and function bodies and reports,
+// per sink, the shortest chain:
+//
+//   - a tracepoint (trace_<event>() of a live TRACE_EVENT/DEFINE_EVENT/…;
+//     events declared with a *_NOP macro for a configuration carry the
+//     opposite condition) or a trace_printk()-family ring-buffer writer:
+//     error;
+//   - the first ftrace-able function on a path (not inline, notrace,
+//     noinstr, __always_inline, __kprobes, … and not in an object built
+//     without $(CC_FLAGS_FTRACE)): warning; a static non-inline function
+//     (ftrace-able unless inlined): note;
+//   - a debug hook (irqflags/preempt tracing, lockdep, might_sleep,
+//     printk): warning;
+//   - an indirect or static_call call before any ftrace-able function, and
+//     a direct callee of the root with no definition: note.
+//
+// The walk does not descend into trusted recursion-safe boundaries
+// (preempt_schedule_notrace, rcu_is_watching, ftrace recursion guards).
+// Each chain carries the #if/IS_ENABLED() conditions of its call sites and
+// definitions; with a .config, paths whose conditions are false are
+// dropped. Findings are new, changed (the chain differs from the pre-patch
+// tree) or pre-existing; only new and changed are reported unless the pass
+// audits the whole tree.
+package notrace
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/ksrc/index"
+)
+
+// New returns the analyzer, taking indexes from p (shared by the passes
+// of one review so that the base tree is indexed once).
+func New(p *index.Provider) *analyzers.Analyzer {
+	a := &analyzers.Analyzer{
+		Name:     "notrace",
+		Doc:      "report instrumented calls reachable from notrace roots",
+		Rules:    []string{finding.RuleNotraceInstrumentedCall, finding.RuleNotraceNameContract},
+		Requires: []analyzers.Input{analyzers.Diff},
+	}
+	a.Run = func(pass *analyzers.Pass) ([]finding.Finding, error) { return Run(p, pass) }
+	return a
+}
+
+// Run runs the notrace checks of one pass.
+func Run(p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
+	pre, post, err := Indexes(p, pass)
+	if err != nil {
+		return nil, err
+	}
+	c := &checker{pass: pass, pre: pre, post: post}
+	return c.run(), nil
+}
+
+// Indexes returns the pre- and post-patch indexes of a pass. Without a
+// post-patch tree the post index is the pre index (a tree, or the embedded
+// facts) with the patch's hunks skimmed over it.
+func Indexes(p *index.Provider, pass *analyzers.Pass) (pre, post *index.Index, err error) {
+	pre, err = p.For(pass.Pre)
+	if err != nil {
+		return nil, nil, fmt.Errorf("index pre-patch tree: %w", err)
+	}
+	if pass.Post != nil {
+		post, err = p.For(pass.Post)
+		if err != nil {
+			return nil, nil, fmt.Errorf("index post-patch tree: %w", err)
+		}
+		return pre, post, nil
+	}
+	frags := index.Fragments(pre, pass.Files)
+	return pre, pre.With(frags, nil), nil
+}
+
+type checker struct {
+	pass      *analyzers.Pass
+	pre, post *index.Index
+	out       []finding.Finding
+}
+
+// root is one place the walk starts from.
+type root struct {
+	name  string
+	facts *index.FileFacts
+	line  int
+	calls []index.Call
+	conds []string
+	fn    *index.Func // nil for macros and guards
+	// at, when set, is the patch's changed definition the findings are
+	// located at (reverse query).
+	at *index.Changed
+}
+
+func (c *checker) run() []finding.Finding {
+	changed := index.ChangedDefs(c.post, c.pass.Files)
+	var roots []root
+	seen := map[string]bool{}
+	addRoot := func(r root) {
+		k := r.facts.Path + ":" + r.name
+		if !seen[k] {
+			seen[k] = true
+			roots = append(roots, r)
+		}
+	}
+	var nonRoots []index.Changed
+	for i := range changed {
+		ch := changed[i]
+		if r, ok := rootOf(ch.File, ch.Func, ch.Macro); ok {
+			addRoot(r)
+		} else if len(ch.Lines) > 0 {
+			nonRoots = append(nonRoots, ch)
+		}
+	}
+	if c.pass.All {
+		for _, r := range allRoots(c.post) {
+			addRoot(r)
+		}
+	} else if len(nonRoots) > 0 {
+		for _, r := range c.reverse(nonRoots) {
+			addRoot(r)
+		}
+	}
+	for _, r := range roots {
+		c.checkRoot(r, changed)
+	}
+	finding.Sort(c.out)
+	return c.out
+}
+
+// rootOf says whether a definition is a notrace root (spec S2).
+func rootOf(ff *index.FileFacts, fn *index.Func, m *index.Macro) (root, bool) {
+	if fn != nil {
+		r := root{name: fn.Name, facts: ff, line: int(fn.Line), calls: fn.Calls, conds: ff.CondSet(fn.Cond), fn: fn}
+		if isNotraceName(fn.Name) || fn.Attrs&index.AttrNotrace != 0 && inRootDirs(ff.Path) {
+			return r, true
+		}
+		return root{}, false
+	}
+	if m == nil || len(m.Calls) == 0 {
+		return root{}, false
+	}
+	r := root{name: m.Name, facts: ff, line: int(m.Line), calls: m.Calls, conds: ff.CondSet(m.Cond)}
+	if isNotraceName(m.Name) && m.FuncLike {
+		return r, true
+	}
+	if ff.Path == "include/linux/tracepoint.h" && (strings.HasPrefix(m.Name, "__DO_TRACE") || strings.HasPrefix(m.Name, "__DECLARE_TRACE")) {
+		return r, true
+	}
+	return root{}, false
+}
+
+func isNotraceName(n string) bool {
+	return strings.HasSuffix(n, "_notrace") || strings.Contains(n, "_notrace_")
+}
+
+// allRoots lists every root of an index (for --all).
+func allRoots(ix *index.Index) []root {
+	var out []root
+	for _, ff := range ix.Files() {
+		for i := range ff.Funcs {
+			if r, ok := rootOf(ff, &ff.Funcs[i], nil); ok {
+				out = append(out, r)
+			}
+		}
+		for i := range ff.Macros {
+			if r, ok := rootOf(ff, nil, &ff.Macros[i]); ok {
+				out = append(out, r)
+			}
+		}
+		for i := range ff.Invocations {
+			inv := &ff.Invocations[i]
+			if len(inv.Args) == 0 || !isNotraceName(inv.Args[0]) || len(inv.ArgCalls) == 0 {
+				continue
+			}
+			var calls []index.Call
+			for _, ac := range inv.ArgCalls {
+				calls = append(calls, ac...)
+			}
+			out = append(out, root{name: "guard(" + inv.Args[0] + ")", facts: ff, line: int(inv.Line), calls: calls, conds: ff.CondSet(inv.Cond)})
+		}
+	}
+	return out
+}
+
+// reverse finds the roots from which the changed definitions are
+// reachable (walking callers up to a bounded depth).
+func (c *checker) reverse(chs []index.Changed) []root {
+	callers := callersOf(c.post)
+	var out []root
+	seen := map[string]bool{}
+	type item struct {
+		name  string
+		depth int
+		at    *index.Changed
+	}
+	var queue []item
+	for i := range chs {
+		queue = append(queue, item{chs[i].Name(), 0, &chs[i]})
+	}
+	for qi := 0; qi < len(queue) && qi < 20000; qi++ {
+		it := queue[qi]
+		for _, cr := range callers[it.name] {
+			k := cr.facts.Path + ":" + cr.name
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			if r, ok := rootOf(cr.facts, cr.fn, cr.macro); ok {
+				r.at = it.at
+				out = append(out, r)
+				continue
+			}
+			if it.depth < 8 {
+				queue = append(queue, item{cr.name, it.depth + 1, it.at})
+			}
+		}
+	}
+	return out
+}
+
+type caller struct {
+	name  string
+	facts *index.FileFacts
+	fn    *index.Func
+	macro *index.Macro
+}
+
+// callersOf maps each called name to the definitions that call it.
+func callersOf(ix *index.Index) map[string][]caller {
+	m := map[string][]caller{}
+	for _, ff := range ix.Files() {
+		for i := range ff.Funcs {
+			fn := &ff.Funcs[i]
+			for _, cl := range fn.Calls {
+				m[cl.Name] = append(m[cl.Name], caller{fn.Name, ff, fn, nil})
+			}
+		}
+		for i := range ff.Macros {
+			mc := &ff.Macros[i]
+			for _, cl := range mc.Calls {
+				m[cl.Name] = append(m[cl.Name], caller{mc.Name, ff, nil, mc})
+			}
+		}
+	}
+	return m
+}
+
+func (c *checker) checkRoot(r root, changed []index.Changed) {
+	post := &Walker{Ix: c.post, Config: c.pass.Config}
+	sinks := post.Walk(r.facts, r.calls, r.conds)
+	preSinks := map[string]string{}
+	rootInPre := false
+	if c.pre != nil {
+		if pr, ok := findRoot(c.pre, r); ok {
+			rootInPre = true
+			for _, s := range (&Walker{Ix: c.pre, Config: c.pass.Config}).Walk(pr.facts, pr.calls, pr.conds) {
+				preSinks[s.Key()] = chainNames(s.Chain)
+			}
+		}
+	}
+	// the name contract (NT005)
+	if r.fn != nil && strings.HasSuffix(r.name, "_notrace") {
+		st, why := c.post.Ftrace(r.facts.Path, r.fn)
+		if st != index.NotTraced {
+			status := finding.StatusNew
+			if rootInPre {
+				if pr, ok := findRoot(c.pre, r); ok && pr.fn != nil {
+					if pst, _ := c.pre.Ftrace(pr.facts.Path, pr.fn); pst != index.NotTraced {
+						status = finding.StatusPreExisting
+					}
+				}
+			}
+			f := finding.Finding{
+				Rule: finding.RuleNotraceNameContract, Severity: finding.Error, Status: status,
+				File: r.facts.Path, Line: r.line, Function: r.name, Sink: SinkFtrace,
+				Message: fmt.Sprintf("%s() is named *_notrace but is itself ftrace-able (%s): mark it notrace or static inline", r.name, why),
+				Config:  configOnly(r.conds),
+			}
+			c.locate(&f, r, 0)
+			c.emit(f)
+		}
+	}
+	for _, s := range sinks {
+		status := finding.StatusNew
+		if prev, ok := preSinks[s.Key()]; ok {
+			status = finding.StatusChanged
+			if prev == chainNames(s.Chain) {
+				status = finding.StatusPreExisting
+			}
+		}
+		f := finding.Finding{
+			Rule: finding.RuleNotraceInstrumentedCall, Status: status,
+			File: r.facts.Path, Line: s.FirstLine, Function: r.name, Sink: s.Kind,
+			Chain: s.Chain, Config: appendConds(configOnly(r.conds), s.Conds...),
+		}
+		sort.Strings(f.Config)
+		f.Severity, f.Message = describe(r.name, s)
+		c.locate(&f, r, s.FirstLine)
+		c.emit(f)
+	}
+}
+
+func (c *checker) emit(f finding.Finding) {
+	if f.Status == finding.StatusPreExisting && !c.pass.All {
+		return
+	}
+	c.out = append(c.out, f)
+}
+
+// locate points a finding at the patch's own line: the root's call that
+// starts the chain when the patch shows it, else the first added line of
+// the changed definition.
+func (c *checker) locate(f *finding.Finding, r root, line int) {
+	if r.at != nil && len(r.at.Lines) > 0 {
+		l := r.at.Lines[0]
+		f.File, f.Line, f.PatchLine, f.Source = r.at.File.Path, l.NewLine, l.PatchLine, "+"+l.Text
+		if r.at.File.Path != r.facts.Path || f.Function != r.name {
+			f.Message += fmt.Sprintf(" (via %s(), changed by this patch)", r.at.Name())
+		}
+		return
+	}
+	if line == 0 {
+		line = r.line
+	}
+	f.File, f.Line = r.facts.Path, line
+	if l, ok := index.LineAt(c.pass.Files, r.facts.Path, line); ok {
+		f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
+		return
+	}
+	if l, ok := index.LineAt(c.pass.Files, r.facts.Path, r.line); ok {
+		f.Line, f.PatchLine, f.Source = r.line, l.PatchLine, string(l.Op)+l.Text
+	}
+}
+
+// findRoot finds the same root in another index.
+func findRoot(ix *index.Index, r root) (root, bool) {
+	ff := ix.File(r.facts.Path)
+	if ff == nil {
+		return root{}, false
+	}
+	for i := range ff.Funcs {
+		if ff.Funcs[i].Name == r.name && r.fn != nil {
+			fn := &ff.Funcs[i]
+			return root{name: fn.Name, facts: ff, line: int(fn.Line), calls: fn.Calls, conds: ff.CondSet(fn.Cond), fn: fn}, true
+		}
+	}
+	for i := range ff.Macros {
+		if ff.Macros[i].Name == r.name && r.fn == nil {
+			m := &ff.Macros[i]
+			return root{name: m.Name, facts: ff, line: int(m.Line), calls: m.Calls, conds: ff.CondSet(m.Cond)}, true
+		}
+	}
+	for i := range ff.Invocations {
+		inv := &ff.Invocations[i]
+		if len(inv.Args) > 0 && "guard("+inv.Args[0]+")" == r.name {
+			var calls []index.Call
+			for _, ac := range inv.ArgCalls {
+				calls = append(calls, ac...)
+			}
+			return root{name: r.name, facts: ff, line: int(inv.Line), calls: calls, conds: ff.CondSet(inv.Cond)}, true
+		}
+	}
+	return root{}, false
+}
+
+// describe gives a sink's severity and message.
+func describe(rootName string, s Sink) (finding.Severity, string) {
+	last := s.Chain[len(s.Chain)-1]
+	switch s.Kind {
+	case SinkTracepoint:
+		return finding.Error, fmt.Sprintf("%s() can reach tracepoint '%s' through %s(): a probe that uses %s() re-enters this path",
+			rootName, s.Name, last.Function, rootName)
+	case SinkRingBuffer:
+		return finding.Error, fmt.Sprintf("%s() writes the trace ring buffer through %s()", rootName, last.Function)
+	case SinkFtrace:
+		return finding.Warning, fmt.Sprintf("%s() reaches traceable %s() (%s)", rootName, s.Name, s.Detail)
+	case SinkFtraceMaybe:
+		return finding.Note, fmt.Sprintf("%s() reaches %s(), traceable unless the compiler inlines it", rootName, s.Name)
+	case SinkHook:
+		return finding.Warning, fmt.Sprintf("%s() reaches debug hook %s() (%s)", rootName, s.Name, s.Detail)
+	case SinkIndirect:
+		return finding.Note, fmt.Sprintf("%s() makes an indirect call (%s) that cannot be checked", rootName, s.Name)
+	}
+	return finding.Note, fmt.Sprintf("%s() calls %s(), whose definition rcureview does not know (%s)", rootName, s.Name, last.Why)
+}

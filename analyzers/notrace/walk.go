@@ -1,0 +1,304 @@
+package notrace
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/ksrc/index"
+)
+
+// Sink kinds, as the JSON "sink" field spells them.
+const (
+	SinkTracepoint  = "tracepoint"
+	SinkRingBuffer  = "ring-buffer"
+	SinkFtrace      = "ftrace"
+	SinkFtraceMaybe = "ftrace-maybe"
+	SinkHook        = "hook"
+	SinkIndirect    = "indirect"
+	SinkUnknown     = "unknown"
+)
+
+// trusted functions are audited recursion-safe boundaries (spec E5): the
+// walk does not descend into them and reports nothing. likely()/unlikely()
+// are here because the branch profiler is not modelled.
+var trusted = map[string]bool{
+	"preempt_schedule_notrace": true, "__preempt_schedule_notrace": true,
+	"dynamic_preempt_schedule_notrace": true, "rcu_is_watching": true,
+	"ftrace_test_recursion_trylock": true, "ftrace_test_recursion_unlock": true,
+	"likely": true, "unlikely": true, "likely_notrace": true, "unlikely_notrace": true,
+}
+
+// hooks are debug hooks (spec E4): reaching one is a finding of its own
+// kind and the walk stops there.
+var hooks = map[string]string{
+	"trace_hardirqs_on": "irqflags tracing", "trace_hardirqs_off": "irqflags tracing",
+	"trace_hardirqs_on_prepare": "irqflags tracing", "trace_hardirqs_off_finish": "irqflags tracing",
+	"preempt_count_add": "preempt tracing", "preempt_count_sub": "preempt tracing",
+	"lock_acquire": "lockdep", "lock_release": "lockdep", "lock_acquired": "lockdep",
+	"lock_contended": "lockdep", "lock_sync": "lockdep", "lockdep_hardirqs_on": "lockdep",
+	"lockdep_hardirqs_off": "lockdep", "lockdep_hardirqs_on_prepare": "lockdep",
+	"__might_sleep": "might_sleep", "__might_resched": "might_sleep", "__might_fault": "might_sleep",
+	"_printk": "printk", "printk": "printk", "vprintk": "printk", "vprintk_emit": "printk",
+	"_printk_deferred": "printk", "__warn_printk": "printk",
+}
+
+// node is one visited function, macro or sink in the breadth-first walk.
+type node struct {
+	t        index.Target
+	parent   int // index in walk.nodes, -1 for the root
+	callLine int // line of the call in the parent's file
+	callFile string
+	conds    []string
+	depth    int
+	traced   bool // an ftrace-able function is on the path (inclusive)
+	why      string
+}
+
+// Sink is one instrumented thing a root reaches, with the shortest chain.
+type Sink struct {
+	Kind  string
+	Name  string // event, function or hook name
+	Chain []finding.Hop
+	Conds []string
+	// First is the root's call that starts the chain (line in the root's file).
+	FirstLine int
+	Detail    string
+}
+
+// Key identifies a sink across trees.
+func (s Sink) Key() string { return s.Kind + ":" + s.Name }
+
+// Walker walks call graphs of one index.
+type Walker struct {
+	Ix       *index.Index
+	Config   map[string]string // nil: any configuration
+	MaxNodes int               // 0: 50000
+}
+
+// Walk returns the sinks reachable from a root (a function or macro
+// definition in file), shortest chain first per sink.
+func (w *Walker) Walk(file *index.FileFacts, calls []index.Call, rootConds []string) []Sink {
+	max := w.MaxNodes
+	if max == 0 {
+		max = 50000
+	}
+	var nodes []node
+	seen := map[string]bool{}
+	var sinks []Sink
+	sinkSeen := map[string]bool{}
+	type item struct {
+		from   string // file the call is in
+		facts  *index.FileFacts
+		call   index.Call
+		parent int
+	}
+	var queue []item
+	for _, c := range calls {
+		queue = append(queue, item{file.Path, file, c, -1})
+	}
+	for qi := 0; qi < len(queue) && len(nodes) < max; qi++ {
+		it := queue[qi]
+		var pconds []string
+		depth, traced := 1, false
+		if it.parent >= 0 {
+			p := nodes[it.parent]
+			pconds, depth, traced = p.conds, p.depth+1, p.traced
+		}
+		callConds := it.facts.CondSet(it.call.Cond)
+		for _, t := range w.Ix.Resolve(it.from, it.call) {
+			conds := appendConds(pconds, callConds...)
+			conds = appendConds(conds, t.Conds...)
+			if !w.possible(conds) {
+				continue
+			}
+			key := nodeKey(t)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			n := node{t: t, parent: it.parent, callLine: int(it.call.Line), callFile: it.from,
+				conds: conds, depth: depth, traced: traced}
+			nodes = append(nodes, n)
+			ni := len(nodes) - 1
+			kind, name, detail, descend := w.classify(&nodes[ni])
+			if kind != "" && !sinkSeen[kind+":"+name] {
+				report := true
+				switch kind {
+				case SinkFtrace, SinkFtraceMaybe, SinkIndirect:
+					report = !traced
+				case SinkUnknown:
+					report = depth == 1 && !traced
+				}
+				if report {
+					sinkSeen[kind+":"+name] = true
+					sinks = append(sinks, w.sink(nodes, ni, kind, name, detail))
+				}
+			}
+			if !descend {
+				continue
+			}
+			var next []index.Call
+			var facts *index.FileFacts
+			switch t.Kind {
+			case index.TargetFunc:
+				next, facts = t.Func.Calls, t.Facts
+			case index.TargetMacro, index.TargetGuard:
+				next, facts = t.Calls, t.Facts
+			}
+			for _, c := range next {
+				queue = append(queue, item{facts.Path, facts, c, ni})
+			}
+		}
+	}
+	return sinks
+}
+
+func nodeKey(t index.Target) string {
+	switch t.Kind {
+	case index.TargetFunc, index.TargetMacro, index.TargetGuard, index.TargetTracepoint:
+		return fmt.Sprintf("%d:%s:%s:%d", t.Kind, t.Name, t.File, t.Line)
+	}
+	return fmt.Sprintf("%d:%s", t.Kind, t.Name)
+}
+
+// possible reports whether conditions can hold under the configuration.
+func (w *Walker) possible(conds []string) bool {
+	if w.Config == nil {
+		return true
+	}
+	for _, c := range conds {
+		if h, known := index.EvalCond(c, w.Config); known && !h {
+			return false
+		}
+	}
+	return true
+}
+
+// classify sets the node's "why" and says whether it is a sink and whether
+// the walk continues below it.
+func (w *Walker) classify(n *node) (kind, name, detail string, descend bool) {
+	t := n.t
+	if trusted[t.Name] {
+		n.why = "trusted recursion-safe boundary"
+		return "", "", "", false
+	}
+	if h, ok := hooks[t.Name]; ok {
+		n.why = "debug hook (" + h + ")"
+		return SinkHook, t.Name, h, false
+	}
+	switch t.Kind {
+	case index.TargetTracepoint:
+		n.why = fmt.Sprintf("tracepoint %s (%s:%d, %s)", t.Event, t.File, t.Line, t.Decl)
+		return SinkTracepoint, t.Event, "", false
+	case index.TargetTracePrintk:
+		n.why = "writes the trace ring buffer"
+		return SinkRingBuffer, t.Name, "", false
+	case index.TargetTraceAPI:
+		n.why = "tracepoint API, not instrumentation"
+		return "", "", "", false
+	case index.TargetIndirect:
+		n.why = "indirect call: target unknown"
+		return SinkIndirect, t.Name, "", false
+	case index.TargetUnknown:
+		n.why = "no definition found"
+		if w.Ix.Partial {
+			n.why = "outside the embedded facts"
+		}
+		return SinkUnknown, t.Name, "", false
+	case index.TargetMacro:
+		n.why = "macro"
+		return "", "", "", true
+	case index.TargetGuard:
+		n.why = "guard: lock and unlock expressions"
+		return "", "", "", true
+	case index.TargetFunc:
+		st, why := w.Ix.Ftrace(t.File, t.Func)
+		n.why = why
+		switch st {
+		case index.Traced:
+			n.traced = true
+			return SinkFtrace, t.Name, why, true
+		case index.TracedMaybe:
+			n.traced = true
+			return SinkFtraceMaybe, t.Name, why, true
+		}
+		return "", "", "", true
+	}
+	return "", "", "", false
+}
+
+func (w *Walker) sink(nodes []node, ni int, kind, name, detail string) Sink {
+	var chain []finding.Hop
+	first := 0
+	for i := ni; i >= 0; i = nodes[i].parent {
+		n := nodes[i]
+		hop := finding.Hop{Function: n.t.Name, File: n.t.File, Line: n.t.Line, Why: n.why}
+		if n.t.File == "" || n.t.Kind == index.TargetTracepoint || n.t.Kind == index.TargetTracePrintk {
+			hop.File, hop.Line = n.callFile, n.callLine // where the call is
+		}
+		chain = append(chain, hop)
+		if n.parent < 0 {
+			first = n.callLine
+		}
+	}
+	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
+		chain[i], chain[j] = chain[j], chain[i]
+	}
+	return Sink{Kind: kind, Name: name, Chain: chain, Conds: configOnly(nodes[ni].conds), FirstLine: first, Detail: detail}
+}
+
+func appendConds(base []string, add ...string) []string {
+	out := append([]string(nil), base...)
+outer:
+	for _, a := range add {
+		for _, b := range out {
+			if a == b {
+				continue outer
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// configOnly keeps the conditions a reader can act on, sorted.
+func configOnly(conds []string) []string {
+	var out []string
+	for _, c := range conds {
+		if strings.Contains(c, "CONFIG_") || strings.Contains(c, "()") {
+			out = append(out, c)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// chainNames is the chain as function names, to compare trees.
+func chainNames(ch []finding.Hop) string {
+	var b strings.Builder
+	for _, h := range ch {
+		b.WriteString(h.Function)
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// inRootDirs reports whether an explicit notrace function is a root by
+// location (spec S2.2).
+func inRootDirs(file string) bool {
+	if strings.HasPrefix(file, "kernel/rcu/") || strings.HasPrefix(file, "kernel/trace/") {
+		return true
+	}
+	base := path.Base(file)
+	if path.Dir(file) == "include/linux" {
+		for _, p := range []string{"rcu", "srcu", "tracepoint", "trace_recursion"} {
+			if strings.HasPrefix(base, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
