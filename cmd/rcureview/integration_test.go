@@ -108,3 +108,6 @@ func TestPatchForMissingFileOnRealTree(t *testing.T) {
 		t.Fatalf("want patch 1 input-apply and patch 2 applied:\n%s", out)
 	}
 }
+
+// TestMain lets kerneltest remove the git repository it may build.
+func TestMain(m *testing.M) { kerneltest.Main(m) }
