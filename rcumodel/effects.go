@@ -86,12 +86,16 @@ func PrimitiveNames() []string {
 }
 
 // effectsFor returns the summary for op: the default for its name with the
-// op's attributes applied (special=yes|no, traced=HOOK|no, preempt=N, bh=N,
-// irq=N, nmi_safe=yes|no). ok is false when op is not a read-side primitive.
+// op's attributes applied (special=yes|no, tests_special=, calls_special=,
+// traced=HOOK|no, preempt=N, bh=N, irq=N, nmi_safe=yes|no, counter=,
+// delta=). An operation with another name is a custom primitive if it has
+// a counter= attribute. ok is false when op is not a read-side primitive.
 func effectsFor(file string, op scenario.Op) (Effects, bool, error) {
 	e, ok := Primitives[op.Name]
 	if !ok {
-		return e, false, nil
+		if _, custom := op.Attr("counter"); !custom {
+			return e, false, nil
+		}
 	}
 	e.Name = op.Name
 	for _, kv := range op.Attrs {
@@ -99,12 +103,31 @@ func effectsFor(file string, op scenario.Op) (Effects, bool, error) {
 			return fmt.Errorf("%s:%s: %s: %s=%q: want %s", file, kv.Pos, op.Name, kv.Key, kv.Value, want)
 		}
 		switch kv.Key {
-		case "special":
+		case "special", "tests_special", "calls_special":
 			b, err := yesNo(kv.Value)
 			if err != nil {
 				return e, true, bad("yes or no")
 			}
-			e.TestsSpecial, e.CallsSpecial = b, b
+			switch kv.Key {
+			case "special":
+				e.TestsSpecial, e.CallsSpecial = b, b
+			case "tests_special":
+				e.TestsSpecial = b
+			default:
+				e.CallsSpecial = b
+			}
+		case "counter":
+			c, ok := counterNames[kv.Value]
+			if !ok {
+				return e, true, bad("none, rcu, trace or srcu")
+			}
+			e.Counter = c
+		case "delta":
+			n, err := strconv.Atoi(kv.Value)
+			if err != nil || n < -1 || n > 1 {
+				return e, true, bad("-1, 0 or 1")
+			}
+			e.Delta = int8(n)
 		case "traced":
 			if kv.Value == "no" {
 				e.Traced = ""
@@ -131,7 +154,7 @@ func effectsFor(file string, op scenario.Op) (Effects, bool, error) {
 				e.IRQ = int8(n)
 			}
 		default:
-			return e, true, fmt.Errorf("%s:%s: %s: unknown attribute %q (special, traced, nmi_safe, preempt, bh, irq)", file, kv.Pos, op.Name, kv.Key)
+			return e, true, fmt.Errorf("%s:%s: %s: unknown attribute %q (special, tests_special, calls_special, traced, nmi_safe, preempt, bh, irq, counter, delta)", file, kv.Pos, op.Name, kv.Key)
 		}
 	}
 	return e, true, nil
@@ -145,4 +168,32 @@ func yesNo(v string) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("not yes/no: %q", v)
+}
+
+var counterNames = map[string]Counter{"none": CounterNone, "rcu": CounterRCU, "trace": CounterTrace, "srcu": CounterSRCU}
+
+// OpFromEffects returns a scenario operation that executes exactly e (a
+// custom primitive when e.Name is not in Primitives). SRCU primitives need
+// the domain as op.Args[0].
+func OpFromEffects(e Effects) scenario.Op {
+	cn := "none"
+	for n, c := range counterNames {
+		if c == e.Counter {
+			cn = n
+		}
+	}
+	traced := e.Traced
+	if traced == "" {
+		traced = "no"
+	}
+	yn := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	return scenario.O(e.Name, "counter="+cn, "delta="+strconv.Itoa(int(e.Delta)),
+		"tests_special="+yn(e.TestsSpecial), "calls_special="+yn(e.CallsSpecial), "traced="+traced,
+		"nmi_safe="+yn(e.NMISafe), "preempt="+strconv.Itoa(int(e.Preempt)), "bh="+strconv.Itoa(int(e.BH)),
+		"irq="+strconv.Itoa(int(e.IRQ)))
 }

@@ -252,7 +252,7 @@ func Explore[S, L any](sys System[S, L], safety []string, live []Liveness[S], op
 				if want[b.Property] && res.Violations[b.Property] == nil {
 					v := &Violation[S, L]{Property: b.Property, Msg: b.Msg}
 					v.Init, v.Prefix = g.path(cur)
-					v.Prefix = append(v.Prefix, Step[S, L]{Label: e.Label, State: e.To})
+					v.Prefix = append(v.Prefix, g.edgeLabel(cur, k))
 					res.Violations[b.Property] = v
 				}
 			}

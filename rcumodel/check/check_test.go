@@ -251,3 +251,33 @@ type empty struct{}
 func (empty) Initial() []int                     { return nil }
 func (empty) Key(s *int, b []byte) []byte        { return b }
 func (empty) Next(*int, func(Edge[int, string])) {}
+
+// TestAcceptNeedsAcceptingEdge: with an Accept predicate only cycles that
+// take an accepting transition count (the per-CPU "forced work forever"
+// shape of P5): the spinner's C loop is accepted when tagged, not otherwise.
+func TestAcceptNeedsAcceptingEdge(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		accept  uint32
+		verdict Verdict
+	}{{"no accepting edge", 1, Holds}, {"accepting edge on the cycle", 0, Violated}} {
+		t.Run(tc.name, func(t *testing.T) {
+			live := []Liveness[sstate]{{
+				Property: "B",
+				Pending:  func(*sstate) bool { return true },
+				Progress: func(tags uint32) bool { return tags&TagStutter != 0 },
+				Accept:   func(tags uint32) bool { return tags == tc.accept },
+			}}
+			res, err := Explore[sstate, string](spinner{true}, nil, live, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Verdicts["B"] != tc.verdict {
+				t.Fatalf("got %v", res.Verdicts["B"])
+			}
+			if tc.verdict == Violated && len(res.Violations["B"].Cycle) == 0 {
+				t.Fatal("empty cycle")
+			}
+		})
+	}
+}

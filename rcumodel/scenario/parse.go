@@ -61,8 +61,8 @@ func (p *parser) line(n int, line string) error {
 		return nil
 	}
 	pos := Pos{n, toks[0].col}
-	if toks[0].quoted {
-		return p.errf(pos, "a line must start with a directive or operation name, not a string")
+	if toks[0].quoted || !isName(toks[0].text) {
+		return p.errf(pos, "a line must start with a directive or operation name, got %q", toks[0].text)
 	}
 	if toks[0].col > 1 { // indented: an operation
 		if p.block == nil {
@@ -191,6 +191,18 @@ func (p *parser) kvs(n int, dir string, args []token) ([]KV, error) {
 		out = append(out, KV{Key: k, Value: v, Pos: Pos{n, a.col}})
 	}
 	return out, nil
+}
+
+// isName reports whether w is a directive or operation name: letters,
+// digits, '_' and '.', not starting with a digit.
+func isName(w string) bool {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return w != ""
 }
 
 func isWord(c byte) bool {

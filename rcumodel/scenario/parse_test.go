@@ -79,6 +79,8 @@ func TestParseErrors(t *testing.T) {
 		{"two scenarios", "scenario a\nscenario b\n", "x.rcu:2:1: second \"scenario\""},
 		{"task without name", "scenario a\ntask cpu=0\n", "x.rcu:2:1: task: want a name"},
 		{"bad object state", "scenario a\nobject o gone\n", "x.rcu:2:10: object: \"gone\""},
+		{"operation name is not a name", "scenario a\ntask T\n    =x\n", "x.rcu:3:5: a line must start with a directive or operation name"},
+		{"empty task name", "scenario a\ntask \"\"\n", "x.rcu:2:1: task: want a name"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("x.rcu", []byte(tc.src))
