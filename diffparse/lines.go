@@ -15,15 +15,6 @@ func splitLines(s string) (lines []string, finalNL bool) {
 	return strings.Split(s, "\n"), finalNL
 }
 
-// joinLines is the inverse of splitLines.
-func joinLines(lines []string, finalNL bool) string {
-	s := strings.Join(lines, "\n")
-	if finalNL {
-		s += "\n"
-	}
-	return s
-}
-
 // isDiffHeaderLine reports whether l starts a diff structure whose line end
 // tells how the whole patch was transported.
 func isDiffHeaderLine(l string) bool {

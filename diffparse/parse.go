@@ -37,9 +37,9 @@ func Parse(diff string) ([]*File, error) {
 		return nil, fmt.Errorf("diff of %d bytes exceeds the %d byte limit", len(diff), MaxDiffBytes)
 	}
 	// A diff text that stops without a final newline is cut short, not a
-	// file without one: only "\ No newline at end of file" says that.
+	// file without one: only "\ No newline at end of file" says that, so
+	// gitdiffText ends every line with a newline.
 	lines, _ := splitLines(diff)
-	finalNL := true
 	crlf := normaliseCRLF(lines)
 	metas := fixHeaders(lines)
 	origHeaders := map[int]string{}
@@ -52,9 +52,10 @@ func Parse(diff string) ([]*File, error) {
 	if err != nil {
 		return nil, restoreHeader(err, origHeaders)
 	}
-	gfiles, _, err := gitdiff.Parse(strings.NewReader(joinLines(lines, finalNL)))
+	text, added := gitdiffText(lines)
+	gfiles, _, err := gitdiff.Parse(strings.NewReader(text))
 	if err != nil {
-		return nil, locateError(err, metas, hunks, origHeaders)
+		return nil, locateError(err, added, metas, hunks, origHeaders)
 	}
 	files := make([]*File, 0, len(gfiles))
 	next := 0
@@ -185,12 +186,13 @@ var gitdiffLineRE = regexp.MustCompile(`^gitdiff: line (\d+): `)
 
 // locateError turns a go-gitdiff parse error into a *FileError or
 // *HunkError naming the file (and hunk) at the line it reports.
-func locateError(err error, metas []fileMeta, hunks []hunkInfo, orig map[int]string) error {
+func locateError(err error, added []int, metas []fileMeta, hunks []hunkInfo, orig map[int]string) error {
 	m := gitdiffLineRE.FindStringSubmatch(err.Error())
 	if m == nil {
 		return fmt.Errorf("parse diff: %w", err)
 	}
 	n, _ := strconv.Atoi(m[1])
+	n = inputLine(n, added)
 	idx := n - 1
 	for i := len(hunks) - 1; i >= 0; i-- {
 		h := hunks[i]
