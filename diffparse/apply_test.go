@@ -48,6 +48,10 @@ func TestApplyOffsets(t *testing.T) {
 					t.Errorf("hunk %d applied at old %d new %d offset %d, want %d %d %d", i+1, h.AppliedOld, h.AppliedNew, h.Offset, tc.wantOld[i], tc.wantNew[i], tc.wantOffsets[i])
 				}
 			}
+			h2 := files[0].Hunks[1]
+			if _, n := h2.AppliedLines(h2.Lines[2]); n != tc.wantNew[1]+2 || h2.Lines[2].Text != "line 20.5" {
+				t.Errorf("added line is at post-image line %d, want %d", n, tc.wantNew[1]+2)
+			}
 			want := strings.Replace(strings.Replace(tc.src, "line 3\n", "LINE 3\n", 1), "line 20\n", "line 20\nline 20.5\n", 1)
 			if got := string(res.Files["f.txt"]); got != want {
 				t.Errorf("content:\n%s\nwant:\n%s", got, want)

@@ -38,6 +38,7 @@ type FileError struct {
 	Err       error
 }
 
+// Error says which file and what went wrong.
 func (e *FileError) Error() string {
 	return fmt.Sprintf("%s: %v", e.File, e.Err)
 }
@@ -57,6 +58,7 @@ type HunkError struct {
 	Err       error
 }
 
+// Error says which file, hunk and header, and what went wrong.
 func (e *HunkError) Error() string {
 	return fmt.Sprintf("%s: hunk #%d (%s): %v", e.File, e.Hunk, e.Header, e.Err)
 }

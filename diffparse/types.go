@@ -68,3 +68,20 @@ type Line struct {
 	PatchLine int  // 1-based line of this line within the diff text given to Parse
 	NoEOL     bool // followed by "\ No newline at end of file"
 }
+
+// AppliedLines returns where line l of h is in the pre-image and in the
+// post-image as h was really applied (0 for the side l is not on). Before
+// Apply, or if h did not apply, it returns the numbers the header states.
+func (h *Hunk) AppliedLines(l Line) (oldLine, newLine int) {
+	oldLine, newLine = l.OldLine, l.NewLine
+	if !h.Applied {
+		return oldLine, newLine
+	}
+	if oldLine > 0 {
+		oldLine += h.AppliedOld - h.OldStart
+	}
+	if newLine > 0 {
+		newLine += h.AppliedNew - h.NewStart
+	}
+	return oldLine, newLine
+}
