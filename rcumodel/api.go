@@ -120,10 +120,15 @@ func Check(s *Scenario, opts Options) (*Result, error) {
 		}
 	}
 	for _, kv := range s.Expect {
-		if _, ok := LookupProperty(kv.Key); !ok {
+		if _, ok := LookupProperty(kv.Key); !ok && kv.Key != "EXISTS" {
 			return nil, fmt.Errorf("%s:%s: expect: unknown property %q (P1..P5, L1..L3)", s.Name, kv.Pos, kv.Key)
 		}
 		want[kv.Key] = true
+	}
+	props := Properties
+	if len(m.exists) > 0 {
+		props = append(append([]Property(nil), Properties...), ExistsProperty)
+		want["EXISTS"] = true
 	}
 	copt := check.Options{MaxStates: DefaultMaxStates, DFS: opts.DFS}
 	for _, kv := range s.Bounds {
@@ -144,7 +149,7 @@ func Check(s *Scenario, opts Options) (*Result, error) {
 		copt.MaxDepth = opts.MaxDepth
 	}
 	var safety []string
-	for _, id := range safetyIDs {
+	for _, id := range append(safetyIDs, "EXISTS") {
 		if want[id] {
 			safety = append(safety, id)
 		}
@@ -157,7 +162,7 @@ func Check(s *Scenario, opts Options) (*Result, error) {
 	out := &Result{Scenario: s.Name, Doc: s.Doc, Profile: m.Profile.Name, States: res.States, Edges: res.Edges,
 		Complete: res.Complete, BoundMsg: res.BoundMsg, Elapsed: time.Since(start)}
 	exp := s.Expected()
-	for _, p := range Properties {
+	for _, p := range props {
 		if !want[p.ID] {
 			continue
 		}

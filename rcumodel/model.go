@@ -31,6 +31,8 @@ const (
 	opWakeUp
 	opIdleEnter
 	opIdleExit
+	opStore
+	opLoad
 )
 
 // op is one compiled operation.
@@ -44,6 +46,9 @@ type op struct {
 	text string
 	pos  scenario.Pos
 	hook int // probe script fired on entry (instrumented primitive), -1 none
+	// memory operations
+	val         uint8
+	reg, srcReg int
 }
 
 // irqDef is a device interrupt or NMI handler.
@@ -73,6 +78,10 @@ type Model struct {
 	cls      map[string]int
 	srcuDoms []string
 	labels   bool
+	vars     []string
+	regs     [MaxTasks][]string
+	initVals [MaxVars]uint8
+	exists   []existsTerm
 	// Fairness class ids, precomputed: per task run/wake, per CPU
 	// interrupts/tick/preempt/ksoftirqd.
 	runClass  [allTasks]int
@@ -223,18 +232,28 @@ func Compile(sc *scenario.Scenario) (*Model, error) {
 	for c := 0; c < MaxCPUs; c++ {
 		m.names = append(m.names, "idle/"+strconv.Itoa(c))
 	}
+	if err := m.compileMemory(sc); err != nil {
+		return nil, err
+	}
 	// Pass 2: compile operations.
 	for _, p := range todo {
 		if len(p.b.Ops) > 200 {
 			return nil, fmt.Errorf("%s:%s: script longer than 200 operations", file, p.b.Pos)
 		}
+		task := -1
+		if p.b.Kind == scenario.BlockTask {
+			task = p.script
+		}
 		for _, o := range p.b.Ops {
-			co, err := m.compileOp(o)
+			co, err := m.compileOp(o, task)
 			if err != nil {
 				return nil, err
 			}
 			m.scripts[p.script] = append(m.scripts[p.script], co)
 		}
+	}
+	if err := m.compileExists(sc); err != nil {
+		return nil, err
 	}
 	m.initClasses()
 	return m, nil
@@ -289,7 +308,7 @@ func (m *Model) lockIndex(name string) (int, error) {
 	return 0, fmt.Errorf("lock %q: want rq0..rq%d or pi.TASK", name, MaxCPUs-1)
 }
 
-func (m *Model) compileOp(o scenario.Op) (op, error) {
+func (m *Model) compileOp(o scenario.Op, task int) (op, error) {
 	text := o.Name
 	if len(o.Args) > 0 {
 		text += "(" + strings.Join(o.Args, ", ") + ")"
@@ -337,6 +356,12 @@ func (m *Model) compileOp(o scenario.Op) (op, error) {
 	}
 	if len(o.Attrs) > 0 {
 		return co, errf("attributes apply to read-side primitives only")
+	}
+	if ok, err := m.compileMemOp(o, task, &co); ok || err != nil {
+		if err != nil {
+			return co, errf("%v", err)
+		}
+		return co, nil
 	}
 	if k, ok := simpleOps[o.Name]; ok {
 		co.kind = k

@@ -95,6 +95,7 @@ func (m *Model) Initial() []State {
 	for i, d := range m.irqs {
 		s.IRQLeft[i] = uint8(d.count)
 	}
+	s.Vars = m.initVals
 	return []State{s}
 }
 

@@ -102,6 +102,13 @@ func (m *Model) execOp(s *State, c int, o op, ctx string, emit func(*tx)) {
 			m.rcuPreemptDeferredQS(t, c, cur)
 			m.eqsQS(t, c)
 		}
+	case opStore:
+		m.execStore(t, o)
+	case opLoad:
+		if !inTask {
+			break
+		}
+		m.execLoad(t, cur, o)
 	case opIdleExit:
 		if inTask {
 			task.EQS = 0
@@ -360,5 +367,6 @@ func (m *Model) taskExit(t *tx, c, task int) {
 	m.rcuPreemptDeferredQS(t, c, task)
 	tk.St = stDone
 	tk.Refs = [MaxRefs]Ref{}
+	m.checkExists(t)
 	m.schedule(t, c, false, -1)
 }

@@ -299,7 +299,10 @@ func (r *Result) JSONLines(w io.Writer) error {
 
 // convert builds a Violation from the checker's counterexample.
 func (m *Model) convert(v *check.Violation[State, Event]) *Violation {
-	prop, _ := LookupProperty(strings.SplitN(v.Property, "/", 2)[0])
+	prop, ok := LookupProperty(strings.SplitN(v.Property, "/", 2)[0])
+	if !ok && v.Property == ExistsProperty.ID {
+		prop = ExistsProperty
+	}
 	out := &Violation{Property: prop.ID, Rule: prop.Rule, Msg: v.Msg, Stutter: v.Stutter, scenario: m.Scenario.Name}
 	for _, s := range v.Prefix {
 		out.Steps = append(out.Steps, s.Label)

@@ -138,6 +138,8 @@ type State struct {
 	CBs                               [MaxCBs]CB
 	IRQLeft                           [MaxIRQs]uint8
 	Locks                             [MaxLocks]uint8 // holder: cpu<<4 | frame level+1; 0 free
+	Vars                              [MaxVars]uint8  // litmus shared variables
+	Regs                              [MaxTasks][MaxRegs]uint8
 }
 
 // key appends the canonical encoding of s: its bytes. A test asserts that

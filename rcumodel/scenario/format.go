@@ -19,6 +19,9 @@ func Format(s *Scenario) string {
 	if len(s.Config) > 0 {
 		fmt.Fprintf(&b, "config%s\n", kvs(s.Config))
 	}
+	if len(s.Init) > 0 {
+		fmt.Fprintf(&b, "init%s\n", kvs(s.Init))
+	}
 	if s.CPUs > 0 {
 		fmt.Fprintf(&b, "cpus %d\n", s.CPUs)
 	}
@@ -52,6 +55,9 @@ func Format(s *Scenario) string {
 	}
 	if len(s.Expect) > 0 {
 		fmt.Fprintf(&b, "expect%s\n", kvs(s.Expect))
+	}
+	if len(s.Exists) > 0 {
+		fmt.Fprintf(&b, "exists%s\n", kvs(s.Exists))
 	}
 	if len(s.Bounds) > 0 {
 		fmt.Fprintf(&b, "bounds%s\n", kvs(s.Bounds))

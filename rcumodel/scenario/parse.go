@@ -114,7 +114,7 @@ func (p *parser) line(n int, line string) error {
 			return p.errf(Pos{n, args[0].col}, "cpus: %q is not a positive number", args[0].text)
 		}
 		p.s.CPUs = c
-	case "config", "expect", "bounds":
+	case "config", "expect", "bounds", "init", "exists":
 		kvs, err := p.kvs(n, dir, args)
 		if err != nil {
 			return err
@@ -122,6 +122,10 @@ func (p *parser) line(n int, line string) error {
 		switch dir {
 		case "config":
 			p.s.Config = append(p.s.Config, kvs...)
+		case "init":
+			p.s.Init = append(p.s.Init, kvs...)
+		case "exists":
+			p.s.Exists = append(p.s.Exists, kvs...)
 		case "expect":
 			for _, kv := range kvs {
 				if kv.Value != "holds" && kv.Value != "violated" {

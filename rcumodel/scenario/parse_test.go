@@ -25,6 +25,8 @@ irq cpu=0 count=2
 check L1 L2
 expect L1=violated P1=holds
 bounds states=1000 depth=64
+init x=1 y=&x
+exists 0:r0=1 x=2
 `
 
 func TestParseSample(t *testing.T) {
@@ -125,6 +127,8 @@ func strip(s *Scenario) *Scenario {
 	c.Config = stripKV(c.Config)
 	c.Expect = stripKV(c.Expect)
 	c.Bounds = stripKV(c.Bounds)
+	c.Init = stripKV(c.Init)
+	c.Exists = stripKV(c.Exists)
 	c.Objects = append([]Object(nil), s.Objects...)
 	for i := range c.Objects {
 		c.Objects[i].Pos = Pos{}

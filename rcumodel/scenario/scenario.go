@@ -26,6 +26,8 @@
 //	check P1 L1 ...               # properties to check (default: all)
 //	expect P1=holds L1=violated   # expected verdicts (holds|violated)
 //	bounds states=N depth=N
+//	init x=0 y=&x                 # shared variables (litmus-style), values or &var
+//	exists 0:r0=1 1:r1=0          # final-state condition (conjunction), property EXISTS
 //
 // Values are bare words ([A-Za-z0-9_.:+-]) or double-quoted strings with
 // \" and \\ escapes. Example:
@@ -126,6 +128,8 @@ type Scenario struct {
 	Check   []string
 	Expect  []KV // property=holds|violated
 	Bounds  []KV // states=N depth=N
+	Init    []KV // litmus-style shared variables: x=1, y=&x
+	Exists  []KV // litmus-style final condition (conjunction): 0:r0=1, x=2
 	Pos     Pos  // of the scenario directive
 }
 
