@@ -83,7 +83,7 @@ func isNoNewlineMarker(l string) bool {
 // signature separator (trailing space possibly stripped) and MIME
 // boundaries ("--" followed by a token without blanks).
 func isSignatureOrBoundary(l string) bool {
-	if l == "-- " || l == "--" {
+	if l == "-- " || l == "--" || strings.TrimRight(l, " \t") == "---" {
 		return true
 	}
 	return strings.HasPrefix(l, "--") && len(l) > 8 && !strings.ContainsAny(l, " \t")
@@ -173,8 +173,18 @@ func scanHunk(lines []string, p int) (hunkInfo, int, error) {
 		if !moreChangesFollow(lines, q) {
 			return info, q, checkChanges(lines, info.body)
 		}
+		// More +/- lines follow: recount only if they run cleanly to the
+		// next hunk, file or end; otherwise keep git's reading (the
+		// counts rule, what follows is not part of the patch).
+		saved := lines[p]
+		if r, end, clean, err := recount(lines, p, h); err == nil && clean {
+			return r, end, nil
+		}
+		lines[p] = saved
+		return info, q, checkChanges(lines, info.body)
 	}
-	return recount(lines, p, h)
+	r, end, _, err := recount(lines, p, h)
+	return r, end, err
 }
 
 // moreChangesFollow reports whether lines[q] looks like a further +/- line
@@ -188,8 +198,11 @@ func moreChangesFollow(lines []string, q int) bool {
 }
 
 // recount takes the hunk at lines[p] to its real extent; see scanHunk.
-func recount(lines []string, p int, h hunkHeader) (hunkInfo, int, error) {
-	info := hunkInfo{header: p, recounted: true}
+// clean reports that the hunk ended at a terminator (or the end), not at a
+// line that is no diff line.
+func recount(lines []string, p int, h hunkHeader) (info hunkInfo, end int, clean bool, err error) {
+	info = hunkInfo{header: p, recounted: true}
+	clean = true
 	var pending []int
 	fo, fn := 0, 0
 	q := p + 1
@@ -223,9 +236,10 @@ func recount(lines []string, p int, h hunkHeader) (hunkInfo, int, error) {
 			}
 		}
 		if fo < h.oldLines || fn < h.newLines {
-			return info, 0, fmt.Errorf("%w: line %d inside the hunk is not a diff line (wrapped line?): %q",
+			return info, 0, false, fmt.Errorf("%w: line %d inside the hunk is not a diff line (wrapped line?): %q",
 				ErrMangled, q+1, clip(l))
 		}
+		clean = false
 		break
 	}
 	q -= len(pending)
@@ -235,12 +249,12 @@ func recount(lines []string, p int, h hunkHeader) (hunkInfo, int, error) {
 	case fo <= h.oldLines && h.oldLines-fo == h.newLines-fn:
 	case fo >= h.oldLines && fn >= h.newLines:
 	default:
-		return info, 0, fmt.Errorf("%w: header counts %d old and %d new lines, the hunk has %d and %d",
+		return info, 0, clean, fmt.Errorf("%w: header counts %d old and %d new lines, the hunk has %d and %d",
 			ErrMangled, h.oldLines, h.newLines, fo, fn)
 	}
 	h.oldLines, h.newLines = fo, fn
 	lines[p] = h.String()
-	return info, q, checkChanges(lines, info.body)
+	return info, q, clean, checkChanges(lines, info.body)
 }
 
 // checkChanges refuses a hunk without a single + or - line.

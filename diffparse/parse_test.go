@@ -187,6 +187,16 @@ func TestParseRecount(t *testing.T) {
 			oldN: 2, newN: 3, wantRecounted: true,
 		},
 		{
+			name: "a +line followed by prose after the hunk is not part of it",
+			diff: "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n+1 from me.\nThanks, Jane\n",
+			oldN: 2, newN: 2,
+		},
+		{
+			name: "a --- separator and diffstat after the hunk end it",
+			diff: "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n---\n f | 2 +-\n",
+			oldN: 2, newN: 2,
+		},
+		{
 			name: "empty line as empty context (whitespace stripped by the MUA)",
 			diff: "diff --git a/f b/f\n--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n\n-b\n+c\n",
 			oldN: 3, newN: 3,
