@@ -123,6 +123,10 @@ func convertFile(gf *gitdiff.File, crlf bool) (*File, error) {
 // convertHunk turns a go-gitdiff fragment into a Hunk, numbering its lines
 // from the hunk information scanHunks collected.
 func convertHunk(frag *gitdiff.TextFragment, info hunkInfo, lines []string, orig map[int]string) (*Hunk, error) {
+	if hh, ok := parseHunkHeader(lines[info.header]); !ok || int64(hh.oldStart) != frag.OldPosition ||
+		int64(hh.newStart) != frag.NewPosition || int64(hh.oldLines) != frag.OldLines || int64(hh.newLines) != frag.NewLines {
+		return nil, fmt.Errorf("internal error: hunk at line %d does not match the parsed one", info.header+1)
+	}
 	if len(frag.Lines) != len(info.body) {
 		return nil, fmt.Errorf("internal error: %d lines parsed, %d found", len(frag.Lines), len(info.body))
 	}
