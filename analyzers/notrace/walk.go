@@ -31,6 +31,14 @@ var trusted = map[string]bool{
 	"likely": true, "unlikely": true, "likely_notrace": true, "unlikely_notrace": true,
 }
 
+// bugPaths are WARN/BUG reports: they print only when the kernel is
+// already broken, so they are not followed (spec S7 lists this).
+var bugPaths = map[string]bool{
+	"WARN": true, "WARN_ON": true, "WARN_ON_ONCE": true, "WARN_ONCE": true, "WARN_RATELIMIT": true,
+	"WARN_TAINT": true, "WARN_TAINT_ONCE": true, "BUG": true, "BUG_ON": true, "RCU_LOCKDEP_WARN": true,
+	"lockdep_rcu_suspicious": true, "panic": true, "WARN_ON_FUNCTION_MISMATCH": true,
+}
+
 // hooks are debug hooks (spec E4): reaching one is a finding of its own
 // kind and the walk stops there.
 var hooks = map[string]string{
@@ -43,6 +51,9 @@ var hooks = map[string]string{
 	"__might_sleep": "might_sleep", "__might_resched": "might_sleep", "__might_fault": "might_sleep",
 	"_printk": "printk", "printk": "printk", "vprintk": "printk", "vprintk_emit": "printk",
 	"_printk_deferred": "printk", "__warn_printk": "printk",
+	"schedule": "may schedule", "__schedule": "may schedule", "preempt_schedule": "may schedule",
+	"__preempt_schedule": "may schedule", "dynamic_preempt_schedule": "may schedule",
+	"preempt_schedule_thunk": "may schedule", "preempt_schedule_irq": "may schedule",
 }
 
 // node is one visited function, macro or sink in the breadth-first walk.
@@ -53,6 +64,7 @@ type node struct {
 	callFile string
 	conds    []string
 	depth    int
+	fdepth   int  // functions on the path (inclusive)
 	traced   bool // an ftrace-able function is on the path (inclusive)
 	why      string
 }
@@ -76,7 +88,14 @@ type Walker struct {
 	Ix       *index.Index
 	Config   map[string]string // nil: any configuration
 	MaxNodes int               // 0: 50000
+	// MaxFuncDepth bounds how many function bodies deep the walk goes
+	// (0: DefaultFuncDepth). Deeper paths exist in a kernel-wide call
+	// graph but mostly run through error and allocation paths.
+	MaxFuncDepth int
 }
+
+// DefaultFuncDepth is the default bound on function bodies per chain.
+const DefaultFuncDepth = 7
 
 // Walk returns the sinks reachable from a root (a function or macro
 // definition in file), shortest chain first per sink.
@@ -84,6 +103,10 @@ func (w *Walker) Walk(file *index.FileFacts, calls []index.Call, rootConds []str
 	max := w.MaxNodes
 	if max == 0 {
 		max = 50000
+	}
+	maxF := w.MaxFuncDepth
+	if maxF == 0 {
+		maxF = DefaultFuncDepth
 	}
 	var nodes []node
 	seen := map[string]bool{}
@@ -102,10 +125,10 @@ func (w *Walker) Walk(file *index.FileFacts, calls []index.Call, rootConds []str
 	for qi := 0; qi < len(queue) && len(nodes) < max; qi++ {
 		it := queue[qi]
 		var pconds []string
-		depth, traced := 1, false
+		depth, fdepth, traced := 1, 0, false
 		if it.parent >= 0 {
 			p := nodes[it.parent]
-			pconds, depth, traced = p.conds, p.depth+1, p.traced
+			pconds, depth, fdepth, traced = p.conds, p.depth+1, p.fdepth, p.traced
 		}
 		callConds := it.facts.CondSet(it.call.Cond)
 		for _, t := range w.Ix.Resolve(it.from, it.call) {
@@ -120,7 +143,10 @@ func (w *Walker) Walk(file *index.FileFacts, calls []index.Call, rootConds []str
 			}
 			seen[key] = true
 			n := node{t: t, parent: it.parent, callLine: int(it.call.Line), callFile: it.from,
-				conds: conds, depth: depth, traced: traced}
+				conds: conds, depth: depth, fdepth: fdepth, traced: traced}
+			if t.Kind == index.TargetFunc {
+				n.fdepth++
+			}
 			nodes = append(nodes, n)
 			ni := len(nodes) - 1
 			kind, name, detail, descend := w.classify(&nodes[ni])
@@ -137,7 +163,7 @@ func (w *Walker) Walk(file *index.FileFacts, calls []index.Call, rootConds []str
 					sinks = append(sinks, w.sink(nodes, ni, kind, name, detail))
 				}
 			}
-			if !descend {
+			if !descend || nodes[ni].fdepth >= maxF {
 				continue
 			}
 			var next []index.Call
@@ -166,6 +192,15 @@ func nodeKey(t index.Target) string {
 
 // possible reports whether conditions can hold under the configuration.
 func (w *Walker) possible(conds []string) bool {
+	for _, c := range conds {
+		if strings.HasPrefix(c, "!") {
+			for _, d := range conds {
+				if d == c[1:] || "!("+d+")" == c {
+					return false // X and !X
+				}
+			}
+		}
+	}
 	if w.Config == nil {
 		return true
 	}
@@ -185,7 +220,11 @@ func (w *Walker) classify(n *node) (kind, name, detail string, descend bool) {
 		n.why = "trusted recursion-safe boundary"
 		return "", "", "", false
 	}
-	if h, ok := hooks[t.Name]; ok {
+	if bugPaths[t.Name] {
+		n.why = "bug report path, not followed"
+		return "", "", "", false
+	}
+	if h, ok := hooks[t.Name]; ok && !(t.Kind == index.TargetMacro && len(t.Calls) == 0) {
 		n.why = "debug hook (" + h + ")"
 		return SinkHook, t.Name, h, false
 	}

@@ -49,8 +49,18 @@ func Wanted(p, arch string) bool {
 		return false
 	}
 	if top == "arch" {
-		a, _, _ := strings.Cut(rest, "/")
+		a, sub, _ := strings.Cut(rest, "/")
 		if a != arch && rest != "Kconfig" {
+			return false
+		}
+		// boot decompressor, real-mode trampoline, purgatory, host tools and
+		// user-mode Linux are not the kernel proper
+		d, _, _ := strings.Cut(sub, "/")
+		switch d {
+		case "boot", "realmode", "purgatory", "tools", "um", "entry/vdso":
+			return false
+		}
+		if strings.HasPrefix(sub, "entry/vdso/") {
 			return false
 		}
 	}

@@ -90,6 +90,26 @@ func (ix *Index) Resolve(from string, c Call) []Target {
 	if len(out) == 0 {
 		return []Target{{Kind: TargetUnknown, Name: name}}
 	}
+	return preferArch(out)
+}
+
+// preferArch drops include/asm-generic/ definitions when the architecture
+// provides its own (arch/x86/include/asm/ wins over the generic header).
+func preferArch(ts []Target) []Target {
+	arch, generic := false, false
+	for _, t := range ts {
+		arch = arch || strings.HasPrefix(t.File, "arch/")
+		generic = generic || strings.HasPrefix(t.File, "include/asm-generic/")
+	}
+	if !arch || !generic {
+		return ts
+	}
+	out := ts[:0:0]
+	for _, t := range ts {
+		if !strings.HasPrefix(t.File, "include/asm-generic/") {
+			out = append(out, t)
+		}
+	}
 	return out
 }
 
@@ -243,19 +263,25 @@ func (ix *Index) visibleFuncs(from, name string) []FuncRef {
 	if len(defs) == 0 {
 		return nil
 	}
-	best := 99
-	var out []FuncRef
 	dir := path.Dir(from)
-	for _, d := range defs {
-		r := visRank(from, dir, d.File.Path, d.Func.Attrs&AttrStatic != 0)
-		if r < 0 {
-			continue
+	ranks := make([]int, len(defs))
+	for i, d := range defs {
+		ranks[i] = visRank(from, dir, d.File.Path, d.Func.Attrs&AttrStatic != 0)
+	}
+	var out []FuncRef
+	for r := 0; r <= 3; r++ {
+		uncond := false
+		for i, d := range defs {
+			if ranks[i] == r {
+				out = append(out, d)
+				uncond = uncond || d.Func.Cond == 0
+			}
 		}
-		if r < best {
-			best, out = r, out[:0]
-		}
-		if r == best {
-			out = append(out, d)
+		// alternatives under #if branches keep the next ranks in play
+		// (rcupdate.h's inline __rcu_read_unlock() for !PREEMPT_RCU, the
+		// out-of-line one in tree_plugin.h for PREEMPT_RCU)
+		if uncond {
+			break
 		}
 	}
 	return out
@@ -280,28 +306,29 @@ func (ix *Index) visibleMacros(from, name string) []MacroRef {
 	if len(defs) == 0 {
 		return nil
 	}
-	best := 99
-	var out []MacroRef
 	dir := path.Dir(from)
-	for _, d := range defs {
-		p := d.File.Path
-		r := -1
+	rank := func(p string) int {
 		switch {
 		case p == from:
-			r = 0
+			return 0
 		case path.Dir(p) == dir && strings.HasSuffix(p, ".h"):
-			r = 1
+			return 1
 		case isGlobalHeader(p):
-			r = 2
+			return 2
 		}
-		if r < 0 {
-			continue
+		return -1
+	}
+	var out []MacroRef
+	for r := 0; r <= 2; r++ {
+		uncond := false
+		for _, d := range defs {
+			if rank(d.File.Path) == r {
+				out = append(out, d)
+				uncond = uncond || d.Macro.Cond == 0
+			}
 		}
-		if r < best {
-			best, out = r, out[:0]
-		}
-		if r == best {
-			out = append(out, d)
+		if uncond {
+			break
 		}
 	}
 	return out

@@ -548,6 +548,9 @@ func (s *skimmer) funcHead(start, brace int) (*funcInfo, bool) {
 				fi.fn.Name = "__do_sys_" + toks[open+1].text
 			}
 		}
+		if allCaps(fi.fn.Name) {
+			return nil, false // a macro invocation that expands to a definition
+		}
 		for x := start; x < brace; x++ {
 			if toks[x].kind == tIdent {
 				fi.fn.Attrs |= attrWords[toks[x].text]
@@ -889,4 +892,19 @@ func (s *skimmer) ifConds(a, b int) []string {
 // String summarises the facts (for debugging and tests).
 func (f *FileFacts) String() string {
 	return fmt.Sprintf("%s: %d functions, %d macros, %d invocations", f.Path, len(f.Funcs), len(f.Macros), len(f.Invocations))
+}
+
+// allCaps reports whether a name is spelled like a macro (FOO_BAR2).
+func allCaps(s string) bool {
+	letter := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+			return false
+		case c >= 'A' && c <= 'Z':
+			letter = true
+		}
+	}
+	return letter
 }
