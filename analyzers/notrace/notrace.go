@@ -33,6 +33,7 @@
 package notrace
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -58,6 +59,9 @@ func New(p *index.Provider) *analyzers.Analyzer {
 // Run runs the notrace checks of one pass.
 func Run(p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
 	pre, post, err := Indexes(p, pass)
+	if errors.Is(err, index.ErrNoEmbedded) {
+		return nil, nil // no tree and no facts: nothing to check against
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runExtract(rest, stdin, stdout, stderr)
 	case "model":
 		return runModel(rest, stdout, stderr)
-	case "check", "hook", "bot", "index":
+	case "index":
+		return runIndex(rest, stdout, stderr)
+	case "check", "hook", "bot":
 		fmt.Fprintf(stderr, "rcureview %s: not built yet (see README.md, \"Status\")\n", cmd)
 		return 2
 	default:

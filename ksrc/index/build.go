@@ -116,7 +116,7 @@ func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 		return nil, st, fmt.Errorf("index %s: %w", t.Describe(), err)
 	}
 	var cached map[string]*FileFacts
-	id := treeID(t)
+	id := TreeID(t)
 	if opt.Cache != nil {
 		cached, _ = opt.Cache.load(id) // a broken cache is rebuilt
 	}
@@ -201,7 +201,8 @@ func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 // treeID names a tree for the cache: the directory of a tree, the
 // repository (not the revision) of a git tree, so that revisions share
 // the facts of unchanged blobs.
-func treeID(t ksrc.Tree) string {
+// TreeID is the name a tree has in the cache.
+func TreeID(t ksrc.Tree) string {
 	d := t.Describe()
 	if strings.HasPrefix(d, "git:") {
 		if i := strings.LastIndexByte(d, '@'); i > 0 {
