@@ -22,6 +22,7 @@ Commands:
   extract   split mail and list the patch each message carries
   model     list and run the embedded RCU model's scenarios
   rules     list the rule IDs rcureview reports
+  explain   explain a rule: meaning, kernel background, fix, example
   version   print the version
 
 Not built yet: check (pre-commit hook), hook install, bot, index.
@@ -53,6 +54,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runReview(rest, stdin, stdout, stderr)
 	case "rules":
 		return runRules(rest, stdout, stderr)
+	case "explain":
+		return runExplain(rest, stdout, stderr)
 	case "extract":
 		return runExtract(rest, stdin, stdout, stderr)
 	case "model":
