@@ -392,6 +392,9 @@ func (s *skimmer) toplevel() {
 				j = s.matchBrace(j)
 			}
 		}
+		if j >= n && start < n {
+			s.declEnd(start, n) // a last declaration without ';'
+		}
 		if j <= i {
 			j = i + 1
 		}
