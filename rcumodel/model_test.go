@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/rcumodel/scenario"
 )
 
@@ -63,13 +64,16 @@ func TestEmbeddedScenarios(t *testing.T) {
 				if v.Rows() == 0 || v.Rows() > 40 {
 					t.Fatalf("%s counterexample has %d rows, want 1..40\n%s", prop, v.Rows(), table.String())
 				}
-				if !strings.Contains(table.String(), "VIOLATION "+prop+" ("+p.Rule+")") {
+				if !strings.Contains(table.String(), "VIOLATION "+prop+" ("+v.Rule+")") {
 					t.Fatalf("table lacks the violation line for %s:\n%s", prop, table.String())
 				}
 				f := v.Finding()
 				pr, _ := LookupProperty(prop)
-				if f.Rule != pr.Rule || f.Trace == nil || len(f.Trace.Steps) != v.Rows() || f.Message == "" {
+				if f.Rule != v.Rule || f.Trace == nil || len(f.Trace.Steps) != v.Rows() || f.Message == "" {
 					t.Fatalf("finding %+v", f)
+				}
+				if _, ok := finding.LookupRule(f.Rule); !ok || (prop != "P3" && f.Rule != pr.Rule) {
+					t.Fatalf("%s reported under rule %q", prop, f.Rule)
 				}
 			}
 			var js bytes.Buffer

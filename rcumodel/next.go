@@ -51,8 +51,14 @@ func (m *Model) sprintf(format string, args ...any) string {
 func (m *Model) SetLabels(on bool) { m.labels = on }
 
 func (t *tx) violate(prop, format string, args ...any) {
+	t.violateRule(prop, "", format, args...)
+}
+
+// violateRule records a violation reported under a more specific rule than
+// the property's default (the context rules of P3).
+func (t *tx) violateRule(prop, rule, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	t.bad = append(t.bad, check.Bad{Property: prop, Msg: msg})
+	t.bad = append(t.bad, check.Bad{Property: prop, Msg: msg, Tag: rule})
 	t.note("VIOLATION %s: %s", prop, msg)
 }
 

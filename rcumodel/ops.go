@@ -1,6 +1,10 @@
 package rcumodel
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/rcureview/rcureview/finding"
+)
 
 // execOp executes operation o on the top frame of CPU c.
 func (m *Model) execOp(s *State, c int, o op, ctx string, emit func(*tx)) {
@@ -205,14 +209,18 @@ func (m *Model) atomicWhy(s *State, c int, inTask bool) string {
 
 // block is a voluntary sleep (page fault, mutex, schedule()).
 func (m *Model) block(t *tx, c, cur int, what string, inTask bool) {
+	rule := finding.RuleSleepInReader
+	if what == "page fault" {
+		rule = finding.RuleFaultInReader
+	}
 	if why := m.atomicWhy(&t.s, c, inTask); why != "" {
-		t.violate("P3", "%s may sleep %s", what, why)
+		t.violateRule("P3", rule, "%s may sleep %s", what, why)
 		if !inTask {
 			return
 		}
 	}
 	if t.s.T[cur].Nest > 0 {
-		t.violate("P3", "%s sleeps inside rcu_read_lock() (voluntary context switch within RCU read-side critical section)", what)
+		t.violateRule("P3", rule, "%s sleeps inside rcu_read_lock() (voluntary context switch within RCU read-side critical section)", what)
 	}
 	t.s.T[cur].St = stSleeping
 	m.schedule(t, c, false, -1)
@@ -228,11 +236,11 @@ func (m *Model) synchronize(t *tx, c, cur int, o op, inTask bool) {
 	k := m.readerKinds(&t.s, cur)
 	for kind := KindNone + 1; kind < numKinds; kind++ {
 		if k&(1<<kind) != 0 && kind != KindTasks && Waits(o.f, kind, false) {
-			t.violate("P3", "%s() inside a %s reader it waits for (self-deadlock)", Flavours[o.f].Synchronize, kind)
+			t.violateRule("P3", finding.RuleSyncInReader, "%s() inside a %s reader it waits for (self-deadlock)", Flavours[o.f].Synchronize, kind)
 		}
 	}
 	if why := m.atomicWhy(&t.s, c, inTask); why != "" {
-		t.violate("P3", "%s() may sleep %s", Flavours[o.f].Synchronize, why)
+		t.violateRule("P3", finding.RuleSleepInReader, "%s() may sleep %s", Flavours[o.f].Synchronize, why)
 		if !inTask {
 			return
 		}
@@ -242,7 +250,7 @@ func (m *Model) synchronize(t *tx, c, cur int, o op, inTask bool) {
 	task.WaitF, task.WaitSeq, task.St = uint8(o.f), need, stWaitGP
 	t.note("waits for %s grace period (seq %d)", o.f, need)
 	if task.Nest > 0 {
-		t.violate("P3", "%s() sleeps inside rcu_read_lock()", Flavours[o.f].Synchronize)
+		t.violateRule("P3", finding.RuleSyncInReader, "%s() sleeps inside rcu_read_lock()", Flavours[o.f].Synchronize)
 	}
 	m.schedule(t, c, false, -1)
 }
@@ -356,11 +364,11 @@ func (m *Model) tryToWakeUp(t *tx, c, p int) bool {
 func (m *Model) taskExit(t *tx, c, task int) {
 	tk := &t.s.T[task]
 	if tk.Nest > 0 || tk.Trc > 0 || tk.SRCU[0] > 0 || tk.SRCU[1] > 0 {
-		t.violate("P3", "%s exits inside a read-side critical section (unbalanced)", m.names[task])
+		t.violateRule("P3", finding.RuleUnbalanced, "%s exits inside a read-side critical section (unbalanced)", m.names[task])
 	}
 	f := t.s.C[c].F[0]
 	if f.Preempt > 0 || f.BH > 0 || f.IRQOff > 0 {
-		t.violate("P3", "%s exits with preemption, bh or irqs disabled (unbalanced)", m.names[task])
+		t.violateRule("P3", finding.RuleUnbalanced, "%s exits with preemption, bh or irqs disabled (unbalanced)", m.names[task])
 		t.s.C[c].F[0].Preempt, t.s.C[c].F[0].BH, t.s.C[c].F[0].IRQOff = 0, 0, 0
 	}
 	tk.Nest = 0

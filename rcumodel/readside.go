@@ -1,5 +1,7 @@
 package rcumodel
 
+import "github.com/rcureview/rcureview/finding"
+
 // Read side of preemptible Tree RCU, 6.12.117 unless a Profile says
 // otherwise. Each function is named after the kernel function it models;
 // file references are to kernel/rcu/ in linux-source-6.12 (6.12.117).
@@ -35,6 +37,7 @@ func (m *Model) readSide(t *tx, c int, o op, lvl int) {
 			// if (unlikely(READ_ONCE(t->rcu_read_unlock_special.s)))
 			//	rcu_read_unlock_special(t);
 			t.advanceAt(c, lvl)
+			t.ev.Text = e.Name + "(): if (t->rcu_read_unlock_special.s)"
 			if special(tk) {
 				m.rcuReadUnlockSpecial(t, c, cur)
 			} else {
@@ -43,7 +46,7 @@ func (m *Model) readSide(t *tx, c int, o op, lvl int) {
 			return
 		}
 		if tk.Nest == 0 {
-			t.violate("P3", "%s() without a matching rcu_read_lock() (unbalanced)", e.Name)
+			t.violateRule("P3", finding.RuleUnbalanced, "%s() without a matching rcu_read_lock() (unbalanced)", e.Name)
 			break
 		}
 		tk.Nest-- // rcu_preempt_read_exit()
@@ -65,7 +68,7 @@ func (m *Model) readSide(t *tx, c int, o op, lvl int) {
 			tk.Trc++ // rcu_read_lock_trace(): trc_reader_nesting++
 			t.note("[trc_nest=%d]", tk.Trc)
 		} else if tk.Trc == 0 {
-			t.violate("P3", "%s() without a matching rcu_read_lock_trace() (unbalanced)", e.Name)
+			t.violateRule("P3", finding.RuleUnbalanced, "%s() without a matching rcu_read_lock_trace() (unbalanced)", e.Name)
 		} else {
 			tk.Trc-- // rcu_read_unlock_trace(); the Tasks Trace GP sees the reader end
 			t.note("[trc_nest=%d]", tk.Trc)
@@ -78,7 +81,7 @@ func (m *Model) readSide(t *tx, c int, o op, lvl int) {
 			tk.SRCU[o.arg]++
 			t.note("[srcu(%s) held=%d]", m.srcuDoms[o.arg], tk.SRCU[o.arg])
 		} else if tk.SRCU[o.arg] == 0 {
-			t.violate("P3", "%s(%s) without a matching srcu_read_lock() (unbalanced or wrong domain)", e.Name, m.srcuDoms[o.arg])
+			t.violateRule("P3", finding.RuleUnbalanced, "%s(%s) without a matching srcu_read_lock() (unbalanced or wrong domain)", e.Name, m.srcuDoms[o.arg])
 		} else {
 			tk.SRCU[o.arg]--
 			t.note("[srcu(%s) held=%d]", m.srcuDoms[o.arg], tk.SRCU[o.arg])
@@ -98,7 +101,7 @@ func (m *Model) disableCounts(t *tx, c int, e Effects) {
 		case d > 0:
 			*p++
 		case d < 0 && *p == 0:
-			t.violate("P3", "%s() without a matching disable (unbalanced %s)", e.Name, what)
+			t.violateRule("P3", finding.RuleUnbalanced, "%s() without a matching disable (unbalanced %s)", e.Name, what)
 		case d < 0:
 			*p--
 		}

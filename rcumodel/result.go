@@ -269,7 +269,7 @@ func (r *Result) JSONLines(w io.Writer) error {
 		v := jsonVerdict{Scenario: r.Scenario, Profile: r.Profile, Property: p.Property, Rule: p.Rule,
 			Verdict: p.Verdict.String(), Expected: p.Expected, States: r.States, Note: p.Note}
 		if p.Violation != nil {
-			v.Message = p.Violation.Msg
+			v.Message, v.Rule = p.Violation.Msg, p.Violation.Rule
 		}
 		if err := enc.Encode(v); err != nil {
 			return fmt.Errorf("write verdict %s: %w", p.Property, err)
@@ -280,7 +280,7 @@ func (r *Result) JSONLines(w io.Writer) error {
 		n := 0
 		emit := func(e Event, cyc bool) error {
 			n++
-			return enc.Encode(jsonStep{Scenario: r.Scenario, Property: p.Property, Rule: p.Rule, Step: n, Cycle: cyc,
+			return enc.Encode(jsonStep{Scenario: r.Scenario, Property: p.Property, Rule: p.Violation.Rule, Step: n, Cycle: cyc,
 				CPU: e.CPU, Ctx: e.Ctx, Task: e.Task, Event: e.Text, Notes: e.Notes})
 		}
 		for _, e := range p.Violation.Steps {
@@ -304,6 +304,9 @@ func (m *Model) convert(v *check.Violation[State, Event]) *Violation {
 		prop = ExistsProperty
 	}
 	out := &Violation{Property: prop.ID, Rule: prop.Rule, Msg: v.Msg, Stutter: v.Stutter, scenario: m.Scenario.Name}
+	if v.Tag != "" {
+		out.Rule = v.Tag // a context rule more specific than P3's default
+	}
 	for _, s := range v.Prefix {
 		out.Steps = append(out.Steps, s.Label)
 	}
@@ -313,8 +316,12 @@ func (m *Model) convert(v *check.Violation[State, Event]) *Violation {
 	for _, c := range check.Classes(v.Taken) {
 		out.Taken = append(out.Taken, m.ClassName(c))
 	}
+	entry := v.Init
+	if len(v.Prefix) > 0 {
+		entry = v.Prefix[len(v.Prefix)-1].State
+	}
 	for _, c := range check.Classes(v.NeverEnabled) {
-		if c < len(m.classes) && m.relevantClass(m.ClassName(c)) {
+		if c < len(m.classes) && m.relevantClass(&entry, m.ClassName(c)) {
 			out.Absent = append(out.Absent, m.ClassName(c))
 		}
 	}
@@ -328,10 +335,21 @@ func (m *Model) convert(v *check.Violation[State, Event]) *Violation {
 }
 
 // relevantClass keeps absent-fairness reports to the events a reviewer
-// would ask about (ticks, softirqs, preemption, kthreads), not idle ones.
-func (m *Model) relevantClass(name string) bool {
-	return strings.HasPrefix(name, "tick") || strings.HasPrefix(name, "ksoftirqd") || strings.HasPrefix(name, "preempt") ||
-		strings.HasPrefix(name, "fqs") || strings.HasPrefix(name, "boost")
+// would ask about: the tick of a CPU that is running a task, the FQS scan
+// while a normal GP runs, the boost kthread when CONFIG_RCU_BOOST is on.
+func (m *Model) relevantClass(s *State, name string) bool {
+	for c := 0; c < m.ncpu; c++ {
+		if name == m.classes[m.cpuClass[c][1]] {
+			return int(s.C[c].Curr) != idleTask(c)
+		}
+	}
+	switch name {
+	case "fqs":
+		return running(s.Seq[FlavourRCU])
+	case "boost kthread", "boost delay":
+		return m.Config.RCUBoost
+	}
+	return false
 }
 
 // headers are the column titles: one per CPU plus GP/kthreads.

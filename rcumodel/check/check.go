@@ -19,6 +19,7 @@ import (
 type Bad struct {
 	Property string // property ID, e.g. "P1"
 	Msg      string // human-readable reason
+	Tag      string // optional refinement for the caller (e.g. a more specific rule)
 }
 
 // Edge is one transition out of a state. Fair is the weak-fairness class of
@@ -110,6 +111,7 @@ type Step[S, L any] struct {
 type Violation[S, L any] struct {
 	Property string
 	Msg      string
+	Tag      string // Bad.Tag of a safety violation
 	Init     S
 	Prefix   []Step[S, L]
 	Cycle    []Step[S, L]
@@ -250,7 +252,7 @@ func Explore[S, L any](sys System[S, L], safety []string, live []Liveness[S], op
 			}
 			for _, b := range e.Bad {
 				if want[b.Property] && res.Violations[b.Property] == nil {
-					v := &Violation[S, L]{Property: b.Property, Msg: b.Msg}
+					v := &Violation[S, L]{Property: b.Property, Msg: b.Msg, Tag: b.Tag}
 					v.Init, v.Prefix = g.path(cur)
 					v.Prefix = append(v.Prefix, g.edgeLabel(cur, k))
 					res.Violations[b.Property] = v
