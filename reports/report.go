@@ -45,6 +45,9 @@ type Patch struct {
 	Hunks []Hunk `json:"hunks,omitempty"`
 	// Lines is the number of diff lines checked, for the text summary.
 	Lines int `json:"-"`
+	// Mail is the mail that carried the patch, for email replies; nil for
+	// inputs that were not mail. Not part of the JSON schema.
+	Mail *MailContext `json:"-"`
 }
 
 // Hunk says where one hunk of the patch applied in the tree.
@@ -108,11 +111,13 @@ type Writer func(w io.Writer, r *Report) error
 // Formats maps format names to writers; NewFormats fills the built-in ones.
 type Formats map[string]Writer
 
-// NewFormats returns the built-in formats: "text" and "json".
+// NewFormats returns the built-in formats: "text", "json" and "email"
+// (an mbox of replies).
 func NewFormats() Formats {
 	return Formats{
 		"text": func(w io.Writer, r *Report) error { return WriteText(w, r, TextOptions{}) },
 		"json": WriteJSON,
+		"email": func(w io.Writer, r *Report) error { return WriteEmail(w, r, EmailOptions{}) },
 	}
 }
 

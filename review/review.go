@@ -220,6 +220,7 @@ func reviewSeries(s *mbox.Series, opt Options) ([]*reports.Patch, int) {
 		if p.Msg != nil {
 			e.MessageID = p.Msg.MessageID
 		}
+		e.Mail = mailContext(p)
 		if e.Total == 0 && len(s.Patches) > 1 {
 			e.Total = len(s.Patches)
 		}

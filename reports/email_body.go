@@ -1,0 +1,360 @@
+package reports
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/ruledoc"
+)
+
+// emailBody writes the reply text the way a maintainer writes one: a
+// greeting and a one-line verdict, the relevant lines of the patch quoted
+// with "> " and "[ ... ]" for what is left out, each finding right under
+// the line it concerns, then a short signature saying how to reproduce.
+func emailBody(r *Report, p *Patch, opt EmailOptions) string {
+	var b strings.Builder
+	mc := p.Mail
+	b.WriteString(greeting(mc) + "\n\n")
+	for _, l := range ruledoc.Wrap(verdict(r, p), emailWidth, "", "") {
+		b.WriteString(l + "\n")
+	}
+	lines := splitDiff(mc.Diff, p.Hunks)
+	placed, rest := placeFindings(p, lines)
+	if len(placed) > 0 {
+		b.WriteString("\n" + attribution(mc) + "\n")
+		writeQuoted(&b, lines, placed)
+	}
+	if len(rest) > 0 {
+		b.WriteString("\n")
+		if len(placed) > 0 {
+			b.WriteString("Not on a line of this patch:\n")
+		}
+		for _, f := range rest {
+			writeFindingMail(&b, f, false)
+		}
+	}
+	out := strings.TrimRight(b.String(), "\n") + "\n"
+	b.Reset()
+	b.WriteString(out)
+	b.WriteString("\n-- \n")
+	b.WriteString(footer(r, p, opt))
+	return b.String()
+}
+
+func greeting(mc *MailContext) string {
+	name := strings.TrimSpace(mc.From.Name)
+	if mc.Author.Address != "" && !strings.EqualFold(mc.Author.Address, mc.From.Address) {
+		name = strings.TrimSpace(mc.Author.Name)
+	}
+	if f := strings.Fields(name); len(f) > 0 {
+		return "Hi " + f[0] + ","
+	}
+	return "Hello,"
+}
+
+// verdict is the one-line summary under the greeting.
+func verdict(r *Report, p *Patch) string {
+	e, w, n := 0, 0, 0
+	for _, f := range p.Findings {
+		switch f.Severity {
+		case finding.Error:
+			e++
+		case finding.Warning:
+			w++
+		default:
+			n++
+		}
+	}
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		word string
+	}{{e, "error"}, {w, "warning"}, {n, "note"}} {
+		if c.n == 1 {
+			parts = append(parts, "1 "+c.word)
+		} else if c.n > 1 {
+			parts = append(parts, fmt.Sprintf("%d %ss", c.n, c.word))
+		}
+	}
+	what := "rcureview found nothing to report in this patch"
+	if len(parts) > 0 {
+		what = "rcureview found " + joinAnd(parts) + " in this patch"
+	}
+	base := kernelPhrase(r.Kernel.Source)
+	switch {
+	case p.Applied:
+		return what + ", reviewed against " + base + " with the patch applied."
+	case p.Error != "":
+		return what + "; it was reviewed against " + base + " but did not apply there."
+	}
+	return what + ", reviewed against " + base + "."
+}
+
+func joinAnd(parts []string) string {
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// kernelPhrase describes the kernel source without local paths, which mean
+// nothing to the reader of a mail.
+func kernelPhrase(src string) string {
+	switch {
+	case strings.HasPrefix(src, "git:"):
+		rev := src[strings.LastIndexByte(src, '@')+1:]
+		return "the kernel git tree at " + rev
+	case strings.HasPrefix(src, "tree:"):
+		return "a kernel source tree"
+	case strings.HasPrefix(src, "embedded:"):
+		return "the linux " + strings.TrimPrefix(src, "embedded:") + " facts built into rcureview (no tree given)"
+	}
+	return src
+}
+
+func attribution(mc *MailContext) string {
+	who := mc.From.Name
+	if who == "" {
+		who = mc.From.Address
+	}
+	if mc.Date.IsZero() {
+		return who + " wrote:"
+	}
+	return "On " + mc.Date.Format("Mon, 2 Jan 2006 15:04:05 -0700") + ", " + who + " wrote:"
+}
+
+// placeFindings maps each finding to the diff line it concerns: by its
+// PatchLine (a line of the mail body) when set, else by file and post-patch
+// line. Findings that match no line of the diff are returned in rest.
+func placeFindings(p *Patch, lines []diffLine) (placed map[int][]finding.Finding, rest []finding.Finding) {
+	placed = map[int][]finding.Finding{}
+	byNew := map[string]int{}
+	for i, l := range lines {
+		if l.newLine > 0 && l.kind == '+' {
+			byNew[fmt.Sprintf("%s:%d", l.file, l.newLine)] = i
+		}
+	}
+	for i, l := range lines {
+		if l.newLine > 0 && l.kind == ' ' {
+			k := fmt.Sprintf("%s:%d", l.file, l.newLine)
+			if _, ok := byNew[k]; !ok {
+				byNew[k] = i
+			}
+		}
+	}
+	for _, f := range p.Findings {
+		idx := -1
+		if f.PatchLine > 0 && p.Mail.DiffLine > 0 {
+			if i := f.PatchLine - p.Mail.DiffLine; i >= 0 && i < len(lines) {
+				idx = i
+			}
+		}
+		if idx < 0 && f.File != "" && f.Line > 0 {
+			if i, ok := byNew[fmt.Sprintf("%s:%d", f.File, f.Line)]; ok {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			rest = append(rest, f)
+			continue
+		}
+		placed[idx] = append(placed[idx], f)
+	}
+	return placed, rest
+}
+
+// writeQuoted quotes, for each placed finding, its file's header, its
+// hunk's header and the few lines above it, and writes "[ ... ]" where
+// lines are left out.
+func writeQuoted(b *strings.Builder, lines []diffLine, placed map[int][]finding.Finding) {
+	quote := map[int]bool{}
+	var targets []int
+	for i := range placed {
+		targets = append(targets, i)
+	}
+	sort.Ints(targets)
+	for _, t := range targets {
+		quote[t] = true
+		h := lines[t].hunk
+		for i := t - 1; i >= 0 && i >= t-quoteBefore; i-- {
+			if lines[i].hunk != h || lines[i].kind == 'h' {
+				break
+			}
+			quote[i] = true
+		}
+		// the hunk header and the file header above it
+		for i := t - 1; i >= 0; i-- {
+			if lines[i].kind == 'h' && h >= 0 && lines[i].hunk == h {
+				quote[i] = true
+				continue
+			}
+			if lines[i].kind == 'f' {
+				for j := i; j >= 0 && lines[j].kind == 'f'; j-- {
+					quote[j] = true
+					if strings.HasPrefix(lines[j].text, "diff ") {
+						break
+					}
+				}
+				break
+			}
+		}
+	}
+	gap := false
+	started := false
+	afterFinding := false // the last thing written was a finding and its blank line
+	for i, l := range lines {
+		if !quote[i] {
+			if started && l.kind != '\\' {
+				gap = true
+			}
+			continue
+		}
+		if gap {
+			if afterFinding {
+				b.WriteString("[ ... ]\n\n")
+			} else {
+				b.WriteString("\n[ ... ]\n\n")
+			}
+			gap = false
+		}
+		afterFinding = false
+		started = true
+		b.WriteString(quoteLine(l))
+		if fs := placed[i]; len(fs) > 0 {
+			b.WriteString("\n")
+			for _, f := range fs {
+				writeFindingMail(b, f, true)
+			}
+			afterFinding = true
+			if i < len(lines)-1 {
+				gap = true
+			}
+		}
+	}
+	if gap {
+		b.WriteString("[ ... ]\n")
+	}
+}
+
+// quoteLine quotes one diff line as sent; the section heading after a hunk
+// header is shortened to keep the line within 80 columns (git shortens it
+// too), and a whitespace-only line becomes a bare ">".
+func quoteLine(l diffLine) string {
+	t := l.text
+	if strings.TrimSpace(t) == "" {
+		return ">\n"
+	}
+	if l.kind == 'h' && len(t)+2 > 80 {
+		if m := hunkHeaderRE.FindStringIndex(t); m != nil && m[1] <= 78 {
+			t = strings.TrimRight(t[:78], " ")
+		}
+	}
+	return "> " + t + "\n"
+}
+
+// writeFindingMail writes one finding as review prose: severity and rule,
+// the message wrapped, then the chain, conditions and counterexample
+// indented, and a pointer to the rule's explanation. It ends with a blank
+// line.
+func writeFindingMail(b *strings.Builder, f finding.Finding, placed bool) {
+	head := strings.ToUpper(f.Severity.String()) + ": " + oneLine(f.Message) + " [" + f.Rule + "]"
+	for _, l := range ruledoc.Wrap(head, emailWidth, "", "") {
+		b.WriteString(l + "\n")
+	}
+	if f.File != "" && !placed {
+		loc := f.File
+		if f.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", f.File, f.Line)
+		}
+		if f.Function != "" {
+			loc += " (" + f.Function + ")"
+		}
+		b.WriteString("at " + loc + "\n")
+	}
+	if len(f.Chain) > 0 {
+		b.WriteString("\n  call chain:\n")
+		indent := "    "
+		if f.Function != "" && f.Chain[0].Function != f.Function {
+			b.WriteString(indent + f.Function + "()\n")
+			indent = "      -> "
+		}
+		for i, h := range f.Chain {
+			if i > 0 || indent != "    " {
+				indent = "      -> "
+			}
+			line := h.Function + "()"
+			if h.Why != "" {
+				line += " [" + h.Why + "]"
+			}
+			for _, l := range ruledoc.Wrap(line, emailWidth, indent, "         ") {
+				b.WriteString(l + "\n")
+			}
+			if h.File != "" {
+				loc := h.File
+				if h.Line > 0 {
+					loc = fmt.Sprintf("%s:%d", h.File, h.Line)
+				}
+				b.WriteString("         " + loc + "\n")
+			}
+		}
+	}
+	if len(f.Config) > 0 {
+		for _, l := range ruledoc.Wrap("only with "+strings.Join(f.Config, " && "), emailWidth, "\n  ", "    ") {
+			b.WriteString(l + "\n")
+		}
+	}
+	if f.Trace != nil && len(f.Trace.Steps) > 0 {
+		b.WriteString("\n")
+		for _, l := range TraceTableWidth(f.Trace, emailWidth-2) {
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	if _, ok := ruledoc.Lookup(f.Rule); ok {
+		b.WriteString("\n  (rcureview explain " + f.Rule + ")\n")
+	}
+	b.WriteString("\n")
+}
+
+// footer signs the reply and says how to reproduce the review.
+func footer(r *Report, p *Patch, opt EmailOptions) string {
+	cmd := opt.Reproduce
+	if cmd == "" {
+		cmd = reproduceCommand(r, p)
+	}
+	var b strings.Builder
+	b.WriteString(r.Tool + " " + r.Version + ", an RCU and tracing review robot.\n")
+	b.WriteString("Reproduce:\n")
+	// A pipeline too long for a line is broken before its "|" with a
+	// shell continuation, so that it still pastes into a shell.
+	parts := strings.Split(cmd, " | ")
+	for i, part := range parts {
+		lead := "  "
+		if i > 0 {
+			lead = "    | "
+		}
+		tail := ""
+		if i < len(parts)-1 {
+			tail = " \\"
+		}
+		b.WriteString(lead + part + tail + "\n")
+	}
+	return b.String()
+}
+
+func reproduceCommand(r *Report, p *Patch) string {
+	tree := ""
+	src := r.Kernel.Source
+	switch {
+	case strings.HasPrefix(src, "git:"):
+		rev := src[strings.LastIndexByte(src, '@')+1:]
+		if i := strings.IndexByte(rev, '('); i >= 0 {
+			rev = strings.Trim(rev[i:], "()")
+		}
+		tree = " --git linux.git --rev " + strings.TrimSpace(rev)
+	case strings.HasPrefix(src, "tree:"):
+		tree = " --tree linux"
+	}
+	return "b4 am -o - " + p.Mail.MessageID + " | rcureview review" + tree + " -"
+}
