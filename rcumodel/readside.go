@@ -216,7 +216,11 @@ func (m *Model) rcuReadUnlockSpecial(t *tx, c, task int) {
 			t.note("irq_work re-initialised while still queued: its llist node points at itself")
 		}
 		cpu.IWQ = 1
-		t.note("irq_work_queue_on(&rdp->defer_qs_iw, CPU%d): self-IPI", c)
+		if m.Config.IRQWorkLazy {
+			t.note("irq_work_queue_on(&rdp->defer_qs_iw, CPU%d): no self-IPI on this arch, runs at the next tick", c)
+		} else {
+			t.note("irq_work_queue_on(&rdp->defer_qs_iw, CPU%d): self-IPI", c)
+		}
 	}
 }
 
