@@ -78,6 +78,15 @@ func dump(fs []finding.Finding) string {
 	return b.String()
 }
 
+func hasHop(f finding.Finding, fn, why string) bool {
+	for _, h := range f.Chain {
+		if h.Function == fn && strings.Contains(h.Why, why) {
+			return true
+		}
+	}
+	return false
+}
+
 func TestRealTreeHeadline(t *testing.T) {
 	p, passes := realPasses(t, "../../testdata/rcu-read-lock-notrace.mbox")
 	if len(passes) == 0 {
@@ -87,21 +96,85 @@ func TestRealTreeHeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var sel []finding.Finding
-	kinds := map[string]int{}
+	found := map[string]finding.Finding{}
 	for _, f := range fs {
-		kinds[f.Function+" "+f.Sink]++
+		if f.Function == "rcu_read_unlock_sched_notrace" {
+			t.Errorf("rcu_read_unlock_sched_notrace must stay clean: %s", f.Message)
+		}
 		if f.Function != "rcu_read_unlock_notrace" {
 			continue
 		}
-		pr := false
-		for _, c := range f.Config {
-			pr = pr || c == "CONFIG_PREEMPT_RCU"
-		}
-		if pr || f.Sink != "tracepoint" {
-			sel = append(sel, f)
+		last := f.Chain[len(f.Chain)-1].Function
+		found[f.Sink+":"+last] = f
+		if f.File != "include/linux/rcupdate.h" || f.Source != "+\t__rcu_read_unlock();" || f.PatchLine == 0 || f.Status != finding.StatusNew {
+			t.Errorf("finding not at the patch line or not new: %s:%d #%d %q %s", f.File, f.Line, f.PatchLine, f.Source, f.Status)
 		}
 	}
-	t.Log(kinds)
-	t.Log(dump(sel))
+	checks := []struct {
+		key, hop, why, cond string
+	}{
+		{"ftrace:__rcu_read_unlock", "__rcu_read_unlock", "ftrace-able", "CONFIG_PREEMPT_RCU"},
+		{"tracepoint:trace_softirq_raise", "raise_softirq_irqoff", "inline", "CONFIG_PREEMPT_RCU"},
+		{"tracepoint:trace_softirq_raise", "__raise_softirq_irqoff", "ftrace-able", ""},
+		{"tracepoint:trace_ipi_send_cpu", "irq_work_queue_on", "built without ftrace", "CONFIG_PREEMPT_RCU"},
+		{"tracepoint:trace_csd_queue_cpu", "irq_work_queue_on", "built without ftrace", "CONFIG_IRQ_WORK"},
+	}
+	for _, c := range checks {
+		f, ok := found[c.key]
+		if !ok {
+			t.Errorf("missing %s in\n%s", c.key, dump(fs))
+			continue
+		}
+		if !hasHop(f, c.hop, c.why) {
+			t.Errorf("%s: chain lacks %s (%s):\n%s", c.key, c.hop, c.why, dump([]finding.Finding{f}))
+		}
+		if c.cond != "" && !strings.Contains(strings.Join(f.Config, " "), c.cond) {
+			t.Errorf("%s: config %v lacks %s", c.key, f.Config, c.cond)
+		}
+	}
+	if f := found["tracepoint:trace_softirq_raise"]; f.Severity != finding.Error {
+		t.Errorf("tracepoint severity %s, want error", f.Severity)
+	}
+}
+
+func TestRealTreeAuditPreExisting(t *testing.T) {
+	tree, err := ksrc.OpenDir(kerneltest.Tree(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache, err := index.DefaultCache()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := index.NewProvider(index.Options{Cache: cache}, nil)
+	ix, err := p.For(tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// audit the root the spec names (a full --all audit walks every root)
+	var r root
+	for _, rr := range allRoots(ix) {
+		if rr.name == "srcu_read_lock_notrace" && rr.facts.Path == "include/linux/srcu.h" {
+			r = rr
+		}
+	}
+	if r.facts == nil {
+		t.Fatal("srcu_read_lock_notrace is not a root")
+	}
+	c := &checker{pass: &analyzers.Pass{All: true}, pre: ix, post: ix}
+	c.checkRoot(r, nil)
+	ok := false
+	for _, f := range c.out {
+		if f.Sink == SinkFtrace && f.Chain[len(f.Chain)-1].Function == "__srcu_read_lock" {
+			ok = f.Status == finding.StatusPreExisting
+		}
+	}
+	if !ok {
+		t.Errorf("want pre-existing ftrace finding for __srcu_read_lock:\n%s", dump(c.out))
+	}
+	c = &checker{pass: &analyzers.Pass{}, pre: ix, post: ix}
+	c.checkRoot(r, nil)
+	if len(c.out) != 0 {
+		t.Errorf("default output shows pre-existing findings:\n%s", dump(c.out))
+	}
 }

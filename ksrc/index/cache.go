@@ -12,7 +12,7 @@ import (
 
 // cacheVersion changes whenever the skimmer's output changes, so stale
 // facts are never reused.
-const cacheVersion = 3
+const cacheVersion = 4
 
 // Cache keeps file facts between runs in a directory, one pack file per
 // tree, each entry keyed by path and content key.

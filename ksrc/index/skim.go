@@ -343,6 +343,7 @@ func (s *skimmer) toplevel() {
 		start := i
 		depth := 0
 		hasEq := false
+		ended := false
 		j := i
 	decl:
 		for ; j < n; j++ {
@@ -361,6 +362,7 @@ func (s *skimmer) toplevel() {
 					// a macro invocation without ';' (DEFINE_LOCK_GUARD_0(...))
 					s.declEnd(start, j+1)
 					j++
+					ended = true
 					break decl
 				}
 			case "=":
@@ -371,6 +373,7 @@ func (s *skimmer) toplevel() {
 				if depth == 0 {
 					s.declEnd(start, j)
 					j++
+					ended = true
 					break decl
 				}
 			case "}":
@@ -386,13 +389,14 @@ func (s *skimmer) toplevel() {
 					if fi, ok := s.funcHead(start, j); ok {
 						end := s.body(fi, j)
 						j = end + 1
+						ended = true
 						break decl
 					}
 				}
 				j = s.matchBrace(j)
 			}
 		}
-		if j >= n && start < n {
+		if j >= n && !ended && start < n {
 			s.declEnd(start, n) // a last declaration without ';'
 		}
 		if j <= i {
@@ -633,8 +637,14 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 	var lastIf []string // conditions of the if statement just closed
 	end := len(toks) - 1
 	paren := 0
+	early, earlyAfter := "", 0
 	for k := open; k < len(toks); k++ {
 		t := toks[k]
+		if early != "" && k > earlyAfter && t.text == ";" {
+			// the statement after "if (cond) return" ends: cond is false below
+			terms = append(terms, early)
+			early = ""
+		}
 		if t.kind == tPunct {
 			switch t.text {
 			case "(":
@@ -712,7 +722,7 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 				conds := s.ifConds(k+2, closeIdx)
 				// early exit: if (!IS_ENABLED(X)) return; → X holds below
 				if closeIdx+1 < len(toks) && toks[closeIdx+1].text == "return" && len(conds) == 1 {
-					terms = append(terms, negateCond(conds[0]))
+					early, earlyAfter = negateCond(conds[0]), closeIdx
 				} else if len(conds) > 0 {
 					pending, pendingParen = conds, paren
 				}
