@@ -62,7 +62,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runModel(rest, stdout, stderr)
 	case "index":
 		return runIndex(rest, stdout, stderr)
-	case "check", "hook", "bot":
+	case "bot":
+		return runBot(rest, stdout, stderr)
+	case "check", "hook":
 		fmt.Fprintf(stderr, "rcureview %s: not built yet (see README.md, \"Status\")\n", cmd)
 		return 2
 	default:

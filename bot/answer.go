@@ -1,0 +1,292 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/rcureview/rcureview/bot/state"
+	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/mbox"
+)
+
+// candidate is a series formed from pending messages.
+type candidate struct {
+	s       *mbox.Series
+	members []string // Message-IDs: cover first, then patches
+	raws    [][]byte
+	oldest  time.Time
+	target  *mbox.Message // the mail the reply answers
+}
+
+// answer groups the pending messages into series and reviews and answers
+// the ones that are ready.
+func (b *Bot) answer(ctx context.Context, st *PassStats) error {
+	var pend []state.Pending
+	if err := b.opt.State.View(func(tx *state.Tx) (err error) {
+		pend, err = tx.PendingAll()
+		return err
+	}); err != nil {
+		return err
+	}
+	byID := map[string]state.Pending{}
+	var patches []*mbox.Patch
+	for _, p := range pend {
+		msg, err := parseRaw(p.Raw)
+		if err != nil {
+			continue // was parsed when taken; cannot happen
+		}
+		byID[p.MessageID] = p
+		patches = append(patches, mbox.ExtractPatch(msg))
+	}
+	// Arrival order, as the grouper expects (a cover before its patches).
+	sortByDate(patches)
+	reviews := 0
+	for _, s := range mbox.GroupSeries(patches, mbox.GroupOptions{AllVersions: true}) {
+		if ctx.Err() != nil {
+			return nil
+		}
+		c := newCandidate(s, byID)
+		ready, err := b.settle(c)
+		if err != nil {
+			return err
+		}
+		if !ready {
+			st.Waiting++
+			continue
+		}
+		if b.opt.MaxReviews > 0 && reviews >= b.opt.MaxReviews {
+			st.Waiting++
+			continue
+		}
+		reviews++
+		if err := b.reviewAndReply(ctx, c, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newCandidate(s *mbox.Series, byID map[string]state.Pending) *candidate {
+	c := &candidate{s: s}
+	add := func(p *mbox.Patch) {
+		id := p.Msg.MessageID
+		c.members = append(c.members, id)
+		pd := byID[id]
+		c.raws = append(c.raws, pd.Raw)
+		if c.oldest.IsZero() || pd.FirstSeen.Before(c.oldest) {
+			c.oldest = pd.FirstSeen
+		}
+	}
+	if s.Cover != nil {
+		add(s.Cover)
+		c.target = s.Cover.Msg
+	}
+	for _, p := range s.Patches {
+		add(p)
+	}
+	if c.target == nil && len(s.Patches) > 0 {
+		c.target = s.Patches[0].Msg
+	}
+	return c
+}
+
+// settle does the bookkeeping that needs no review: members of a series
+// answered before (late patches), opted-out threads, expired covers, and
+// waiting. It returns whether the series is to be reviewed now.
+func (b *Bot) settle(c *candidate) (bool, error) {
+	now := b.opt.Now()
+	ready := false
+	err := b.opt.State.Update(func(tx *state.Tx) error {
+		ready = false
+		for _, id := range c.members {
+			if key, ok := tx.Answered(id); ok {
+				b.log.Info("late member of an answered series", "series", key, "members", len(c.members))
+				return b.forget(tx, c, key, "mail:late")
+			}
+		}
+		if b.optedOut(tx, c) {
+			b.log.Info("thread opted out", "series", c.s.ID, "subject", c.target.Subject)
+			return b.record(tx, c, state.Series{Status: state.SeriesSkipped, Reason: "thread opted out"}, "series:opted-out")
+		}
+		if len(c.s.Patches) == 0 {
+			if now.Sub(c.oldest) >= b.opt.CoverMaxAge {
+				b.log.Info("cover letter without patches expired", "message_id", c.s.ID)
+				return b.forgetPending(tx, c, "series:cover-expired")
+			}
+			return nil
+		}
+		if len(c.s.Missing) > 0 && now.Sub(c.oldest) < b.opt.Wait {
+			return nil
+		}
+		if ok, err := b.rateOK(tx, c, now); err != nil || !ok {
+			return err
+		}
+		ready = true
+		return nil
+	})
+	return ready, err
+}
+
+func (b *Bot) optedOut(tx *state.Tx, c *candidate) bool {
+	for _, id := range c.members {
+		if tx.OptedOut(id) {
+			return true
+		}
+	}
+	for _, p := range append([]*mbox.Patch{c.s.Cover}, c.s.Patches...) {
+		if p == nil {
+			continue
+		}
+		for _, r := range append([]string{p.Msg.InReplyTo}, p.Msg.References...) {
+			if r != "" && tx.OptedOut(r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// forget marks the members as part of an answered series and drops them.
+func (b *Bot) forget(tx *state.Tx, c *candidate, key, counter string) error {
+	for _, id := range c.members {
+		if err := tx.MarkAnswered(id, key); err != nil {
+			return err
+		}
+	}
+	return b.forgetPending(tx, c, counter)
+}
+
+func (b *Bot) forgetPending(tx *state.Tx, c *candidate, counter string) error {
+	for _, id := range c.members {
+		if err := tx.DeletePending(id); err != nil {
+			return err
+		}
+	}
+	return tx.Add(counter, 1)
+}
+
+// record stores the series outcome and drops its pending messages.
+func (b *Bot) record(tx *state.Tx, c *candidate, rec state.Series, counter string) error {
+	rec.Key = c.s.ID
+	rec.Subject = c.target.Subject
+	rec.Version = c.s.Version
+	rec.Total = c.s.Total
+	rec.Members = c.members
+	rec.Time = b.opt.Now()
+	if err := tx.PutSeries(rec); err != nil {
+		return err
+	}
+	return b.forgetPending(tx, c, counter)
+}
+
+// rateKeys names the list and the thread of a series.
+func rateKeys(m *mbox.Message) (list, thread string) {
+	list = "list:" + m.ListID
+	root := m.MessageID
+	if len(m.References) > 0 {
+		root = m.References[0]
+	} else if m.InReplyTo != "" {
+		root = m.InReplyTo
+	}
+	return list, "thread:" + root
+}
+
+func (b *Bot) rateOK(tx *state.Tx, c *candidate, now time.Time) (bool, error) {
+	list, thread := rateKeys(c.target)
+	for _, lim := range []struct {
+		key  string
+		rate Rate
+	}{{list, b.opt.ListRate}, {thread, b.opt.ThreadRate}} {
+		if lim.rate.N <= 0 || lim.rate.Per <= 0 {
+			continue
+		}
+		stamps, err := tx.Stamps(lim.key, now.Add(-lim.rate.Per))
+		if err != nil {
+			return false, err
+		}
+		if len(stamps) >= lim.rate.N {
+			b.log.Info("rate limited", "key", lim.key, "series", c.s.ID)
+			return false, tx.Add("rate-limited", 1)
+		}
+	}
+	return true, nil
+}
+
+// reviewAndReply reviews a ready series and records and sends its reply.
+func (b *Bot) reviewAndReply(ctx context.Context, c *candidate, st *PassStats) error {
+	rep, reviewed, err := b.opt.Review(ctx, c.raws)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("review series <%s>: %w", c.s.ID, err)
+	}
+	st.Reviewed++
+	e, w, _ := rep.Counts()
+	if reviewed == 0 {
+		b.log.Info("nothing reviewable in series", "series", c.s.ID, "subject", c.target.Subject)
+		return b.opt.State.Update(func(tx *state.Tx) error {
+			return b.record(tx, c, state.Series{Status: state.SeriesSkipped, Reason: "no patch could be reviewed"}, "series:unreviewable")
+		})
+	}
+	if b.opt.OnlyFindings && !hasWarnings(rep.Patches) {
+		return b.opt.State.Update(func(tx *state.Tx) error {
+			return b.record(tx, c, state.Series{Status: state.SeriesQuiet, Reason: "no findings"}, "series:quiet")
+		})
+	}
+	now := b.opt.Now()
+	id := ReplyMessageID(c.s.ID, b.opt.IDDomain)
+	r, err := RenderReply(ReplyInput{
+		From: b.opt.From, To: c.target, SeriesKey: c.s.ID, Patches: len(c.s.Patches),
+		Missing: c.s.Missing, Report: rep, Version: b.opt.Version, MessageID: id, Date: now,
+	})
+	if err != nil {
+		b.log.Warn("cannot reply", "series", c.s.ID, "err", err)
+		return b.opt.State.Update(func(tx *state.Tx) error {
+			return b.record(tx, c, state.Series{Status: state.SeriesSkipped, Reason: err.Error()}, "series:unanswerable")
+		})
+	}
+	rec := state.Reply{
+		MessageID: id, SeriesKey: c.s.ID, InReplyTo: c.target.MessageID, State: state.ReplyIntended,
+		From: b.opt.From.Email, Rcpts: r.Rcpts, Data: r.Data, Intended: now,
+	}
+	list, thread := rateKeys(c.target)
+	err = b.opt.State.Update(func(tx *state.Tx) error {
+		if _, ok, err := tx.GetReply(id); err != nil || ok {
+			return err // recorded by an earlier pass: resolve delivers it
+		}
+		if err := tx.PutReply(rec); err != nil {
+			return err
+		}
+		for _, k := range []struct {
+			key string
+			per time.Duration
+		}{{list, b.opt.ListRate.Per}, {thread, b.opt.ThreadRate.Per}} {
+			if k.per > 0 {
+				if err := tx.AddStamp(k.key, now, now.Add(-k.per)); err != nil {
+					return err
+				}
+			}
+		}
+		return b.record(tx, c, state.Series{Status: state.SeriesReplied, ReplyID: id, Errors: e, Warnings: w}, "series:replied")
+	})
+	if err != nil {
+		return fmt.Errorf("record reply to <%s>: %w", c.target.MessageID, err)
+	}
+	b.log.Info("reply intended", "series", c.s.ID, "reply", id, "subject", c.target.Subject, "errors", e, "warnings", w)
+	if err := b.deliver(ctx, &rec); err != nil {
+		return err
+	}
+	st.Replied++
+	return nil
+}
+
+func hasWarnings(ps []*reportsPatch) bool {
+	for _, p := range ps {
+		if m, ok := finding.Max(p.Findings); ok && m >= finding.Warning {
+			return true
+		}
+	}
+	return false
+}

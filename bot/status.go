@@ -1,0 +1,98 @@
+package bot
+
+import (
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/rcureview/rcureview/bot/state"
+)
+
+// Status summarises a bot's state database.
+type Status struct {
+	Source    string            // the archive last read
+	LastPass  string            // RFC 3339 time of the last pass
+	Cursor    map[string]string // the archive position
+	Pending   int               // messages waiting for their series
+	Replies   map[string]int    // replies by state (intended, sent)
+	Counters  map[string]int64  // items, mail:<kind>, series:<outcome>, replies:sent, passes, errors, …
+	LastError state.LastError
+	Unsent    []state.Reply // intended replies, without their bytes
+}
+
+// ReadStatus reads the status from a state database.
+func ReadStatus(s *state.Store) (*Status, error) {
+	st := &Status{Replies: map[string]int{}}
+	err := s.View(func(tx *state.Tx) error {
+		var err error
+		if st.Cursor, err = tx.Cursor(); err != nil {
+			return err
+		}
+		st.Source = tx.Meta("source")
+		st.LastPass = tx.Meta("last_pass")
+		pend, err := tx.PendingAll()
+		if err != nil {
+			return err
+		}
+		st.Pending = len(pend)
+		reps, err := tx.Replies("")
+		if err != nil {
+			return err
+		}
+		for _, r := range reps {
+			st.Replies[r.State]++
+			if r.State != state.ReplySent {
+				r.Data = nil
+				st.Unsent = append(st.Unsent, r)
+			}
+		}
+		st.Counters = tx.Counters()
+		st.LastError, err = tx.LastError()
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read status: %w", err)
+	}
+	return st, nil
+}
+
+// WriteText prints the status as "key: value" lines.
+func (st *Status) WriteText(w io.Writer) error {
+	fmt.Fprintf(w, "source: %s\n", orNone(st.Source))
+	fmt.Fprintf(w, "last pass: %s\n", orNone(st.LastPass))
+	keys := make([]string, 0, len(st.Cursor))
+	for k := range st.Cursor {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "cursor %s: %s\n", k, st.Cursor[k])
+	}
+	fmt.Fprintf(w, "pending messages: %d\n", st.Pending)
+	fmt.Fprintf(w, "replies sent: %d\n", st.Replies[state.ReplySent])
+	fmt.Fprintf(w, "replies intended, not confirmed: %d\n", st.Replies[state.ReplyIntended])
+	for _, r := range st.Unsent {
+		fmt.Fprintf(w, "  %s (to <%s>, %d attempts) %s\n", r.MessageID, r.InReplyTo, r.Attempts, r.LastError)
+	}
+	names := make([]string, 0, len(st.Counters))
+	for k := range st.Counters {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(w, "count %s: %d\n", k, st.Counters[k])
+	}
+	if st.LastError.Error != "" {
+		fmt.Fprintf(w, "last error: %s: %s\n", st.LastError.Time.UTC().Format("2006-01-02T15:04:05Z"), st.LastError.Error)
+	} else {
+		fmt.Fprintln(w, "last error: none")
+	}
+	return nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}

@@ -1,0 +1,329 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/mail"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rcureview/rcureview/bot"
+	"github.com/rcureview/rcureview/bot/inbox"
+	"github.com/rcureview/rcureview/bot/state"
+	"github.com/rcureview/rcureview/mbox"
+	"github.com/rcureview/rcureview/reports"
+	"github.com/rcureview/rcureview/review"
+)
+
+const botUsage = `usage: rcureview bot --inbox PATH --state FILE --from ADDRESS
+                     (--smtp HOST:PORT | --outbox DIR | --dry-run) [options]
+       rcureview bot status --state FILE
+
+Read new mail from a public-inbox v2 archive (a directory with git/N.git),
+a Maildir or an mbox file; review every complete patch series (or, after
+--wait, what came of it) and reply once in its thread. Covers alone,
+replies, the bot's own mail, other bots' mail and threads with a line
+"rcureview: skip" are never answered. The state file (bbolt) remembers what
+was seen and answered; a reply is recorded before it is sent and confirmed
+after, so restarts never lose or duplicate one.
+
+Without --once the bot polls every --poll until SIGTERM or SIGINT.
+
+Options:
+`
+
+type botFlags struct {
+	inboxPath, statePath, from, smtpAddr, smtpTLS, smtpUser, smtpPassFile string
+	outbox, tree, git, rev, rateList, rateThread, logFormat, idDomain     string
+	once, dryRun, onlyFindings, skipBacklog                               bool
+	poll, wait, coverAge, smtpTimeout                                     time.Duration
+	batch, maxReviews                                                     int
+	deny, bots                                                            listFlag
+}
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func runBot(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "status" {
+		return runBotStatus(args[1:], stdout, stderr)
+	}
+	var f botFlags
+	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.inboxPath, "inbox", "", "public-inbox v2 `DIR`, Maildir or mbox file to read")
+	fs.StringVar(&f.statePath, "state", "", "state database `FILE` (created if missing)")
+	fs.StringVar(&f.from, "from", "", "the bot's `ADDRESS`, e.g. \"rcureview <rcureview@example.org>\"")
+	fs.StringVar(&f.idDomain, "id-domain", "", "`DOMAIN` of reply Message-IDs (default: the --from domain)")
+	fs.StringVar(&f.smtpAddr, "smtp", "", "send replies to the SMTP server `HOST:PORT`")
+	fs.StringVar(&f.smtpTLS, "smtp-tls", bot.TLSStartTLS, "SMTP TLS `MODE`: starttls, tls or none (loopback relays only)")
+	fs.StringVar(&f.smtpUser, "smtp-user", "", "SMTP AUTH PLAIN `USER` (password from $RCUREVIEW_SMTP_PASSWORD or --smtp-password-file)")
+	fs.StringVar(&f.smtpPassFile, "smtp-password-file", "", "`FILE` holding the SMTP password")
+	fs.DurationVar(&f.smtpTimeout, "smtp-timeout", 30*time.Second, "SMTP dial and per-command timeout")
+	fs.StringVar(&f.outbox, "outbox", "", "write replies into the Maildir `DIR` instead of sending them")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "print replies on standard output; the state file is not changed")
+	fs.BoolVar(&f.once, "once", false, "run one pass and exit")
+	fs.DurationVar(&f.poll, "poll", 5*time.Minute, "daemon mode: time between passes")
+	fs.DurationVar(&f.wait, "wait", 6*time.Hour, "how long an incomplete series waits for its missing patches")
+	fs.DurationVar(&f.coverAge, "cover-max-age", 0, "drop a cover letter whose patches never came after this (default 2*wait)")
+	fs.BoolVar(&f.onlyFindings, "only-findings", false, "reply only when a review has a warning or an error")
+	fs.StringVar(&f.rateList, "rate-list", "30/1h", "at most `N/DURATION` replies per list (List-Id); 0 for no limit")
+	fs.StringVar(&f.rateThread, "rate-thread", "3/1h", "at most `N/DURATION` replies per thread; 0 for no limit")
+	fs.Var(&f.deny, "deny", "never answer senders matching `PATTERN` (path.Match on the address; repeatable)")
+	fs.Var(&f.bots, "ignore-sender", "treat senders matching `PATTERN` as bots (adds to the built-in list; repeatable)")
+	fs.BoolVar(&f.skipBacklog, "skip-backlog", false, "on the first run, mark what the archive holds as seen instead of reviewing it")
+	fs.StringVar(&f.tree, "tree", "", "kernel source `DIR` to apply the patches to")
+	fs.StringVar(&f.git, "git", "", "kernel git repository `DIR`")
+	fs.StringVar(&f.rev, "rev", "HEAD", "`REV`ision of --git")
+	fs.IntVar(&f.batch, "batch", 200, "archive items read per transaction")
+	fs.IntVar(&f.maxReviews, "max-reviews", 0, "at most `N` series reviewed per pass (0: no bound)")
+	fs.StringVar(&f.logFormat, "log-format", "text", "log `FORMAT` on standard error: text or json")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, botUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "rcureview bot: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if err := f.check(); err != nil {
+		fmt.Fprintf(stderr, "rcureview bot: %v\n", err)
+		return 2
+	}
+	log := newLogger(stderr, f.logFormat)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if err := botMain(ctx, f, stdout, log); err != nil {
+		log.Error("bot failed", "err", err)
+		fmt.Fprintf(stderr, "rcureview bot: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func (f *botFlags) check() error {
+	switch {
+	case f.inboxPath == "":
+		return errors.New("--inbox is required")
+	case f.statePath == "":
+		return errors.New("--state is required")
+	case f.from == "":
+		return errors.New("--from is required")
+	case f.tree != "" && f.git != "":
+		return errors.New("--tree and --git exclude each other")
+	}
+	n := 0
+	for _, set := range []bool{f.smtpAddr != "", f.outbox != "", f.dryRun} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return errors.New("give exactly one of --smtp, --outbox and --dry-run")
+	}
+	return nil
+}
+
+func newLogger(w io.Writer, format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// parseRate reads "N/DURATION" ("0" for no limit).
+func parseRate(s string) (bot.Rate, error) {
+	if s == "" || s == "0" {
+		return bot.Rate{}, nil
+	}
+	n, per, ok := strings.Cut(s, "/")
+	if !ok {
+		return bot.Rate{}, fmt.Errorf("rate %q: want N/DURATION, e.g. 30/1h", s)
+	}
+	v, err := strconv.Atoi(n)
+	if err != nil || v < 0 {
+		return bot.Rate{}, fmt.Errorf("rate %q: bad count", s)
+	}
+	d, err := time.ParseDuration(per)
+	if err != nil || d <= 0 {
+		return bot.Rate{}, fmt.Errorf("rate %q: bad duration", s)
+	}
+	return bot.Rate{N: v, Per: d}, nil
+}
+
+func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger) error {
+	from, err := mail.ParseAddress(f.from)
+	if err != nil {
+		return fmt.Errorf("--from %q: %w", f.from, err)
+	}
+	listRate, err := parseRate(f.rateList)
+	if err != nil {
+		return fmt.Errorf("--rate-list: %w", err)
+	}
+	threadRate, err := parseRate(f.rateThread)
+	if err != nil {
+		return fmt.Errorf("--rate-thread: %w", err)
+	}
+	src, err := inbox.Open(f.inboxPath)
+	if err != nil {
+		return err
+	}
+	statePath := f.statePath
+	var sender bot.Sender
+	switch {
+	case f.dryRun:
+		tmp, err := os.MkdirTemp("", "rcureview-dry-run-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		statePath = filepath.Join(tmp, "state.db")
+		if err := state.Snapshot(f.statePath, statePath, 5*time.Second); err != nil {
+			return err
+		}
+		sender = &bot.Printer{W: stdout}
+	case f.outbox != "":
+		sender = &bot.Outbox{Dir: f.outbox}
+	default:
+		pass := os.Getenv("RCUREVIEW_SMTP_PASSWORD")
+		if f.smtpPassFile != "" {
+			data, err := os.ReadFile(f.smtpPassFile)
+			if err != nil {
+				return fmt.Errorf("--smtp-password-file: %w", err)
+			}
+			pass = strings.TrimRight(string(data), "\r\n")
+		}
+		sender = &bot.SMTP{Addr: f.smtpAddr, TLS: f.smtpTLS, Username: f.smtpUser, Password: pass, Timeout: f.smtpTimeout}
+	}
+	st, err := state.Open(statePath, 5*time.Second)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	tree, err := openTree(reviewFlags{tree: f.tree, git: f.git, rev: f.rev})
+	if err != nil {
+		return err
+	}
+	reg, err := defaultRegistry()
+	if err != nil {
+		return err
+	}
+	reviewer := func(ctx context.Context, msgs [][]byte) (*reports.Report, int, error) {
+		inputs := make([]review.Input, len(msgs))
+		for i, m := range msgs {
+			inputs[i] = review.Input{Name: fmt.Sprintf("message %d", i+1), R: bytes.NewReader(m)}
+		}
+		res := review.Run(inputs, review.Options{Tool: "rcureview", Version: version, Tree: tree, Registry: reg})
+		return res.Report, res.Reviewed, nil
+	}
+	b, err := bot.New(bot.Options{
+		Source: src, State: st, Sender: sender, Review: reviewer,
+		From: mbox.Address{Name: from.Name, Email: from.Address}, IDDomain: f.idDomain, Version: version,
+		Wait: f.wait, CoverMaxAge: f.coverAge, OnlyFindings: f.onlyFindings,
+		ListRate: listRate, ThreadRate: threadRate, Deny: f.deny, Bots: f.bots,
+		Batch: f.batch, MaxReviews: f.maxReviews, Logger: log,
+		AfterPass: func(bot.PassStats, error) { writeStatusFile(f.statePath, st, f.dryRun) },
+	})
+	if err != nil {
+		return err
+	}
+	if f.skipBacklog {
+		if err := b.SkipBacklog(ctx); err != nil {
+			return err
+		}
+	}
+	if f.once {
+		ps, err := b.Pass(ctx)
+		if err != nil {
+			return err
+		}
+		log.Info("pass", "items", ps.Items, "resolved", ps.Resolved, "reviewed", ps.Reviewed,
+			"replied", ps.Replied, "waiting", ps.Waiting)
+		return nil
+	}
+	return b.Run(ctx, f.poll)
+}
+
+// writeStatusFile leaves the status next to the state file as JSON, for
+// "bot status" while the daemon holds the database.
+func writeStatusFile(statePath string, st *state.Store, dry bool) {
+	if dry {
+		return
+	}
+	s, err := bot.ReadStatus(st)
+	if err != nil {
+		return
+	}
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return
+	}
+	tmp := statePath + ".status.tmp"
+	if os.WriteFile(tmp, data, 0o644) == nil {
+		os.Rename(tmp, statePath+".status")
+	}
+}
+
+func runBotStatus(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bot status", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	statePath := fs.String("state", "", "state database `FILE`")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	if *statePath == "" {
+		fmt.Fprintln(stderr, "rcureview bot status: --state is required")
+		return 2
+	}
+	if _, err := os.Stat(*statePath); err != nil {
+		fmt.Fprintf(stderr, "rcureview bot status: %v\n", err)
+		return 2
+	}
+	var s *bot.Status
+	st, err := state.Open(*statePath, time.Second)
+	if err == nil {
+		s, err = bot.ReadStatus(st)
+		st.Close()
+	} else if errors.Is(err, state.ErrLocked) {
+		// A running bot holds the database: use the status it wrote.
+		data, ferr := os.ReadFile(*statePath + ".status")
+		if ferr == nil {
+			s = &bot.Status{}
+			err = json.Unmarshal(data, s)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "rcureview bot status: %v\n", err)
+		return 2
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(s); err != nil {
+			return 2
+		}
+		return 0
+	}
+	if err := s.WriteText(stdout); err != nil {
+		return 2
+	}
+	return 0
+}
