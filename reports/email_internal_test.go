@@ -1,0 +1,81 @@
+package reports
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/rcureview/rcureview/finding"
+)
+
+func TestMboxrdEscape(t *testing.T) {
+	in := "a\nFrom here\n>From there\nnot From\n"
+	want := "a\n>From here\n>>From there\nnot From\n"
+	if got := string(mboxrdEscape([]byte(in))); got != want {
+		t.Errorf("mboxrdEscape = %q, want %q", got, want)
+	}
+}
+
+func TestSplitDiffNumbersPostPatchLines(t *testing.T) {
+	diff := "diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -10,3 +10,4 @@ int f(void)\n a\n-b\n+c\n+d\n e\n"
+	tests := []struct {
+		name    string
+		hunks   []Hunk
+		line    string
+		newLine int
+	}{
+		{"as stated in the hunk header", nil, "+d", 12},
+		{"where the hunk applied with an offset", []Hunk{{File: "f.c", NewLine: 20}}, "+d", 22},
+		{"context after the change", nil, " e", 13},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, l := range splitDiff(diff, tc.hunks) {
+				if l.text == tc.line {
+					if l.newLine != tc.newLine || l.file != "f.c" {
+						t.Errorf("%q at %s:%d, want f.c:%d", tc.line, l.file, l.newLine, tc.newLine)
+					}
+					return
+				}
+			}
+			t.Fatalf("%q not found", tc.line)
+		})
+	}
+}
+
+func TestTransferEncoding(t *testing.T) {
+	tests := []struct{ name, body, want string }{
+		{"ascii", "hello\n\tworld\n", "7bit"},
+		{"utf-8", "caf\u00e9\n", "quoted-printable"},
+		{"line over 998 octets", strings.Repeat("x", 999) + "\n", "quoted-printable"},
+		{"control character", "a\x01b\n", "quoted-printable"},
+	}
+	for _, tc := range tests {
+		if got := transferEncoding(tc.body); got != tc.want {
+			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestTraceTableWidthFits(t *testing.T) {
+	tr := longTrace()
+	for _, w := range []int{60, 76, 120} {
+		for _, l := range TraceTableWidth(tr, w) {
+			if len(l) > w {
+				t.Errorf("width %d: line %q is %d columns", w, l, len(l))
+			}
+		}
+	}
+	// Wide enough: identical cells to the terminal table.
+	if got, want := TraceTableWidth(tr, 400)[3], TraceTable(tr)[3]; strings.TrimSpace(got) != strings.TrimSpace(want) {
+		t.Errorf("unconstrained row differs:\n%q\n%q", got, want)
+	}
+}
+
+func longTrace() *finding.Trace {
+	return &finding.Trace{Property: "L1", Steps: []finding.Step{
+		{CPU: 0, Context: "task", Event: "T1: rcu_read_lock_notrace() enters a reader with nesting 1"},
+		{CPU: 1, Context: "task", Event: "T2: synchronize_rcu_expedited() starts GP 1 and sends an IPI to CPU 0"},
+		{CPU: 2, Context: "softirq", Event: "rcu_core(): nothing to do"},
+		{CPU: 0, Context: "hardirq", Event: "rcu_exp_handler(): set need_qs"},
+	}}
+}
