@@ -33,6 +33,7 @@ var goldenFormats = []struct {
 	}},
 	{"json", "json", reports.WriteJSON},
 	{"email", "mbox", func(w io.Writer, r *reports.Report) error { return reports.WriteEmail(w, r, emailOpts) }},
+	{"sarif", "sarif", reports.WriteSARIF},
 }
 
 // checkGolden compares got with testdata/golden/name, or rewrites it with -update.

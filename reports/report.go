@@ -111,13 +111,14 @@ type Writer func(w io.Writer, r *Report) error
 // Formats maps format names to writers; NewFormats fills the built-in ones.
 type Formats map[string]Writer
 
-// NewFormats returns the built-in formats: "text", "json" and "email"
-// (an mbox of replies).
+// NewFormats returns the built-in formats: "text", "json", "email" (an
+// mbox of replies) and "sarif" (SARIF 2.1.0).
 func NewFormats() Formats {
 	return Formats{
-		"text": func(w io.Writer, r *Report) error { return WriteText(w, r, TextOptions{}) },
-		"json": WriteJSON,
+		"text":  func(w io.Writer, r *Report) error { return WriteText(w, r, TextOptions{}) },
+		"json":  WriteJSON,
 		"email": func(w io.Writer, r *Report) error { return WriteEmail(w, r, EmailOptions{}) },
+		"sarif": WriteSARIF,
 	}
 }
 
