@@ -212,7 +212,7 @@ func (s *skimmer) define(text string, line int32) {
 	for i < len(text) && isIdentChar(text[i]) {
 		i++
 	}
-	if i == 0 {
+	if i == 0 || !isIdentStart(text[0]) {
 		return
 	}
 	m := Macro{Name: s.lx.str([]byte(text[:i])), Line: line, Cond: s.ppCond}
@@ -222,7 +222,7 @@ func (s *skimmer) define(text string, line int32) {
 		m.FuncLike = true
 		end := strings.IndexByte(body, ')')
 		if end < 0 {
-			end = len(body) - 1
+			end = len(body) // unterminated parameter list: no body
 		}
 		for _, p := range strings.Split(body[1:end], ",") {
 			p = strings.TrimSpace(p)
@@ -231,7 +231,11 @@ func (s *skimmer) define(text string, line int32) {
 			}
 		}
 		params["__VA_ARGS__"] = true
-		body = body[end+1:]
+		if end < len(body) {
+			body = body[end+1:]
+		} else {
+			body = ""
+		}
 	}
 	body = strings.TrimSpace(body)
 	if body != "" && isIdentStart(body[0]) {

@@ -39,7 +39,7 @@ DEFINE_EVENT(softirq, softirq_raise, TP_PROTO(unsigned int nr), TP_ARGS(nr));
 	ff := SkimC("kernel/x.c", []byte(src))
 	type fn struct {
 		name, attrs, conds string
-		line             int32
+		line               int32
 	}
 	var got []fn
 	for _, f := range ff.Funcs {
