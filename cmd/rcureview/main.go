@@ -24,8 +24,11 @@ Commands:
   rules     list the rule IDs rcureview reports
   explain   explain a rule: meaning, kernel background, fix, example
   version   print the version
+  check     check staged changes or a commit range (pre-commit / pre-push)
+  hook      install or uninstall the pre-commit hook running check
+  bot       the mailing-list bot; "bot status" prints its state
 
-Not built yet: check (pre-commit hook), hook install, bot, index.
+Not built yet: index.
 
 Run "rcureview <command> --help" for a command's options.
 Exit status: 0 no finding of severity warning or above, 1 such findings,
@@ -64,9 +67,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runIndex(rest, stdout, stderr)
 	case "bot":
 		return runBot(rest, stdout, stderr)
-	case "check", "hook":
-		fmt.Fprintf(stderr, "rcureview %s: not built yet (see README.md, \"Status\")\n", cmd)
-		return 2
+	case "check":
+		return runCheck(rest, stdout, stderr)
+	case "hook":
+		return runHook(rest, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "rcureview: unknown command %q\n\n%s", cmd, usage)
 		return 2

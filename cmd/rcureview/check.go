@@ -1,0 +1,82 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/rcureview/rcureview/hook"
+	"github.com/rcureview/rcureview/reports"
+)
+
+const checkUsage = `usage: rcureview check [--git DIR] [--format text|json] (--staged | A..B)
+
+Review the staged changes (the index against HEAD, as "git commit" would
+record them) or each commit of the range A..B in order, against the
+repository's own tree: HEAD for staged changes, each commit's parent for a
+range. Output is checkpatch-shaped text.
+
+Exit status: 1 when the change introduces an error-severity finding (this
+blocks the commit when run from the pre-commit hook); warnings, notes and
+findings rcureview could not attribute to the change never block. 2 for a
+usage error or a repository that cannot be read; else 0.
+
+Options:
+`
+
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("git", ".", "git repository `DIR` (a work tree, a subdirectory of one, or a git dir)")
+	staged := fs.Bool("staged", false, "check the staged changes")
+	format := fs.String("format", "text", "output `FORMAT`: text or json")
+	quiet := fs.Bool("quiet", false, "text format: print only findings and the total")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, checkUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	opt := hook.CheckOptions{Dir: *dir, Staged: *staged, IndexFile: os.Getenv("GIT_INDEX_FILE"), Tool: "rcureview", Version: version}
+	switch {
+	case *staged && fs.NArg() == 0:
+	case !*staged && fs.NArg() == 1:
+		opt.Range = fs.Arg(0)
+	default:
+		fmt.Fprintln(stderr, "rcureview check: give either --staged or one range A..B")
+		fs.Usage()
+		return 2
+	}
+	formats := reports.NewFormats()
+	if *quiet {
+		formats["text"] = func(w io.Writer, r *reports.Report) error {
+			return reports.WriteText(w, r, reports.TextOptions{Quiet: true})
+		}
+	}
+	if _, ok := formats[*format]; !ok {
+		fmt.Fprintf(stderr, "rcureview check: unknown --format %q (have %s)\n", *format, strings.Join(formats.Names(), ", "))
+		return 2
+	}
+	var err error
+	if opt.Registry, err = defaultRegistry(); err != nil {
+		fmt.Fprintf(stderr, "rcureview check: %v\n", err)
+		return 2
+	}
+	res, err := hook.Check(opt)
+	if err != nil {
+		fmt.Fprintf(stderr, "rcureview check: %v\n", err)
+		return 2
+	}
+	if err := formats.Write(stdout, *format, res.Report); err != nil {
+		fmt.Fprintf(stderr, "rcureview check: %v\n", err)
+		return 2
+	}
+	if res.Blocking > 0 {
+		fmt.Fprintf(stderr, "rcureview check: %d error(s) introduced by the change\n", res.Blocking)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,130 @@
+package hook
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/ksrc"
+	"github.com/rcureview/rcureview/reports"
+	"github.com/rcureview/rcureview/review"
+)
+
+// CheckOptions says what to check.
+type CheckOptions struct {
+	Dir       string // the repository (work tree, subdirectory or git dir); "" = "."
+	Staged    bool   // check the index against HEAD
+	Range     string // or check each commit of A..B
+	IndexFile string // the index to read ($GIT_INDEX_FILE); "" = the repository's
+	Registry  *analyzers.Registry
+	Tool      string
+	Version   string
+}
+
+// CheckResult is a finished check.
+type CheckResult struct {
+	Report   *reports.Report
+	Reviewed int // patches that could be reviewed
+	Blocking int // findings that block: errors introduced by the change
+}
+
+// Blocks reports whether a finding blocks a commit: an error introduced
+// or changed by the change itself. Warnings, notes, pre-existing findings
+// and input-* findings (rcureview failing to read or apply the change,
+// which is not the change's fault) never block.
+func Blocks(f finding.Finding) bool {
+	return f.Severity == finding.Error && f.Status != finding.StatusPreExisting &&
+		!strings.HasPrefix(f.Rule, "input-")
+}
+
+// Check reviews the staged change or each commit of a range against the
+// repository's own tree (HEAD for staged changes, each commit's parent for
+// a range).
+func Check(opt CheckOptions) (*CheckResult, error) {
+	if opt.Staged == (opt.Range != "") {
+		return nil, errors.New("check: give either --staged or a range A..B")
+	}
+	r, err := Open(opt.Dir)
+	if err != nil {
+		return nil, err
+	}
+	gitDir, err := GitDir(r)
+	if err != nil {
+		return nil, err
+	}
+	res := &CheckResult{Report: &reports.Report{Tool: opt.Tool, Version: opt.Version}}
+	if opt.Staged {
+		diff, err := StagedDiff(r, opt.IndexFile)
+		if err != nil {
+			return nil, err
+		}
+		if diff == "" {
+			res.Report.Kernel.Source = "git:" + gitDir + "@HEAD"
+			res.Report.Notes = append(res.Report.Notes, "nothing staged")
+			res.Report.Normalize()
+			return res, nil
+		}
+		var tree ksrc.Tree
+		if _, head, err := headTree(r); err != nil {
+			return nil, err
+		} else if !head.IsZero() {
+			if tree, err = ksrc.OpenGit(gitDir, head.String()); err != nil {
+				return nil, err
+			}
+		}
+		one := review.Run([]review.Input{{Name: "staged changes", R: strings.NewReader(diff)}}, opt.reviewOptions(tree))
+		res.add(one)
+		res.Report.Kernel = one.Report.Kernel
+		res.Report.Notes = one.Report.Notes
+		return res.finish(), nil
+	}
+	commits, err := RangeCommits(r, opt.Range)
+	if err != nil {
+		return nil, err
+	}
+	if len(commits) == 0 {
+		res.Report.Notes = append(res.Report.Notes, fmt.Sprintf("range %s has no commits to check", opt.Range))
+	}
+	for _, c := range commits {
+		var tree ksrc.Tree
+		if c.Parent != "" {
+			if tree, err = ksrc.OpenGit(gitDir, c.Parent); err != nil {
+				return nil, err
+			}
+		}
+		one := review.Run([]review.Input{{Name: c.Hash, R: bytes.NewReader(c.Mail)}}, opt.reviewOptions(tree))
+		res.add(one)
+		if res.Report.Kernel.Source == "" {
+			res.Report.Kernel = one.Report.Kernel
+			res.Report.Notes = one.Report.Notes
+		}
+	}
+	if res.Report.Kernel.Source == "" {
+		res.Report.Kernel.Source = "git:" + gitDir
+	}
+	return res.finish(), nil
+}
+
+func (opt CheckOptions) reviewOptions(tree ksrc.Tree) review.Options {
+	return review.Options{Tool: opt.Tool, Version: opt.Version, Tree: tree, Registry: opt.Registry}
+}
+
+func (res *CheckResult) add(one *review.Result) {
+	res.Reviewed += one.Reviewed
+	res.Report.Patches = append(res.Report.Patches, one.Report.Patches...)
+}
+
+func (res *CheckResult) finish() *CheckResult {
+	res.Report.Normalize()
+	for _, p := range res.Report.Patches {
+		for _, f := range p.Findings {
+			if Blocks(f) {
+				res.Blocking++
+			}
+		}
+	}
+	return res
+}

@@ -1,0 +1,237 @@
+package hook
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	fdiff "github.com/go-git/go-git/v5/plumbing/format/diff"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+)
+
+// Open opens the repository containing dir (a work tree, a subdirectory
+// of one, or a git directory).
+func Open(dir string) (*git.Repository, error) {
+	if dir == "" {
+		dir = "."
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
+	}
+	// A git dir itself (bare repository, .git) is opened as is; anything
+	// else is searched upwards for .git, as git does.
+	r, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: !isGitDir(abs), EnableDotGitCommonDir: true})
+	if err != nil {
+		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
+	}
+	return r, nil
+}
+
+// GitDir returns the repository's git directory.
+func GitDir(r *git.Repository) (string, error) {
+	fs, ok := r.Storer.(*filesystem.Storage)
+	if !ok {
+		return "", errors.New("repository is not on disk")
+	}
+	return fs.Filesystem().Root(), nil
+}
+
+// readIndex reads the index git would commit: $GIT_INDEX_FILE when set (a
+// hook run by "git commit -a" or "git commit FILE" sees a temporary
+// index), else the repository's index.
+func readIndex(r *git.Repository, indexFile string) (*index.Index, error) {
+	if indexFile == "" {
+		idx, err := r.Storer.Index()
+		if err != nil {
+			return nil, fmt.Errorf("read index: %w", err)
+		}
+		return idx, nil
+	}
+	if !filepath.IsAbs(indexFile) {
+		// git sets it relative to the work tree top, where hooks run.
+		abs, err := filepath.Abs(indexFile)
+		if err != nil {
+			return nil, err
+		}
+		indexFile = abs
+	}
+	f, err := os.Open(indexFile)
+	if err != nil {
+		return nil, fmt.Errorf("read index: %w", err)
+	}
+	defer f.Close()
+	idx := &index.Index{}
+	if err := index.NewDecoder(f).Decode(idx); err != nil {
+		return nil, fmt.Errorf("read index %s: %w", indexFile, err)
+	}
+	return idx, nil
+}
+
+// headTree returns HEAD's tree, nil for an unborn branch.
+func headTree(r *git.Repository) (*object.Tree, plumbing.Hash, error) {
+	ref, err := r.Head()
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return nil, plumbing.ZeroHash, nil
+	}
+	if err != nil {
+		return nil, plumbing.ZeroHash, fmt.Errorf("resolve HEAD: %w", err)
+	}
+	c, err := r.CommitObject(ref.Hash())
+	if err != nil {
+		return nil, plumbing.ZeroHash, fmt.Errorf("read HEAD commit: %w", err)
+	}
+	t, err := c.Tree()
+	if err != nil {
+		return nil, plumbing.ZeroHash, fmt.Errorf("read HEAD tree: %w", err)
+	}
+	return t, c.Hash, nil
+}
+
+type entry struct {
+	hash plumbing.Hash
+	mode filemode.FileMode
+}
+
+// treeEntries lists the files of a tree (blobs, symlinks, submodules)
+// from tree objects only, without reading any blob.
+func treeEntries(t *object.Tree) (map[string]entry, error) {
+	out := map[string]entry{}
+	if t == nil {
+		return out, nil
+	}
+	w := object.NewTreeWalker(t, true, nil)
+	defer w.Close()
+	for {
+		name, e, err := w.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("walk HEAD tree: %w", err)
+		}
+		if e.Mode == filemode.Dir {
+			continue
+		}
+		out[name] = entry{e.Hash, e.Mode}
+	}
+	return out, nil
+}
+
+// StagedDiff returns what "git diff --cached" shows: the index (or
+// indexFile) against HEAD, as a git diff; "" when nothing is staged.
+func StagedDiff(r *git.Repository, indexFile string) (string, error) {
+	t, _, err := headTree(r)
+	if err != nil {
+		return "", err
+	}
+	head, err := treeEntries(t)
+	if err != nil {
+		return "", err
+	}
+	idx, err := readIndex(r, indexFile)
+	if err != nil {
+		return "", err
+	}
+	staged := map[string]entry{}
+	for _, e := range idx.Entries {
+		if e.Stage != 0 { // go-git names stage 1 "Merged", but a merged entry has stage 0
+			return "", fmt.Errorf("index has unmerged path %s: resolve the conflict first", e.Name)
+		}
+		if e.IntentToAdd {
+			continue
+		}
+		staged[e.Name] = entry{e.Hash, e.Mode}
+	}
+	var paths []string
+	for p, e := range staged {
+		if h, ok := head[p]; !ok || h != e {
+			paths = append(paths, p)
+		}
+	}
+	for p := range head {
+		if _, ok := staged[p]; !ok {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	var files []fdiff.FilePatch
+	for _, p := range paths {
+		fp, err := changePatch(r, p, head, staged)
+		if err != nil {
+			return "", err
+		}
+		files = append(files, fp)
+	}
+	if len(files) == 0 {
+		return "", nil
+	}
+	return encode(files)
+}
+
+func changePatch(r *git.Repository, path string, head, staged map[string]entry) (fdiff.FilePatch, error) {
+	var from, to *gitFile
+	var old, cur []byte
+	var err error
+	if e, ok := head[path]; ok {
+		from = &gitFile{e.hash, e.mode, path}
+		if old, err = blobBytes(r, e); err != nil {
+			return nil, err
+		}
+	}
+	if e, ok := staged[path]; ok {
+		to = &gitFile{e.hash, e.mode, path}
+		if cur, err = blobBytes(r, e); err != nil {
+			return nil, err
+		}
+	}
+	return newFilePatch(from, to, old, cur), nil
+}
+
+// maxBlob bounds the size of a file diffed.
+const maxBlob = 32 << 20
+
+func blobBytes(r *git.Repository, e entry) ([]byte, error) {
+	if e.mode == filemode.Submodule {
+		return []byte("Subproject commit " + e.hash.String() + "\n"), nil
+	}
+	b, err := r.BlobObject(e.hash)
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", e.hash, err)
+	}
+	if b.Size > maxBlob {
+		return []byte{0}, nil // diffed as binary
+	}
+	rd, err := b.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", e.hash, err)
+	}
+	defer rd.Close()
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", e.hash, err)
+	}
+	return data, nil
+}
+
+// isGitDir reports whether dir is a git directory (HEAD and objects, or a
+// linked worktree's commondir), as git's is_git_directory() decides.
+func isGitDir(dir string) bool {
+	head, err := os.Stat(filepath.Join(dir, "HEAD"))
+	if err != nil || head.IsDir() {
+		return false
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "objects")); err == nil && fi.IsDir() {
+		return true
+	}
+	_, err = os.Stat(filepath.Join(dir, "commondir"))
+	return err == nil
+}
