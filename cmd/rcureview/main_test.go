@@ -62,15 +62,17 @@ func TestUsageErrorsExit2(t *testing.T) {
 
 func TestReviewSampleWithoutTreeSaysSo(t *testing.T) {
 	code, out, errOut := runCLI(t, "", "review", sample)
-	if code != 0 {
-		t.Fatalf("exit %d, stderr %s\n%s", code, errOut, out)
+	if code != 1 {
+		t.Fatalf("exit %d (want 1: the series has notrace findings), stderr %s\n%s", code, errOut, out)
 	}
 	for _, want := range []string{
 		"kernel embedded:6.12",
 		"no kernel tree given",
 		"patch [1/2]: [RFC PATCH 1/2] rcu: Add rcu_read_lock_notrace()",
 		"patch [2/2]: [RFC PATCH 2/2] tracing: Use rcu_read_lock_notrace() in __DO_TRACE()",
-		"total: 0 errors",
+		"ERROR: notrace-instrumented-call: rcu_read_unlock_notrace() can reach tracepoint 'softirq_raise'",
+		"#21: FILE: include/linux/rcupdate.h:986:",
+		"+\t__rcu_read_unlock();",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
@@ -83,8 +85,8 @@ func TestReviewSampleWithoutTreeSaysSo(t *testing.T) {
 
 func TestReviewJSONSchema1(t *testing.T) {
 	code, out, _ := runCLI(t, "", "review", "--format", "json", sample)
-	if code != 0 {
-		t.Fatalf("exit %d", code)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
 	}
 	r := decodeReport(t, out)
 	if r.Schema != 1 || r.Tool != "rcureview" || r.Kernel.Source != "embedded:6.12" {
@@ -115,7 +117,7 @@ func TestReviewStdinAndGzip(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, _ := runCLI(t, string(data), "review", "--format", "json", "-")
-	if code != 0 || len(decodeReport(t, out).Patches) != 2 {
+	if code != 1 || len(decodeReport(t, out).Patches) != 2 {
 		t.Fatalf("stdin: exit %d\n%s", code, out)
 	}
 	gz := filepath.Join(t.TempDir(), "series.mbox.gz")
@@ -125,7 +127,7 @@ func TestReviewStdinAndGzip(t *testing.T) {
 	zw.Close()
 	os.WriteFile(gz, buf.Bytes(), 0o644)
 	code, out, _ = runCLI(t, "", "review", "--format", "json", gz)
-	if code != 0 || len(decodeReport(t, out).Patches) != 2 {
+	if code != 1 || len(decodeReport(t, out).Patches) != 2 {
 		t.Fatalf("gzip: exit %d\n%s", code, out)
 	}
 }
@@ -134,7 +136,7 @@ func TestOutWritesOnlyTheAskedFile(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "report.json")
 	code, stdout, _ := runCLI(t, "", "review", "--format", "json", "--out", out, sample)
-	if code != 0 || stdout != "" {
+	if code != 1 || stdout != "" {
 		t.Fatalf("exit %d, stdout %q", code, stdout)
 	}
 	ents, _ := os.ReadDir(dir)
