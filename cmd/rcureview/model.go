@@ -1,11 +1,145 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/rcureview/rcureview/rcumodel"
 )
 
+const modelUsage = `usage: rcureview model list
+       rcureview model run [--profile P] [--json] [--max-states N] SCENARIO
+       rcureview model check [--profile P] [--json] [--max-states N] FILE
+
+The embedded executable model of RCU. "list" names the embedded scenarios
+(the validation scenarios V1-V12 in failing and fixed variants) with what each
+is expected to show; "run" checks one of them; "check" checks a scenario file
+written in the format documented by "go doc ./rcumodel/scenario".
+
+Each checked property prints holds, violated (with the shortest
+counterexample as a per-CPU table) or no verdict when a bound was reached.
+Exit status: 0 every property matched the scenario's expectation (or, without
+expectations, none was violated), 1 otherwise, 2 usage or parse error.
+
+Options:
+`
+
 func runModel(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprint(stderr, "rcureview model: not built yet (the embedded model is in progress)\n")
-	return 2
+	if len(args) == 0 {
+		fmt.Fprint(stderr, modelUsage)
+		return 2
+	}
+	sub, rest := args[0], args[1:]
+	fs := flag.NewFlagSet("model "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	profile := fs.String("profile", "", "read-side `PROFILE` to check against (default: the scenario's; one of "+profileNames()+")")
+	asJSON := fs.Bool("json", false, "print JSON lines instead of tables")
+	maxStates := fs.Int("max-states", 0, "explore at most `N` states (default: the scenario's bound)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, modelUsage)
+		fs.PrintDefaults()
+	}
+	switch sub {
+	case "-h", "--help", "help":
+		fs.Usage()
+		return 0
+	case "list":
+		if err := fs.Parse(rest); err != nil {
+			return flagExit(err)
+		}
+		return modelList(stdout, stderr)
+	case "run", "check":
+		if err := fs.Parse(rest); err != nil {
+			return flagExit(err)
+		}
+		if fs.NArg() != 1 {
+			fmt.Fprintf(stderr, "rcureview model %s: want exactly one %s\n", sub, map[string]string{"run": "SCENARIO", "check": "FILE"}[sub])
+			return 2
+		}
+		var s *rcumodel.Scenario
+		var err error
+		if sub == "run" {
+			s, err = rcumodel.Load(fs.Arg(0))
+		} else {
+			var src []byte
+			if src, err = os.ReadFile(fs.Arg(0)); err == nil {
+				s, err = rcumodel.ParseScenario(fs.Arg(0), src)
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "rcureview model %s: %v\n", sub, err)
+			return 2
+		}
+		res, err := rcumodel.Check(s, rcumodel.Options{Profile: *profile, MaxStates: *maxStates})
+		if err != nil {
+			fmt.Fprintf(stderr, "rcureview model %s: %v\n", sub, err)
+			return 2
+		}
+		if *asJSON {
+			err = res.JSONLines(stdout)
+		} else {
+			err = res.Table(stdout)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "rcureview model %s: %v\n", sub, err)
+			return 2
+		}
+		if m := res.Mismatches(); len(m) > 0 {
+			for _, x := range m {
+				fmt.Fprintf(stderr, "rcureview model: unexpected: %s\n", x)
+			}
+			return 1
+		}
+		if len(s.Expect) == 0 && len(res.Findings()) > 0 {
+			return 1
+		}
+		return 0
+	default:
+		fmt.Fprintf(stderr, "rcureview model: unknown subcommand %q\n\n", sub)
+		fs.Usage()
+		return 2
+	}
+}
+
+func profileNames() string {
+	var names []string
+	for _, p := range rcumodel.Profiles {
+		names = append(names, p.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+func modelList(stdout, stderr io.Writer) int {
+	infos, err := rcumodel.List()
+	if err != nil {
+		fmt.Fprintf(stderr, "rcureview model list: %v\n", err)
+		return 2
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SCENARIO\tPROFILE\tEXPECT\tWHAT")
+	for _, in := range infos {
+		var exp []string
+		for k, v := range in.Expect {
+			exp = append(exp, k+"="+v)
+		}
+		sort.Strings(exp)
+		doc := strings.SplitN(strings.TrimSpace(in.Doc), "\n", 2)[0]
+		if len(doc) > 72 {
+			doc = doc[:69] + "..."
+		}
+		prof := in.Profile
+		if prof == "" {
+			prof = rcumodel.DefaultProfile
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", in.Name, prof, strings.Join(exp, ","), doc)
+	}
+	if err := tw.Flush(); err != nil {
+		return 2
+	}
+	return 0
 }
