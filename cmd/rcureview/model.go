@@ -77,6 +77,10 @@ func runModel(args []string, stdout, stderr io.Writer) int {
 		}
 		res, err := rcumodel.Check(s, rcumodel.Options{Profile: *profile, MaxStates: *maxStates})
 		if err != nil {
+			// Compile errors carry line:col but not the file; add it.
+			if !strings.HasPrefix(err.Error(), fs.Arg(0)) {
+				err = fmt.Errorf("%s:%w", fs.Arg(0), err)
+			}
 			fmt.Fprintf(stderr, "rcureview model %s: %v\n", sub, err)
 			return 2
 		}
