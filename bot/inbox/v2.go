@@ -19,6 +19,9 @@ import (
 // are skipped with a problem.
 const MaxMessageSize = 64 << 20
 
+// emptyBlob is the hash of the empty blob, which a purge leaves in "m".
+var emptyBlob = plumbing.NewHash("e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")
+
 // maxWalk bounds the commits walked in one epoch per Read (lore's largest
 // epochs hold well under a million commits).
 const maxWalk = 10_000_000
@@ -198,7 +201,7 @@ func presentKeys(repo *git.Repository, commits []plumbing.Hash, prefix string) (
 		if err != nil {
 			return nil, err
 		}
-		if m != nil {
+		if m != nil && m.Hash != emptyBlob {
 			out[prefix+"m/"+m.Hash.String()] = true
 		}
 	}
