@@ -34,6 +34,7 @@ var goldenFormats = []struct {
 	{"json", "json", reports.WriteJSON},
 	{"email", "mbox", func(w io.Writer, r *reports.Report) error { return reports.WriteEmail(w, r, emailOpts) }},
 	{"sarif", "sarif", reports.WriteSARIF},
+	{"html", "html", reports.WriteHTML},
 }
 
 // checkGolden compares got with testdata/golden/name, or rewrites it with -update.

@@ -112,13 +112,14 @@ type Writer func(w io.Writer, r *Report) error
 type Formats map[string]Writer
 
 // NewFormats returns the built-in formats: "text", "json", "email" (an
-// mbox of replies) and "sarif" (SARIF 2.1.0).
+// mbox of replies), "sarif" (SARIF 2.1.0) and "html" (one page).
 func NewFormats() Formats {
 	return Formats{
 		"text":  func(w io.Writer, r *Report) error { return WriteText(w, r, TextOptions{}) },
 		"json":  WriteJSON,
 		"email": func(w io.Writer, r *Report) error { return WriteEmail(w, r, EmailOptions{}) },
 		"sarif": WriteSARIF,
+		"html":  WriteHTML,
 	}
 }
 
