@@ -1,7 +1,7 @@
 // Package kconfig reads a kernel .config file: CONFIG_X=y/m/value lines and
 // "# CONFIG_X is not set" comments. Findings carry the configuration
 // conditions under which they hold; a parsed .config lets the driver
-// evaluate them.
+// evaluate them (with index.EvalCond, which knows the #if expression syntax).
 package kconfig
 
 import (
@@ -55,34 +55,4 @@ func Parse(r io.Reader) (Config, error) {
 func (c Config) Enabled(name string) bool {
 	v := c[name]
 	return v == "y" || v == "m"
-}
-
-// Holds evaluates a finding condition of the form "CONFIG_X=y", "CONFIG_X=n",
-// "CONFIG_X" (enabled) or "!CONFIG_X" (disabled). known is false when the
-// condition's shape is not understood, so the caller keeps the finding.
-func (c Config) Holds(cond string) (holds, known bool) {
-	cond = strings.TrimSpace(cond)
-	neg := strings.HasPrefix(cond, "!")
-	cond = strings.TrimPrefix(cond, "!")
-	name, want, hasVal := strings.Cut(cond, "=")
-	if !strings.HasPrefix(name, "CONFIG_") {
-		return false, false
-	}
-	var h bool
-	switch {
-	case !hasVal:
-		h = c.Enabled(name)
-	case want == "n":
-		h = !c.Enabled(name)
-	default:
-		v, ok := c[name]
-		if !ok {
-			v = "n"
-		}
-		h = v == want
-	}
-	if neg {
-		h = !h
-	}
-	return h, true
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestParseAndHolds(t *testing.T) {
+func TestParse(t *testing.T) {
 	src := `#
 # Automatically generated file; DO NOT EDIT.
 CONFIG_PREEMPT_RCU=y
@@ -20,25 +20,13 @@ CONFIG_LOCALVERSION="-rt"
 	if c["CONFIG_LOCALVERSION"] != "-rt" {
 		t.Errorf("quoted value: got %q", c["CONFIG_LOCALVERSION"])
 	}
-	tests := []struct {
-		cond        string
-		holds, know bool
-	}{
-		{"CONFIG_PREEMPT_RCU=y", true, true},
-		{"CONFIG_PREEMPT_RCU", true, true},
-		{"CONFIG_RCU_BOOST", true, true},
-		{"CONFIG_RCU_BOOST=y", false, true},
-		{"CONFIG_PREEMPT_RT", false, true},
-		{"!CONFIG_PREEMPT_RT", true, true},
-		{"CONFIG_PREEMPT_RT=n", true, true},
-		{"CONFIG_NOT_MENTIONED=n", true, true},
-		{"defined(FOO)", false, false},
-	}
-	for _, tc := range tests {
-		h, k := c.Holds(tc.cond)
-		if h != tc.holds || k != tc.know {
-			t.Errorf("Holds(%q) = %v,%v; want %v,%v", tc.cond, h, k, tc.holds, tc.know)
+	for k, want := range map[string]string{"CONFIG_PREEMPT_RCU": "y", "CONFIG_RCU_BOOST": "m", "CONFIG_PREEMPT_RT": "n"} {
+		if c[k] != want {
+			t.Errorf("%s = %q, want %q", k, c[k], want)
 		}
+	}
+	if !c.Enabled("CONFIG_RCU_BOOST") || c.Enabled("CONFIG_PREEMPT_RT") || c.Enabled("CONFIG_ABSENT") {
+		t.Error("Enabled is wrong")
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc"
+	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/mbox"
 	"github.com/rcureview/rcureview/reports"
 )
@@ -348,7 +349,7 @@ func filterByConfig(fs []finding.Finding, c kconfig.Config) []finding.Finding {
 	for _, f := range fs {
 		keep := true
 		for _, cond := range f.Config {
-			if h, known := c.Holds(cond); known && !h {
+			if h, known := index.EvalCond(cond, c); known && !h {
 				keep = false
 				break
 			}

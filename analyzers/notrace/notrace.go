@@ -307,7 +307,7 @@ func (c *checker) checkRoot(r root, changed []index.Changed) {
 		f := finding.Finding{
 			Rule: finding.RuleNotraceInstrumentedCall, Status: status,
 			File: r.facts.Path, Line: s.FirstLine, Function: r.name, Sink: s.Kind,
-			Chain: s.Chain, Config: appendConds(configOnly(r.conds), s.Conds...),
+			Chain: s.Chain, Config: appendConds(configOnly(r.conds), parenAll(s.Conds)...),
 		}
 		sort.Strings(f.Config)
 		f.Severity, f.Message = describe(r.name, s)
@@ -398,4 +398,13 @@ func describe(rootName string, s Sink) (finding.Severity, string) {
 		return finding.Note, fmt.Sprintf("%s() makes an indirect call (%s) that cannot be checked", rootName, s.Name)
 	}
 	return finding.Note, fmt.Sprintf("%s() calls %s(), whose definition rcureview does not know (%s)", rootName, s.Name, last.Why)
+}
+
+// parenAll applies parenOr to every condition.
+func parenAll(conds []string) []string {
+	out := make([]string, len(conds))
+	for i, c := range conds {
+		out[i] = parenOr(c)
+	}
+	return out
 }

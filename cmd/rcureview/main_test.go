@@ -235,3 +235,38 @@ func TestRulesListsEveryRule(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
 }
+
+// TestConfigRulesOutFindings: with a .config, findings whose conditions it
+// rules out are dropped (no PREEMPT_RCU: __rcu_read_unlock() is not even
+// built; PREEMPT_RCU without RCU_TRACE: the RCU tracepoints are NOPs).
+func TestConfigRulesOutFindings(t *testing.T) {
+	dir := t.TempDir()
+	noPreempt := filepath.Join(dir, "tree.config")
+	os.WriteFile(noPreempt, []byte("CONFIG_TREE_RCU=y\n# CONFIG_PREEMPT_RCU is not set\n"), 0o644)
+	code, out, _ := runCLI(t, "", "review", "--config", noPreempt, "--format", "json", sample)
+	r := decodeReport(t, out)
+	if code != 0 || len(r.Patches[0].Findings) != 0 || r.Kernel.Config != noPreempt {
+		t.Fatalf("!PREEMPT_RCU: exit %d, findings %+v", code, r.Patches[0].Findings)
+	}
+	preempt := filepath.Join(dir, "preempt.config")
+	os.WriteFile(preempt, []byte("CONFIG_TREE_RCU=y\nCONFIG_PREEMPT_RCU=y\nCONFIG_SMP=y\nCONFIG_IRQ_WORK=y\n# CONFIG_RCU_TRACE is not set\n"), 0o644)
+	code, out, _ = runCLI(t, "", "review", "--config", preempt, "--format", "json", sample)
+	r = decodeReport(t, out)
+	var softirq, rcuEvents int
+	for _, f := range r.Patches[0].Findings {
+		if strings.Contains(f.Message, "'softirq_raise'") {
+			softirq++
+		}
+		if strings.Contains(f.Message, "'rcu_") {
+			rcuEvents++
+		}
+	}
+	if code != 1 || softirq != 1 || rcuEvents != 0 {
+		t.Fatalf("PREEMPT_RCU && !RCU_TRACE: exit %d, softirq_raise %d, rcu_* %d", code, softirq, rcuEvents)
+	}
+	bad := filepath.Join(dir, "bad.config")
+	os.WriteFile(bad, []byte("this is not a config\n"), 0o644)
+	if code, _, _ := runCLI(t, "", "review", "--config", bad, sample); code != 2 {
+		t.Fatalf("bad config: exit %d, want 2", code)
+	}
+}
