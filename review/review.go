@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/rcureview/rcureview/analyzers"
@@ -66,19 +67,33 @@ func Run(inputs []Input, opt Options) *Result {
 	res := &Result{Report: rep}
 	var patches []*mbox.Patch
 	skipped := map[mbox.Kind]int{}
+	var msgs []*mbox.Message
+	var bare []*mbox.Patch
 	for _, in := range inputs {
-		ps, failed := readInput(in)
+		ms, bp, failed := readInput(in)
 		rep.Patches = append(rep.Patches, failed...)
-		for _, p := range ps {
-			if p.Kind == mbox.KindPatch {
-				patches = append(patches, p)
-			} else if lostDiff(p) {
-				rep.Patches = append(rep.Patches, noDiffEntry(p))
-			} else {
-				skipped[p.Kind]++
-				if p.Kind == mbox.KindCover {
-					patches = append(patches, p) // covers name and anchor their series
-				}
+		msgs = append(msgs, ms...)
+		bare = append(bare, bp...)
+	}
+	// The same mail can arrive several times (cross-posted to several lists,
+	// or in several input files): review one copy, the least mangled.
+	deduped := mbox.DedupeMessages(msgs)
+	if n := len(msgs) - len(deduped); n > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("dropped %d duplicate mail(s) (same Message-ID)", n))
+	}
+	all := bare
+	for _, m := range deduped {
+		all = append(all, mbox.ExtractPatch(m))
+	}
+	for _, p := range all {
+		if p.Kind == mbox.KindPatch {
+			patches = append(patches, p)
+		} else if lostDiff(p) {
+			rep.Patches = append(rep.Patches, noDiffEntry(p))
+		} else {
+			skipped[p.Kind]++
+			if p.Kind == mbox.KindCover {
+				patches = append(patches, p) // covers name and anchor their series
 			}
 		}
 	}
@@ -92,7 +107,7 @@ func Run(inputs []Input, opt Options) *Result {
 			rep.Notes = append(rep.Notes, fmt.Sprintf("series %q: patches %v of %d were not received; later patches may not apply",
 				seriesTitle(s), s.Missing, s.Total))
 		}
-		entries, reviewed := reviewSeries(s, opt)
+		entries, reviewed := reviewSeries(s, opt, &rep.Notes)
 		rep.Patches = append(rep.Patches, entries...)
 		res.Reviewed += reviewed
 	}
@@ -116,19 +131,19 @@ func noDiffEntry(p *mbox.Patch) *reports.Patch {
 	return e
 }
 
-// readInput splits and parses one input. It returns the patches found and
-// report entries for items that could not be read.
-func readInput(in Input) ([]*mbox.Patch, []*reports.Patch) {
+// readInput splits and parses one input. It returns the mails found, or the
+// patch of a bare diff, and report entries for items that could not be read.
+func readInput(in Input) ([]*mbox.Message, []*mbox.Patch, []*reports.Patch) {
 	br := bufio.NewReaderSize(in.R, 64*1024)
 	head, _ := br.Peek(4096)
 	if isBareDiff(head) {
 		data, err := io.ReadAll(br)
 		if err != nil {
-			return nil, []*reports.Patch{failedItem(in.Name, 0, finding.RuleInputMail, fmt.Errorf("read %s: %w", in.Name, err))}
+			return nil, nil, []*reports.Patch{failedItem(in.Name, 0, finding.RuleInputMail, fmt.Errorf("read %s: %w", in.Name, err))}
 		}
-		return []*mbox.Patch{bareDiffPatch(in.Name, data)}, nil
+		return nil, []*mbox.Patch{bareDiffPatch(in.Name, data)}, nil
 	}
-	var patches []*mbox.Patch
+	var msgs []*mbox.Message
 	var failed []*reports.Patch
 	sp := mbox.NewSplitter(br)
 	for n := 0; ; n++ {
@@ -150,12 +165,12 @@ func readInput(in Input) ([]*mbox.Patch, []*reports.Patch) {
 			failed = append(failed, failedItem(in.Name, raw.Index+1, finding.RuleInputMail, err))
 			continue
 		}
-		patches = append(patches, mbox.ExtractPatch(msg))
+		msgs = append(msgs, msg)
 	}
-	if len(patches) == 0 && len(failed) == 0 {
+	if len(msgs) == 0 && len(failed) == 0 {
 		failed = append(failed, failedItem(in.Name, 0, finding.RuleInputMail, fmt.Errorf("%s: no mail or patch found", in.Name)))
 	}
-	return patches, failed
+	return msgs, nil, failed
 }
 
 // isBareDiff reports whether the input starts like a diff rather than a mail
@@ -210,7 +225,7 @@ func seriesTitle(s *mbox.Series) string {
 
 // reviewSeries applies the series' patches in order onto one overlay and
 // analyzes each. It returns the entries and how many patches were reviewable.
-func reviewSeries(s *mbox.Series, opt Options) ([]*reports.Patch, int) {
+func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patch, int) {
 	var out []*reports.Patch
 	reviewed := 0
 	var cur ksrc.Tree = opt.Tree
@@ -259,7 +274,13 @@ func reviewSeries(s *mbox.Series, opt Options) ([]*reports.Patch, int) {
 			}
 		}
 		if opt.Registry != nil {
-			fs, _ := opt.Registry.Run(pass)
+			fs, skipped := opt.Registry.Run(pass)
+			for _, sk := range skipped {
+				note := fmt.Sprintf("analyzer %s skipped: %s", sk.Analyzer, sk.Reason)
+				if !slices.Contains(*notes, note) {
+					*notes = append(*notes, note)
+				}
+			}
 			e.Findings = append(e.Findings, filterByConfig(fs, opt.Config)...)
 		}
 	}

@@ -170,3 +170,15 @@ func TestNotesSayWhatIsSkipped(t *testing.T) {
 		t.Fatalf("reviewed %d, notes %q", res.Reviewed, res.Report.Notes)
 	}
 }
+
+// TestDuplicateMailsAreReviewedOnce: the same series in two inputs (as when
+// it was cross-posted to two lists) is reviewed once (checklist item 7).
+func TestDuplicateMailsAreReviewedOnce(t *testing.T) {
+	res := Run([]Input{openInput(t, sample), openInput(t, sample)}, Options{Tool: "rcureview"})
+	if len(res.Report.Patches) != 2 || res.Reviewed != 2 {
+		t.Fatalf("want the 2 patches once, got %d entries (%d reviewed)", len(res.Report.Patches), res.Reviewed)
+	}
+	if !strings.Contains(strings.Join(res.Report.Notes, "\n"), "dropped 3 duplicate mail(s)") {
+		t.Errorf("notes: %q", res.Report.Notes)
+	}
+}
