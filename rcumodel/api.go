@@ -89,6 +89,10 @@ type Options struct {
 	MaxStates int    // 0: scenario bound, else 2,000,000
 	MaxDepth  int    // 0: scenario bound, else unlimited
 	DFS       bool   // depth-first search (traces are the DFS stack, not shortest)
+	// Custom, when set, is the implementation checked instead of the named
+	// profile: a profile derived from (patched) kernel code by an analyzer.
+	// Its Name is what results and traces report.
+	Custom *Profile
 }
 
 // DefaultMaxStates bounds an exploration when neither the scenario nor the
@@ -106,6 +110,9 @@ func Check(s *Scenario, opts Options) (*Result, error) {
 	m, err := Compile(s)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Custom != nil {
+		m.Profile = *opts.Custom
 	}
 	want := map[string]bool{}
 	for _, id := range s.Check {
