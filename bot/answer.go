@@ -47,11 +47,15 @@ func (b *Bot) answer(ctx context.Context, st *PassStats) error {
 			return nil
 		}
 		c := newCandidate(s, byID)
-		ready, err := b.settle(c)
+		ready, waiting, err := b.settle(c)
 		if err != nil {
 			return err
 		}
 		if !ready {
+			if !waiting {
+				continue
+			}
+			b.log.Debug("waiting", "series", s.ID, "patches", len(s.Patches), "missing", s.Missing)
 			st.Waiting++
 			continue
 		}
@@ -93,17 +97,18 @@ func newCandidate(s *mbox.Series, byID map[string]state.Pending) *candidate {
 
 // settle does the bookkeeping that needs no review: members of a series
 // answered before (late patches), opted-out threads, expired covers, and
-// waiting. It returns whether the series is to be reviewed now.
-func (b *Bot) settle(c *candidate) (bool, error) {
+// waiting. It returns whether the series is to be reviewed now, or else
+// whether it still waits (false: it was settled without review).
+func (b *Bot) settle(c *candidate) (ready, waiting bool, err error) {
 	now := b.opt.Now()
-	ready := false
-	err := b.opt.State.Update(func(tx *state.Tx) error {
-		ready = false
-		for _, id := range c.members {
-			if key, ok := tx.Answered(id); ok {
+	err = b.opt.State.Update(func(tx *state.Tx) error {
+		ready, waiting = false, false
+		if key, ok, err := b.answeredSeries(tx, c); err != nil || ok {
+			if ok {
 				b.log.Info("late member of an answered series", "series", key, "members", len(c.members))
-				return b.forget(tx, c, key, "mail:late")
+				err = b.forget(tx, c, key, "mail:late")
 			}
+			return err
 		}
 		if b.optedOut(tx, c) {
 			b.log.Info("thread opted out", "series", c.s.ID, "subject", c.target.Subject)
@@ -114,18 +119,49 @@ func (b *Bot) settle(c *candidate) (bool, error) {
 				b.log.Info("cover letter without patches expired", "message_id", c.s.ID)
 				return b.forgetPending(tx, c, "series:cover-expired")
 			}
+			waiting = true
 			return nil
 		}
 		if len(c.s.Missing) > 0 && now.Sub(c.oldest) < b.opt.Wait {
+			waiting = true
 			return nil
 		}
-		if ok, err := b.rateOK(tx, c, now); err != nil || !ok {
-			return err
-		}
-		ready = true
-		return nil
+		ok, err := b.rateOK(tx, c, now)
+		ready, waiting = ok, !ok
+		return err
 	})
-	return ready, err
+	return ready, waiting, err
+}
+
+// answeredSeries finds the answered series a candidate belongs to: one of
+// its members was answered (a duplicate), or its messages thread onto an
+// answered series of the same version and size (patches that came after
+// the wait expired). A new version threading onto an old one is not.
+func (b *Bot) answeredSeries(tx *state.Tx, c *candidate) (string, bool, error) {
+	for _, id := range c.members {
+		if key, ok := tx.Answered(id); ok {
+			return key, true, nil
+		}
+	}
+	for _, p := range append([]*mbox.Patch{c.s.Cover}, c.s.Patches...) {
+		if p == nil {
+			continue
+		}
+		for _, r := range append([]string{p.Msg.InReplyTo}, p.Msg.References...) {
+			key, ok := tx.Answered(r)
+			if r == "" || !ok {
+				continue
+			}
+			rec, found, err := tx.GetSeries(key)
+			if err != nil {
+				return "", false, err
+			}
+			if found && rec.Version == c.s.Version && rec.Total == c.s.Total {
+				return key, true, nil
+			}
+		}
+	}
+	return "", false, nil
 }
 
 func (b *Bot) optedOut(tx *state.Tx, c *candidate) bool {

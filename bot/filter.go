@@ -25,8 +25,8 @@ var KnownBots = []string{
 }
 
 // HeaderPrefix starts the names of the headers the bot puts on its
-// replies; a mail carrying one is never answered (by us or, we hope, by
-// other bots).
+// replies (X-Rcureview-Version, X-Rcureview-Series); a mail carrying one
+// is never answered (by us or, we hope, by other bots).
 const HeaderPrefix = "X-Rcureview-"
 
 // optOutRE is the opt-out command: a line "rcureview: skip" (or no, stop,
@@ -72,10 +72,8 @@ func (f *filter) sender(m *mbox.Message) Verdict {
 	if f.domain != "" && strings.HasPrefix(m.MessageID, replyIDPrefix) && strings.HasSuffix(m.MessageID, "@"+f.domain) {
 		return VerdictOwn
 	}
-	for k := range m.Header {
-		if strings.HasPrefix(strings.ToLower(k), strings.ToLower(HeaderPrefix)) {
-			return VerdictOwn
-		}
+	if firstHeader(m, HeaderPrefix+"Version") != "" || firstHeader(m, HeaderPrefix+"Series") != "" {
+		return VerdictOwn
 	}
 	if matchAny(f.bots, from) {
 		return VerdictBot

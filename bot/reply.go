@@ -175,9 +175,9 @@ func replyBody(in ReplyInput) string {
 		what = fmt.Sprintf("this series (%d patches)", in.Patches)
 	}
 	if e+w+n == 0 {
-		fmt.Fprintf(&b, "rcureview reviewed %s against %s and found nothing\nto report.\n", what, rep.Kernel.Source)
+		fmt.Fprintf(&b, "rcureview reviewed %s against %s and found nothing to report.\n", what, rep.Kernel.Source)
 	} else {
-		fmt.Fprintf(&b, "rcureview reviewed %s against %s and found\n%d error(s), %d warning(s) and %d note(s).\n", what, rep.Kernel.Source, e, w, n)
+		fmt.Fprintf(&b, "rcureview reviewed %s against %s and found %d error(s), %d warning(s) and %d note(s).\n", what, rep.Kernel.Source, e, w, n)
 	}
 	if len(in.Missing) > 0 {
 		fmt.Fprintf(&b, "\nPatches %v of the series never reached the list; the review\ncovers the patches received.\n", in.Missing)
@@ -187,15 +187,17 @@ func replyBody(in ReplyInput) string {
 	if err := reports.WriteText(&txt, rep, reports.TextOptions{}); err != nil {
 		fmt.Fprintf(&b, "(the report could not be written: %v)\n", err)
 	}
-	for _, l := range strings.Split(strings.TrimRight(txt.String(), "\n"), "\n") {
+	b.WriteString(strings.TrimRight(txt.String(), "\n"))
+	fmt.Fprintf(&b, "\n\n-- \nrcureview %s, an automated RCU and tracing reviewer; it can be wrong.\n", in.Version)
+	b.WriteString("To stop reviews of a thread, reply with a line \"rcureview: skip\".\n")
+	var out strings.Builder
+	for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
 		for _, wl := range wrap(l, 78) {
-			b.WriteString(wl)
-			b.WriteByte('\n')
+			out.WriteString(wl)
+			out.WriteByte('\n')
 		}
 	}
-	fmt.Fprintf(&b, "\n-- \nrcureview %s, an automated RCU and tracing reviewer; it can be wrong.\n", in.Version)
-	b.WriteString("To stop reviews of a thread, reply with a line \"rcureview: skip\".\n")
-	return b.String()
+	return out.String()
 }
 
 // wrap breaks a prose line longer than width at spaces, indenting the
