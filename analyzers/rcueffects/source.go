@@ -1,0 +1,206 @@
+package rcueffects
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+
+	"github.com/rcureview/rcureview/diffparse"
+	"github.com/rcureview/rcureview/ksrc"
+	"github.com/rcureview/rcureview/ksrc/index"
+)
+
+// Source reads the text of definitions: from a tree, or, without one, from
+// the post-image lines of a patch's hunks (so a primitive the patch adds
+// can be summarised against the embedded facts). It is safe for
+// concurrent use.
+type Source struct {
+	tree  ksrc.Tree
+	files []*diffparse.File
+	mu    sync.Mutex
+	cache map[string]*text
+}
+
+type text struct {
+	lines []string
+	known []bool
+}
+
+// NewSource returns a source over tree; when tree is nil, files (a
+// patch's diff) supply the post-image lines they show.
+func NewSource(tree ksrc.Tree, files []*diffparse.File) *Source {
+	return &Source{tree: tree, files: files, cache: map[string]*text{}}
+}
+
+func (s *Source) file(path string) *text {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t, ok := s.cache[path]; ok {
+		return t
+	}
+	var t *text
+	if s.tree != nil {
+		if data, err := s.tree.ReadFile(path); err == nil {
+			ls := strings.Split(string(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))), "\n")
+			t = &text{lines: ls, known: make([]bool, len(ls))}
+			for i := range t.known {
+				t.known[i] = true
+			}
+		}
+	} else {
+		t = hunkText(s.files, path)
+	}
+	s.cache[path] = t
+	return t
+}
+
+// hunkText lays out the post-image lines a patch shows for path.
+func hunkText(files []*diffparse.File, path string) *text {
+	var t *text
+	for _, f := range files {
+		if f.Path() != path || f.IsDelete {
+			continue
+		}
+		for _, h := range f.Hunks {
+			for _, l := range h.Lines {
+				if l.Op == diffparse.Delete || l.NewLine <= 0 {
+					continue
+				}
+				if t == nil {
+					t = &text{}
+				}
+				for len(t.lines) < l.NewLine {
+					t.lines = append(t.lines, "")
+					t.known = append(t.known, false)
+				}
+				t.lines[l.NewLine-1] = l.Text
+				t.known[l.NewLine-1] = true
+			}
+		}
+	}
+	return t
+}
+
+// Range returns lines from..to (1-based, inclusive) of path joined with
+// newlines, and false when any of them is not available.
+func (s *Source) Range(path string, from, to int) (string, bool) {
+	t := s.file(path)
+	if t == nil || from < 1 || to < from || to > len(t.lines) {
+		return "", false
+	}
+	for i := from; i <= to; i++ {
+		if !t.known[i-1] {
+			return "", false
+		}
+	}
+	return strings.Join(t.lines[from-1:to], "\n"), true
+}
+
+// FuncBody returns the tokens of a function's body without its outer
+// braces, and false when the text is not available.
+func (s *Source) FuncBody(path string, fn *index.Func) ([]Token, bool) {
+	src, ok := s.Range(path, int(fn.Start), int(fn.End))
+	if !ok {
+		return nil, false
+	}
+	toks := Lex([]byte(src), int(fn.Start))
+	// The body starts at the first '{' after the parameter list that
+	// follows the function's name.
+	i := 0
+	for i < len(toks) && !(toks[i].Text == fn.Name && i+1 < len(toks) && toks[i+1].Text == "(") {
+		i++
+	}
+	depth := 0
+	for ; i < len(toks); i++ {
+		switch toks[i].Text {
+		case "(":
+			depth++
+		case ")":
+			depth--
+		case "{":
+			if depth == 0 {
+				return matchBrace(toks, i), true
+			}
+		}
+	}
+	return nil, false
+}
+
+// matchBrace returns the tokens between toks[open] ('{') and its match.
+func matchBrace(toks []Token, open int) []Token {
+	depth := 0
+	for j := open; j < len(toks); j++ {
+		switch toks[j].Text {
+		case "{":
+			depth++
+		case "}":
+			depth--
+			if depth == 0 {
+				return toks[open+1 : j]
+			}
+		}
+	}
+	return toks[open+1:]
+}
+
+// MacroBody returns the tokens of a #define's replacement text, and false
+// when the text is not available.
+func (s *Source) MacroBody(path string, m *index.Macro) ([]Token, bool) {
+	t := s.file(path)
+	if t == nil {
+		return nil, false
+	}
+	end := int(m.Line)
+	for end <= len(t.lines) && end >= 1 && t.known[end-1] && strings.HasSuffix(strings.TrimRight(t.lines[end-1], " \t"), "\\") {
+		end++
+	}
+	src, ok := s.Range(path, int(m.Line), end)
+	if !ok {
+		return nil, false
+	}
+	// Drop "#define NAME" and, for function-like macros, the parameters.
+	k := strings.Index(src, m.Name)
+	if k < 0 {
+		return nil, false
+	}
+	src = src[k+len(m.Name):]
+	line := int(m.Line)
+	if m.FuncLike && strings.HasPrefix(src, "(") {
+		if c := strings.Index(src, ")"); c >= 0 {
+			line += strings.Count(src[:c], "\n")
+			src = src[c+1:]
+		}
+	}
+	return Lex([]byte(src), line), true
+}
+
+// PatchLine finds the patch line that shows line n of path in the patched
+// tree (an added or context line), using where the hunk really applied.
+func PatchLine(files []*diffparse.File, path string, n int) (diffparse.Line, bool) {
+	for _, f := range files {
+		if f.Path() != path {
+			continue
+		}
+		for _, h := range f.Hunks {
+			for _, l := range h.Lines {
+				if l.Op == diffparse.Delete {
+					continue
+				}
+				nl := l.NewLine
+				if h.Applied {
+					_, nl = h.AppliedLines(l)
+				}
+				if nl == n {
+					return l, true
+				}
+			}
+		}
+	}
+	return diffparse.Line{}, false
+}
+
+// Added reports whether line n of path is a line the patch adds.
+func Added(files []*diffparse.File, path string, n int) bool {
+	l, ok := PatchLine(files, path, n)
+	return ok && l.Op == diffparse.Add
+}
