@@ -42,7 +42,9 @@ type Summary struct {
 }
 
 // IsReadSide reports whether the summary changes a reader nesting counter.
-func (s *Summary) IsReadSide() bool { return s.Effects.Counter != rcumodel.CounterNone && s.Effects.Delta != 0 }
+func (s *Summary) IsReadSide() bool {
+	return s.Effects.Counter != rcumodel.CounterNone && s.Effects.Delta != 0
+}
 
 // SameEffects reports whether two summaries have the same effects (names
 // aside).
@@ -99,7 +101,7 @@ var disable = map[string][3]int8{
 	"preempt_disable": {1, 0, 0}, "preempt_enable": {-1, 0, 0}, "preempt_disable_notrace": {1, 0, 0},
 	"preempt_enable_notrace": {-1, 0, 0}, "preempt_enable_no_resched": {-1, 0, 0},
 	"preempt_enable_no_resched_notrace": {-1, 0, 0},
-	"local_bh_disable": {0, 1, 0}, "local_bh_enable": {0, -1, 0},
+	"local_bh_disable":                  {0, 1, 0}, "local_bh_enable": {0, -1, 0},
 	"local_irq_disable": {0, 0, 1}, "local_irq_enable": {0, 0, -1}, "local_irq_save": {0, 0, 1},
 	"local_irq_restore": {0, 0, -1}, "raw_local_irq_disable": {0, 0, 1}, "raw_local_irq_enable": {0, 0, -1},
 	"raw_local_irq_save": {0, 0, 1}, "raw_local_irq_restore": {0, 0, -1},
