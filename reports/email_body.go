@@ -145,12 +145,7 @@ func placeFindings(p *Patch, lines []diffLine) (placed map[int][]finding.Finding
 		}
 	}
 	for _, f := range p.Findings {
-		idx := -1
-		if f.PatchLine > 0 && p.Mail.DiffLine > 0 {
-			if i := f.PatchLine - p.Mail.DiffLine; i >= 0 && i < len(lines) {
-				idx = i
-			}
-		}
+		idx := patchLineIndex(f, p.Mail.DiffLine, lines)
 		if idx < 0 && f.File != "" && f.Line > 0 {
 			if i, ok := byNew[fmt.Sprintf("%s:%d", f.File, f.Line)]; ok {
 				idx = i
@@ -163,6 +158,27 @@ func placeFindings(p *Patch, lines []diffLine) (placed map[int][]finding.Finding
 		placed[idx] = append(placed[idx], f)
 	}
 	return placed, rest
+}
+
+// patchLineIndex returns the diff line a finding's PatchLine designates,
+// or -1. PatchLine is documented as a line of the mail body; analyzers
+// that count lines of the diff text instead are recognised by the finding's
+// Source, which must be the line it points at.
+func patchLineIndex(f finding.Finding, diffStart int, lines []diffLine) int {
+	if f.PatchLine <= 0 {
+		return -1
+	}
+	var cands []int
+	if diffStart > 0 {
+		cands = append(cands, f.PatchLine-diffStart) // a line of the mail body
+	}
+	cands = append(cands, f.PatchLine-1) // a line of the diff text
+	for _, i := range cands {
+		if i >= 0 && i < len(lines) && (f.Source == "" || lines[i].text == f.Source) {
+			return i
+		}
+	}
+	return -1
 }
 
 // writeQuoted quotes, for each placed finding, its file's header, its
@@ -224,9 +240,7 @@ func writeQuoted(b *strings.Builder, lines []diffLine, placed map[int][]finding.
 		b.WriteString(quoteLine(l))
 		if fs := placed[i]; len(fs) > 0 {
 			b.WriteString("\n")
-			for _, f := range fs {
-				writeFindingMail(b, f, true)
-			}
+			writeFindingsAt(b, fs)
 			afterFinding = true
 			if i < len(lines)-1 {
 				gap = true
@@ -252,6 +266,66 @@ func quoteLine(l diffLine) string {
 		}
 	}
 	return "> " + t + "\n"
+}
+
+// writeFindingsAt writes the findings placed under one line. Findings of
+// one rule from one function (an analyzer reporting every path to every
+// sink) are condensed: the one with the shortest chain in full, the others
+// as one chain each.
+func writeFindingsAt(b *strings.Builder, fs []finding.Finding) {
+	type key struct {
+		rule, function string
+		sev            finding.Severity
+	}
+	groups := map[key][]finding.Finding{}
+	var order []key
+	for _, f := range fs {
+		k := key{f.Rule, f.Function, f.Severity}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], f)
+	}
+	sort.SliceStable(order, func(i, j int) bool { return order[i].sev > order[j].sev })
+	for _, k := range order {
+		g := groups[k]
+		sort.SliceStable(g, func(i, j int) bool { return len(g[i].Chain) < len(g[j].Chain) })
+		writeFindingMail(b, g[0], true)
+		if len(g) == 1 {
+			continue
+		}
+		name := k.function
+		if name == "" {
+			name = "here"
+		} else {
+			name += "()"
+		}
+		for _, l := range ruledoc.Wrap(fmt.Sprintf("%d more %s [%s] from %s, by other paths:",
+			len(g)-1, plural(len(g)-1, strings.ToLower(k.sev.String())), k.rule, name), emailWidth, "", "") {
+			b.WriteString(l + "\n")
+		}
+		for _, f := range g[1:] {
+			var hops []string
+			for _, h := range f.Chain {
+				hops = append(hops, h.Function)
+			}
+			text := strings.Join(hops, " -> ")
+			if text == "" {
+				text = oneLine(f.Message)
+			}
+			for _, l := range ruledoc.Wrap(text, emailWidth, "  - ", "    ") {
+				b.WriteString(l + "\n")
+			}
+		}
+		b.WriteString("\n")
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 // writeFindingMail writes one finding as review prose: severity and rule,

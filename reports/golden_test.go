@@ -10,9 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/analyzers/noinstr"
+	"github.com/rcureview/rcureview/analyzers/notrace"
 	"github.com/rcureview/rcureview/internal/kerneltest"
 	"github.com/rcureview/rcureview/ksrc"
+	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/reports"
+	"github.com/rcureview/rcureview/review"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -108,6 +113,42 @@ func TestGoldenRealTreeClean(t *testing.T) {
 	r := reviewSeries(t, tree)
 	normalizeSource(r)
 	runGoldens(t, "realtree-clean", r)
+}
+
+// TestGoldenRealTreeAnalyzers: the series applied to the real tree and
+// reviewed by the notrace and noinstr analyzers, as "rcureview review --git"
+// does. When an analyzer's output changes on purpose, regenerate with
+// -update and read the diff.
+func TestGoldenRealTreeAnalyzers(t *testing.T) {
+	dir := kerneltest.GitRepo(t)
+	tree, err := ksrc.OpenGit(dir, "HEAD")
+	if err != nil {
+		t.Fatalf("open %s: %v", dir, err)
+	}
+	// The index cache the CLI uses: the tree is indexed once per machine
+	// (about a minute), then loaded.
+	opt := index.Options{}
+	if c, err := index.DefaultCache(); err == nil {
+		opt.Cache = c
+	}
+	p := index.NewProvider(opt, index.Embedded())
+	reg, err := analyzers.NewRegistry(notrace.New(p), noinstr.New(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(seriesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res := review.Run([]review.Input{{Name: "rcu-read-lock-notrace.mbox", R: f}},
+		review.Options{Tool: "rcureview", Version: "test", Tree: tree, Registry: reg})
+	r := res.Report
+	if len(r.Patches) != 2 || !r.Patches[0].Applied || len(r.Patches[0].Findings) == 0 {
+		t.Fatalf("the analyzers found nothing on the real-tree series")
+	}
+	normalizeSource(r)
+	runGoldens(t, "realtree-analyzers", r)
 }
 
 func TestMain(m *testing.M) { kerneltest.Main(m) }

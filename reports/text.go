@@ -11,7 +11,8 @@ import (
 
 // TextOptions tunes the checkpatch-shaped text output.
 type TextOptions struct {
-	Quiet bool // print only findings and the final total
+	Quiet bool // print only findings, one summary line per patch and the total
+	Color bool // ANSI colours (the CLI sets it on a terminal unless NO_COLOR)
 }
 
 // WriteText writes the report in checkpatch's shape: a header naming the
@@ -39,6 +40,12 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	for _, p := range r.Patches {
 		writePatchText(bw, p, opt)
 	}
+	if len(r.Patches) > 0 {
+		fmt.Fprintln(bw, "summary:")
+		for _, p := range r.Patches {
+			fmt.Fprintf(bw, "  %s\n", paint(opt.Color, summaryColor(p), PatchSummary(p)))
+		}
+	}
 	e, wn, n := r.Counts()
 	fmt.Fprintf(bw, "total: %d errors, %d warnings, %d notes in %d patches\n", e, wn, n, len(r.Patches))
 	return bw.Flush()
@@ -50,7 +57,7 @@ func writePatchText(w *bufio.Writer, p *Patch, opt TextOptions) {
 		counter = fmt.Sprintf(" [%d/%d]", p.Index, p.Total)
 	}
 	if !opt.Quiet {
-		fmt.Fprintf(w, "patch%s: %s\n", counter, p.Subject)
+		fmt.Fprintf(w, "%s\n", paint(opt.Color, sgrBold, fmt.Sprintf("patch%s: %s", counter, p.Subject)))
 		if p.MessageID != "" {
 			fmt.Fprintf(w, "message-id: <%s>\n", p.MessageID)
 		}
@@ -65,7 +72,7 @@ func writePatchText(w *bufio.Writer, p *Patch, opt TextOptions) {
 		fmt.Fprintln(w)
 	}
 	for _, f := range p.Findings {
-		writeFindingText(w, f)
+		writeFindingText(w, f, opt.Color)
 	}
 	if !opt.Quiet {
 		e, wn, n := 0, 0, 0
@@ -98,8 +105,9 @@ func offsetsSummary(hs []Hunk) string {
 	return "; " + strings.Join(parts, "; ")
 }
 
-func writeFindingText(w *bufio.Writer, f finding.Finding) {
-	fmt.Fprintf(w, "%s: %s: %s\n", strings.ToUpper(f.Severity.String()), f.Rule, oneLine(f.Message))
+func writeFindingText(w *bufio.Writer, f finding.Finding, color bool) {
+	sev := paint(color, severityColor(f.Severity), strings.ToUpper(f.Severity.String()))
+	fmt.Fprintf(w, "%s: %s: %s\n", sev, f.Rule, oneLine(f.Message))
 	loc := ""
 	if f.PatchLine > 0 {
 		loc = fmt.Sprintf("#%d: ", f.PatchLine)
@@ -114,7 +122,7 @@ func writeFindingText(w *bufio.Writer, f finding.Finding) {
 		fmt.Fprintf(w, "%s\n", strings.TrimSuffix(loc, " "))
 	}
 	if f.Source != "" {
-		fmt.Fprintf(w, "%s\n", f.Source)
+		fmt.Fprintf(w, "%s\n", sourceColor(color, f.Source))
 	}
 	if len(f.Chain) > 0 {
 		fmt.Fprintf(w, "  chain: %s\n", chainText(f))

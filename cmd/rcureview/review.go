@@ -16,7 +16,8 @@ import (
 )
 
 const reviewUsage = `usage: rcureview review [--tree DIR | --git DIR [--rev REV]] [--config FILE]
-                        [--format text|json] [--out FILE] [--all] [--all-versions]
+                        [--format text|json|sarif|email|html] [--out FILE|DIR]
+                        [--all] [--all-versions] [--quiet] [--color auto|always|never]
                         FILE...
 
 Review the patches in each FILE: an mbox (mboxo or mboxrd, optionally
@@ -29,12 +30,17 @@ written into the tree.
 Without --tree or --git, patches are parsed but not applied, and analyzers use
 the facts embedded from linux 6.12; the report header says so.
 
+--format email writes one reply per reviewed patch, threaded on the patch
+mail, as an mbox; with --out naming an existing directory, one .eml file per
+reply instead. Colour is used on a terminal unless NO_COLOR is set.
+
 Options:
 `
 
 type reviewFlags struct {
 	tree, git, rev, config, format, out string
 	all, allVersions, quiet             bool
+	from, color                         string
 }
 
 func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -45,11 +51,13 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.git, "git", "", "kernel git repository `DIR` (read with go-git, no checkout)")
 	fs.StringVar(&f.rev, "rev", "HEAD", "`REV`ision of --git to apply the patches to")
 	fs.StringVar(&f.config, "config", "", "kernel .config `FILE`: drop findings whose conditions it rules out")
-	fs.StringVar(&f.format, "format", "text", "output `FORMAT`: text or json")
-	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of standard output")
+	fs.StringVar(&f.format, "format", "text", "output `FORMAT`: text, json, sarif, email (mbox of replies) or html")
+	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of standard output (email: an existing DIR gets one file per reply)")
+	fs.StringVar(&f.from, "from", "", "email: sender `ADDRESS` of the replies (default rcureview <rcureview@localhost>)")
+	fs.StringVar(&f.color, "color", "auto", "text colours: `WHEN` auto (on a terminal, unless NO_COLOR is set), always or never")
 	fs.BoolVar(&f.all, "all", false, "audit the whole tree, not only what the patches introduce")
 	fs.BoolVar(&f.allVersions, "all-versions", false, "review every version of a series, not only the newest")
-	fs.BoolVar(&f.quiet, "quiet", false, "text format: print only findings and the total")
+	fs.BoolVar(&f.quiet, "quiet", false, "text format: print only findings, one summary line per patch and the total")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, reviewUsage)
 		fs.PrintDefaults()
@@ -68,18 +76,16 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "rcureview review: --tree and --git exclude each other")
 		return 2
 	}
-	formats := reports.NewFormats()
-	if f.quiet {
-		formats["text"] = func(w io.Writer, r *reports.Report) error {
-			return reports.WriteText(w, r, reports.TextOptions{Quiet: true})
-		}
+	formats, emailOpt, err := outputFormats(f, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
+		return 2
 	}
 	if _, ok := formats[f.format]; !ok {
 		fmt.Fprintf(stderr, "rcureview review: unknown --format %q (have %s)\n", f.format, strings.Join(formats.Names(), ", "))
 		return 2
 	}
 	opt := review.Options{Tool: "rcureview", Version: version, AllVersions: f.allVersions, All: f.all}
-	var err error
 	if opt.Tree, err = openTree(f); err != nil {
 		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
 		return 2
@@ -127,6 +133,16 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	res := review.Run(inputs, opt)
 	res.Report.Patches = append(openErrs, res.Report.Patches...)
+
+	if f.format == "email" && isDir(f.out) {
+		paths, err := reports.WriteEmailDir(f.out, res.Report, emailOpt)
+		if err != nil {
+			fmt.Fprintf(stderr, "rcureview review: %v\n", err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "rcureview review: wrote %d replies to %s\n", len(paths), f.out)
+		return exitCode(res)
+	}
 
 	// Render into memory first so that a failing writer never leaves a
 	// half-written --out file behind.

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/mail"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/rcureview/rcureview/reports"
+)
+
+// outputFormats returns the report writers for the review flags: the text
+// format with --quiet and colour applied, email with --from.
+func outputFormats(f reviewFlags, stdout io.Writer) (reports.Formats, reports.EmailOptions, error) {
+	var eo reports.EmailOptions
+	if f.from != "" {
+		a, err := mail.ParseAddress(f.from)
+		if err != nil {
+			return nil, eo, fmt.Errorf("--from %q: %w", f.from, err)
+		}
+		eo.From = a
+	}
+	var color bool
+	switch f.color {
+	case "always":
+		color = true
+	case "never":
+		color = false
+	case "auto", "":
+		color = f.out == "" && wantColor(stdout, os.Getenv)
+	default:
+		return nil, eo, fmt.Errorf("--color %q: want auto, always or never", f.color)
+	}
+	formats := reports.NewFormats()
+	to := reports.TextOptions{Quiet: f.quiet, Color: color}
+	formats["text"] = func(w io.Writer, r *reports.Report) error { return reports.WriteText(w, r, to) }
+	formats["email"] = func(w io.Writer, r *reports.Report) error { return reports.WriteEmail(w, r, eo) }
+	return formats, eo, nil
+}
+
+// wantColor reports whether w is a terminal that should get colours: a
+// terminal (not merely a character device such as /dev/null), NO_COLOR
+// unset or empty (https://no-color.org), and a TERM other than "dumb".
+func wantColor(w io.Writer, getenv func(string) string) bool {
+	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
+		return false
+	}
+	fh, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(fh.Fd()))
+}
+
+func isDir(path string) bool {
+	if path == "" {
+		return false
+	}
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
