@@ -1,8 +1,11 @@
 package reports
 
 import (
+	"bytes"
 	"strings"
 	"testing"
+
+	gomessage "github.com/emersion/go-message"
 
 	"github.com/rcureview/rcureview/finding"
 )
@@ -78,4 +81,50 @@ func longTrace() *finding.Trace {
 		{CPU: 2, Context: "softirq", Event: "rcu_core(): nothing to do"},
 		{CPU: 0, Context: "hardirq", Event: "rcu_exp_handler(): set need_qs"},
 	}}
+}
+
+func TestPatchLineIndexConventions(t *testing.T) {
+	diff := "diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1,2 +1,3 @@\n a\n+b\n c\n"
+	lines := splitDiff(diff, nil)
+	const diffStart = 12 // the diff begins on line 12 of the mail body
+	tests := []struct {
+		name string
+		f    finding.Finding
+		want int
+	}{
+		{"mail-body line, as documented", finding.Finding{PatchLine: 17, Source: "+b"}, 5},
+		{"diff-text line, recognised by its source", finding.Finding{PatchLine: 6, Source: "+b"}, 5},
+		{"mail-body line without source", finding.Finding{PatchLine: 13}, 1},
+		{"source that matches neither", finding.Finding{PatchLine: 6, Source: "+zzz"}, -1},
+		{"no line", finding.Finding{Source: "+b"}, -1},
+	}
+	for _, tc := range tests {
+		if got := patchLineIndex(tc.f, diffStart, lines); got != tc.want {
+			t.Errorf("%s: index %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
+
+// FuzzEmailReply feeds arbitrary diffs and finding lines to the reply
+// writer: it must not panic, and what it writes must parse as mail.
+func FuzzEmailReply(f *testing.F) {
+	f.Add("diff --git a/f.c b/f.c\n--- a/f.c\n+++ b/f.c\n@@ -1,2 +1,3 @@\n a\n+b\n c\n", 6, "+b", "f.c", 2, "message")
+	f.Add("@@ -0,0 +1 @@\n+x", 1, "", "", 0, "no file header")
+	f.Add("--- a\n+++ b\n@@ -1 +1 @@ \xff\n-\x00\n+From me\n\\ No newline at end of file\n", 3, "+From me", "b", 1, "From the start \u2026")
+	f.Fuzz(func(t *testing.T, diff string, patchLine int, source, file string, line int, msg string) {
+		p := &Patch{Subject: "s", MessageID: "m@x",
+			Mail: &MailContext{Subject: "[PATCH] s", MessageID: "m@x", Diff: diff, DiffLine: 3},
+			Findings: []finding.Finding{{Rule: finding.RuleNotraceInstrumentedCall, Severity: finding.Error,
+				File: file, Line: line, PatchLine: patchLine, Source: source, Message: msg,
+				Chain: []finding.Hop{{Function: "g", File: file, Line: line}}}}}
+		p.Mail.From.Address = "a@example.org"
+		r := &Report{Tool: "rcureview", Version: "fuzz", Patches: []*Patch{p}}
+		m, err := EmailReply(r, p, EmailOptions{})
+		if err != nil {
+			t.Fatalf("reply: %v", err)
+		}
+		if _, err := gomessage.Read(bytes.NewReader(m.Raw)); err != nil {
+			t.Fatalf("reply does not parse: %v", err)
+		}
+	})
 }

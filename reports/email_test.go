@@ -269,3 +269,32 @@ func TestEmailSkipsWhatCannotBeAnswered(t *testing.T) {
 		t.Errorf("reply to a bare diff: err = %v, want ErrNoMail", err)
 	}
 }
+
+// TestEmailGoldensFit checks every golden reply, including the one written
+// from the real analyzers' findings: only quoted patch lines may pass 80
+// columns.
+func TestEmailGoldensFit(t *testing.T) {
+	files, _ := filepath.Glob("testdata/golden/*.mbox")
+	if len(files) == 0 {
+		t.Fatal("no golden mbox")
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range readReplies(t, data) {
+			if !strings.HasPrefix(m.Subject, "Re: ") || m.InReplyTo == "" || len(m.References) == 0 {
+				t.Errorf("%s: reply %s is not threaded: %q %q %v", file, m.MessageID, m.Subject, m.InReplyTo, m.References)
+			}
+			for n, l := range strings.Split(m.Body, "\n") {
+				if strings.HasPrefix(l, ">") {
+					continue
+				}
+				if cols := len([]rune(ruledoc.ExpandTabs(l))); cols > 80 {
+					t.Errorf("%s: reply %s line %d is %d columns: %q", filepath.Base(file), m.MessageID, n+1, cols, l)
+				}
+			}
+		}
+	}
+}

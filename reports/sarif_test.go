@@ -214,3 +214,24 @@ func TestSARIFContent(t *testing.T) {
 		t.Errorf("CPU 1's first step has executionOrder %d, want 2", got)
 	}
 }
+
+// TestHTMLIsSelfContained: the page loads nothing from elsewhere (the
+// browser test checks the same in Chromium when it is installed).
+func TestHTMLIsSelfContained(t *testing.T) {
+	var b bytes.Buffer
+	if err := reports.WriteHTML(&b, sampleWithFindings(t)); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, bad := range []string{"<script", "<link", " src=", "@import", "url("} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page contains %q", bad)
+		}
+	}
+	for _, want := range []string{`<details class="chain">`, `<table class="trace">`, `<th>CPU 0</th><th>CPU 1</th>`,
+		`id="rule-rcu-gp-stall"`, "How to fix", `<a href="#patch-2">`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
