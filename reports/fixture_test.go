@@ -85,24 +85,8 @@ func addFindings(t testing.TB, r *reports.Report) {
 			Config: []string{"CONFIG_PREEMPT_RCU=y"},
 		},
 	)
-	lock := "+\t\trcu_read_lock_notrace();\t\t\t\t\\"
 	p2.Findings = append(p2.Findings,
-		finding.Finding{
-			Rule: finding.RuleGPStall, Severity: finding.Error,
-			File: "include/linux/tracepoint.h", Line: 226, Function: "__DO_TRACE",
-			Message: "an expedited grace period never ends: the tracepoint reader's " +
-				"rcu_read_unlock_notrace() skips rcu_read_unlock_special() on a nohz_full CPU",
-			Status: finding.StatusNew, PatchLine: patchLineOf(t, p2, lock), Source: lock,
-			Config: []string{"CONFIG_PREEMPT_RCU=y", "CONFIG_NO_HZ_FULL=y"},
-			Trace: &finding.Trace{Property: "L1 every grace period ends", Steps: []finding.Step{
-				{CPU: 0, Context: "task", Event: "T1: rcu_read_lock_notrace() (nesting 1)"},
-				{CPU: 1, Context: "task", Event: "T2: synchronize_rcu_expedited(): GP 1 starts, IPI to CPU 0"},
-				{CPU: 0, Context: "hardirq", Event: "rcu_exp_handler(): CPU 0 in a reader, set need_qs"},
-				{CPU: 0, Context: "task", Event: "T1: rcu_read_unlock_notrace(): nesting 0, special bits not checked"},
-				{CPU: 0, Context: "task", Event: "T1: runs in user space, no tick (nohz_full)"},
-				{CPU: 1, Context: "task", Event: "T2: (cycle) waits for CPU 0's quiescent state"},
-			}},
-		},
+		modelFinding(t, p2),
 		finding.Finding{
 			Rule: finding.RuleNotraceInstrumentedCall, Severity: finding.Note,
 			File: "kernel/tracepoint.c", Line: 142, Function: "release_probes",
@@ -110,6 +94,29 @@ func addFindings(t testing.TB, r *reports.Report) {
 			Status:  finding.StatusChanged,
 		},
 	)
+}
+
+// modelFinding is the model's counterexample for an expedited grace period
+// that never ends (research/rcu-model.md B5a), at patch 2's change of
+// __DO_TRACE().
+func modelFinding(t testing.TB, p2 *reports.Patch) finding.Finding {
+	lock := "+\t\trcu_read_lock_notrace();\t\t\t\t\\"
+	return finding.Finding{
+		Rule: finding.RuleGPStall, Severity: finding.Error,
+		File: "include/linux/tracepoint.h", Line: 226, Function: "__DO_TRACE",
+		Message: "an expedited grace period never ends: the tracepoint reader's " +
+			"rcu_read_unlock_notrace() skips rcu_read_unlock_special() on a nohz_full CPU",
+		Status: finding.StatusNew, PatchLine: patchLineOf(t, p2, lock), Source: lock,
+		Config: []string{"CONFIG_PREEMPT_RCU=y", "CONFIG_NO_HZ_FULL=y"},
+		Trace: &finding.Trace{Property: "L1 every grace period ends", Steps: []finding.Step{
+			{CPU: 0, Context: "task", Event: "T1: rcu_read_lock_notrace() (nesting 1)"},
+			{CPU: 1, Context: "task", Event: "T2: synchronize_rcu_expedited(): GP 1 starts, IPI to CPU 0"},
+			{CPU: 0, Context: "hardirq", Event: "rcu_exp_handler(): CPU 0 in a reader, set need_qs"},
+			{CPU: 0, Context: "task", Event: "T1: rcu_read_unlock_notrace(): nesting 0, special bits not checked"},
+			{CPU: 0, Context: "task", Event: "T1: runs in user space, no tick (nohz_full)"},
+			{CPU: 1, Context: "task", Event: "T2: (cycle) waits for CPU 0's quiescent state"},
+		}},
+	}
 }
 
 // normalizeSource replaces the machine-specific kernel path in a report so

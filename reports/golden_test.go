@@ -120,6 +120,15 @@ func TestGoldenRealTreeClean(t *testing.T) {
 // does. When an analyzer's output changes on purpose, regenerate with
 // -update and read the diff.
 func TestGoldenRealTreeAnalyzers(t *testing.T) {
+	r := reviewRealTreeAnalyzers(t)
+	normalizeSource(r)
+	runGoldens(t, "realtree-analyzers", r)
+}
+
+// reviewRealTreeAnalyzers reviews the series on the real tree with the
+// notrace and noinstr analyzers, as "rcureview review --git" does.
+func reviewRealTreeAnalyzers(t *testing.T) *reports.Report {
+	t.Helper()
 	dir := kerneltest.GitRepo(t)
 	tree, err := ksrc.OpenGit(dir, "HEAD")
 	if err != nil {
@@ -147,8 +156,7 @@ func TestGoldenRealTreeAnalyzers(t *testing.T) {
 	if len(r.Patches) != 2 || !r.Patches[0].Applied || len(r.Patches[0].Findings) == 0 {
 		t.Fatalf("the analyzers found nothing on the real-tree series")
 	}
-	normalizeSource(r)
-	runGoldens(t, "realtree-analyzers", r)
+	return r
 }
 
 func TestMain(m *testing.M) { kerneltest.Main(m) }

@@ -14,8 +14,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"github.com/rcureview/rcureview/internal/kerneltest"
-	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/reports"
 )
 
@@ -91,16 +89,12 @@ func TestHTMLInBrowser(t *testing.T) {
 }
 
 // TestHTMLRealTreeInBrowser does the same for the series applied to the
-// real linux 6.12 git repository.
+// real linux 6.12 git repository and reviewed by the real analyzers, with
+// the model's counterexample for patch 2 added.
 func TestHTMLRealTreeInBrowser(t *testing.T) {
 	chromium(t)
-	dir := kerneltest.GitRepo(t)
-	tree, err := ksrc.OpenGit(dir, "HEAD")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := reviewSeries(t, tree)
-	addFindings(t, r)
+	r := reviewRealTreeAnalyzers(t)
+	r.Patches[1].Findings = append(r.Patches[1].Findings, modelFinding(t, r.Patches[1]))
 	checkInBrowser(t, r, "rcureview-realtree.png")
 }
 
