@@ -1,0 +1,277 @@
+package rcumodelcheck
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/analyzers/notrace"
+	"github.com/rcureview/rcureview/diffparse"
+	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/internal/kerneltest"
+	"github.com/rcureview/rcureview/kconfig"
+	"github.com/rcureview/rcureview/ksrc"
+	"github.com/rcureview/rcureview/ksrc/index"
+	"github.com/rcureview/rcureview/mbox"
+)
+
+var (
+	providerOnce sync.Once
+	provider     *index.Provider
+	treeOnce     sync.Once
+	baseTree     ksrc.Tree
+	treeErr      error
+)
+
+// realProvider returns one index provider for the test binary, so the
+// real tree's index is loaded once.
+func realProvider(t *testing.T) *index.Provider {
+	t.Helper()
+	providerOnce.Do(func() {
+		opt := index.Options{}
+		if c, err := index.DefaultCache(); err == nil {
+			opt.Cache = c
+		}
+		provider = index.NewProvider(opt, index.Embedded())
+	})
+	return provider
+}
+
+// realPasses applies the patches of an mbox in order onto the real tree
+// and returns one pass per patch.
+func realPasses(t *testing.T, mboxPath string, cfg map[string]string) []analyzers.Pass {
+	t.Helper()
+	root := kerneltest.Tree(t)
+	treeOnce.Do(func() { baseTree, treeErr = ksrc.OpenDir(root) })
+	if treeErr != nil {
+		t.Fatal(treeErr)
+	}
+	tree := baseTree
+	f, err := os.Open(mboxPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	msgs, errs := mbox.ReadAll(f)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	var passes []analyzers.Pass
+	var cur ksrc.Tree = tree
+	for _, m := range msgs {
+		pt := mbox.ExtractPatch(m)
+		if strings.TrimSpace(pt.Diff) == "" {
+			continue
+		}
+		files, err := diffparse.Parse(pt.Diff)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := diffparse.Apply(cur, files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		post := ksrc.NewOverlay(cur)
+		for path, data := range res.Files {
+			if err := post.Set(path, data); err != nil {
+				t.Fatal(err)
+			}
+		}
+		passes = append(passes, analyzers.Pass{Subject: pt.Subject, Files: files, Pre: cur, Post: post, Config: cfg})
+		cur = post
+	}
+	return passes
+}
+
+func readConfig(t *testing.T, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	c, err := kconfig.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func dump(fs []finding.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "%s %s %s %s:%d (patch line %d %q) %s: %s %v\n", f.Rule, f.Severity, f.Status, f.File, f.Line, f.PatchLine, f.Source, f.Function, f.Message, f.Config)
+		if f.Trace != nil {
+			for _, s := range f.Trace.Steps {
+				fmt.Fprintf(&b, "    cpu%d %s %s\n", s.CPU, s.Context, s.Event)
+			}
+		}
+	}
+	return b.String()
+}
+
+func rules(fs []finding.Finding) map[string]finding.Finding {
+	out := map[string]finding.Finding{}
+	for _, f := range fs {
+		if _, ok := out[f.Rule]; !ok {
+			out[f.Rule] = f
+		}
+	}
+	return out
+}
+
+func hasStep(f finding.Finding, sub string) bool {
+	if f.Trace == nil {
+		return false
+	}
+	for _, s := range f.Trace.Steps {
+		if strings.Contains(s.Event, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRealTreeNotraceUnlock(t *testing.T) {
+	p := realProvider(t)
+	rt := readConfig(t, "testdata/preempt-rt-boost.config")
+	tests := []struct {
+		name     string
+		mbox     string
+		cfg      map[string]string
+		want     []string // rules that must be reported
+		wantNone bool
+		notBoost bool
+	}{
+		{name: "unlock that only decrements the nesting counter", mbox: "testdata/notrace-unlock-nesting-only.mbox",
+			want: []string{finding.RuleGPStall, finding.RuleDeferredQSLost}, notBoost: true},
+		{name: "same unlock under PREEMPT_RT with RCU_BOOST", mbox: "testdata/notrace-unlock-nesting-only.mbox", cfg: rt,
+			want: []string{finding.RuleGPStall, finding.RuleDeferredQSLost, finding.RuleBoostNotUndone}},
+		{name: "twin: notrace wrappers of __rcu_read_lock/__rcu_read_unlock", mbox: "testdata/notrace-unlock-wrapper.mbox", wantNone: true},
+		{name: "twin under PREEMPT_RT with RCU_BOOST", mbox: "testdata/notrace-unlock-wrapper.mbox", cfg: rt, wantNone: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			passes := realPasses(t, tc.mbox, tc.cfg)
+			start := time.Now()
+			fs, err := Run(p, &passes[0])
+			t.Logf("Run: %s", time.Since(start))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("findings:\n%s", dump(fs))
+			if tc.wantNone {
+				if len(fs) != 0 {
+					t.Fatalf("want no finding, got %d", len(fs))
+				}
+				return
+			}
+			got := rules(fs)
+			for _, r := range tc.want {
+				f, ok := got[r]
+				if !ok {
+					t.Errorf("no %s finding", r)
+					continue
+				}
+				if f.Severity != finding.Error || f.Status != finding.StatusNew {
+					t.Errorf("%s: severity %s status %s", r, f.Severity, f.Status)
+				}
+				if f.File != "include/linux/rcupdate.h" || f.Function != "rcu_read_unlock_notrace" || !strings.HasPrefix(f.Source, "+") || !strings.Contains(f.Source, "- 1") {
+					t.Errorf("%s located at %s:%d %s %q", r, f.File, f.Line, f.Function, f.Source)
+				}
+			}
+			if f, ok := got[finding.RuleGPStall]; ok && !tc.notBoost == false && !hasStep(f, "rcu_exp_handler") {
+				t.Errorf("gp-stall trace does not show the expedited IPI:\n%s", dump([]finding.Finding{f}))
+			}
+			if _, ok := got[finding.RuleBoostNotUndone]; ok && tc.notBoost {
+				t.Errorf("boost finding without a boost config")
+			}
+		})
+	}
+}
+
+func TestRealTreeDeferredQSHandler(t *testing.T) {
+	p := realProvider(t)
+	t.Run("handler re-arms unconditionally", func(t *testing.T) {
+		passes := realPasses(t, "testdata/handler-rearm-unconditional.mbox", nil)
+		fs, err := Run(p, &passes[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("findings:\n%s", dump(fs))
+		f, ok := rules(fs)[finding.RuleIRQWorkRecursion]
+		if !ok {
+			t.Fatal("no rcu-irq-work-recursion finding")
+		}
+		if f.Severity != finding.Error || f.File != "kernel/rcu/tree_plugin.h" || f.Source != "+\tWRITE_ONCE(rdp->defer_qs_pending, DEFER_QS_IDLE);" {
+			t.Errorf("finding %s at %s:%d %q", f.Severity, f.File, f.Line, f.Source)
+		}
+		if f.Trace == nil || len(f.Trace.Steps) == 0 {
+			t.Error("no trace")
+		}
+	})
+	t.Run("series: the bug, then the upstream fix direction", func(t *testing.T) {
+		passes := realPasses(t, "testdata/handler-rearm-then-fix.mbox", nil)
+		if len(passes) != 2 {
+			t.Fatalf("%d passes", len(passes))
+		}
+		fs, err := Run(p, &passes[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("findings:\n%s", dump(fs))
+		f, ok := rules(fs)[finding.RuleIRQWorkRecursion]
+		if !ok {
+			t.Fatal("the fix is not reported as fixing rcu-irq-work-recursion")
+		}
+		if f.Severity != finding.Note || !strings.Contains(f.Message, "fixes P5") {
+			t.Errorf("fix reported as %s: %s", f.Severity, f.Message)
+		}
+		if max, _ := finding.Max(fs); max != finding.Note {
+			t.Errorf("a fix must only produce notes, got %s", max)
+		}
+	})
+	t.Run("twin: same semantics, different spelling", func(t *testing.T) {
+		passes := realPasses(t, "testdata/handler-rearm-twin.mbox", nil)
+		fs, err := Run(p, &passes[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fs) != 0 {
+			t.Fatalf("want no finding:\n%s", dump(fs))
+		}
+	})
+}
+
+// TestRealTreeNotraceAgrees checks the notrace analyzer's side of the
+// nesting-only primitive: it calls nothing traceable (WRITE_ONCE,
+// READ_ONCE, barrier, current), so the notrace analyzer must report nothing
+// for it while the model reports the skipped special path.
+func TestRealTreeNotraceAgrees(t *testing.T) {
+	p := realProvider(t)
+	passes := realPasses(t, "testdata/notrace-unlock-nesting-only.mbox", nil)
+	fs, err := notrace.Run(p, &passes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if strings.HasPrefix(f.Function, "rcu_read_") {
+			t.Errorf("notrace finding for the nesting-only primitive: %s", dump([]finding.Finding{f}))
+		}
+	}
+	// The wrapper twin does reach traceable __rcu_read_unlock(): the
+	// notrace analyzer reports it, the model does not (same effects as
+	// rcu_read_unlock()).
+	passes = realPasses(t, "testdata/notrace-unlock-wrapper.mbox", nil)
+	fs, err = notrace.Run(p, &passes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) == 0 {
+		t.Error("notrace reports nothing for the wrapper that calls traceable __rcu_read_unlock()")
+	}
+}
