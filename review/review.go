@@ -281,6 +281,11 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 					*notes = append(*notes, note)
 				}
 			}
+			// Analyzers count PatchLine within the diff (diffparse's
+			// Line.PatchLine); reports count it within the mail body.
+			for i := range fs {
+				fs[i].PatchLine = patchLine(p, fs[i].PatchLine)
+			}
 			e.Findings = append(e.Findings, filterByConfig(fs, opt.Config)...)
 		}
 	}

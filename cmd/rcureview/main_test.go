@@ -71,7 +71,7 @@ func TestReviewSampleWithoutTreeSaysSo(t *testing.T) {
 		"patch [1/2]: [RFC PATCH 1/2] rcu: Add rcu_read_lock_notrace()",
 		"patch [2/2]: [RFC PATCH 2/2] tracing: Use rcu_read_lock_notrace() in __DO_TRACE()",
 		"ERROR: notrace-instrumented-call: rcu_read_unlock_notrace() can reach tracepoint 'softirq_raise'",
-		"#21: FILE: include/linux/rcupdate.h:986:",
+		"#30: FILE: include/linux/rcupdate.h:986:",
 		"+\t__rcu_read_unlock();",
 	} {
 		if !strings.Contains(out, want) {
