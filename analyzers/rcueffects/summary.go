@@ -72,6 +72,10 @@ type Summarizer struct {
 	Config map[string]string
 	memo   map[string]*Summary
 	busy   map[string]bool
+	// may-sleep summaries: blocking callees, and names known not to block
+	// within the given remaining depth.
+	blockMemo map[string]blockMemo
+	noBlock   map[string]int
 }
 
 // NewSummarizer returns a summarizer; cfg nil means DefaultConfig.

@@ -1,128 +1,26 @@
 package rcumodelcheck
 
 import (
-	"fmt"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/analyzers/internal/realtest"
 	"github.com/rcureview/rcureview/analyzers/notrace"
-	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
-	"github.com/rcureview/rcureview/internal/kerneltest"
-	"github.com/rcureview/rcureview/kconfig"
-	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/ksrc/index"
-	"github.com/rcureview/rcureview/mbox"
 )
 
-var (
-	providerOnce sync.Once
-	provider     *index.Provider
-	treeOnce     sync.Once
-	baseTree     ksrc.Tree
-	treeErr      error
-)
+func realProvider(t *testing.T) *index.Provider { return realtest.Provider() }
 
-// realProvider returns one index provider for the test binary, so the
-// real tree's index is loaded once.
-func realProvider(t *testing.T) *index.Provider {
-	t.Helper()
-	providerOnce.Do(func() {
-		opt := index.Options{}
-		if c, err := index.DefaultCache(); err == nil {
-			opt.Cache = c
-		}
-		provider = index.NewProvider(opt, index.Embedded())
-	})
-	return provider
-}
-
-// realPasses applies the patches of an mbox in order onto the real tree
-// and returns one pass per patch.
 func realPasses(t *testing.T, mboxPath string, cfg map[string]string) []analyzers.Pass {
-	t.Helper()
-	root := kerneltest.Tree(t)
-	treeOnce.Do(func() { baseTree, treeErr = ksrc.OpenDir(root) })
-	if treeErr != nil {
-		t.Fatal(treeErr)
-	}
-	tree := baseTree
-	f, err := os.Open(mboxPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	msgs, errs := mbox.ReadAll(f)
-	if len(errs) > 0 {
-		t.Fatal(errs)
-	}
-	var passes []analyzers.Pass
-	var cur ksrc.Tree = tree
-	for _, m := range msgs {
-		pt := mbox.ExtractPatch(m)
-		if strings.TrimSpace(pt.Diff) == "" {
-			continue
-		}
-		files, err := diffparse.Parse(pt.Diff)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := diffparse.Apply(cur, files)
-		if err != nil {
-			t.Fatal(err)
-		}
-		post := ksrc.NewOverlay(cur)
-		for path, data := range res.Files {
-			if err := post.Set(path, data); err != nil {
-				t.Fatal(err)
-			}
-		}
-		passes = append(passes, analyzers.Pass{Subject: pt.Subject, Files: files, Pre: cur, Post: post, Config: cfg})
-		cur = post
-	}
-	return passes
+	return realtest.Passes(t, nil, mboxPath, cfg)
 }
 
-func readConfig(t *testing.T, path string) map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	c, err := kconfig.Parse(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
+func readConfig(t *testing.T, path string) map[string]string { return realtest.Config(t, path) }
 
-func dump(fs []finding.Finding) string {
-	var b strings.Builder
-	for _, f := range fs {
-		fmt.Fprintf(&b, "%s %s %s %s:%d (patch line %d %q) %s: %s %v\n", f.Rule, f.Severity, f.Status, f.File, f.Line, f.PatchLine, f.Source, f.Function, f.Message, f.Config)
-		if f.Trace != nil {
-			for _, s := range f.Trace.Steps {
-				fmt.Fprintf(&b, "    cpu%d %s %s\n", s.CPU, s.Context, s.Event)
-			}
-		}
-	}
-	return b.String()
-}
-
-func rules(fs []finding.Finding) map[string]finding.Finding {
-	out := map[string]finding.Finding{}
-	for _, f := range fs {
-		if _, ok := out[f.Rule]; !ok {
-			out[f.Rule] = f
-		}
-	}
-	return out
-}
+var dump, rules = realtest.Dump, realtest.ByRule
 
 func hasStep(f finding.Finding, sub string) bool {
 	if f.Trace == nil {

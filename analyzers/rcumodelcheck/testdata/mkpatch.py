@@ -13,15 +13,21 @@ def main():
     tree, out, subject = sys.argv[1:4]
     edits = sys.argv[4:]
     diffs = []
+    order, new_text, old_text = [], {}, {}
     for i in range(0, len(edits), 3):
         path, old, new = edits[i:i+3]
-        src = open(os.path.join(tree, path)).read()
+        if path not in new_text:
+            order.append(path)
+            old_text[path] = new_text[path] = open(os.path.join(tree, path)).read()
+        src = new_text[path]
         if src.count(old) != 1:
             sys.exit(f"{path}: old text found {src.count(old)} times")
+        new_text[path] = src.replace(old, new)
+    for path in order:
         with tempfile.TemporaryDirectory() as d:
             a = os.path.join(d, "a"); b = os.path.join(d, "b")
-            open(a, "w").write(src)
-            open(b, "w").write(src.replace(old, new))
+            open(a, "w").write(old_text[path])
+            open(b, "w").write(new_text[path])
             r = subprocess.run(["diff", "-u", "-p", a, b], capture_output=True, text=True)
         lines = r.stdout.splitlines(keepends=True)
         lines[0] = f"--- a/{path}\n"

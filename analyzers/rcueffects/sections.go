@@ -1,0 +1,311 @@
+package rcueffects
+
+import (
+	"strings"
+
+	"github.com/rcureview/rcureview/rcumodel"
+)
+
+// SectionKind is the kind of a read-side critical section (or an atomic
+// region, which is an RCU reader of the consolidated flavour).
+type SectionKind uint8
+
+// Section kinds.
+const (
+	SecNone  SectionKind = iota
+	SecRCU               // rcu_read_lock()
+	SecBH                // rcu_read_lock_bh(), local_bh_disable()
+	SecSched             // rcu_read_lock_sched(), preempt_disable()
+	SecIRQ               // local_irq_disable()/save()
+	SecSRCU              // srcu_read_lock(ss)
+	SecTrace             // rcu_read_lock_trace()
+)
+
+var secNames = [...]string{"none", "rcu_read_lock()", "bh-disabled", "preempt-disabled", "irq-disabled", "srcu_read_lock()", "rcu_read_lock_trace()"}
+
+// String names the section kind as a reviewer would.
+func (k SectionKind) String() string {
+	if int(k) < len(secNames) {
+		return secNames[k]
+	}
+	return "unknown"
+}
+
+// MaySleep reports whether a reader of this kind may block or page-fault
+// (SRCU and Tasks Trace readers may; the others may not).
+func (k SectionKind) MaySleep() bool { return k == SecSRCU || k == SecTrace }
+
+// ReaderKind maps a section to the model's reader kind; sameDomain says
+// whether an SRCU section uses the domain in question.
+func (k SectionKind) ReaderKind(sameDomain bool) rcumodel.ReaderKind {
+	switch k {
+	case SecRCU:
+		return rcumodel.KindRCU
+	case SecBH, SecSched, SecIRQ:
+		return rcumodel.KindAtomic
+	case SecSRCU:
+		if sameDomain {
+			return rcumodel.KindSRCU0
+		}
+		return rcumodel.KindSRCU1
+	case SecTrace:
+		return rcumodel.KindTrace
+	}
+	return rcumodel.KindNone
+}
+
+// Section is one open read-side section.
+type Section struct {
+	Kind   SectionKind
+	Domain string // SRCU domain (the struct srcu_struct's name)
+	Line   int    // where it was opened
+	Prim   string // the opening primitive
+	guard  bool   // opened by guard(): closes at the end of its block
+}
+
+// knownSections lists primitives by name: kind and direction. Other calls
+// are classified by their effect summary (a new wrapper that increments
+// ->rcu_read_lock_nesting opens an RCU section whatever its name).
+var knownSections = map[string]struct {
+	kind  SectionKind
+	delta int
+}{
+	"rcu_read_lock": {SecRCU, 1}, "rcu_read_unlock": {SecRCU, -1},
+	"rcu_read_lock_bh": {SecBH, 1}, "rcu_read_unlock_bh": {SecBH, -1},
+	"rcu_read_lock_sched": {SecSched, 1}, "rcu_read_unlock_sched": {SecSched, -1},
+	"rcu_read_lock_sched_notrace": {SecSched, 1}, "rcu_read_unlock_sched_notrace": {SecSched, -1},
+	"rcu_read_lock_trace": {SecTrace, 1}, "rcu_read_unlock_trace": {SecTrace, -1},
+	"srcu_read_lock": {SecSRCU, 1}, "srcu_read_unlock": {SecSRCU, -1},
+	"srcu_read_lock_nmisafe": {SecSRCU, 1}, "srcu_read_unlock_nmisafe": {SecSRCU, -1},
+	"srcu_read_lock_notrace": {SecSRCU, 1}, "srcu_read_unlock_notrace": {SecSRCU, -1},
+	"srcu_read_lock_fast": {SecSRCU, 1}, "srcu_read_unlock_fast": {SecSRCU, -1},
+	"srcu_down_read": {SecSRCU, 1}, "srcu_up_read": {SecSRCU, -1},
+	"preempt_disable": {SecSched, 1}, "preempt_enable": {SecSched, -1},
+	"preempt_disable_notrace": {SecSched, 1}, "preempt_enable_notrace": {SecSched, -1},
+	"get_cpu": {SecSched, 1}, "put_cpu": {SecSched, -1},
+	"local_bh_disable": {SecBH, 1}, "local_bh_enable": {SecBH, -1},
+	"local_irq_disable": {SecIRQ, 1}, "local_irq_enable": {SecIRQ, -1},
+	"local_irq_save": {SecIRQ, 1}, "local_irq_restore": {SecIRQ, -1},
+	"raw_spin_lock": {SecSched, 1}, "raw_spin_unlock": {SecSched, -1},
+	"raw_spin_lock_irqsave": {SecIRQ, 1}, "raw_spin_unlock_irqrestore": {SecIRQ, -1},
+	"raw_spin_lock_irq": {SecIRQ, 1}, "raw_spin_unlock_irq": {SecIRQ, -1},
+	"spin_lock_bh": {SecBH, 1}, "spin_unlock_bh": {SecBH, -1},
+}
+
+// guardSections maps guard(x)() / scoped_guard(x) class names to sections.
+var guardSections = map[string]SectionKind{
+	"rcu": SecRCU, "srcu": SecSRCU, "preempt": SecSched, "preempt_notrace": SecSched,
+	"irq": SecIRQ, "irqsave": SecIRQ, "raw_spinlock": SecSched, "raw_spinlock_irq": SecIRQ,
+	"raw_spinlock_irqsave": SecIRQ, "rcu_tasks_trace": SecTrace,
+}
+
+// Classify says whether a call opens (+1) or closes (-1) a section, and
+// of which kind and SRCU domain.
+func (z *Summarizer) Classify(c CallSite) (SectionKind, int, string) {
+	dom := ""
+	if len(c.Args) > 0 {
+		dom = LastIdent(c.Args[0])
+	}
+	if k, ok := knownSections[c.Name]; ok {
+		if k.kind != SecSRCU {
+			dom = ""
+		}
+		return k.kind, k.delta, dom
+	}
+	if z == nil || boundaries[c.Name] || !strings.Contains(c.Name, "lock") && !strings.Contains(c.Name, "rcu") {
+		return SecNone, 0, ""
+	}
+	s, ok := z.Summary(c.Name)
+	if !ok || !s.IsReadSide() {
+		return SecNone, 0, ""
+	}
+	d := 1
+	if s.Effects.Delta < 0 {
+		d = -1
+	}
+	switch s.Effects.Counter {
+	case rcumodel.CounterRCU:
+		return SecRCU, d, ""
+	case rcumodel.CounterTrace:
+		return SecTrace, d, ""
+	case rcumodel.CounterSRCU:
+		return SecSRCU, d, dom
+	}
+	return SecNone, 0, ""
+}
+
+// EventKind says what a section-walk event is.
+type EventKind uint8
+
+// Event kinds.
+const (
+	EvCall      EventKind = iota // a call, with the sections open around it
+	EvReturn                     // a return statement with sections this function opened still open
+	EvEnd                        // the end of the body reached with sections still open
+	EvUnderflow                  // a close with no matching open section in this function
+)
+
+// Event is one observation of a section walk.
+type Event struct {
+	Kind   EventKind
+	Call   CallSite  // EvCall, EvUnderflow
+	Line   int       // EvReturn, EvEnd
+	Open   []Section // sections open at that point (innermost last)
+	Guards [][]Token // conditions of the if statements around the event
+}
+
+// WalkSections walks a body's statements in order, tracking the sections
+// opened by the body itself, and calls visit for every call and for every
+// path that leaves with sections open. Both branches of an if are walked
+// with a copy of the state; the state after it is that of a branch that
+// falls through. Loop bodies are assumed balanced. A goto ends its path; at
+// its label the path resumes with the state of the goto.
+func (z *Summarizer) WalkSections(stmts []*Stmt, visit func(Event)) {
+	w := &swalk{z: z, visit: visit, labels: map[string][]Section{}}
+	st := &sstate{}
+	w.block(stmts, st, nil)
+	if !st.dead && len(st.open) > 0 {
+		line := 0
+		if n := len(stmts); n > 0 {
+			line = lastLine(stmts[n-1])
+		}
+		visit(Event{Kind: EvEnd, Line: line, Open: copySecs(st.open)})
+	}
+}
+
+type sstate struct {
+	open []Section
+	dead bool
+}
+
+func (s *sstate) clone() *sstate { return &sstate{open: copySecs(s.open), dead: s.dead} }
+
+func copySecs(s []Section) []Section { return append([]Section(nil), s...) }
+
+type swalk struct {
+	z      *Summarizer
+	visit  func(Event)
+	labels map[string][]Section
+}
+
+func (w *swalk) block(stmts []*Stmt, st *sstate, guards [][]Token) {
+	base := len(st.open)
+	for _, s := range stmts {
+		w.stmt(s, st, guards)
+	}
+	// guard() sections close at the end of their block.
+	if len(st.open) > base {
+		kept := st.open[:base]
+		for _, s := range st.open[base:] {
+			if !s.guard {
+				kept = append(kept, s)
+			}
+		}
+		st.open = kept
+	}
+}
+
+func (w *swalk) stmt(s *Stmt, st *sstate, guards [][]Token) {
+	if s == nil {
+		return
+	}
+	switch s.Kind {
+	case Label:
+		if len(s.Toks) > 0 {
+			if open, ok := w.labels[s.Toks[0].Text]; ok && st.dead {
+				st.open, st.dead = copySecs(open), false
+			}
+		}
+	case Simple:
+		w.calls(s.Toks, st, guards)
+	case Return:
+		w.calls(s.Toks, st, guards)
+		if !st.dead && len(st.open) > 0 {
+			w.visit(Event{Kind: EvReturn, Line: s.Line, Open: copySecs(st.open), Guards: guards})
+		}
+		st.dead = true
+	case Jump:
+		if len(s.Toks) >= 2 && s.Toks[0].Text == "goto" && !st.dead {
+			if _, ok := w.labels[s.Toks[1].Text]; !ok {
+				w.labels[s.Toks[1].Text] = copySecs(st.open)
+			}
+		}
+		st.dead = true
+	case If:
+		w.calls(s.Toks, st, guards)
+		g := append(append([][]Token(nil), guards...), s.Toks)
+		a, b := st.clone(), st.clone()
+		w.stmt(s.Then, a, g)
+		if s.Else != nil {
+			neg := append([]Token{{Kind: Punct, Text: "!"}}, s.Toks...)
+			w.stmt(s.Else, b, append(append([][]Token(nil), guards...), neg))
+		}
+		switch {
+		case !a.dead:
+			*st = *a
+		default:
+			*st = *b
+		}
+	case Loop:
+		w.calls(s.Toks, st, guards)
+		inner := st.clone()
+		if s.Head == "scoped_guard" && len(s.Toks) > 2 {
+			if k, ok := guardSections[s.Toks[2].Text]; ok {
+				inner.open = append(inner.open, Section{Kind: k, Line: s.Line, Prim: "scoped_guard(" + s.Toks[2].Text + ")", guard: true})
+			}
+		}
+		g := guards
+		if s.Head != "do" {
+			g = append(append([][]Token(nil), guards...), s.Toks)
+		}
+		w.block(s.Body, inner, g)
+	case Block:
+		w.block(s.Body, st, guards)
+	}
+}
+
+func (w *swalk) calls(toks []Token, st *sstate, guards [][]Token) {
+	for _, c := range Calls(toks) {
+		if c.Member || st.dead {
+			continue
+		}
+		if c.Name == "guard" && len(c.Args) == 1 && len(c.Args[0]) == 1 {
+			if k, ok := guardSections[c.Args[0][0].Text]; ok {
+				st.open = append(st.open, Section{Kind: k, Line: c.Line, Prim: "guard(" + c.Args[0][0].Text + ")", guard: true})
+			}
+			continue
+		}
+		w.visit(Event{Kind: EvCall, Call: c, Open: copySecs(st.open), Guards: guards})
+		k, d, dom := w.z.Classify(c)
+		switch {
+		case d > 0:
+			st.open = append(st.open, Section{Kind: k, Domain: dom, Line: c.Line, Prim: c.Name})
+		case d < 0:
+			i := len(st.open) - 1
+			for ; i >= 0; i-- {
+				if st.open[i].Kind == k && !st.open[i].guard {
+					break
+				}
+			}
+			if i < 0 {
+				w.visit(Event{Kind: EvUnderflow, Call: c, Open: copySecs(st.open), Guards: guards})
+				continue
+			}
+			st.open = append(st.open[:i], st.open[i+1:]...)
+		}
+	}
+}
+
+func lastLine(s *Stmt) int {
+	switch {
+	case len(s.Body) > 0:
+		return lastLine(s.Body[len(s.Body)-1])
+	case s.Else != nil:
+		return lastLine(s.Else)
+	case s.Then != nil:
+		return lastLine(s.Then)
+	case len(s.Toks) > 0:
+		return s.Toks[len(s.Toks)-1].Line
+	}
+	return s.Line
+}

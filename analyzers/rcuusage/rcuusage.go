@@ -1,0 +1,316 @@
+// Package rcuusage reports RCU reader misuse that needs no model, in the
+// functions a patch adds or changes:
+//
+//   - rcu-sleep-in-reader / rcu-fault-in-reader: a call that may sleep or
+//     fault inside a reader that must not block (rcu_read_lock(), _bh,
+//     _sched, preempt/irq-disabled regions); SRCU and Tasks Trace readers may
+//     sleep and fault. Whether a call may block is decided bottom-up through
+//     the index (rcueffects.Summarizer.Blocks: blocking primitives, gfp flags
+//     with direct reclaim, user-memory accessors, and their callers up to a
+//     small depth), the way smatch propagates "sleeps" through its call
+//     database, but on demand and on the patched tree only;
+//   - rcu-sync-in-reader: a synchronize_*() / rcu_barrier*() whose grace
+//     period waits for a reader that encloses it (self-deadlock), decided
+//     with the flavour table (rcumodel.Waits);
+//   - rcu-illegal-context: a reader opened in noinstr code outside
+//     instrumentation_begin()/end() (RCU may not be watching), a non-NMI-safe
+//     SRCU reader or an update-side call under an in_nmi() test;
+//   - rcu-unbalanced: a return (or the end of the body) that leaves a
+//     reader this function opened, in a function that closes that reader on
+//     another path.
+//
+// Readers are recognised by their effect summaries (rcueffects), so a new
+// wrapper around ->rcu_read_lock_nesting opens a reader whatever its name.
+// A finding is new when the patch adds the call (or the reader around it)
+// and the pre-patch function did not have it; pre-existing ones are reported
+// only when the pass audits the whole tree.
+package rcuusage
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/analyzers/notrace"
+	"github.com/rcureview/rcureview/analyzers/rcueffects"
+	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/ksrc/index"
+	"github.com/rcureview/rcureview/rcumodel"
+)
+
+// New returns the analyzer, taking indexes from p.
+func New(p *index.Provider) *analyzers.Analyzer {
+	a := &analyzers.Analyzer{
+		Name: "rcuusage",
+		Doc:  "report sleeping, faulting, synchronize, illegal context and unbalanced readers in RCU read-side sections",
+		Rules: []string{finding.RuleSleepInReader, finding.RuleFaultInReader, finding.RuleSyncInReader,
+			finding.RuleIllegalContext, finding.RuleUnbalanced},
+		Requires: []analyzers.Input{analyzers.Diff},
+	}
+	a.Run = func(pass *analyzers.Pass) ([]finding.Finding, error) { return Run(p, pass) }
+	return a
+}
+
+// Run checks the functions one patch adds or changes.
+func Run(p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
+	if pass.Pre != nil && pass.Post == nil {
+		return nil, nil
+	}
+	pre, post, err := notrace.Indexes(p, pass)
+	if errors.Is(err, index.ErrNoEmbedded) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var cfg map[string]string
+	if pass.Config != nil {
+		cfg = pass.Config
+	}
+	zpost := rcueffects.NewSummarizer(post, rcueffects.NewSource(pass.Post, pass.Files), cfg)
+	zpre := rcueffects.NewSummarizer(pre, rcueffects.NewSource(pass.Pre, nil), cfg)
+	var out []finding.Finding
+	for _, ch := range index.ChangedDefs(post, pass.Files) {
+		if ch.Func == nil || len(ch.Lines) == 0 {
+			continue
+		}
+		toks, ok := zpost.Src.FuncBody(ch.File.Path, ch.Func)
+		if !ok {
+			continue
+		}
+		fs := check(zpost, ch.File, ch.Func, toks)
+		old := map[string]bool{}
+		if pf := preFunc(pre, ch.File.Path, ch.Func.Name); pf != nil {
+			if ptoks, ok := zpre.Src.FuncBody(ch.File.Path, pf); ok {
+				for _, f := range check(zpre, pre.File(ch.File.Path), pf, ptoks) {
+					old[f.key] = true
+				}
+			}
+		}
+		for _, f := range fs {
+			added := false
+			for _, l := range f.lines {
+				if rcueffects.Added(pass.Files, ch.File.Path, l) {
+					added = true
+				}
+			}
+			f.Status = finding.StatusNew
+			if old[f.key] || !added {
+				if !pass.All {
+					continue
+				}
+				f.Status = finding.StatusPreExisting
+			}
+			if l, ok := rcueffects.PatchLine(pass.Files, f.File, f.Line); ok {
+				f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
+			}
+			out = append(out, f.Finding)
+		}
+	}
+	finding.Sort(out)
+	return out, nil
+}
+
+func preFunc(ix *index.Index, path, name string) *index.Func {
+	ff := ix.File(path)
+	if ff == nil {
+		return nil
+	}
+	for i := range ff.Funcs {
+		if ff.Funcs[i].Name == name {
+			return &ff.Funcs[i]
+		}
+	}
+	return nil
+}
+
+// result is a finding with what identifies it across the patch (key)
+// and the lines that make it (the call and the reader's opening).
+type result struct {
+	finding.Finding
+	key   string
+	lines []int
+}
+
+// check runs the rules on one function body.
+func check(z *rcueffects.Summarizer, ff *index.FileFacts, fn *index.Func, toks []rcueffects.Token) []result {
+	var out []result
+	stmts := rcueffects.ParseBody(toks)
+	// Which section kinds does the body close anywhere (balanced use)?
+	closes := map[rcueffects.SectionKind]bool{}
+	z.WalkSections(stmts, func(e rcueffects.Event) {
+		if e.Kind == rcueffects.EvCall {
+			if k, d, _ := z.Classify(e.Call); d < 0 {
+				closes[k] = true
+			}
+		}
+		if e.Kind == rcueffects.EvUnderflow {
+			k, _, _ := z.Classify(e.Call)
+			closes[k] = true
+		}
+	})
+	noinstr := fn.Attrs&(index.AttrNoinstr|index.AttrCpuidle) != 0
+	instr := map[int]int8{}
+	for _, c := range fn.Calls {
+		instr[int(c.Line)] = c.Instr
+	}
+	add := func(rule string, line int, msg string, key string, lines []int, chain []finding.Hop) {
+		r, _ := finding.LookupRule(rule)
+		out = append(out, result{
+			Finding: finding.Finding{Rule: rule, Severity: r.Severity, File: ff.Path, Line: line,
+				Function: fn.Name, Message: msg, Chain: chain, Config: configOf(ff, fn)},
+			key: rule + "|" + key, lines: lines,
+		})
+	}
+	z.WalkSections(stmts, func(e rcueffects.Event) {
+		switch e.Kind {
+		case rcueffects.EvReturn, rcueffects.EvEnd:
+			for _, s := range e.Open {
+				if !closes[s.Kind] {
+					continue // a lock wrapper: leaving the reader open is its job
+				}
+				where := "returns"
+				if e.Kind == rcueffects.EvEnd {
+					where = "falls off the end"
+				}
+				add(finding.RuleUnbalanced, e.Line,
+					fmt.Sprintf("%s() %s with the %s reader opened by %s() at line %d still open", fn.Name, where, s.Kind, s.Prim, s.Line),
+					fmt.Sprintf("%s|%s", s.Prim, where), []int{e.Line, s.Line}, nil)
+			}
+			return
+		case rcueffects.EvUnderflow:
+			return
+		}
+		c := e.Call
+		if k, d, dom := z.Classify(c); d > 0 {
+			if noinstr && instr[c.Line] == 0 {
+				add(finding.RuleIllegalContext, c.Line,
+					fmt.Sprintf("%s() opens a %s reader in noinstr code outside instrumentation_begin()/end(): RCU may not be watching here", c.Name, k),
+					c.Name+"|noinstr", []int{c.Line}, nil)
+			}
+			if k == rcueffects.SecSRCU && inNMI(e.Guards) && !strings.Contains(c.Name, "nmisafe") {
+				add(finding.RuleIllegalContext, c.Line,
+					fmt.Sprintf("%s(%s) under in_nmi(): only srcu_read_lock_nmisafe() is NMI-safe", c.Name, dom),
+					c.Name+"|nmi", []int{c.Line}, nil)
+			}
+		}
+		if inNMI(e.Guards) && isUpdate(c.Name) {
+			add(finding.RuleIllegalContext, c.Line,
+				fmt.Sprintf("%s() under in_nmi(): the update side is not NMI-safe", c.Name), c.Name+"|nmi-update", []int{c.Line}, nil)
+		}
+		if len(e.Open) == 0 {
+			return
+		}
+		lines := []int{c.Line}
+		for _, s := range e.Open {
+			lines = append(lines, s.Line)
+		}
+		if s, f, ok := syncDeadlock(c, e.Open); ok {
+			add(finding.RuleSyncInReader, c.Line,
+				fmt.Sprintf("%s() inside the %s reader opened by %s() at line %d waits for a %s grace period, which waits for that reader: self-deadlock", c.Name, s.Kind, s.Prim, s.Line, f),
+				c.Name, lines, nil)
+			return
+		}
+		var atomic *rcueffects.Section
+		for i := len(e.Open) - 1; i >= 0; i-- {
+			if !e.Open[i].Kind.MaySleep() {
+				atomic = &e.Open[i]
+				break
+			}
+		}
+		if atomic == nil {
+			return
+		}
+		b, chain := z.Blocks(ff.Path, c)
+		if b == rcueffects.NoBlock {
+			return
+		}
+		rule, verb := finding.RuleSleepInReader, "may sleep"
+		if b == rcueffects.Faults {
+			rule, verb = finding.RuleFaultInReader, "may fault on user memory (and sleep)"
+		}
+		var hops []finding.Hop
+		var names []string
+		for _, h := range chain {
+			names = append(names, h.Name)
+			if len(chain) > 1 {
+				hops = append(hops, finding.Hop{Function: h.Name, File: h.File, Line: h.Line, Why: h.Why})
+			}
+		}
+		why := ""
+		if n := len(chain); n == 1 {
+			why = " (" + chain[0].Why + ")"
+		} else if n > 1 {
+			why = " (" + strings.Join(names, " -> ") + ": " + chain[n-1].Why + ")"
+		}
+		add(rule, c.Line,
+			fmt.Sprintf("%s() %s%s inside the %s reader opened by %s() at line %d, which must not block", c.Name, verb, why, atomic.Kind, atomic.Prim, atomic.Line),
+			c.Name, lines, hops)
+	})
+	return out
+}
+
+// configOf returns the #if conditions of a definition.
+func configOf(ff *index.FileFacts, fn *index.Func) []string {
+	var out []string
+	for _, c := range ff.CondSet(fn.Cond) {
+		if strings.Contains(c, "CONFIG_") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func inNMI(guards [][]rcueffects.Token) bool {
+	for _, g := range guards {
+		if len(g) > 0 && g[0].Text != "!" && rcueffects.Has(g, "in_nmi") {
+			// "if (!in_nmi())" guards the non-NMI path.
+			neg := false
+			for i, t := range g {
+				if t.Text == "in_nmi" && i > 0 && g[i-1].Text == "!" {
+					neg = true
+				}
+			}
+			if !neg {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isUpdate(name string) bool {
+	return strings.HasPrefix(name, "synchronize_") || strings.HasPrefix(name, "call_rcu") ||
+		name == "call_srcu" || strings.HasPrefix(name, "kfree_rcu") || strings.HasPrefix(name, "kvfree_rcu")
+}
+
+// syncFlavours maps blocking grace-period waits to their flavour.
+var syncFlavours = map[string]rcumodel.Flavour{
+	"synchronize_rcu": rcumodel.FlavourRCU, "synchronize_rcu_expedited": rcumodel.FlavourRCUExp,
+	"synchronize_net": rcumodel.FlavourRCU, "rcu_barrier": rcumodel.FlavourRCU,
+	"synchronize_srcu": rcumodel.FlavourSRCU0, "synchronize_srcu_expedited": rcumodel.FlavourSRCU0,
+	"srcu_barrier":          rcumodel.FlavourSRCU0,
+	"synchronize_rcu_tasks": rcumodel.FlavourTasks, "synchronize_rcu_tasks_trace": rcumodel.FlavourTrace,
+	"rcu_barrier_tasks_trace": rcumodel.FlavourTrace, "synchronize_rcu_tasks_rude": rcumodel.FlavourRude,
+}
+
+// syncDeadlock reports the open reader a grace-period wait would wait for.
+func syncDeadlock(c rcueffects.CallSite, open []rcueffects.Section) (rcueffects.Section, rcumodel.Flavour, bool) {
+	f, ok := syncFlavours[c.Name]
+	if !ok {
+		return rcueffects.Section{}, 0, false
+	}
+	dom := ""
+	if len(c.Args) > 0 {
+		dom = rcueffects.LastIdent(c.Args[0])
+	}
+	for i := len(open) - 1; i >= 0; i-- {
+		s := open[i]
+		same := s.Kind == rcueffects.SecSRCU && (s.Domain == dom || s.Domain == "" || dom == "")
+		if rcumodel.Waits(f, s.Kind.ReaderKind(same), false) {
+			return s, f, true
+		}
+	}
+	return rcueffects.Section{}, 0, false
+}
