@@ -285,22 +285,13 @@ func isUpdate(name string) bool {
 		name == "call_srcu" || strings.HasPrefix(name, "kfree_rcu") || strings.HasPrefix(name, "kvfree_rcu")
 }
 
-// syncFlavours maps blocking grace-period waits to their flavour.
-var syncFlavours = map[string]rcumodel.Flavour{
-	"synchronize_rcu": rcumodel.FlavourRCU, "synchronize_rcu_expedited": rcumodel.FlavourRCUExp,
-	"synchronize_net": rcumodel.FlavourRCU, "rcu_barrier": rcumodel.FlavourRCU,
-	"synchronize_srcu": rcumodel.FlavourSRCU0, "synchronize_srcu_expedited": rcumodel.FlavourSRCU0,
-	"srcu_barrier":          rcumodel.FlavourSRCU0,
-	"synchronize_rcu_tasks": rcumodel.FlavourTasks, "synchronize_rcu_tasks_trace": rcumodel.FlavourTrace,
-	"rcu_barrier_tasks_trace": rcumodel.FlavourTrace, "synchronize_rcu_tasks_rude": rcumodel.FlavourRude,
-}
-
 // syncDeadlock reports the open reader a grace-period wait would wait for.
 func syncDeadlock(c rcueffects.CallSite, open []rcueffects.Section) (rcueffects.Section, rcumodel.Flavour, bool) {
-	f, ok := syncFlavours[c.Name]
-	if !ok {
+	w, ok := rcueffects.GPWaits[c.Name]
+	if !ok || w.Call {
 		return rcueffects.Section{}, 0, false
 	}
+	f := w.Flavour
 	dom := ""
 	if len(c.Args) > 0 {
 		dom = rcueffects.LastIdent(c.Args[0])

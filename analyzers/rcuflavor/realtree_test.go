@@ -1,0 +1,53 @@
+package rcuflavor
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/rcureview/rcureview/analyzers/internal/realtest"
+	"github.com/rcureview/rcureview/finding"
+)
+
+func TestRealTreeFaultableProbe(t *testing.T) {
+	p := realtest.Provider()
+	tests := []struct {
+		name   string
+		mbox   string
+		source string // the patch line of the finding; "" for none
+	}{
+		{"Tasks Trace reader, updater waits with synchronize_rcu()", "testdata/trace-reader-synchronize-rcu.mbox", "+\tsynchronize_rcu();"},
+		{"Tasks Trace reader, updater frees from call_rcu()", "testdata/trace-reader-call-rcu.mbox", "+\t\tcall_rcu(&old->rcu, demo_probe_free_rcu);"},
+		{"twin: synchronize_rcu_tasks_trace()", "testdata/trace-reader-synchronize-rcu-tasks-trace.mbox", ""},
+		{"twin: call_rcu_tasks_trace()", "testdata/trace-reader-call-rcu-tasks-trace.mbox", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			passes := realtest.Passes(t, nil, tc.mbox, nil)
+			fs, err := Run(p, &passes[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("findings:\n%s", realtest.Dump(fs))
+			if tc.source == "" {
+				if len(fs) != 0 {
+					t.Fatalf("want no finding, got %d", len(fs))
+				}
+				return
+			}
+			if len(fs) != 1 {
+				t.Fatalf("%d findings, want 1", len(fs))
+			}
+			f := fs[0]
+			if f.Rule != finding.RuleGPFlavorMismatch || f.Severity != finding.Error || f.Status != finding.StatusNew ||
+				f.Source != tc.source || f.Function != "demo_probe_set" {
+				t.Errorf("finding %s %s %s %q %s", f.Rule, f.Severity, f.Status, f.Source, f.Function)
+			}
+			if f.Trace == nil || !strings.HasPrefix(f.Trace.Property, "P2") || len(f.Trace.Steps) == 0 {
+				t.Fatalf("no P2 trace: %+v", f.Trace)
+			}
+			if !strings.Contains(f.Message, "rcu_read_lock_trace") || len(f.Chain) != 2 || f.Chain[1].Function != "demo_probe_run" {
+				t.Errorf("message/chain do not name the reader: %s %+v", f.Message, f.Chain)
+			}
+		})
+	}
+}
