@@ -224,7 +224,7 @@ func (w *Walker) classify(n *node) (kind, name, detail string, descend bool) {
 		n.why = "bug report path, not followed"
 		return "", "", "", false
 	}
-	if h, ok := hooks[t.Name]; ok && !(t.Kind == index.TargetMacro && len(t.Calls) == 0) {
+	if h, ok := hooks[t.Name]; ok && !w.compiledOutHook(t) {
 		n.why = "debug hook (" + h + ")"
 		return SinkHook, t.Name, h, false
 	}
@@ -267,6 +267,24 @@ func (w *Walker) classify(n *node) (kind, name, detail string, descend bool) {
 		return "", "", "", true
 	}
 	return "", "", "", false
+}
+
+// compiledOutHook reports whether t is a macro standing for a hook in the
+// configurations where the hook is compiled out: preempt_count_add() is a
+// macro for __preempt_count_add() unless DEBUG_PREEMPT ||
+// TRACE_PREEMPT_TOGGLE, where it is the extern function. The function is
+// resolved as its own alternative with its own condition, so the macro is
+// walked through instead. A hook that exists only as a macro (printk(),
+// x86's __preempt_schedule()) stays a hook; so does an empty macro (a stub
+// with no calls is reported only if something else calls the hook).
+func (w *Walker) compiledOutHook(t index.Target) bool {
+	if t.Kind != index.TargetMacro {
+		return false
+	}
+	if len(t.Calls) == 0 {
+		return true
+	}
+	return len(w.Ix.Funcs(t.Name)) > 0
 }
 
 func (w *Walker) sink(nodes []node, ni int, kind, name, detail string) Sink {
