@@ -4,6 +4,9 @@ import (
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/analyzers/noinstr"
 	"github.com/rcureview/rcureview/analyzers/notrace"
+	"github.com/rcureview/rcureview/analyzers/rcuflavor"
+	"github.com/rcureview/rcureview/analyzers/rcumodelcheck"
+	"github.com/rcureview/rcureview/analyzers/rcuusage"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
 
@@ -17,5 +20,5 @@ func defaultRegistry() (*analyzers.Registry, error) {
 		opt.Cache = c
 	}
 	p := index.NewProvider(opt, index.Embedded())
-	return analyzers.NewRegistry(notrace.New(p), noinstr.New(p))
+	return analyzers.NewRegistry(notrace.New(p), noinstr.New(p), rcumodelcheck.New(p), rcuusage.New(p), rcuflavor.New(p))
 }
