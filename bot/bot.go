@@ -64,6 +64,10 @@ type Options struct {
 	// MaxReviews bounds the series reviewed per pass (0: no bound).
 	MaxReviews int
 
+	// SendPause pauses before and after each send (inside the window
+	// between recording a reply as intended and as sent); crash tests set
+	// it to make random kills land in that window. Zero in production.
+	SendPause time.Duration
 	// AfterPass is called after every pass (the command writes a status
 	// file there).
 	AfterPass func(PassStats, error)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/rcureview/rcureview/bot/state"
 	"github.com/rcureview/rcureview/mbox"
@@ -15,7 +16,19 @@ type reportsPatch = reports.Patch
 // deliver sends an intended reply and records it as sent. A failure is
 // recorded on the reply, which stays intended and is retried by resolve.
 func (b *Bot) deliver(ctx context.Context, r *state.Reply) error {
+	pause := func() {
+		if b.opt.SendPause > 0 {
+			t := time.NewTimer(b.opt.SendPause)
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+			case <-t.C:
+			}
+		}
+	}
+	pause()
 	err := b.opt.Sender.Send(ctx, r)
+	pause()
 	now := b.opt.Now()
 	uerr := b.opt.State.Update(func(tx *state.Tx) error {
 		cur, ok, err2 := tx.GetReply(r.MessageID)
@@ -90,6 +103,9 @@ func (b *Bot) resolve(ctx context.Context, st *PassStats) error {
 			continue
 		}
 		b.log.Info("sending intended reply left by a restart", "reply", r.MessageID, "attempts", r.Attempts)
+		if err := b.opt.State.Update(func(tx *state.Tx) error { return tx.Add("replies:sent-after-restart", 1) }); err != nil {
+			return err
+		}
 		if err := b.deliver(ctx, r); err != nil {
 			return err
 		}

@@ -47,7 +47,7 @@ type botFlags struct {
 	inboxPath, statePath, from, smtpAddr, smtpTLS, smtpUser, smtpPassFile string
 	outbox, tree, git, rev, rateList, rateThread, logFormat, idDomain     string
 	once, dryRun, onlyFindings, skipBacklog                               bool
-	poll, wait, coverAge, smtpTimeout                                     time.Duration
+	poll, wait, coverAge, smtpTimeout, sendPause                          time.Duration
 	batch, maxReviews                                                     int
 	deny, bots                                                            listFlag
 }
@@ -92,6 +92,7 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&f.batch, "batch", 200, "archive items read per transaction")
 	fs.IntVar(&f.maxReviews, "max-reviews", 0, "at most `N` series reviewed per pass (0: no bound)")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log `FORMAT` on standard error: text or json")
+	fs.DurationVar(&f.sendPause, "test-send-pause", 0, "testing only: pause before and after each send (crash tests)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, botUsage)
 		fs.PrintDefaults()
@@ -238,7 +239,7 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 		From: mbox.Address{Name: from.Name, Email: from.Address}, IDDomain: f.idDomain, Version: version,
 		Wait: f.wait, CoverMaxAge: f.coverAge, OnlyFindings: f.onlyFindings,
 		ListRate: listRate, ThreadRate: threadRate, Deny: f.deny, Bots: f.bots,
-		Batch: f.batch, MaxReviews: f.maxReviews, Logger: log,
+		Batch: f.batch, MaxReviews: f.maxReviews, Logger: log, SendPause: f.sendPause,
 		AfterPass: func(bot.PassStats, error) { writeStatusFile(f.statePath, st, f.dryRun) },
 	})
 	if err != nil {

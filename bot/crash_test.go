@@ -1,0 +1,349 @@
+package bot
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rcureview/rcureview/bot/internal/archivetest"
+)
+
+// buildBinary builds cmd/rcureview into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skipf("go tool not found: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "rcureview")
+	cmd := exec.Command("go", "build", "-o", bin, "../cmd/rcureview")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// crashWorld is the generated archive and what the bot must answer.
+type crashWorld struct {
+	groups   [][]archiveOp // archive changes; a group is appended at once (a thread as sent)
+	expected map[string]bool
+	messages int
+	series   int
+}
+
+type archiveOp struct {
+	epoch  int
+	data   []byte
+	remove bool
+	purge  bool // rewrite epoch's history dropping broken mails
+}
+
+// genWorld generates ≥ minMessages messages in groups (one thread each):
+// complete and incomplete series with and without covers, second
+// versions, covers alone, replies, other bots' and our own mail, broken
+// mail, opted-out threads, cross-posted duplicates and deleted spam.
+func genWorld(rng *rand.Rand, minMessages int) *crashWorld {
+	w := &crashWorld{expected: map[string]bool{}}
+	add := func(step int, data []byte) {
+		ep := 0
+		if w.messages >= minMessages/2 {
+			ep = 1 // a new epoch appears halfway
+		}
+		for len(w.groups) <= step {
+			w.groups = append(w.groups, nil)
+		}
+		w.groups[step] = append(w.groups[step], archiveOp{epoch: ep, data: data})
+		w.messages++
+	}
+	type sentMsg struct {
+		step int
+		data []byte
+	}
+	var sent []sentMsg // earlier messages, for duplicates
+	for n := 0; w.messages < minMessages; n++ {
+		step := n
+		name := fmt.Sprintf("s%04d", n)
+		kind := rng.IntN(100)
+		total := 1 + rng.IntN(5)
+		withCover := total > 1 && rng.IntN(10) < 6
+		all := make([]int, total)
+		for i := range all {
+			all[i] = i + 1
+		}
+		emit := func(ms []tmail) {
+			for _, m := range ms {
+				m.date = m.date.Add(time.Duration(n) * time.Hour)
+				data := m.bytes()
+				add(step, data)
+				sent = append(sent, sentMsg{step, data})
+			}
+		}
+		target := func(ms []tmail) string { return ms[0].id } // cover, else the lowest patch
+		switch {
+		case kind < 40: // a complete series
+			ms := series(name, 1, total, withCover, all...)
+			emit(ms)
+			w.expected[target(ms)] = true
+			w.series++
+		case kind < 50: // an incomplete series: the last patch never comes
+			if total == 1 {
+				total = 2
+			}
+			ms := series(name, 1, total, withCover, all[:max(1, len(all)-1)]...)
+			if len(all) == 1 {
+				ms = series(name, 1, total, withCover, 1)
+			}
+			emit(ms)
+			w.expected[target(ms)] = true
+			w.series++
+		case kind < 58: // v1 and, in a later step, v2 in reply to it: both reviewed
+			v1 := series(name, 1, total, true, all...)
+			emit(v1)
+			w.expected[target(v1)] = true
+			v2 := series(name, 2, total, true, all...)
+			v2[0].inReplyTo, v2[0].refs = v1[0].id, []string{v1[0].id}
+			emit(v2)
+			w.expected[target(v2)] = true
+			w.series += 2
+		case kind < 63: // a cover whose patches never come
+			emit(series(name, 1, total+1, true))
+		case kind < 70: // an opted-out thread
+			ms := series(name, 1, total, withCover, all...)
+			ms = append(ms, tmail{id: name + "-skip@example.org", from: author(name),
+				subject: "Re: " + ms[0].subject, inReplyTo: ms[0].id, refs: []string{ms[0].id},
+				body: "No bot reviews for this one, please.\n\nrcureview: skip\n"})
+			emit(ms)
+		case kind < 78: // replies, one quoting the diff
+			emit([]tmail{
+				{id: name + "-r1@example.org", from: "Paul McKenney <paulmck@kernel.org>",
+					subject: "Re: [PATCH] rcu: something", inReplyTo: "old@example.org",
+					body: "> diff --git a/x b/x\n> +int a;\n\nWhy?\n"},
+				{id: name + "-r2@example.org", from: author(name), subject: "Re: [PATCH 1/2] rcu: other",
+					inReplyTo: name + "-r1@example.org", body: "Because.\n"},
+			})
+		case kind < 86: // other bots and our own earlier replies
+			bots := []tmail{
+				{id: name + "-lkp@intel.com", from: "kernel test robot <lkp@intel.com>",
+					subject: "Re: [PATCH] rcu: x", inReplyTo: "old@example.org", body: patchBody("kernel/rcu/lkp.c")},
+				{id: name + "@syzkaller.appspotmail.com", from: "syzbot <syzbot+" + name + "@syzkaller.appspotmail.com>",
+					subject: "[PATCH] syz test", body: patchBody("kernel/rcu/syz.c"),
+					headers: map[string]string{"X-Google-Appengine-App-Id": "s~syzkaller"}},
+				{id: name + "-pw@kernel.org", from: "patchwork-bot+netdevbpf@kernel.org",
+					subject: "Re: [PATCH 0/2] applied", inReplyTo: "old@example.org", body: "Hello:\n\nThis series was applied.\n"},
+				{id: name + "-auto@example.org", from: author(name), subject: "[PATCH] auto",
+					body: patchBody("kernel/rcu/auto.c"), headers: map[string]string{"Auto-Submitted": "auto-generated"}},
+				{id: name + "-ours@example.org", from: "rcureview <bot@rcureview.example>",
+					subject: "Re: [PATCH] rcu: y", inReplyTo: "old@example.org", body: "rcureview reviewed this patch.\n",
+					headers: map[string]string{"X-Rcureview-Version": "0.0.1"}},
+			}
+			emit(bots[rng.IntN(len(bots)):])
+		case kind < 92: // broken mail
+			broken := [][]byte{
+				[]byte("\x00\x01\x02 binary garbage \xff\xfe"),
+				[]byte("From: a@example.org\nSubject: [PATCH] no message id\n\n" + patchBody("kernel/rcu/noid.c")),
+				bytes.Repeat([]byte("\x00"), 64),
+			}
+			for _, b := range broken[rng.IntN(len(broken)):] {
+				add(step, b)
+			}
+		case kind < 96: // spam patch, removed by the archive in the same step
+			ms := series(name, 1, 1, false, 1)
+			emit(ms)
+			g := w.groups[step]
+			w.groups[step] = append(g, archiveOp{epoch: g[len(g)-1].epoch, data: g[len(g)-1].data, remove: true})
+		default: // a cross-posted duplicate of a message of an earlier step
+			var earlier [][]byte
+			for _, m := range sent {
+				if m.step < step {
+					earlier = append(earlier, m.data)
+				}
+			}
+			if len(earlier) > 0 {
+				add(step, earlier[rng.IntN(len(earlier))])
+			}
+		}
+	}
+	// One purge of epoch 0 at the end rewrites its whole history.
+	w.groups = append(w.groups, []archiveOp{{epoch: 0, purge: true}})
+	return w
+}
+
+// runBot starts the bot binary and kills it after delay (0: let it
+// finish, bounded by a timeout). It returns whether it was killed.
+func runBot(t *testing.T, bin string, args []string, delay time.Duration) (killed bool, out string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	limit := 3 * time.Minute
+	if delay > 0 {
+		limit = delay
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("bot failed: %v\n%s", err, buf.String())
+		}
+		return false, buf.String()
+	case <-time.After(limit):
+		if delay == 0 {
+			cmd.Process.Kill()
+			<-done
+			t.Fatalf("bot did not finish within %v\n%s", limit, buf.String())
+		}
+		cmd.Process.Signal(syscall.SIGKILL)
+		<-done
+		return true, buf.String()
+	}
+}
+
+// TestCrashExactlyOnce runs the bot as a separate process on a growing
+// archive of ≥ 1,000 messages, SIGKILLs it at random moments at least 100
+// times, restarts it each time, and checks at the end that every
+// reviewable series has exactly one reply and nothing else got one.
+// RCUREVIEW_CRASH_SEED repeats a run.
+func TestCrashExactlyOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test: skipped with -short")
+	}
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("RCUREVIEW_CRASH_SEED"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("RCUREVIEW_CRASH_SEED: %v", err)
+		}
+		seed = v
+	}
+	const minMessages, minKills = 1000, 100
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	t.Logf("seed %d (RCUREVIEW_CRASH_SEED=%d repeats this run)", seed, seed)
+	w := genWorld(rng, minMessages)
+	bin := buildBinary(t)
+
+	dir := t.TempDir()
+	arch, err := archivetest.New(filepath.Join(dir, "inbox"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	outbox := filepath.Join(dir, "outbox")
+	args := []string{"bot", "--inbox", arch.Dir, "--state", filepath.Join(dir, "state.db"),
+		"--from", "rcureview <bot@rcureview.example>", "--outbox", outbox, "--once",
+		"--wait", "1ms", "--cover-max-age", "1h", "--rate-list", "0", "--rate-thread", "0",
+		"--batch", "20", "--log-format", "json"}
+	kills, runs := 0, 0
+	start := time.Now()
+	// Before each run a few threads arrive, so that most runs have work
+	// to be killed in; the bot is never running while the archive changes.
+	next := 0
+	for next < len(w.groups) || kills < minKills {
+		for k := rng.IntN(4); k > 0 && next < len(w.groups); k-- {
+			for _, op := range w.groups[next] {
+				switch {
+				case op.purge:
+					err = arch.Purge(op.epoch, func(m []byte) bool { return !bytes.Contains(m, []byte("Message-ID:")) })
+				case op.remove:
+					err = arch.Remove(op.epoch, op.data)
+				default:
+					err = arch.Add(op.epoch, op.data)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			next++
+		}
+		runs++
+		delay := time.Duration(1+rng.IntN(600)) * time.Millisecond
+		a := args
+		if rng.IntN(2) == 0 {
+			// Widen the windows around each send so that kills land
+			// between "intended" and "sent" too.
+			a = append(append([]string(nil), args...), "--test-send-pause", "15ms")
+		}
+		killed, out := runBot(t, bin, a, delay)
+		if os.Getenv("RCUREVIEW_CRASH_DEBUG") != "" {
+			t.Logf("run %d delay %v killed %v: %d lines, %d intended, %d sent, last: %.200s", runs, delay, killed,
+				strings.Count(out, "\n"), strings.Count(out, "reply intended"), strings.Count(out, "reply sent"), lastLine(out))
+		}
+		if killed {
+			kills++
+		}
+		if runs > 20*minKills {
+			t.Fatalf("%d runs for %d kills: the bot finishes too fast to be killed", runs, kills)
+		}
+	}
+	// Finish: two clean runs (the second must find nothing to do).
+	runBot(t, bin, args, 0)
+	_, out := runBot(t, bin, args, 0)
+	runs += 2
+	if !strings.Contains(out, `"replied":0`) || !strings.Contains(out, `"resolved":0`) {
+		t.Errorf("the last pass still did work:\n%s", out)
+	}
+
+	counts := map[string]int{}
+	for _, m := range outboxMessages(t, outbox) {
+		counts[m.InReplyTo]++
+	}
+	dups, lost, extra, replies := 0, 0, 0, 0
+	for id, n := range counts {
+		replies += n
+		if n > 1 {
+			dups += n - 1
+			t.Errorf("%d replies to <%s>", n, id)
+		}
+		if !w.expected[id] {
+			extra++
+			t.Errorf("reply to <%s>, which should not get one", id)
+		}
+	}
+	var missing []string
+	for id := range w.expected {
+		if counts[id] == 0 {
+			lost++
+			missing = append(missing, id)
+		}
+	}
+	sort.Strings(missing)
+	if lost > 0 {
+		t.Errorf("no reply to %d reviewable series: %v", lost, missing[:min(10, len(missing))])
+	}
+	if kills < minKills {
+		t.Errorf("only %d kills", kills)
+	}
+	status, err := exec.Command(bin, "bot", "status", "--json", "--state", filepath.Join(dir, "state.db")).Output()
+	if err != nil {
+		t.Fatalf("bot status: %v", err)
+	}
+	var st Status
+	if err := json.Unmarshal(status, &st); err != nil {
+		t.Fatalf("bot status: %v\n%s", err, status)
+	}
+	if st.Replies["intended"] != 0 || st.Replies["sent"] != len(w.expected) {
+		t.Errorf("status replies %v, want %d sent", st.Replies, len(w.expected))
+	}
+	// Kills that fell between recording a reply and confirming it: resolved
+	// from the outbox (it was written) or sent once more (it was not).
+	t.Logf("crash test: seed=%d messages=%d series=%d expected_replies=%d replies=%d kills=%d runs=%d "+
+		"duplicates=%d lost=%d unexpected=%d resolved_as_delivered=%d sent_after_restart=%d time=%v",
+		seed, w.messages, w.series, len(w.expected), replies, kills, runs, dups, lost, extra,
+		st.Counters["replies:resolved-delivered"], st.Counters["replies:sent-after-restart"], time.Since(start).Round(time.Second))
+}
+
+func lastLine(s string) string {
+	s = strings.TrimRight(s, "\n")
+	return s[strings.LastIndex(s, "\n")+1:]
+}
