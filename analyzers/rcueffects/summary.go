@@ -361,8 +361,13 @@ func counterChange(toks []Token) (rcumodel.Counter, int8, int) {
 				return c, -1, t.Line
 			}
 		}
-		if i > 0 {
-			switch toks[i-1].Text {
+		// Prefix ++/-- before the lvalue (--t->rcu_read_lock_nesting).
+		j := i - 1
+		for j >= 0 && (toks[j].Kind == Ident || toks[j].Text == "->" || toks[j].Text == ".") {
+			j--
+		}
+		if j >= 0 {
+			switch toks[j].Text {
 			case "++":
 				return c, 1, t.Line
 			case "--":
