@@ -18,18 +18,31 @@ import (
 	"github.com/rcureview/rcureview/bot/internal/archivetest"
 )
 
-// buildBinary builds cmd/rcureview into a temporary directory.
-func buildBinary(t *testing.T) string {
+// binary returns cmd/rcureview built once for the package's tests.
+func binary(t *testing.T) string {
 	t.Helper()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skipf("go tool not found: %v", err)
 	}
-	bin := filepath.Join(t.TempDir(), "rcureview")
-	cmd := exec.Command("go", "build", "-o", bin, "../cmd/rcureview")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.once.Do(func() {
+		dir, err := os.MkdirTemp("", "rcureview-bot-test-")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.dir = dir
+		bin := filepath.Join(dir, "rcureview")
+		out, err := exec.Command("go", "build", "-o", bin, "../cmd/rcureview").CombinedOutput()
+		if err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		built.path = bin
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return bin
+	return built.path
 }
 
 // crashWorld is the generated archive and what the bot must answer.
@@ -232,7 +245,7 @@ func TestCrashExactlyOnce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	t.Logf("seed %d (RCUREVIEW_CRASH_SEED=%d repeats this run)", seed, seed)
 	w := genWorld(rng, minMessages)
-	bin := buildBinary(t)
+	bin := binary(t)
 
 	dir := t.TempDir()
 	arch, err := archivetest.New(filepath.Join(dir, "inbox"))
