@@ -232,10 +232,14 @@ func check(z *rcueffects.Summarizer, ff *index.FileFacts, fn *index.Func, toks [
 		}
 		var hops []finding.Hop
 		var names []string
-		for _, h := range chain {
+		for i, h := range chain {
 			names = append(names, h.Name)
-			if len(chain) > 1 {
-				hops = append(hops, finding.Hop{Function: h.Name, File: h.File, Line: h.Line, Why: h.Why})
+			if len(chain) > 1 && h.File != "" {
+				why := h.Why
+				if i == len(chain)-2 && chain[i+1].File == "" {
+					why += " (" + chain[i+1].Why + ")"
+				}
+				hops = append(hops, finding.Hop{Function: h.Name, File: h.File, Line: h.Line, Why: why})
 			}
 		}
 		why := ""
