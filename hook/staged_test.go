@@ -1,0 +1,193 @@
+package hook
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// treeFromDiff applies diff to HEAD in a throw-away index and returns the
+// tree git writes, to compare with the tree of the real index.
+func (r *gitRepo) treeFromDiff(diff string) string {
+	r.t.Helper()
+	idx := filepath.Join(r.t.TempDir(), "index")
+	patch := filepath.Join(r.t.TempDir(), "p.diff")
+	os.WriteFile(patch, []byte(diff), 0o644)
+	env := []string{"GIT_INDEX_FILE=" + idx}
+	if out, err := r.gitErr(env, "read-tree", "HEAD"); err != nil {
+		r.t.Fatalf("read-tree: %v %s", err, out)
+	}
+	if out, err := r.gitErr(env, "apply", "--cached", patch); err != nil {
+		r.t.Fatalf("git apply of our staged diff failed: %v\n%s\n--- diff:\n%s", err, out, diff)
+	}
+	out, err := r.gitErr(env, "write-tree")
+	if err != nil {
+		r.t.Fatalf("write-tree: %v %s", err, out)
+	}
+	return out
+}
+
+func TestStagedDiffMatchesGit(t *testing.T) {
+	r := newGitRepo(t)
+	r.write("kernel/rcu/tree.c", "int a;\nint b;\nint c;\n")
+	r.write("kernel/rcu/gone.c", "int gone;\n")
+	r.write("scripts/run.sh", "#!/bin/sh\necho hi\n")
+	r.write("include/linux/rcupdate.h", strings.Repeat("/* line */\n", 40))
+	r.commit("base")
+
+	r.write("kernel/rcu/tree.c", "int a;\nint b2;\nint c;\nint d;\n")
+	r.write("kernel/rcu/new.c", "int fresh(void)\n{\n\treturn 1;\n}\n")
+	os.Remove(filepath.Join(r.dir, "kernel/rcu/gone.c"))
+	os.Chmod(filepath.Join(r.dir, "scripts/run.sh"), 0o755)
+	r.write("include/linux/rcupdate.h", strings.Repeat("/* line */\n", 20)+"/* changed */\n"+strings.Repeat("/* line */\n", 19))
+	r.git("add", "-A")
+	r.write("kernel/rcu/tree.c", "unstaged change\n") // not in the index: must not show
+
+	repo, err := Open(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diff, err := StagedDiff(repo, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"new file mode 100644", "deleted file mode 100644", "new mode 100755", "+int b2;", "+/* changed */"} {
+		if !strings.Contains(diff, want) {
+			t.Errorf("diff lacks %q:\n%s", want, diff)
+		}
+	}
+	if strings.Contains(diff, "unstaged change") {
+		t.Error("diff shows an unstaged change")
+	}
+	if got, want := r.treeFromDiff(diff), r.git("write-tree"); got != want {
+		t.Fatalf("HEAD + our diff = tree %s, the index is %s", got, want)
+	}
+}
+
+func TestStagedDiffHonoursIndexFileAndUnbornHead(t *testing.T) {
+	r := newGitRepo(t)
+	r.write("a.c", "int a;\n")
+	r.git("add", "a.c")
+	repo, err := Open(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diff, err := StagedDiff(repo, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(diff, "new file mode") || !strings.Contains(diff, "+int a;") {
+		t.Fatalf("staged file on an unborn branch:\n%s", diff)
+	}
+	r.git("commit", "-q", "-m", "base")
+
+	// "git commit -a" runs hooks with a temporary index.
+	r.write("a.c", "int a;\nint b;\n")
+	tmp := filepath.Join(r.dir, ".git", "tmp-index")
+	if out, err := r.gitErr([]string{"GIT_INDEX_FILE=" + tmp}, "read-tree", "HEAD"); err != nil {
+		t.Fatal(err, out)
+	}
+	if out, err := r.gitErr([]string{"GIT_INDEX_FILE=" + tmp}, "add", "a.c"); err != nil {
+		t.Fatal(err, out)
+	}
+	if d, _ := StagedDiff(repo, ""); d != "" {
+		t.Fatalf("the real index has no change, got:\n%s", d)
+	}
+	d, err := StagedDiff(repo, tmp)
+	if err != nil || !strings.Contains(d, "+int b;") {
+		t.Fatalf("with GIT_INDEX_FILE: %v\n%s", err, d)
+	}
+	if _, err := StagedDiff(repo, filepath.Join(r.dir, "missing-index")); err == nil {
+		t.Error("a missing index file gave no error")
+	}
+}
+
+func TestStagedDiffRefusesUnmergedIndex(t *testing.T) {
+	r := newGitRepo(t)
+	r.write("a.c", "base\n")
+	r.commit("base")
+	r.git("checkout", "-q", "-b", "other")
+	r.write("a.c", "other\n")
+	r.commit("other")
+	r.git("checkout", "-q", "main")
+	r.write("a.c", "main\n")
+	r.commit("main")
+	if _, err := r.gitErr(nil, "merge", "-q", "other"); err == nil {
+		t.Fatal("merge did not conflict")
+	}
+	repo, _ := Open(r.dir)
+	if _, err := StagedDiff(repo, ""); err == nil || !strings.Contains(err.Error(), "unmerged") {
+		t.Fatalf("err = %v, want unmerged", err)
+	}
+}
+
+func TestRangeCommitsMatchRevList(t *testing.T) {
+	r := newGitRepo(t)
+	r.write("a.c", "1\n")
+	base := r.commit("base")
+	r.git("checkout", "-q", "-b", "topic")
+	r.write("a.c", "1\n2\n")
+	r.commit("rcu: second\n\nBody of the second commit.")
+	r.write("b.c", "b\n")
+	r.commit("rcu: third")
+	r.git("checkout", "-q", "-b", "side", base)
+	r.write("c.c", "c\n")
+	r.commit("side: fourth")
+	r.git("checkout", "-q", "topic")
+	r.git("merge", "-q", "--no-edit", "side")
+	r.write("a.c", "1\n2\n3\n")
+	r.commit("rcu: fifth")
+
+	repo, _ := Open(r.dir)
+	commits, err := RangeCommits(repo, base+"..topic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Fields(r.git("rev-list", "--reverse", "--no-merges", "--topo-order", base+"..topic"))
+	var got []string
+	for _, c := range commits {
+		got = append(got, c.Hash)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d commits, rev-list %d", len(got), len(want))
+	}
+	// Parents come before children; the set equals rev-list's.
+	pos := map[string]int{}
+	for i, h := range got {
+		pos[h] = i
+	}
+	for _, h := range want {
+		if _, ok := pos[h]; !ok {
+			t.Errorf("commit %s missing", h)
+		}
+		for _, p := range strings.Fields(r.git("rev-list", "--parents", "-n1", h))[1:] {
+			if pp, ok := pos[p]; ok && pp > pos[h] {
+				t.Errorf("parent %s after child %s", p, h)
+			}
+		}
+	}
+	first := string(commits[0].Mail)
+	if !strings.Contains(first, "Subject: [PATCH 1/4] rcu: second") || !strings.Contains(first, "Body of the second commit.") ||
+		!strings.Contains(first, "+2") {
+		t.Errorf("first patch:\n%s", first)
+	}
+	if _, err := RangeCommits(repo, "nonexistent..topic"); err == nil {
+		t.Error("unknown revision accepted")
+	}
+}
+
+func FuzzParseRange(f *testing.F) {
+	for _, s := range []string{"a..b", "HEAD~3..", "..b", "a...b", "", "....", "v6.12..HEAD"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, b, err := ParseRange(s)
+		if err != nil {
+			return
+		}
+		if a == "" || b == "" || !strings.Contains(s, "..") {
+			t.Fatalf("ParseRange(%q) = %q, %q", s, a, b)
+		}
+	})
+}
