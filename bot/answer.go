@@ -3,11 +3,13 @@ package bot
 import (
 	"context"
 	"fmt"
+	netmail "net/mail"
 	"time"
 
 	"github.com/rcureview/rcureview/bot/state"
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/mbox"
+	"github.com/rcureview/rcureview/reports"
 )
 
 // candidate is a series formed from pending messages.
@@ -272,28 +274,33 @@ func (b *Bot) reviewAndReply(ctx context.Context, c *candidate, st *PassStats) e
 		})
 	}
 	now := b.opt.Now()
-	id := ReplyMessageID(c.s.ID, b.opt.IDDomain)
-	r, err := RenderReply(ReplyInput{
-		From: b.opt.From, To: c.target, SeriesKey: c.s.ID, Patches: len(c.s.Patches),
-		Missing: c.s.Missing, Report: rep, Version: b.opt.Version, MessageID: id, Date: now,
-	})
-	if err != nil {
-		b.log.Warn("cannot reply", "series", c.s.ID, "err", err)
+	recs := b.renderReplies(c, rep, now)
+	if len(recs) == 0 {
+		reason, counter := "no patch to reply to", "series:unanswerable"
+		if b.opt.OnlyFindings {
+			reason, counter = "no findings", "series:quiet"
+		}
 		return b.opt.State.Update(func(tx *state.Tx) error {
-			return b.record(tx, c, state.Series{Status: state.SeriesSkipped, Reason: err.Error()}, "series:unanswerable")
+			return b.record(tx, c, state.Series{Status: state.SeriesQuiet, Reason: reason}, counter)
 		})
 	}
-	rec := state.Reply{
-		MessageID: id, SeriesKey: c.s.ID, InReplyTo: c.target.MessageID, State: state.ReplyIntended,
-		From: b.opt.From.Email, Rcpts: r.Rcpts, Data: r.Data, Intended: now,
-	}
 	list, thread := rateKeys(c.target)
+	var ids []string
+	for _, r := range recs {
+		ids = append(ids, r.MessageID)
+	}
+	// The series and all its replies are recorded in one transaction,
+	// before anything is sent.
 	err = b.opt.State.Update(func(tx *state.Tx) error {
-		if _, ok, err := tx.GetReply(id); err != nil || ok {
-			return err // recorded by an earlier pass: resolve delivers it
-		}
-		if err := tx.PutReply(rec); err != nil {
-			return err
+		for _, r := range recs {
+			if _, ok, err := tx.GetReply(r.MessageID); err != nil {
+				return err
+			} else if ok {
+				continue // recorded before: resolve delivers it
+			}
+			if err := tx.PutReply(r); err != nil {
+				return err
+			}
 		}
 		for _, k := range []struct {
 			key string
@@ -305,20 +312,68 @@ func (b *Bot) reviewAndReply(ctx context.Context, c *candidate, st *PassStats) e
 				}
 			}
 		}
-		return b.record(tx, c, state.Series{Status: state.SeriesReplied, ReplyID: id, Errors: e, Warnings: w}, "series:replied")
+		return b.record(tx, c, state.Series{Status: state.SeriesReplied, ReplyIDs: ids, Errors: e, Warnings: w}, "series:replied")
 	})
 	if err != nil {
-		return fmt.Errorf("record reply to <%s>: %w", c.target.MessageID, err)
+		return fmt.Errorf("record replies to series <%s>: %w", c.s.ID, err)
 	}
-	b.log.Info("reply intended", "series", c.s.ID, "reply", id, "subject", c.target.Subject, "errors", e, "warnings", w)
-	if err := b.deliver(ctx, &rec); err != nil {
-		return err
+	b.log.Info("replies intended", "series", c.s.ID, "replies", len(recs), "subject", c.target.Subject, "errors", e, "warnings", w)
+	for i := range recs {
+		if err := b.deliver(ctx, &recs[i]); err != nil {
+			return err
+		}
+		st.Replied++
 	}
-	st.Replied++
 	return nil
 }
 
-func hasWarnings(ps []*reportsPatch) bool {
+// renderReplies builds one reply per reviewed patch (with OnlyFindings,
+// per patch with a warning or error) in the email format of package
+// reports: threaded on the patch, findings under the quoted lines, with a
+// deterministic Message-ID.
+func (b *Bot) renderReplies(c *candidate, rep *reports.Report, now time.Time) []state.Reply {
+	from := &netmail.Address{Name: b.opt.From.Name, Address: b.opt.From.Email}
+	opt := reports.EmailOptions{From: from, Date: now, Headers: map[string]string{
+		"X-Patchwork-Hint":      "ignore",
+		HeaderPrefix + "Series": "<" + c.s.ID + ">",
+	}}
+	var out []state.Reply
+	for _, p := range rep.Patches {
+		if p.Mail == nil || p.Mail.MessageID == "" {
+			continue // an input that failed before it became a patch
+		}
+		if b.opt.OnlyFindings && !hasWarnings([]*reports.Patch{p}) {
+			continue
+		}
+		m, err := reports.EmailReply(rep, p, opt)
+		if err != nil {
+			b.log.Warn("cannot reply to patch", "message_id", p.Mail.MessageID, "err", err)
+			continue
+		}
+		out = append(out, state.Reply{
+			MessageID: m.MessageID, SeriesKey: c.s.ID, InReplyTo: m.InReplyTo, State: state.ReplyIntended,
+			From: b.opt.From.Email, Rcpts: envelope(m.Raw), Data: m.Raw, Intended: now,
+		})
+	}
+	return out
+}
+
+// envelope lists the To and Cc addresses of a rendered reply.
+func envelope(raw []byte) []string {
+	m, err := parseRaw(raw)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, a := range append(append([]mbox.Address(nil), m.To...), m.Cc...) {
+		if a.Email != "" {
+			out = append(out, a.Email)
+		}
+	}
+	return out
+}
+
+func hasWarnings(ps []*reports.Patch) bool {
 	for _, p := range ps {
 		if m, ok := finding.Max(p.Findings); ok && m >= finding.Warning {
 			return true

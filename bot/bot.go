@@ -5,7 +5,8 @@
 // outbox Maildir. It never answers covers alone, replies, its own mail,
 // other bots, or threads that opted out, and it remembers everything in a
 // bbolt database (package bot/state) so that every reply is sent exactly
-// once across crashes: a reply is recorded as intended with its bytes
+// once across crashes: every reply (one per reviewed patch, in the email
+// format of package reports) is recorded as intended with its bytes
 // before it is sent and as sent after, and intended replies are resolved
 // at the next start.
 package bot
@@ -36,13 +37,12 @@ type Rate struct {
 
 // Options configures a bot.
 type Options struct {
-	Source   inbox.Source
-	State    *state.Store
-	Sender   Sender
-	Review   Reviewer
-	From     mbox.Address // the bot's identity (From and envelope sender)
-	IDDomain string       // domain of reply Message-IDs; From's domain when empty
-	Version  string       // put in X-Rcureview-Version
+	Source  inbox.Source
+	State   *state.Store
+	Sender  Sender
+	Review  Reviewer
+	From    mbox.Address // the bot's identity (From, envelope sender, domain of reply Message-IDs)
+	Version string       // the tool version, for logs
 
 	// Wait is how long an incomplete series waits for its missing patches
 	// before what came is reviewed (default 6h).
@@ -91,9 +91,6 @@ func New(opt Options) (*Bot, error) {
 	if opt.From.Email == "" || !strings.Contains(opt.From.Email, "@") {
 		return nil, fmt.Errorf("bot: invalid From address %q", opt.From.Email)
 	}
-	if opt.IDDomain == "" {
-		opt.IDDomain = opt.From.Email[strings.LastIndex(opt.From.Email, "@")+1:]
-	}
 	if opt.Wait <= 0 {
 		opt.Wait = 6 * time.Hour
 	}
@@ -115,7 +112,7 @@ func New(opt Options) (*Bot, error) {
 	b := &Bot{opt: opt, log: opt.Logger}
 	b.filter = filter{
 		self:   strings.ToLower(opt.From.Email),
-		domain: opt.IDDomain,
+		domain: opt.From.Email[strings.LastIndex(opt.From.Email, "@")+1:],
 		bots:   append(append([]string(nil), KnownBots...), opt.Bots...),
 		deny:   opt.Deny,
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rcureview/rcureview/bot/state"
+	"github.com/rcureview/rcureview/reports"
 )
 
 func TestWhatTheBotAnswers(t *testing.T) {
@@ -54,26 +56,27 @@ func TestWhatTheBotAnswers(t *testing.T) {
 	os.WriteFile(filepath.Join(e.inbox, "new", "1800000000.broken.test"), []byte("\x00\x01\x02\xff garbage"), 0o644)
 
 	st := e.pass()
-	want := []string{complete[0].id, single[0].id}
-	if got := e.replies(); strings.Join(got, " ") != strings.Join(want, " ") {
+	// One reply per patch, none to the cover.
+	want := []string{complete[1].id, complete[2].id, single[0].id}
+	if got := e.replies(); strings.Join(sorted(got), " ") != strings.Join(sorted(want), " ") {
 		t.Fatalf("replies to %v, want %v", got, want)
 	}
-	if st.Replied != 2 || st.Waiting != 2 { // partial (waits for 3/3) and the cover alone
-		t.Errorf("pass stats %+v, want 2 replied and 2 waiting", st)
+	if st.Replied != 3 || st.Waiting != 2 { // partial (waits for 3/3) and the cover alone
+		t.Errorf("pass stats %+v, want 3 replied and 2 waiting", st)
 	}
 
 	// The incomplete series is reviewed once the wait is over, the cover
 	// alone never; a second pass sends nothing twice.
 	e.now = e.now.Add(61 * time.Minute)
 	e.pass()
-	want = append(want, partial[0].id)
+	want = append(want, partial[0].id, partial[1].id)
 	if got := e.replies(); strings.Join(sorted(got), " ") != strings.Join(sorted(want), " ") {
 		t.Fatalf("after the wait: replies to %v, want %v", got, want)
 	}
 	e.now = e.now.Add(3 * time.Hour)
 	e.pass()
-	if got := e.replies(); len(got) != 3 {
-		t.Fatalf("after the cover expired: %d replies, want 3", len(got))
+	if got := e.replies(); len(got) != 5 {
+		t.Fatalf("after the cover expired: %d replies, want 5", len(got))
 	}
 
 	// A late 3/3 of the partial series joins the answered series quietly;
@@ -82,7 +85,7 @@ func TestWhatTheBotAnswers(t *testing.T) {
 	e.deliver(late...)
 	e.deliver(series("complete", 2, 2, true, 1, 2)...)
 	e.pass()
-	want = append(want, "complete-v2-0@example.org")
+	want = append(want, "complete-v2-1@example.org", "complete-v2-2@example.org")
 	if got := e.replies(); strings.Join(sorted(got), " ") != strings.Join(sorted(want), " ") {
 		t.Fatalf("after v2: replies to %v, want %v", got, want)
 	}
@@ -94,7 +97,7 @@ func TestWhatTheBotAnswers(t *testing.T) {
 	for k, want := range map[string]int64{
 		"mail:bot": 3, "mail:own": 2, "mail:denied": 1, "mail:reply": 1, "mail:opt-out": 2,
 		"mail:broken": 1, "mail:duplicate": 1, "series:cover-expired": 1, "series:opted-out": 1,
-		"series:replied": 4, "replies:sent": 4, "mail:late": 1,
+		"series:replied": 4, "replies:sent": 7, "mail:late": 1,
 	} {
 		if s.Counters[k] != want {
 			t.Errorf("counter %s = %d, want %d (all: %v)", k, s.Counters[k], want, s.Counters)
@@ -124,19 +127,23 @@ func TestReplyHeadersAndThreading(t *testing.T) {
 	e.deliver(s...)
 	e.pass()
 	msgs := outboxMessages(t, e.outbox)
-	if len(msgs) != 1 {
-		t.Fatalf("%d replies, want 1", len(msgs))
+	if len(msgs) != 2 {
+		t.Fatalf("%d replies, want 2 (one per patch)", len(msgs))
 	}
 	m := msgs[0]
+	if m.InReplyTo != s[1].id {
+		m = msgs[1]
+	}
 	checks := []struct{ what, got, want string }{
-		{"Subject", m.Subject, "Re: [PATCH 0/2] rcu: hdr"},
-		{"In-Reply-To", m.InReplyTo, s[0].id},
-		{"References", strings.Join(m.References, " "), "earlier-discussion@example.org " + s[0].id},
-		{"Message-ID", m.MessageID, ReplyMessageID(s[0].id, "rcureview.example")},
+		{"Subject", m.Subject, "Re: [PATCH 1/2] rcu: hdr part 1"},
+		{"In-Reply-To", m.InReplyTo, s[1].id},
+		{"References", strings.Join(m.References, " "), s[0].id + " " + s[1].id},
+		{"Message-ID", m.MessageID, reports.ReplyMessageID(s[1].id, "test", "bot@rcureview.example")},
 		{"From", m.From.Email, "bot@rcureview.example"},
 		{"To", m.To[0].Email, "hdr@example.org"},
 		{"Auto-Submitted", firstHeader(m, "Auto-Submitted"), "auto-generated"},
-		{"X-Rcureview-Version", firstHeader(m, "X-Rcureview-Version"), "test"},
+		{"X-Rcureview", firstHeader(m, "X-Rcureview"), "test"},
+		{"X-Rcureview-Series", firstHeader(m, "X-Rcureview-Series"), "<" + s[0].id + ">"},
 		{"X-Patchwork-Hint", firstHeader(m, "X-Patchwork-Hint"), "ignore"},
 	}
 	for _, c := range checks {
@@ -152,28 +159,27 @@ func TestReplyHeadersAndThreading(t *testing.T) {
 		t.Errorf("Cc = %v", cc)
 	}
 	for _, l := range strings.Split(m.Body, "\n") {
-		if len([]rune(l)) > 80 && !strings.HasPrefix(l, "+") {
+		if len([]rune(l)) > 80 && !strings.HasPrefix(l, ">") {
 			t.Errorf("body line over 80 columns: %q", l)
 		}
 	}
-	if !strings.Contains(m.Body, "[PATCH 1/2] rcu: hdr part 1") || !strings.Contains(m.Body, "rcureview: skip") {
-		t.Errorf("body lacks the per-patch report or the opt-out hint:\n%s", m.Body)
+	if !strings.HasPrefix(m.Body, "Hi Dev,") {
+		t.Errorf("body:\n%s", m.Body)
 	}
-	// The bot does not answer its own reply when the list echoes it.
-	data, _ := os.ReadFile(filepath.Join(e.outbox, "new", mustOne(t, filepath.Join(e.outbox, "new"))))
-	os.WriteFile(filepath.Join(e.inbox, "new", "1900000000.echo.test"), data, 0o644)
+	// The bot does not answer its own replies when the list echoes them.
+	ents, _ := os.ReadDir(filepath.Join(e.outbox, "new"))
+	for i, en := range ents {
+		data, _ := os.ReadFile(filepath.Join(e.outbox, "new", en.Name()))
+		os.WriteFile(filepath.Join(e.inbox, "new", fmt.Sprintf("1900000000.echo%d.test", i)), data, 0o644)
+	}
 	e.pass()
-	if n := len(outboxMessages(t, e.outbox)); n != 1 {
-		t.Fatalf("%d replies after the echo, want 1", n)
+	if n := len(outboxMessages(t, e.outbox)); n != 2 {
+		t.Fatalf("%d replies after the echo, want 2", n)
 	}
-}
-
-func mustOne(t *testing.T, dir string) string {
-	ents, err := os.ReadDir(dir)
-	if err != nil || len(ents) != 1 {
-		t.Fatalf("%s: %v, %d entries", dir, err, len(ents))
+	st, _ := ReadStatus(e.store)
+	if st.Counters["mail:own"] != 2 {
+		t.Errorf("echoed replies not recognised as ours: %v", st.Counters)
 	}
-	return ents[0].Name()
 }
 
 func TestRateLimitPerListAndThread(t *testing.T) {

@@ -8,10 +8,7 @@ import (
 
 	"github.com/rcureview/rcureview/bot/state"
 	"github.com/rcureview/rcureview/mbox"
-	"github.com/rcureview/rcureview/reports"
 )
-
-type reportsPatch = reports.Patch
 
 // deliver sends an intended reply and records it as sent. A failure is
 // recorded on the reply, which stays intended and is retried by resolve.

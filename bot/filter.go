@@ -24,10 +24,15 @@ var KnownBots = []string{
 	"no-reply@*",
 }
 
-// HeaderPrefix starts the names of the headers the bot puts on its
-// replies (X-Rcureview-Version, X-Rcureview-Series); a mail carrying one
-// is never answered (by us or, we hope, by other bots).
+// HeaderPrefix starts the names of the headers the bot adds to its
+// replies (X-Rcureview-Series, next to the X-Rcureview version header of
+// the reports email format); a mail carrying one is never answered (by us
+// or, we hope, by other bots).
 const HeaderPrefix = "X-Rcureview-"
+
+// replyIDPrefix starts the local part of every reply's Message-ID
+// (reports.ReplyMessageID).
+const replyIDPrefix = "rcureview-"
 
 // optOutRE is the opt-out command: a line "rcureview: skip" (or no, stop,
 // opt-out) in any mail of a thread, like syzbot's "#syz" commands and
@@ -72,7 +77,7 @@ func (f *filter) sender(m *mbox.Message) Verdict {
 	if f.domain != "" && strings.HasPrefix(m.MessageID, replyIDPrefix) && strings.HasSuffix(m.MessageID, "@"+f.domain) {
 		return VerdictOwn
 	}
-	if firstHeader(m, HeaderPrefix+"Version") != "" || firstHeader(m, HeaderPrefix+"Series") != "" {
+	if firstHeader(m, "X-Rcureview") != "" || firstHeader(m, HeaderPrefix+"Series") != "" || firstHeader(m, HeaderPrefix+"Version") != "" {
 		return VerdictOwn
 	}
 	if matchAny(f.bots, from) {

@@ -20,6 +20,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 	"github.com/rcureview/rcureview/bot/state"
+	"github.com/rcureview/rcureview/reports"
 )
 
 // received is one message accepted by the test server.
@@ -153,8 +154,8 @@ func TestSMTPRepliesOverStartTLSWithAuth(t *testing.T) {
 	e.pass()
 
 	got := be.all()
-	if len(got) != 2 {
-		t.Fatalf("server received %d messages, want 2", len(got))
+	if len(got) != 3 {
+		t.Fatalf("server received %d messages, want 3 (one per patch)", len(got))
 	}
 	byReply := map[string]received{}
 	for _, r := range got {
@@ -173,15 +174,15 @@ func TestSMTPRepliesOverStartTLSWithAuth(t *testing.T) {
 		if strings.Join(r.rcpts, ",") != wantRcpt {
 			t.Errorf("RCPT TO %v, want %s", r.rcpts, wantRcpt)
 		}
-		if !strings.HasPrefix(m.Subject, "Re: [PATCH") || m.MessageID != ReplyMessageID(m.InReplyTo, "rcureview.example") {
+		if !strings.HasPrefix(m.Subject, "Re: [PATCH") || m.MessageID != reports.ReplyMessageID(m.InReplyTo, "test", "bot@rcureview.example") {
 			t.Errorf("subject %q, id %q", m.Subject, m.MessageID)
 		}
-		if firstHeader(m, "Auto-Submitted") != "auto-generated" || firstHeader(m, "X-Rcureview-Version") != "test" {
+		if firstHeader(m, "Auto-Submitted") != "auto-generated" || firstHeader(m, "X-Rcureview") != "test" {
 			t.Errorf("missing bot headers: %v", m.Header)
 		}
 		switch m.InReplyTo {
-		case s[0].id:
-			if strings.Join(m.References, " ") != "root@example.org "+s[0].id {
+		case s[1].id, s[2].id:
+			if strings.Join(m.References, " ") != s[0].id+" "+m.InReplyTo {
 				t.Errorf("References %v", m.References)
 			}
 		case single[0].id:
@@ -190,14 +191,19 @@ func TestSMTPRepliesOverStartTLSWithAuth(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := byReply[s[0].id]; !ok {
-		t.Errorf("no reply threaded on the cover %s", s[0].id)
+	for _, p := range s[1:] {
+		if _, ok := byReply[p.id]; !ok {
+			t.Errorf("no reply threaded on patch %s", p.id)
+		}
+	}
+	if _, ok := byReply[s[0].id]; ok {
+		t.Errorf("the cover %s got a reply", s[0].id)
 	}
 	if _, ok := byReply[single[0].id]; !ok {
 		t.Errorf("no reply threaded on the single patch %s", single[0].id)
 	}
 	st, _ := ReadStatus(e.store)
-	if st.Replies[state.ReplySent] != 2 {
+	if st.Replies[state.ReplySent] != 3 {
 		t.Errorf("state: %v", st.Replies)
 	}
 }

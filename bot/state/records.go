@@ -69,7 +69,7 @@ type Series struct {
 	Members  []string  `json:"members"`
 	Status   string    `json:"status"`
 	Reason   string    `json:"reason,omitempty"`
-	ReplyID  string    `json:"reply_id,omitempty"`
+	ReplyIDs []string  `json:"reply_ids,omitempty"`
 	Errors   int       `json:"errors"`
 	Warnings int       `json:"warnings"`
 	Time     time.Time `json:"time"`

@@ -32,7 +32,8 @@ const botUsage = `usage: rcureview bot --inbox PATH --state FILE --from ADDRESS
 
 Read new mail from a public-inbox v2 archive (a directory with git/N.git),
 a Maildir or an mbox file; review every complete patch series (or, after
---wait, what came of it) and reply once in its thread. Covers alone,
+--wait, what came of it) once, replying to each patch in its thread (the
+format of "review --format email"). Covers alone,
 replies, the bot's own mail, other bots' mail and threads with a line
 "rcureview: skip" are never answered. The state file (bbolt) remembers what
 was seen and answered; a reply is recorded before it is sent and confirmed
@@ -45,7 +46,7 @@ Options:
 
 type botFlags struct {
 	inboxPath, statePath, from, smtpAddr, smtpTLS, smtpUser, smtpPassFile string
-	outbox, tree, git, rev, rateList, rateThread, logFormat, idDomain     string
+	outbox, tree, git, rev, rateList, rateThread, logFormat               string
 	once, dryRun, onlyFindings, skipBacklog                               bool
 	poll, wait, coverAge, smtpTimeout, sendPause                          time.Duration
 	batch, maxReviews                                                     int
@@ -68,7 +69,6 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.inboxPath, "inbox", "", "public-inbox v2 `DIR`, Maildir or mbox file to read")
 	fs.StringVar(&f.statePath, "state", "", "state database `FILE` (created if missing)")
 	fs.StringVar(&f.from, "from", "", "the bot's `ADDRESS`, e.g. \"rcureview <rcureview@example.org>\"")
-	fs.StringVar(&f.idDomain, "id-domain", "", "`DOMAIN` of reply Message-IDs (default: the --from domain)")
 	fs.StringVar(&f.smtpAddr, "smtp", "", "send replies to the SMTP server `HOST:PORT`")
 	fs.StringVar(&f.smtpTLS, "smtp-tls", bot.TLSStartTLS, "SMTP TLS `MODE`: starttls, tls or none (loopback relays only)")
 	fs.StringVar(&f.smtpUser, "smtp-user", "", "SMTP AUTH PLAIN `USER` (password from $RCUREVIEW_SMTP_PASSWORD or --smtp-password-file)")
@@ -236,7 +236,7 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 	}
 	b, err := bot.New(bot.Options{
 		Source: src, State: st, Sender: sender, Review: reviewer,
-		From: mbox.Address{Name: from.Name, Email: from.Address}, IDDomain: f.idDomain, Version: version,
+		From: mbox.Address{Name: from.Name, Email: from.Address}, Version: version,
 		Wait: f.wait, CoverMaxAge: f.coverAge, OnlyFindings: f.onlyFindings,
 		ListRate: listRate, ThreadRate: threadRate, Deny: f.deny, Bots: f.bots,
 		Batch: f.batch, MaxReviews: f.maxReviews, Logger: log, SendPause: f.sendPause,
