@@ -34,12 +34,17 @@ const maxWalk = 10_000_000
 // the last commit read per epoch; a cursor commit that is no longer in the
 // history means the epoch was rewritten, and the whole epoch is re-read
 // (items are keyed by blob, so the caller's seen set skips what it had).
+//
+// Opened epochs are kept between reads (go-git then loads each pack index
+// once; it lists packs and reads refs from disk on every lookup, so new
+// messages are seen); an epoch that fails to read is reopened once.
 type V2 struct {
-	dir string
+	dir   string
+	repos map[int]*git.Repository
 }
 
 // NewV2 returns a reader of the public-inbox v2 archive in dir.
-func NewV2(dir string) *V2 { return &V2{dir: dir} }
+func NewV2(dir string) *V2 { return &V2{dir: dir, repos: map[int]*git.Repository{}} }
 
 // String names the archive.
 func (v *V2) String() string { return "public-inbox-v2:" + v.dir }
@@ -80,6 +85,13 @@ func (v *V2) Read(cur Cursor, seen func(string) bool, max int) (*Batch, error) {
 	b := &Batch{Cursor: cur.Clone()}
 	for _, ep := range epochs {
 		done, err := v.readEpoch(ep, b, seen, max)
+		if err != nil && v.repos[ep] != nil {
+			// A repack or rewrite may have removed what the cached
+			// repository knew: read the epoch again from a fresh open.
+			delete(v.repos, ep)
+			b.Cursor[cursorKey(ep)] = cur[cursorKey(ep)]
+			done, err = v.readEpoch(ep, b, seen, max)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -94,10 +106,9 @@ func (v *V2) Read(cur Cursor, seen func(string) bool, max int) (*Batch, error) {
 // readEpoch appends the epoch's new items to b; it returns false when it
 // stopped because b is full.
 func (v *V2) readEpoch(ep int, b *Batch, seen func(string) bool, max int) (bool, error) {
-	gitDir := filepath.Join(v.dir, "git", strconv.Itoa(ep)+".git")
-	repo, err := git.PlainOpen(gitDir)
+	repo, err := v.open(ep)
 	if err != nil {
-		return false, fmt.Errorf("open epoch %s: %w", gitDir, err)
+		return false, err
 	}
 	head, err := epochHead(repo)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
@@ -134,6 +145,22 @@ func (v *V2) readEpoch(ep int, b *Batch, seen func(string) bool, max int) (bool,
 		b.Cursor[key] = commits[i].String()
 	}
 	return true, nil
+}
+
+func (v *V2) open(ep int) (*git.Repository, error) {
+	if r, ok := v.repos[ep]; ok {
+		return r, nil
+	}
+	gitDir := filepath.Join(v.dir, "git", strconv.Itoa(ep)+".git")
+	r, err := git.PlainOpen(gitDir)
+	if err != nil {
+		return nil, fmt.Errorf("open epoch %s: %w", gitDir, err)
+	}
+	if v.repos == nil {
+		v.repos = map[int]*git.Repository{}
+	}
+	v.repos[ep] = r
+	return r, nil
 }
 
 func epochHead(repo *git.Repository) (plumbing.Hash, error) {
