@@ -128,8 +128,8 @@ type PassStats struct {
 	Waiting  int // series still waiting for patches or for the rate limit
 }
 
-// Pass runs one pass: resolve replies a crash left intended, read what is
-// new in the archive, review the series that are ready and reply. It
+// Pass runs one pass: read what is new in the archive, resolve replies a
+// crash left intended, review the series that are ready and reply. It
 // stops early, without error, when ctx is cancelled.
 func (b *Bot) Pass(ctx context.Context) (PassStats, error) {
 	var st PassStats
@@ -161,11 +161,14 @@ func (b *Bot) Pass(ctx context.Context) (PassStats, error) {
 	return st, err
 }
 
+// pass reads the archive first, so that replies the list already echoed
+// are known when intended replies are resolved, then resolves, then
+// answers new series.
 func (b *Bot) pass(ctx context.Context, st *PassStats) error {
-	if err := b.resolve(ctx, st); err != nil {
+	if err := b.ingest(ctx, st); err != nil {
 		return err
 	}
-	if err := b.ingest(ctx, st); err != nil {
+	if err := b.resolve(ctx, st); err != nil {
 		return err
 	}
 	return b.answer(ctx, st)

@@ -12,6 +12,8 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -267,5 +269,70 @@ func TestPlainAuthOnlyToLoopback(t *testing.T) {
 		if got := isLoopback(host); got != want {
 			t.Errorf("isLoopback(%q) = %v, want %v", host, got, want)
 		}
+	}
+}
+
+// TestSMTPIntendedRepliesAfterRestart covers the two ways an intended
+// SMTP reply is resolved: the list already echoed it into the archive (so
+// it was delivered: nothing is sent), or it was not seen (it is sent again
+// with the same Message-ID, which receivers deduplicate on).
+func TestSMTPIntendedRepliesAfterRestart(t *testing.T) {
+	be, addr, pool := startSMTP(t)
+	sender := &SMTP{Addr: addr, TLSConfig: &tls.Config{RootCAs: pool}, Username: "bot", Password: "s3cret", Timeout: 5 * time.Second}
+	e := newEnv(t, func(o *Options) { o.Sender = sender })
+	e.deliver(series("echoed", 1, 1, false, 1)...)
+	e.deliver(series("unseen", 1, 1, false, 1)...)
+	e.pass()
+	if n := len(be.all()); n != 2 {
+		t.Fatalf("%d messages sent, want 2", n)
+	}
+	// As if the bot had crashed after sending both, before recording them.
+	var echoed []byte
+	err := e.store.Update(func(tx *state.Tx) error {
+		rs, err := tx.Replies("")
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			r.State = state.ReplyIntended
+			if err := tx.PutReply(r); err != nil {
+				return err
+			}
+			if r.InReplyTo == "echoed-v1-1@example.org" {
+				echoed = r.Data
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.deliver() // nothing new from people
+	if err := os.WriteFile(filepath.Join(e.inbox, "new", "1950000000.echo.test"), echoed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The pass reads the echo before it resolves.
+	e.pass()
+	got := be.all()
+	if len(got) != 3 {
+		t.Fatalf("%d messages sent in all, want 3 (one resend)", len(got))
+	}
+	first, _ := parseRaw(got[0].data)
+	resent, _ := parseRaw(got[2].data)
+	if resent.InReplyTo != "unseen-v1-1@example.org" {
+		t.Fatalf("resent the reply to %s, want the one never echoed", resent.InReplyTo)
+	}
+	if first.InReplyTo == resent.InReplyTo && first.MessageID != resent.MessageID {
+		t.Errorf("resend has a new Message-ID %s (first %s)", resent.MessageID, first.MessageID)
+	}
+	for _, r := range got[:2] {
+		m, _ := parseRaw(r.data)
+		if m.InReplyTo == resent.InReplyTo && m.MessageID != resent.MessageID {
+			t.Errorf("resend has a new Message-ID %s (first %s)", resent.MessageID, m.MessageID)
+		}
+	}
+	st, _ := ReadStatus(e.store)
+	if st.Counters["replies:resolved-delivered"] != 1 || st.Counters["replies:sent-after-restart"] != 1 || st.Replies[state.ReplyIntended] != 0 {
+		t.Errorf("status %v %v", st.Replies, st.Counters)
 	}
 }
