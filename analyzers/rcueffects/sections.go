@@ -112,7 +112,7 @@ func (z *Summarizer) Classify(c CallSite) (SectionKind, int, string) {
 		}
 		return k.kind, k.delta, dom
 	}
-	if z == nil || boundaries[c.Name] || !strings.Contains(c.Name, "lock") && !strings.Contains(c.Name, "rcu") {
+	if z == nil || boundaries[c.Name] || !strings.Contains(c.Name, "lock") {
 		return SecNone, 0, ""
 	}
 	s, ok := z.Summary(c.Name)

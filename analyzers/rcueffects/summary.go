@@ -1,6 +1,7 @@
 package rcueffects
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/rcureview/rcureview/ksrc/index"
@@ -167,8 +168,11 @@ type def struct {
 // hold before one whose conditions cannot be evaluated; false conditions
 // exclude it.
 func (z *Summarizer) pick(name string) (def, bool) {
-	var best def
-	bestRank := -1
+	type cand struct {
+		d    def
+		rank int
+	}
+	var cs []cand
 	consider := func(d def) {
 		rank := 2
 		for _, c := range d.conds {
@@ -183,30 +187,34 @@ func (z *Summarizer) pick(name string) (def, bool) {
 		if !d.macro {
 			rank += 2
 		}
-		if rank > bestRank {
-			best, bestRank = d, rank
-		}
+		cs = append(cs, cand{d, rank})
 	}
 	for _, r := range z.Index.Funcs(name) {
-		toks, ok := z.Src.FuncBody(r.File.Path, r.Func)
-		if !ok {
-			continue
-		}
 		consider(def{file: r.File, fn: r.Func, loc: Loc{r.File.Path, int(r.Func.Line), name},
-			conds: r.File.CondSet(r.Func.Cond), toks: toks, calls: r.Func.Calls})
+			conds: r.File.CondSet(r.Func.Cond), calls: r.Func.Calls})
 	}
 	for _, r := range z.Index.Macros(name) {
-		if !r.Macro.FuncLike {
-			continue
+		if r.Macro.FuncLike {
+			consider(def{file: r.File, m: r.Macro, macro: true, loc: Loc{r.File.Path, int(r.Macro.Line), name},
+				conds: r.File.CondSet(r.Macro.Cond), calls: r.Macro.Calls})
 		}
-		toks, ok := z.Src.MacroBody(r.File.Path, r.Macro)
-		if !ok {
-			continue
-		}
-		consider(def{file: r.File, m: r.Macro, macro: true, loc: Loc{r.File.Path, int(r.Macro.Line), name},
-			conds: r.File.CondSet(r.Macro.Cond), toks: toks, calls: r.Macro.Calls})
 	}
-	return best, bestRank >= 0
+	// Read only the text of the best candidates (conditions are cheap,
+	// file reads are not: some macros have dozens of definitions).
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].rank > cs[j].rank })
+	for _, c := range cs {
+		d := c.d
+		var ok bool
+		if d.macro {
+			d.toks, ok = z.Src.MacroBody(d.file.Path, d.m)
+		} else {
+			d.toks, ok = z.Src.FuncBody(d.file.Path, d.fn)
+		}
+		if ok {
+			return d, true
+		}
+	}
+	return def{}, false
 }
 
 // callHolds evaluates the #if / IS_ENABLED() conditions the index recorded

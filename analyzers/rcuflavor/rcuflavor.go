@@ -98,6 +98,9 @@ func Run(p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
 		if ff == nil {
 			continue
 		}
+		if !publishes(ff) {
+			continue // no updater in this file: nothing to pair readers with
+		}
 		for i := range ff.Funcs {
 			fn := &ff.Funcs[i]
 			toks, ok := z.Src.FuncBody(path, fn)
@@ -111,6 +114,20 @@ func Run(p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
 	out := match(z, pass, readers, updates, waits)
 	finding.Sort(out)
 	return out, nil
+}
+
+// publishes reports whether a file has a function that publishes an
+// RCU pointer (cheap: the index's call lists).
+func publishes(ff *index.FileFacts) bool {
+	for i := range ff.Funcs {
+		for _, c := range ff.Funcs[i].Calls {
+			switch c.Name {
+			case "rcu_assign_pointer", "RCU_INIT_POINTER", "rcu_replace_pointer":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // lockdepKinds maps rcu_dereference_check() conditions to reader kinds.
