@@ -20,6 +20,7 @@ in memory, runs analyzers, and reports what the patch introduces.
 Commands:
   review    review patches from mbox, .patch or .mbox.gz files (or stdin)
   extract   split mail and list the patch each message carries
+  index     index a kernel tree (cached) for the analyzers
   model     list and run the embedded RCU model's scenarios
   rules     list the rule IDs rcureview reports
   explain   explain a rule: meaning, kernel background, fix, example
@@ -27,8 +28,6 @@ Commands:
   check     check staged changes or a commit range (pre-commit / pre-push)
   hook      install or uninstall the pre-commit hook running check
   bot       the mailing-list bot; "bot status" prints its state
-
-Not built yet: index.
 
 Run "rcureview <command> --help" for a command's options.
 Exit status: 0 no finding of severity warning or above, 1 such findings,
