@@ -143,3 +143,18 @@ func Max(fs []Finding) (Severity, bool) {
 	}
 	return m, true
 }
+
+// Count tallies findings by severity.
+func Count(fs []Finding) (errors, warnings, notes int) {
+	for _, f := range fs {
+		switch f.Severity {
+		case Error:
+			errors++
+		case Warning:
+			warnings++
+		default:
+			notes++
+		}
+	}
+	return
+}

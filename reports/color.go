@@ -56,29 +56,7 @@ func sourceColor(on bool, line string) string {
 //
 //	[2/2] tracing: Use rcu_read_lock_notrace(): 1 error, 1 note (applied)
 func PatchSummary(p *Patch) string {
-	e, w, n := 0, 0, 0
-	for _, f := range p.Findings {
-		switch f.Severity {
-		case finding.Error:
-			e++
-		case finding.Warning:
-			w++
-		default:
-			n++
-		}
-	}
-	var parts []string
-	for _, c := range []struct {
-		n    int
-		word string
-	}{{e, "error"}, {w, "warning"}, {n, "note"}} {
-		switch {
-		case c.n == 1:
-			parts = append(parts, "1 "+c.word)
-		case c.n > 1:
-			parts = append(parts, fmt.Sprintf("%d %ss", c.n, c.word))
-		}
-	}
+	parts := severityPhrases(p.Findings)
 	what := "clean"
 	if len(parts) > 0 {
 		what = strings.Join(parts, ", ")

@@ -56,28 +56,7 @@ func greeting(mc *MailContext) string {
 
 // verdict is the one-line summary under the greeting.
 func verdict(r *Report, p *Patch) string {
-	e, w, n := 0, 0, 0
-	for _, f := range p.Findings {
-		switch f.Severity {
-		case finding.Error:
-			e++
-		case finding.Warning:
-			w++
-		default:
-			n++
-		}
-	}
-	var parts []string
-	for _, c := range []struct {
-		n    int
-		word string
-	}{{e, "error"}, {w, "warning"}, {n, "note"}} {
-		if c.n == 1 {
-			parts = append(parts, "1 "+c.word)
-		} else if c.n > 1 {
-			parts = append(parts, fmt.Sprintf("%d %ss", c.n, c.word))
-		}
-	}
+	parts := severityPhrases(p.Findings)
 	what := "rcureview found nothing to report in this patch"
 	if len(parts) > 0 {
 		what = "rcureview found " + joinAnd(parts) + " in this patch"
@@ -90,6 +69,24 @@ func verdict(r *Report, p *Patch) string {
 		return what + "; it was reviewed against " + base + " but did not apply there."
 	}
 	return what + ", reviewed against " + base + "."
+}
+
+// severityPhrases counts findings as phrases: "1 error", "3 warnings".
+func severityPhrases(fs []finding.Finding) []string {
+	e, w, n := finding.Count(fs)
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		word string
+	}{{e, "error"}, {w, "warning"}, {n, "note"}} {
+		switch {
+		case c.n == 1:
+			parts = append(parts, "1 "+c.word)
+		case c.n > 1:
+			parts = append(parts, fmt.Sprintf("%d %ss", c.n, c.word))
+		}
+	}
+	return parts
 }
 
 func joinAnd(parts []string) string {

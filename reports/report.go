@@ -91,16 +91,8 @@ func (r *Report) Normalize() {
 // Counts tallies findings by severity over the whole report.
 func (r *Report) Counts() (errors, warnings, notes int) {
 	for _, p := range r.Patches {
-		for _, f := range p.Findings {
-			switch f.Severity {
-			case finding.Error:
-				errors++
-			case finding.Warning:
-				warnings++
-			default:
-				notes++
-			}
-		}
+		e, w, n := finding.Count(p.Findings)
+		errors, warnings, notes = errors+e, warnings+w, notes+n
 	}
 	return
 }

@@ -75,17 +75,7 @@ func writePatchText(w *bufio.Writer, p *Patch, opt TextOptions) {
 		writeFindingText(w, f, opt.Color)
 	}
 	if !opt.Quiet {
-		e, wn, n := 0, 0, 0
-		for _, f := range p.Findings {
-			switch f.Severity {
-			case finding.Error:
-				e++
-			case finding.Warning:
-				wn++
-			default:
-				n++
-			}
-		}
+		e, wn, n := finding.Count(p.Findings)
 		fmt.Fprintf(w, "total: %d errors, %d warnings, %d notes, %d lines checked\n\n", e, wn, n, p.Lines)
 	}
 }
