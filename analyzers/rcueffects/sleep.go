@@ -57,6 +57,13 @@ var faultRoots = map[string]bool{
 	"fault_in_readable": true, "fault_in_writeable": true, "copy_from_user_nofault": false,
 }
 
+// nonBlocking never block although a path below them might (callback
+// queueing: kfree_rcu() with an rcu_head, call_rcu()).
+var nonBlocking = map[string]bool{
+	"kfree_rcu": true, "kvfree_rcu": true, "call_rcu": true, "call_rcu_hurry": true, "call_srcu": true,
+	"call_rcu_tasks": true, "call_rcu_tasks_trace": true, "kfree": true, "printk": true, "_printk": true,
+}
+
 // allocators take a gfp_t; they may sleep when it allows direct reclaim.
 var allocators = map[string]bool{
 	"kmalloc": true, "kzalloc": true, "kcalloc": true, "kmalloc_array": true, "krealloc": true,
@@ -111,7 +118,7 @@ func (z *Summarizer) blocks(name, from string, depth int) (Blocking, []Hop) {
 	if strings.HasPrefix(name, "synchronize_") || strings.HasPrefix(name, "wait_event") {
 		return Sleeps, []Hop{{Name: name, Why: "waits (sleeps)"}}
 	}
-	if depth >= maxSleepDepth || boundaries[name] || strings.HasSuffix(name, "_nofault") {
+	if depth >= maxSleepDepth || boundaries[name] || nonBlocking[name] || strings.HasSuffix(name, "_nofault") {
 		return NoBlock, nil
 	}
 	if z.blockMemo == nil {
