@@ -201,7 +201,6 @@ func allRoots(ix *index.Index) []root {
 // reverse finds the roots from which the changed definitions are
 // reachable (walking callers up to a bounded depth).
 func (c *checker) reverse(chs []index.Changed) []root {
-	callers := callersOf(c.post)
 	var out []root
 	seen := map[string]bool{}
 	type item struct {
@@ -215,50 +214,24 @@ func (c *checker) reverse(chs []index.Changed) []root {
 	}
 	for qi := 0; qi < len(queue) && qi < 20000; qi++ {
 		it := queue[qi]
-		for _, cr := range callers[it.name] {
-			k := cr.facts.Path + ":" + cr.name
+		for _, cr := range c.post.Callers(it.name) {
+			name := cr.Name()
+			k := cr.File.Path + ":" + name
 			if seen[k] {
 				continue
 			}
 			seen[k] = true
-			if r, ok := rootOf(cr.facts, cr.fn, cr.macro); ok {
+			if r, ok := rootOf(cr.File, cr.Func, cr.Macro); ok {
 				r.at = it.at
 				out = append(out, r)
 				continue
 			}
 			if it.depth < 8 {
-				queue = append(queue, item{cr.name, it.depth + 1, it.at})
+				queue = append(queue, item{name, it.depth + 1, it.at})
 			}
 		}
 	}
 	return out
-}
-
-type caller struct {
-	name  string
-	facts *index.FileFacts
-	fn    *index.Func
-	macro *index.Macro
-}
-
-// callersOf maps each called name to the definitions that call it.
-func callersOf(ix *index.Index) map[string][]caller {
-	m := map[string][]caller{}
-	for _, ff := range ix.Files() {
-		for i := range ff.Funcs {
-			fn := &ff.Funcs[i]
-			for _, cl := range fn.Calls {
-				m[cl.Name] = append(m[cl.Name], caller{fn.Name, ff, fn, nil})
-			}
-		}
-		for i := range ff.Macros {
-			mc := &ff.Macros[i]
-			for _, cl := range mc.Calls {
-				m[cl.Name] = append(m[cl.Name], caller{mc.Name, ff, nil, mc})
-			}
-		}
-	}
-	return m
 }
 
 func (c *checker) checkRoot(r root, changed []index.Changed) {

@@ -45,6 +45,8 @@ type Index struct {
 	guards  map[string][]InvRef // by guard/class name
 	invMacs map[string]bool     // invocation macro names seen
 	makes   map[string]*FileFacts
+
+	callerTab callerTable // callee→callers of this layer's files, on first use
 }
 
 // New builds an index from file facts.
