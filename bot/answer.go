@@ -10,6 +10,7 @@ import (
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/mbox"
 	"github.com/rcureview/rcureview/reports"
+	"github.com/rcureview/rcureview/review"
 )
 
 // candidate is a series formed from pending messages.
@@ -327,10 +328,12 @@ func (b *Bot) reviewAndReply(ctx context.Context, c *candidate, st *PassStats) e
 	return nil
 }
 
-// renderReplies builds one reply per reviewed patch (with OnlyFindings,
-// per patch with a warning or error) in the email format of package
-// reports: threaded on the patch, findings under the quoted lines, with a
-// deterministic Message-ID.
+// renderReplies builds the replies to a reviewed series in the email
+// format of package reports, with deterministic Message-IDs: by default one
+// reply for the whole series, threaded on the mail the series is answered
+// on (its cover letter, else its first patch), a section per patch; with
+// PerPatch one reply per reviewed patch, threaded on that patch (with
+// OnlyFindings, only patches with a warning or error).
 func (b *Bot) renderReplies(c *candidate, rep *reports.Report, now time.Time) []state.Reply {
 	from := &netmail.Address{Name: b.opt.From.Name, Address: b.opt.From.Email}
 	opt := reports.EmailOptions{From: from, Date: now, Headers: map[string]string{
@@ -338,6 +341,23 @@ func (b *Bot) renderReplies(c *candidate, rep *reports.Report, now time.Time) []
 		HeaderPrefix + "Series": "<" + c.s.ID + ">",
 	}}
 	var out []state.Reply
+	add := func(m *reports.EmailMessage) {
+		out = append(out, state.Reply{
+			MessageID: m.MessageID, SeriesKey: c.s.ID, InReplyTo: m.InReplyTo, State: state.ReplyIntended,
+			From: b.opt.From.Email, Rcpts: envelope(m.Raw), Data: m.Raw, Intended: now,
+		})
+	}
+	if !b.opt.PerPatch {
+		opt.OnlyFindings = b.opt.OnlyFindings
+		anchor := review.MessageContext(c.target)
+		m, err := reports.SeriesEmailReply(rep, rep.Patches, anchor, opt)
+		if err != nil {
+			b.log.Warn("cannot reply to series", "series", c.s.ID, "err", err)
+			return nil
+		}
+		add(m)
+		return out
+	}
 	for _, p := range rep.Patches {
 		if p.Mail == nil || p.Mail.MessageID == "" {
 			continue // an input that failed before it became a patch
@@ -350,10 +370,7 @@ func (b *Bot) renderReplies(c *candidate, rep *reports.Report, now time.Time) []
 			b.log.Warn("cannot reply to patch", "message_id", p.Mail.MessageID, "err", err)
 			continue
 		}
-		out = append(out, state.Reply{
-			MessageID: m.MessageID, SeriesKey: c.s.ID, InReplyTo: m.InReplyTo, State: state.ReplyIntended,
-			From: b.opt.From.Email, Rcpts: envelope(m.Raw), Data: m.Raw, Intended: now,
-		})
+		add(m)
 	}
 	return out
 }

@@ -52,6 +52,10 @@ type Options struct {
 	CoverMaxAge time.Duration
 	// OnlyFindings replies only when the review has a warning or error.
 	OnlyFindings bool
+	// PerPatch sends one reply per reviewed patch, threaded on that patch,
+	// instead of the default single reply per series threaded on its
+	// cover letter (or on its first patch when it has none).
+	PerPatch bool
 	// ListRate and ThreadRate limit replies per list (List-Id) and per
 	// thread (root Message-ID); a limited series waits for the next pass.
 	ListRate, ThreadRate Rate

@@ -14,7 +14,15 @@ import (
 )
 
 func TestWhatTheBotAnswers(t *testing.T) {
-	e := newEnv(t, func(o *Options) { o.Deny = []string{"*@bad.example"} })
+	t.Run("one reply per series", func(t *testing.T) { whatTheBotAnswers(t, false) })
+	t.Run("one reply per patch", func(t *testing.T) { whatTheBotAnswers(t, true) })
+}
+
+// whatTheBotAnswers delivers a mix of series and mail that must not be
+// answered, and checks who got replies: in series mode the cover letter (or
+// the first patch) of each reviewable series; per patch, every patch.
+func whatTheBotAnswers(t *testing.T, perPatch bool) {
+	e := newEnv(t, func(o *Options) { o.Deny, o.PerPatch = []string{"*@bad.example"}, perPatch })
 	complete := series("complete", 1, 2, true, 1, 2)
 	single := series("single", 1, 1, false, 1)
 	partial := series("partial", 1, 3, false, 1, 2)
@@ -55,28 +63,34 @@ func TestWhatTheBotAnswers(t *testing.T) {
 	// A broken mail: binary garbage.
 	os.WriteFile(filepath.Join(e.inbox, "new", "1800000000.broken.test"), []byte("\x00\x01\x02\xff garbage"), 0o644)
 
+	// pick chooses the expected reply targets by mode.
+	pick := func(series, patches []string) []string {
+		if perPatch {
+			return patches
+		}
+		return series
+	}
 	st := e.pass()
-	// One reply per patch, none to the cover.
-	want := []string{complete[1].id, complete[2].id, single[0].id}
+	want := pick([]string{complete[0].id, single[0].id}, []string{complete[1].id, complete[2].id, single[0].id})
 	if got := e.replies(); strings.Join(sorted(got), " ") != strings.Join(sorted(want), " ") {
 		t.Fatalf("replies to %v, want %v", got, want)
 	}
-	if st.Replied != 3 || st.Waiting != 2 { // partial (waits for 3/3) and the cover alone
-		t.Errorf("pass stats %+v, want 3 replied and 2 waiting", st)
+	if st.Replied != len(want) || st.Waiting != 2 { // partial (waits for 3/3) and the cover alone
+		t.Errorf("pass stats %+v, want %d replied and 2 waiting", st, len(want))
 	}
 
 	// The incomplete series is reviewed once the wait is over, the cover
 	// alone never; a second pass sends nothing twice.
 	e.now = e.now.Add(61 * time.Minute)
 	e.pass()
-	want = append(want, partial[0].id, partial[1].id)
+	want = append(want, pick([]string{partial[0].id}, []string{partial[0].id, partial[1].id})...)
 	if got := e.replies(); strings.Join(sorted(got), " ") != strings.Join(sorted(want), " ") {
 		t.Fatalf("after the wait: replies to %v, want %v", got, want)
 	}
 	e.now = e.now.Add(3 * time.Hour)
 	e.pass()
-	if got := e.replies(); len(got) != 5 {
-		t.Fatalf("after the cover expired: %d replies, want 5", len(got))
+	if got := e.replies(); len(got) != len(want) {
+		t.Fatalf("after the cover expired: %d replies, want %d", len(got), len(want))
 	}
 
 	// A late 3/3 of the partial series joins the answered series quietly;
@@ -85,7 +99,7 @@ func TestWhatTheBotAnswers(t *testing.T) {
 	e.deliver(late...)
 	e.deliver(series("complete", 2, 2, true, 1, 2)...)
 	e.pass()
-	want = append(want, "complete-v2-1@example.org", "complete-v2-2@example.org")
+	want = append(want, pick([]string{"complete-v2-0@example.org"}, []string{"complete-v2-1@example.org", "complete-v2-2@example.org"})...)
 	if got := e.replies(); strings.Join(sorted(got), " ") != strings.Join(sorted(want), " ") {
 		t.Fatalf("after v2: replies to %v, want %v", got, want)
 	}
@@ -97,7 +111,7 @@ func TestWhatTheBotAnswers(t *testing.T) {
 	for k, want := range map[string]int64{
 		"mail:bot": 3, "mail:own": 2, "mail:denied": 1, "mail:reply": 1, "mail:opt-out": 2,
 		"mail:broken": 1, "mail:duplicate": 1, "series:cover-expired": 1, "series:opted-out": 1,
-		"series:replied": 4, "replies:sent": 7, "mail:late": 1,
+		"series:replied": 4, "replies:sent": int64(len(want)), "mail:late": 1,
 	} {
 		if s.Counters[k] != want {
 			t.Errorf("counter %s = %d, want %d (all: %v)", k, s.Counters[k], want, s.Counters)
@@ -121,7 +135,7 @@ func sorted(s []string) []string {
 }
 
 func TestReplyHeadersAndThreading(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newEnv(t, func(o *Options) { o.PerPatch = true })
 	s := series("hdr", 1, 2, true, 1, 2)
 	s[0].refs = []string{"earlier-discussion@example.org"}
 	e.deliver(s...)
@@ -279,5 +293,35 @@ func TestSkipBacklog(t *testing.T) {
 	e.pass()
 	if got := e.replies(); len(got) != 1 || got[0] != "new-v1-1@example.org" {
 		t.Fatalf("replies %v, want only the new patch", got)
+	}
+}
+
+// TestSeriesReplyThreadsOnTheCover: by default a series gets one reply,
+// threaded on its cover letter, covering each patch.
+func TestSeriesReplyThreadsOnTheCover(t *testing.T) {
+	e := newEnv(t, nil)
+	s := series("sr", 1, 2, true, 1, 2)
+	s[0].refs = []string{"earlier-discussion@example.org"}
+	e.deliver(s...)
+	e.pass()
+	msgs := outboxMessages(t, e.outbox)
+	if len(msgs) != 1 {
+		t.Fatalf("%d replies, want 1 for the series", len(msgs))
+	}
+	m := msgs[0]
+	for _, c := range []struct{ what, got, want string }{
+		{"Subject", m.Subject, "Re: " + s[0].subject},
+		{"In-Reply-To", m.InReplyTo, s[0].id},
+		{"References", strings.Join(m.References, " "), "earlier-discussion@example.org " + s[0].id},
+		{"Message-ID", m.MessageID, reports.ReplyMessageID(s[0].id, "test", "bot@rcureview.example")},
+		{"X-Rcureview-Series", firstHeader(m, "X-Rcureview-Series"), "<" + s[0].id + ">"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.what, c.got, c.want)
+		}
+	}
+	i1, i2 := strings.Index(m.Body, s[1].subject), strings.Index(m.Body, s[2].subject)
+	if i1 < 0 || i2 < i1 {
+		t.Errorf("body lacks a section per patch in order:\n%s", m.Body)
 	}
 }

@@ -147,7 +147,8 @@ func TestSMTPRepliesOverStartTLSWithAuth(t *testing.T) {
 	be, addr, pool := startSMTP(t)
 	sender := &SMTP{Addr: addr, TLS: TLSStartTLS, TLSConfig: &tls.Config{RootCAs: pool},
 		Username: "bot", Password: "s3cret", Timeout: 5 * time.Second}
-	e := newEnv(t, func(o *Options) { o.Sender = sender })
+	// Per-patch replies, so that several messages cross one connection.
+	e := newEnv(t, func(o *Options) { o.Sender, o.PerPatch = sender, true })
 	s := series("smtp", 1, 2, true, 1, 2)
 	s[0].refs = []string{"root@example.org"}
 	single := series("smtpsingle", 1, 1, false, 1)

@@ -92,7 +92,15 @@ func EmailReply(r *Report, p *Patch, opt EmailOptions) (*EmailMessage, error) {
 		Subject:    replySubject(p.Mail.Subject, p.Subject),
 		Body:       emailBody(r, p, opt),
 	}
-	to, cc := recipients(p.Mail, from)
+	if err := m.render(r, p.Mail, from, opt); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// render writes m as an RFC 5322 message answering mc into m.Raw.
+func (m *EmailMessage) render(r *Report, mc *MailContext, from *mail.Address, opt EmailOptions) error {
+	to, cc := recipients(mc, from)
 	date := opt.Date
 	if date.IsZero() {
 		date = time.Now()
@@ -122,16 +130,16 @@ func EmailReply(r *Report, p *Patch, opt EmailOptions) (*EmailMessage, error) {
 	var buf bytes.Buffer
 	w, err := gomail.CreateSingleInlineWriter(&buf, h)
 	if err != nil {
-		return nil, fmt.Errorf("reply to %s: %w", p.Mail.MessageID, err)
+		return fmt.Errorf("reply to %s: %w", mc.MessageID, err)
 	}
 	if _, err := io.WriteString(w, strings.ReplaceAll(m.Body, "\n", "\r\n")); err != nil {
-		return nil, fmt.Errorf("reply to %s: %w", p.Mail.MessageID, err)
+		return fmt.Errorf("reply to %s: %w", mc.MessageID, err)
 	}
 	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("reply to %s: %w", p.Mail.MessageID, err)
+		return fmt.Errorf("reply to %s: %w", mc.MessageID, err)
 	}
 	m.Raw = buf.Bytes()
-	return m, nil
+	return nil
 }
 
 // ReplyMessageID derives our Message-ID from the patch's Message-ID and the

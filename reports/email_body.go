@@ -15,8 +15,21 @@ import (
 // the line it concerns, then a short signature saying how to reproduce.
 func emailBody(r *Report, p *Patch, opt EmailOptions) string {
 	var b strings.Builder
+	b.WriteString(greeting(p.Mail) + "\n\n")
+	writePatchSection(&b, r, p)
+	out := strings.TrimRight(b.String(), "\n") + "\n"
+	b.Reset()
+	b.WriteString(out)
+	b.WriteString("\n-- \n")
+	b.WriteString(footer(r, p, opt))
+	return b.String()
+}
+
+// writePatchSection writes what the reply says about one patch: the
+// verdict, then the patch's hunks quoted with each finding under the line it
+// concerns, then findings not on a line of the patch.
+func writePatchSection(b *strings.Builder, r *Report, p *Patch) {
 	mc := p.Mail
-	b.WriteString(greeting(mc) + "\n\n")
 	for _, l := range ruledoc.Wrap(verdict(r, p), emailWidth, "", "") {
 		b.WriteString(l + "\n")
 	}
@@ -24,7 +37,7 @@ func emailBody(r *Report, p *Patch, opt EmailOptions) string {
 	placed, rest := placeFindings(p, lines)
 	if len(placed) > 0 {
 		b.WriteString("\n" + attribution(mc) + "\n")
-		writeQuoted(&b, lines, placed)
+		writeQuoted(b, lines, placed)
 	}
 	if len(rest) > 0 {
 		b.WriteString("\n")
@@ -32,15 +45,9 @@ func emailBody(r *Report, p *Patch, opt EmailOptions) string {
 			b.WriteString("Not on a line of this patch:\n")
 		}
 		for _, f := range rest {
-			writeFindingMail(&b, f, false)
+			writeFindingMail(b, f, false)
 		}
 	}
-	out := strings.TrimRight(b.String(), "\n") + "\n"
-	b.Reset()
-	b.WriteString(out)
-	b.WriteString("\n-- \n")
-	b.WriteString(footer(r, p, opt))
-	return b.String()
 }
 
 func greeting(mc *MailContext) string {

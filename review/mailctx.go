@@ -36,3 +36,13 @@ func mailContext(p *mbox.Patch) *reports.MailContext {
 }
 
 func addr(a mbox.Address) mail.Address { return mail.Address{Name: a.Name, Address: a.Email} }
+
+// MessageContext is the reply context of a mail that carries no patch to
+// quote, such as a cover letter a series reply is threaded on; nil when the
+// mail has no Message-ID.
+func MessageContext(m *mbox.Message) *reports.MailContext {
+	if m == nil || m.MessageID == "" {
+		return nil
+	}
+	return mailContext(&mbox.Patch{Msg: m, Author: m.From})
+}

@@ -47,7 +47,7 @@ Options:
 type botFlags struct {
 	inboxPath, statePath, from, smtpAddr, smtpTLS, smtpUser, smtpPassFile string
 	outbox, tree, git, rev, rateList, rateThread, logFormat               string
-	once, dryRun, onlyFindings, skipBacklog                               bool
+	once, dryRun, onlyFindings, skipBacklog, perPatch                     bool
 	poll, wait, coverAge, smtpTimeout, sendPause                          time.Duration
 	batch, maxReviews                                                     int
 	deny, bots                                                            listFlag
@@ -81,6 +81,7 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&f.wait, "wait", 6*time.Hour, "how long an incomplete series waits for its missing patches")
 	fs.DurationVar(&f.coverAge, "cover-max-age", 0, "drop a cover letter whose patches never came after this (default 2*wait)")
 	fs.BoolVar(&f.onlyFindings, "only-findings", false, "reply only when a review has a warning or an error")
+	fs.BoolVar(&f.perPatch, "per-patch", false, "reply to each patch in its thread instead of once per series on its cover letter")
 	fs.StringVar(&f.rateList, "rate-list", "30/1h", "at most `N/DURATION` replies per list (List-Id); 0 for no limit")
 	fs.StringVar(&f.rateThread, "rate-thread", "3/1h", "at most `N/DURATION` replies per thread; 0 for no limit")
 	fs.Var(&f.deny, "deny", "never answer senders matching `PATTERN` (path.Match on the address; repeatable)")
@@ -237,7 +238,7 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 	b, err := bot.New(bot.Options{
 		Source: src, State: st, Sender: sender, Review: reviewer,
 		From: mbox.Address{Name: from.Name, Email: from.Address}, Version: version,
-		Wait: f.wait, CoverMaxAge: f.coverAge, OnlyFindings: f.onlyFindings,
+		Wait: f.wait, CoverMaxAge: f.coverAge, OnlyFindings: f.onlyFindings, PerPatch: f.perPatch,
 		ListRate: listRate, ThreadRate: threadRate, Deny: f.deny, Bots: f.bots,
 		Batch: f.batch, MaxReviews: f.maxReviews, Logger: log, SendPause: f.sendPause,
 		AfterPass: func(bot.PassStats, error) { writeStatusFile(f.statePath, st, f.dryRun) },
