@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log"
 	"runtime"
 	"strings"
 	"sync"
@@ -27,6 +28,16 @@ type Options struct {
 	// Prefixes, if set, restricts indexing to paths under these prefixes
 	// (the embedded fact set is built this way).
 	Prefixes []string
+	// Logf, if set, receives the notes about the cache (a damaged pack
+	// that is re-indexed); the default writes them with the log package.
+	Logf func(format string, args ...any)
+}
+
+func (o Options) logf() func(string, ...any) {
+	if o.Logf != nil {
+		return o.Logf
+	}
+	return log.Printf
 }
 
 func (o Options) arch() string {
@@ -93,8 +104,6 @@ type BuildStats struct {
 // the cache when anything changed.
 func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 	var st BuildStats
-	type entry struct{ path, key string }
-	var entries []entry
 	inPrefixes := func(p string) bool {
 		if len(opt.Prefixes) == 0 {
 			return true
@@ -106,19 +115,34 @@ func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 		}
 		return false
 	}
-	err := t.Walk("", func(p, key string) error {
-		if Wanted(p, opt.arch()) && inPrefixes(p) {
-			entries = append(entries, entry{p, key})
-		}
-		return nil
-	})
+	entries, err := wantedFiles(t, opt.arch(), func(p string) bool { return Wanted(p, opt.arch()) && inPrefixes(p) })
 	if err != nil {
 		return nil, st, fmt.Errorf("index %s: %w", t.Describe(), err)
 	}
 	var cached map[string]*FileFacts
 	id := TreeID(t)
 	if opt.Cache != nil {
-		cached, _ = opt.Cache.load(id) // a broken cache is rebuilt
+		lz, err := opt.Cache.open(id, t, opt.logf())
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			opt.logf()("rcureview: index cache unusable, re-indexing %s: %v", t.Describe(), err)
+		case lz.matches(func(yield func(p, k string) bool) {
+			for _, e := range entries {
+				if !yield(e.path, e.key) {
+					return
+				}
+			}
+		}):
+			// warm: every file is unchanged; facts are decoded on demand
+			st.Files, st.Reused = len(entries), len(entries)
+			if opt.Progress != nil {
+				opt.Progress(len(entries), len(entries))
+			}
+			return &Index{Source: t.Describe(), lazy: lz}, st, nil
+		default:
+			cached = lz.reusable()
+		}
 	}
 	out := make([]*FileFacts, len(entries))
 	var todo []int

@@ -1,18 +1,23 @@
 package index
 
 import (
-	"bufio"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+
+	"github.com/rcureview/rcureview/ksrc"
 )
 
 // cacheVersion changes whenever the skimmer's output changes, so stale
 // facts are never reused.
 const cacheVersion = 4
+
+// packVersion changes whenever the cache file's layout changes (5: the
+// lazily read pack of pack.go; up to 4 one gob stream).
+const packVersion = 5
 
 // Cache keeps file facts between runs in a directory, one pack file per
 // tree, each entry keyed by path and content key.
@@ -29,45 +34,37 @@ func DefaultCache() (*Cache, error) {
 	return &Cache{Dir: filepath.Join(d, "rcureview", "index")}, nil
 }
 
-type packHeader struct {
-	Version int
-	Tree    string
-	Count   int
+func (c *Cache) treeHash(treeID string) string {
+	h := sha256.Sum256([]byte(treeID))
+	return hex.EncodeToString(h[:8])
 }
 
 // PackPath returns the file that holds the facts of a tree.
 func (c *Cache) PackPath(treeID string) string {
-	h := sha256.Sum256([]byte(treeID))
-	return filepath.Join(c.Dir, fmt.Sprintf("v%d-%s.gob", cacheVersion, hex.EncodeToString(h[:8])))
+	return filepath.Join(c.Dir, fmt.Sprintf("v%d.%d-%s.pack", packVersion, cacheVersion, c.treeHash(treeID)))
 }
 
-func (c *Cache) load(treeID string) (map[string]*FileFacts, error) {
+// open opens the pack of a tree and reads its directory; the pack's
+// records are read later, as lookups need them. A missing pack gives an
+// error satisfying errors.Is(err, fs.ErrNotExist).
+func (c *Cache) open(treeID string, t ksrc.Tree, logf func(string, ...any)) (*lazyFiles, error) {
 	f, err := os.Open(c.PackPath(treeID))
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	dec := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20))
-	var h packHeader
-	if err := dec.Decode(&h); err != nil {
+	dir, err := readPackDir(f)
+	if err == nil && dir.treeID != treeID {
+		err = fmt.Errorf("pack is for %q", dir.treeID)
+	}
+	if err != nil {
+		f.Close()
 		return nil, fmt.Errorf("read cache %s: %w", f.Name(), err)
 	}
-	if h.Version != cacheVersion || h.Tree != treeID {
-		return nil, fmt.Errorf("cache %s: for %q version %d", f.Name(), h.Tree, h.Version)
-	}
-	var files []*FileFacts
-	if err := dec.Decode(&files); err != nil {
-		return nil, fmt.Errorf("read cache %s: %w", f.Name(), err)
-	}
-	m := make(map[string]*FileFacts, len(files))
-	for _, ff := range files {
-		if ff != nil {
-			m[ff.Path] = ff
-		}
-	}
-	return m, nil
+	return newLazyFiles(f, dir, t, logf), nil
 }
 
+// save writes the pack of a tree (atomically: a temporary file renamed
+// over the old one) and removes the tree's packs of other versions.
 func (c *Cache) save(treeID string, files []*FileFacts) error {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return err
@@ -78,22 +75,21 @@ func (c *Cache) save(treeID string, files []*FileFacts) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	enc := gob.NewEncoder(w)
-	if err := enc.Encode(packHeader{cacheVersion, treeID, len(files)}); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := enc.Encode(files); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := w.Flush(); err != nil {
+	if err := writePack(tmp, treeID, files); err != nil {
 		tmp.Close()
 		return err
 	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), final)
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return err
+	}
+	old, _ := filepath.Glob(filepath.Join(c.Dir, "v*-"+c.treeHash(treeID)+".*"))
+	for _, o := range old {
+		if o != final && strings.HasPrefix(filepath.Base(o), "v") {
+			os.Remove(o) // best effort: a stale pack is only wasted space
+		}
+	}
+	return nil
 }

@@ -33,6 +33,9 @@ type callerTable struct {
 // built once per index, on first use.
 func (ix *Index) Callers(name string) []CallerRef {
 	if ix.base == nil {
+		if ix.lazy != nil {
+			return ix.lazy.callers(name)
+		}
 		return ix.ownCallers().m[name]
 	}
 	var out []CallerRef

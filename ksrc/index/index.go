@@ -47,6 +47,9 @@ type Index struct {
 	makes   map[string]*FileFacts
 
 	callerTab callerTable // callee→callers of this layer's files, on first use
+	// lazy, when set, serves this (base) layer from a cache pack instead
+	// of the maps above.
+	lazy *lazyFiles
 }
 
 // New builds an index from file facts.
@@ -128,6 +131,9 @@ func (ix *Index) With(changed []*FileFacts, deleted []string) *Index {
 // File returns the facts of one file, nil when it is not indexed.
 func (ix *Index) File(p string) *FileFacts {
 	for x := ix; x != nil; x = x.base {
+		if x.lazy != nil {
+			return x.lazy.byPath(p)
+		}
 		if f, ok := x.files[p]; ok {
 			return f
 		}
@@ -143,6 +149,14 @@ func (ix *Index) Files() []*FileFacts {
 	seen := map[string]bool{}
 	var out []*FileFacts
 	for x := ix; x != nil; x = x.base {
+		if x.lazy != nil {
+			for _, f := range x.lazy.all() {
+				if !seen[f.Path] {
+					seen[f.Path] = true
+					out = append(out, f)
+				}
+			}
+		}
 		for p, f := range x.files {
 			if !seen[p] {
 				seen[p] = true
@@ -160,6 +174,9 @@ func (ix *Index) Files() []*FileFacts {
 // Funcs returns the definitions of a function name.
 func (ix *Index) Funcs(name string) []FuncRef {
 	if ix.base == nil {
+		if ix.lazy != nil {
+			return ix.lazy.funcs(name)
+		}
 		return ix.funcs[name]
 	}
 	var out []FuncRef
@@ -174,6 +191,9 @@ func (ix *Index) Funcs(name string) []FuncRef {
 // Macros returns the #defines of a name.
 func (ix *Index) Macros(name string) []MacroRef {
 	if ix.base == nil {
+		if ix.lazy != nil {
+			return ix.lazy.macros(name)
+		}
 		return ix.macros[name]
 	}
 	var out []MacroRef
@@ -188,6 +208,9 @@ func (ix *Index) Macros(name string) []MacroRef {
 // Events returns the declarations of a tracepoint event.
 func (ix *Index) Events(name string) []InvRef {
 	if ix.base == nil {
+		if ix.lazy != nil {
+			return ix.lazy.invocations(name, false)
+		}
 		return ix.events[name]
 	}
 	var out []InvRef
@@ -203,6 +226,9 @@ func (ix *Index) Events(name string) []InvRef {
 // definitions of a guard name.
 func (ix *Index) Guards(name string) []InvRef {
 	if ix.base == nil {
+		if ix.lazy != nil {
+			return ix.lazy.invocations(name, true)
+		}
 		return ix.guards[name]
 	}
 	var out []InvRef
@@ -218,6 +244,9 @@ func (ix *Index) Guards(name string) []InvRef {
 // when it has no indexed Makefile.
 func (ix *Index) Makefile(dir string) *FileFacts {
 	for x := ix; x != nil; x = x.base {
+		if x.lazy != nil {
+			return x.lazy.makefile(dir)
+		}
 		if f, ok := x.makes[dir]; ok && !x.hidden[f.Path] {
 			return f
 		}
@@ -249,24 +278,8 @@ type Stats struct {
 
 // Stats counts files, definitions and call sites.
 func (ix *Index) Stats() Stats {
-	var s Stats
-	for _, f := range ix.Files() {
-		s.Files++
-		s.Funcs += len(f.Funcs)
-		for _, fn := range f.Funcs {
-			s.Calls += len(fn.Calls)
-		}
-		s.Macros += len(f.Macros)
-		for i := range f.Invocations {
-			if isGuardMacro(f.Invocations[i].Macro) {
-				s.Guards++
-			} else if eventName(&f.Invocations[i]) != "" {
-				s.Events++
-			}
-		}
-		if f.Make != nil {
-			s.Makefiles++
-		}
+	if ix.base == nil && ix.lazy != nil {
+		return ix.lazy.dir.stats
 	}
-	return s
+	return statsOf(ix.Files())
 }

@@ -1,0 +1,230 @@
+package index
+
+import (
+	"fmt"
+	"hash/crc32"
+	"os"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/rcureview/rcureview/ksrc"
+)
+
+// lazyFiles serves the files of a base index from an open pack: a file's
+// facts are read and decoded on first use and kept. A record that fails
+// its checksum or does not decode is skimmed again from the tree (with a
+// log line), so a damaged cache costs time, never wrong facts. It is
+// safe for concurrent use.
+type lazyFiles struct {
+	f     *os.File
+	name  string
+	dir   *packDir
+	tree  ksrc.Tree
+	logf  func(format string, args ...any)
+	slots []lazySlot
+}
+
+type lazySlot struct {
+	once sync.Once
+	ff   *FileFacts
+}
+
+func newLazyFiles(f *os.File, dir *packDir, t ksrc.Tree, logf func(string, ...any)) *lazyFiles {
+	return &lazyFiles{f: f, name: f.Name(), dir: dir, tree: t, logf: logf, slots: make([]lazySlot, len(dir.files))}
+}
+
+// file returns the facts of file id, decoding them on first use.
+func (l *lazyFiles) file(id int) *FileFacts {
+	s := &l.slots[id]
+	s.once.Do(func() {
+		ff, err := l.read(id)
+		if err != nil {
+			ff = l.reskim(id, err)
+		}
+		s.ff = ff
+	})
+	return s.ff
+}
+
+func (l *lazyFiles) read(id int) (*FileFacts, error) {
+	pf := &l.dir.files[id]
+	buf := make([]byte, pf.n)
+	if _, err := l.f.ReadAt(buf, pf.off); err != nil {
+		return nil, err
+	}
+	if crc32.Checksum(buf, castagnoli) != pf.crc {
+		return nil, fmt.Errorf("checksum mismatch")
+	}
+	ff, err := decodeFacts(buf)
+	if err != nil {
+		return nil, err
+	}
+	if ff.Path != pf.path || ff.Key != pf.key {
+		return nil, fmt.Errorf("record is for %s", ff.Path)
+	}
+	return ff, nil
+}
+
+// reskim indexes a file whose record is damaged from the tree.
+func (l *lazyFiles) reskim(id int, cause error) *FileFacts {
+	pf := &l.dir.files[id]
+	l.logf("rcureview: index cache %s: record of %s unreadable (%v); re-indexing it from the tree", l.name, pf.path, cause)
+	ff := &FileFacts{Path: pf.path, Key: pf.key}
+	if data, err := l.tree.ReadFile(pf.path); err != nil {
+		l.logf("rcureview: index %s: %v", pf.path, err)
+	} else {
+		ff = SkimFile(pf.path, data)
+		ff.Key = pf.key
+	}
+	return ff
+}
+
+// byPath returns the facts of a path, nil when the pack has no such file.
+func (l *lazyFiles) byPath(p string) *FileFacts {
+	id, ok := l.dir.byPath[p]
+	if !ok {
+		return nil
+	}
+	return l.file(id)
+}
+
+// makefile returns the Kbuild facts of a directory.
+func (l *lazyFiles) makefile(dir string) *FileFacts {
+	id, ok := l.dir.makes[dir]
+	if !ok {
+		return nil
+	}
+	return l.file(id)
+}
+
+// all decodes every file (in parallel) and returns them in index order.
+func (l *lazyFiles) all() []*FileFacts {
+	out := make([]*FileFacts, len(l.slots))
+	next := make(chan int, 256)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.NumCPU(); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range next {
+				out[id] = l.file(id)
+			}
+		}()
+	}
+	for id := range l.slots {
+		next <- id
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+// ids returns a table's file ids for name, ordered by path (the order of
+// the files of an index built in memory).
+func (l *lazyFiles) ids(t *nameTable, name string) []uint32 {
+	ids := t.lookup(name)
+	if !sort.SliceIsSorted(ids, func(i, j int) bool { return l.dir.files[ids[i]].path < l.dir.files[ids[j]].path }) {
+		sort.SliceStable(ids, func(i, j int) bool { return l.dir.files[ids[i]].path < l.dir.files[ids[j]].path })
+	}
+	return ids
+}
+
+func (l *lazyFiles) funcs(name string) []FuncRef {
+	var out []FuncRef
+	for _, id := range l.dir.tabs.funcs.lookup(name) {
+		ff := l.file(int(id))
+		for i := range ff.Funcs {
+			if ff.Funcs[i].Name == name {
+				out = append(out, FuncRef{ff, &ff.Funcs[i]})
+			}
+		}
+	}
+	return out
+}
+
+func (l *lazyFiles) macros(name string) []MacroRef {
+	var out []MacroRef
+	for _, id := range l.dir.tabs.macros.lookup(name) {
+		ff := l.file(int(id))
+		for i := range ff.Macros {
+			if ff.Macros[i].Name == name {
+				out = append(out, MacroRef{ff, &ff.Macros[i]})
+			}
+		}
+	}
+	return out
+}
+
+// invocations returns the events (guards false) or guards (guards true)
+// of a name.
+func (l *lazyFiles) invocations(name string, guards bool) []InvRef {
+	t := &l.dir.tabs.events
+	if guards {
+		t = &l.dir.tabs.guards
+	}
+	var out []InvRef
+	for _, id := range t.lookup(name) {
+		ff := l.file(int(id))
+		for i := range ff.Invocations {
+			inv := &ff.Invocations[i]
+			if isGuardMacro(inv.Macro) {
+				if guards && guardKey(inv) == name {
+					out = append(out, InvRef{ff, inv})
+				}
+			} else if !guards && eventName(inv) == name {
+				out = append(out, InvRef{ff, inv})
+			}
+		}
+	}
+	return out
+}
+
+func (l *lazyFiles) callers(name string) []CallerRef {
+	var out []CallerRef
+	for _, id := range l.ids(&l.dir.tabs.callers, name) {
+		ff := l.file(int(id))
+		for i := range ff.Funcs {
+			for _, cl := range ff.Funcs[i].Calls {
+				if cl.Name == name {
+					out = append(out, CallerRef{File: ff, Func: &ff.Funcs[i]})
+				}
+			}
+		}
+		for i := range ff.Macros {
+			for _, cl := range ff.Macros[i].Calls {
+				if cl.Name == name {
+					out = append(out, CallerRef{File: ff, Macro: &ff.Macros[i]})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// matches reports whether the pack holds exactly the given files (path
+// and content key, in order).
+func (l *lazyFiles) matches(entries func(yield func(p, k string) bool)) bool {
+	i := 0
+	ok := true
+	entries(func(p, k string) bool {
+		if i >= len(l.dir.files) || l.dir.files[i].path != p || l.dir.files[i].key != k {
+			ok = false
+			return false
+		}
+		i++
+		return true
+	})
+	return ok && i == len(l.dir.files)
+}
+
+// reusable decodes every file of the pack, by path, for a build that
+// re-indexes only the changed files; the pack is closed afterwards.
+func (l *lazyFiles) reusable() map[string]*FileFacts {
+	m := make(map[string]*FileFacts, len(l.slots))
+	for _, f := range l.all() {
+		m[f.Path] = f
+	}
+	l.f.Close()
+	return m
+}

@@ -1,0 +1,434 @@
+package index
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rcureview/rcureview/ksrc"
+)
+
+// sampleTree is a small kernel-shaped tree: C files and headers with
+// functions, macros, tracepoints, guards and Kbuild facts, plus files and
+// directories the index skips.
+var sampleTree = map[string]string{
+	"Makefile":        "obj-y += kernel/\n",
+	"kernel/Makefile": "CFLAGS_REMOVE_irq_work.o = $(CC_FLAGS_FTRACE)\nKCOV_INSTRUMENT := n\nobj-y += irq_work.o rcu/\n",
+	"kernel/irq_work.c": `#include <linux/irq_work.h>
+#ifdef CONFIG_SMP
+void irq_work_queue(struct irq_work *w)
+{
+	if (IS_ENABLED(CONFIG_PROVE_LOCKING))
+		check(w);
+	w->func(w);
+	raise_softirq(1);
+}
+#endif
+static notrace void irq_work_run(void) { irq_work_queue(0); trace_irq_work(1); }
+`,
+	"kernel/rcu/tree.c": `void rcu_read_unlock_notrace(void) { __rcu_read_unlock(); }
+void __rcu_read_unlock(void) { rcu_read_unlock_special(); preempt_enable(); }
+noinstr void rcu_nmi_enter(void) { instrumentation_begin(); raise_softirq(2); instrumentation_end(); }
+#define RCU_CALL(x) rcu_read_unlock_special(x)
+`,
+	"kernel/rcu/Makefile": "ccflags-remove-$(CONFIG_FUNCTION_TRACER) += $(CC_FLAGS_FTRACE)\nobj-y += tree.o\n",
+	"include/linux/rcupdate.h": `#define rcu_read_unlock() __rcu_read_unlock()
+static inline void rcu_read_lock(void) { __rcu_read_lock(); }
+DEFINE_LOCK_GUARD_0(rcu, rcu_read_lock(), rcu_read_unlock())
+DEFINE_GUARD(spinlock, spinlock_t *, spin_lock(_T), spin_unlock(_T))
+`,
+	"include/trace/events/irq.h": `TRACE_EVENT(irq_work,
+	TP_PROTO(int x), TP_ARGS(x), TP_STRUCT__entry(__field(int, x)),
+	TP_fast_assign(__entry->x = x;), TP_printk("%d", __entry->x));
+DECLARE_EVENT_CLASS(irq_class, TP_PROTO(int x), TP_ARGS(x));
+DEFINE_EVENT(irq_class, irq_entry, TP_PROTO(int x), TP_ARGS(x));
+`,
+	"arch/x86/kernel/irq_work.c":   "void arch_irq_work_raise(void) { apic_send(); }\n",
+	"arch/arm64/kernel/irq_work.c": "void arch_irq_work_raise(void) { arm_send(); }\n",
+	"tools/lib/x.c":                "void tool_only(void) { rcu_read_unlock_special(); }\n",
+	"Documentation/x.c":            "void doc_only(void) {}\n",
+	"kernel/README":                "not indexed\n",
+}
+
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for p, body := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// logSink collects an Options.Logf's lines.
+type logSink struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logSink) logf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+}
+
+func (l *logSink) text() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}
+
+func build(t *testing.T, dir string, c *Cache, log *logSink) (*Index, BuildStats) {
+	t.Helper()
+	tr, err := ksrc.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	opt := Options{Cache: c, Workers: 2}
+	if log != nil {
+		opt.Logf = log.logf
+	}
+	ix, st, err := Build(tr, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix, st
+}
+
+// dump renders everything the Index API answers about the names and
+// paths of files, so two indexes can be compared by their answers.
+func dump(ix *Index) string {
+	var b strings.Builder
+	names := map[string]bool{}
+	var paths []string
+	for _, f := range ix.Files() {
+		paths = append(paths, f.Path)
+		for _, fn := range f.Funcs {
+			names[fn.Name] = true
+			for _, c := range fn.Calls {
+				names[c.Name] = true
+			}
+		}
+		for _, m := range f.Macros {
+			names[m.Name] = true
+			for _, c := range m.Calls {
+				names[c.Name] = true
+			}
+		}
+		for i := range f.Invocations {
+			for _, a := range f.Invocations[i].Args {
+				names[a] = true
+			}
+		}
+	}
+	sorted := make([]string, 0, len(names))
+	for n := range names {
+		sorted = append(sorted, n)
+	}
+	sort.Strings(sorted)
+	fmt.Fprintf(&b, "stats %+v\n", ix.Stats())
+	for _, p := range paths {
+		f := ix.File(p)
+		fmt.Fprintf(&b, "file %s %s\n", p, canon(nil, f))
+		if mk := ix.Makefile(filepath.Dir(p)); mk != nil {
+			fmt.Fprintf(&b, "makefile %s -> %s\n", filepath.Dir(p), mk.Path)
+		}
+	}
+	for _, n := range sorted {
+		for _, r := range ix.Funcs(n) {
+			fmt.Fprintf(&b, "func %s %s:%d\n", n, r.File.Path, r.Func.Line)
+		}
+		for _, r := range ix.Macros(n) {
+			fmt.Fprintf(&b, "macro %s %s:%d\n", n, r.File.Path, r.Macro.Line)
+		}
+		for _, r := range ix.Events(n) {
+			fmt.Fprintf(&b, "event %s %s:%d\n", n, r.File.Path, r.Inv.Line)
+		}
+		for _, r := range ix.Guards(n) {
+			fmt.Fprintf(&b, "guard %s %s:%d\n", n, r.File.Path, r.Inv.Line)
+		}
+		for _, r := range ix.Callers(n) {
+			fmt.Fprintf(&b, "caller %s <- %s %s\n", n, r.File.Path, r.Name())
+		}
+	}
+	return b.String()
+}
+
+func TestPackWarmIndexAnswersAsBuilt(t *testing.T) {
+	dir := writeTree(t, sampleTree)
+	c := &Cache{Dir: t.TempDir()}
+	plain, _ := build(t, dir, nil, nil)
+	cold, st := build(t, dir, c, nil)
+	if st.Skimmed != st.Files || cold.lazy != nil {
+		t.Fatalf("cold build: %+v, lazy %v", st, cold.lazy != nil)
+	}
+	var log logSink
+	warm, st := build(t, dir, c, &log)
+	if warm.lazy == nil || st.Reused != st.Files || st.Skimmed != 0 {
+		t.Fatalf("warm build is not served from the pack: %+v", st)
+	}
+	want := dump(plain)
+	for _, must := range []string{"func irq_work_queue kernel/irq_work.c", "event irq_work include/trace/events/irq.h",
+		"guard rcu include/linux/rcupdate.h", "caller rcu_read_unlock_special <- kernel/rcu/tree.c RCU_CALL",
+		"makefile kernel -> kernel/Makefile", "func arch_irq_work_raise arch/x86/kernel/irq_work.c"} {
+		if !strings.Contains(want, must) {
+			t.Errorf("sample index lacks %q:\n%s", must, want)
+		}
+	}
+	for _, mustNot := range []string{"arch/arm64", "tools/", "Documentation/", "README"} {
+		if strings.Contains(want, mustNot) {
+			t.Errorf("sample index holds %q", mustNot)
+		}
+	}
+	if got := dump(cold); got != want {
+		t.Errorf("cold cached build differs from the plain build:\n%s\nwant\n%s", got, want)
+	}
+	if got := dump(warm); got != want {
+		t.Errorf("warm build differs from the plain build:\n%s\nwant\n%s", got, want)
+	}
+	if log.text() != "" {
+		t.Errorf("warm build logged: %s", log.text())
+	}
+	// an overlay over the lazy base answers like one over the plain base
+	chg := SkimFile("kernel/rcu/tree.c", []byte("void __rcu_read_unlock(void) { rcu_read_unlock_special(); }\n"))
+	if got, want := dump(warm.With([]*FileFacts{chg}, []string{"kernel/irq_work.c"})), dump(plain.With([]*FileFacts{chg}, []string{"kernel/irq_work.c"})); got != want {
+		t.Errorf("overlay on the warm index:\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestPackRebuildsChangedTree(t *testing.T) {
+	dir := writeTree(t, sampleTree)
+	c := &Cache{Dir: t.TempDir()}
+	build(t, dir, c, nil)
+	// a changed file (size changes the key) and a new file
+	p := filepath.Join(dir, "kernel", "irq_work.c")
+	if err := os.WriteFile(p, []byte("void irq_work_sync(void) { cpu_relax(); }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "kernel", "new.c"), []byte("void brand_new(void) {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ix, st := build(t, dir, c, nil)
+	if st.Skimmed != 2 || ix.lazy != nil {
+		t.Errorf("changed tree: %+v (want 2 skimmed, eager index)", st)
+	}
+	if len(ix.Funcs("irq_work_sync")) != 1 || len(ix.Funcs("brand_new")) != 1 || len(ix.Funcs("irq_work_queue")) != 0 {
+		t.Errorf("changed tree: stale facts")
+	}
+	warm, st := build(t, dir, c, nil)
+	if warm.lazy == nil || len(warm.Funcs("brand_new")) != 1 || len(warm.Callers("cpu_relax")) != 1 {
+		t.Errorf("pack after the rebuild is not current: %+v", st)
+	}
+}
+
+func TestPackDamage(t *testing.T) {
+	tests := []struct {
+		name   string
+		damage func(b []byte) []byte
+		lazy   bool   // the warm build still serves from the pack
+		logged string // what the log must say
+	}{
+		{"truncated", func(b []byte) []byte { return b[:len(b)/2] }, false, "index cache unusable"},
+		{"empty", func(b []byte) []byte { return nil }, false, "index cache unusable"},
+		{"garbage", func(b []byte) []byte { return []byte(strings.Repeat("x", 200)) }, false, "bad magic"},
+		{"directory byte flipped", func(b []byte) []byte { b[len(b)-packTrailer-3] ^= 0xff; return b }, false, "checksum"},
+		{"record byte flipped", func(b []byte) []byte { b[len(packMagic)+2] ^= 0x55; return b }, true, "re-indexing it from the tree"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeTree(t, sampleTree)
+			c := &Cache{Dir: t.TempDir()}
+			plain, _ := build(t, dir, nil, nil)
+			build(t, dir, c, nil)
+			pp := c.PackPath("tree:" + dir)
+			b, err := os.ReadFile(pp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(pp, tt.damage(b), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var log logSink
+			ix, st := build(t, dir, c, &log)
+			if (ix.lazy != nil) != tt.lazy {
+				t.Errorf("lazy = %v, want %v (%+v)", ix.lazy != nil, tt.lazy, st)
+			}
+			if got, want := dump(ix), dump(plain); got != want {
+				t.Errorf("index over a damaged cache:\n%s\nwant\n%s", got, want)
+			}
+			if !strings.Contains(log.text(), tt.logged) {
+				t.Errorf("log %q does not say %q", log.text(), tt.logged)
+			}
+			if !tt.lazy {
+				if ix, _ := build(t, dir, c, nil); ix.lazy == nil {
+					t.Errorf("the rebuilt pack is not used")
+				}
+			}
+		})
+	}
+}
+
+func TestWantedFilesListsAsWalk(t *testing.T) {
+	dirs := []string{writeTree(t, sampleTree)}
+	if kt := os.Getenv("RCUREVIEW_KERNEL_TREE"); kt != "" {
+		dirs = append(dirs, kt)
+	} else {
+		t.Log("RCUREVIEW_KERNEL_TREE not set: the sample tree only")
+	}
+	// a symlinked directory and file are not followed, as by Walk
+	if err := os.Symlink(filepath.Join(dirs[0], "kernel"), filepath.Join(dirs[0], "include", "linked")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dirs[0], "kernel", "irq_work.c"), filepath.Join(dirs[0], "kernel", "linked.c")); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range dirs {
+		tr, err := ksrc.OpenDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keep := func(p string) bool { return Wanted(p, "x86") }
+		want, err := walkAll(tr, "", keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := wantedFiles(tr, "x86", keep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.Close()
+		if len(got) != len(want) {
+			t.Fatalf("%s: %d files listed, Walk gives %d", dir, len(got), len(want))
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%s: entry %d is %v, Walk gives %v", dir, i, got[i], want[i])
+			}
+		}
+	}
+}
+
+func TestPackOldVersionsRemoved(t *testing.T) {
+	dir := writeTree(t, sampleTree)
+	c := &Cache{Dir: t.TempDir()}
+	old := filepath.Join(c.Dir, "v4-"+c.treeHash("tree:"+dir)+".gob")
+	if err := os.WriteFile(old, []byte("old gob"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(c.Dir, "v4-0000000000000000.gob")
+	if err := os.WriteFile(other, []byte("another tree"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	build(t, dir, c, nil)
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("old pack of the tree kept: %v", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another tree's pack removed: %v", err)
+	}
+	if _, err := os.Stat(c.PackPath("tree:" + dir)); err != nil {
+		t.Errorf("no pack: %v", err)
+	}
+}
+
+func TestFactsRecordRoundTrip(t *testing.T) {
+	for p, body := range sampleTree {
+		if !Wanted(p, "x86") {
+			continue
+		}
+		f := SkimFile(p, []byte(body))
+		f.Key = "k"
+		rec := encodeFacts(nil, f)
+		g, err := decodeFacts(rec)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if a, b := canon(t, f), canon(t, g); a != b {
+			t.Errorf("%s: round trip\n%s\nwant\n%s", p, b, a)
+		}
+		for n := 0; n < len(rec); n++ {
+			if _, err := decodeFacts(rec[:n]); err == nil {
+				t.Errorf("%s: a record cut at %d of %d decodes", p, n, len(rec))
+			}
+		}
+	}
+}
+
+func FuzzDecodeFacts(f *testing.F) {
+	for p, body := range sampleTree {
+		f.Add(encodeFacts(nil, SkimFile(p, []byte(body))))
+	}
+	f.Add([]byte{})
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ff, err := decodeFacts(b)
+		if err != nil {
+			return
+		}
+		if rec := encodeFacts(nil, ff); len(rec) > len(b) {
+			t.Errorf("decoded %d bytes into a record of %d", len(b), len(rec))
+		}
+	})
+}
+
+func FuzzPackDir(f *testing.F) {
+	var files []*FileFacts
+	for p, body := range sampleTree {
+		ff := SkimFile(p, []byte(body))
+		ff.Key = "k"
+		files = append(files, ff)
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	var b strings.Builder
+	if err := writePack(&b, "tree:/x", files); err != nil {
+		f.Fatal(err)
+	}
+	pack := []byte(b.String())
+	dir := pack[len(pack)-packTrailer-int(uint64le(pack[len(pack)-packTrailer+8:])) : len(pack)-packTrailer]
+	f.Add(dir, int64(len(pack)))
+	f.Add([]byte{5, 4, 0}, int64(100))
+	f.Fuzz(func(t *testing.T, b []byte, recEnd int64) {
+		pd, err := parsePackDir(b, recEnd)
+		if err != nil {
+			return
+		}
+		for _, tab := range pd.tabs.list() {
+			for i := 0; i < tab.n; i++ {
+				for _, id := range tab.lookup(string(tab.name(i))) {
+					if int(id) >= len(pd.files) {
+						t.Fatalf("id %d of %d files", id, len(pd.files))
+					}
+				}
+			}
+		}
+	})
+}
+
+// canon renders facts for comparison; empty and nil slices look alike
+// (gob and the pack decode both as nil).
+func canon(t *testing.T, f *FileFacts) string {
+	b, err := json.Marshal(f)
+	if err != nil && t != nil {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(string(b), "[]", "null")
+}
+
+func uint64le(b []byte) uint64 {
+	var v uint64
+	for i := 7; i >= 0; i-- {
+		v = v<<8 | uint64(b[i])
+	}
+	return v
+}
