@@ -15,11 +15,18 @@ import (
 const modelUsage = `usage: rcureview model list
        rcureview model run [--profile P] [--json] [--max-states N] SCENARIO
        rcureview model check [--profile P] [--json] [--max-states N] FILE
+       rcureview model litmus [--json] [--index [--all]] [--max-states N] FILE|DIR...
 
 The embedded executable model of RCU. "list" names the embedded scenarios
 (the validation scenarios V1-V12 in failing and fixed variants) with what each
 is expected to show; "run" checks one of them; "check" checks a scenario file
-written in the format documented by "go doc ./rcumodel/scenario".
+written in the format documented by "go doc ./rcumodel/scenario"; "litmus"
+checks C litmus tests under sequential consistency plus the RCU grace-period
+guarantee (see "go doc ./rcumodel/litmus"), printing herd7's observation line
+(Never/Sometimes/Always) or Unsupported NAME: reason per test and, for a
+directory or --index (DIR is a corpus root with INDEX.tsv; its RCU C tests, or
+all C tests with --all), the counts against the expected verdicts. Exit 1 if
+a test expected Never comes out Sometimes or Always.
 
 Each checked property prints holds, violated (with the shortest
 counterexample as a per-CPU table) or no verdict when a bound was reached.
@@ -48,6 +55,8 @@ func runModel(args []string, stdout, stderr io.Writer) int {
 	case "-h", "--help", "help":
 		fs.Usage()
 		return 0
+	case "litmus":
+		return modelLitmus(fs, rest, asJSON, maxStates, stdout, stderr)
 	case "list":
 		if err := fs.Parse(rest); err != nil {
 			return flagExit(err)

@@ -1,0 +1,5 @@
+package litmus
+
+import "errors"
+
+func isUnsupported(err error) bool { return errors.Is(err, ErrUnsupported) }
