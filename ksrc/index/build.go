@@ -115,14 +115,32 @@ func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 		}
 		return false
 	}
+	id := TreeID(t)
+	// the cache's directory is read while the tree is listed
+	type opened struct {
+		lz  *lazyFiles
+		err error
+	}
+	pack := make(chan opened, 1)
+	if opt.Cache != nil {
+		go func() {
+			lz, err := opt.Cache.open(id, t, opt.logf())
+			pack <- opened{lz, err}
+		}()
+	}
 	entries, err := wantedFiles(t, opt.arch(), func(p string) bool { return Wanted(p, opt.arch()) && inPrefixes(p) })
 	if err != nil {
+		if opt.Cache != nil {
+			if o := <-pack; o.lz != nil {
+				o.lz.f.Close()
+			}
+		}
 		return nil, st, fmt.Errorf("index %s: %w", t.Describe(), err)
 	}
 	var cached map[string]*FileFacts
-	id := TreeID(t)
 	if opt.Cache != nil {
-		lz, err := opt.Cache.open(id, t, opt.logf())
+		o := <-pack
+		lz, err := o.lz, o.err
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
