@@ -24,6 +24,10 @@ const DefaultMaxStates = 2_000_000
 // Options tune a check.
 type Options struct {
 	MaxStates int // states stored per search; 0 means DefaultMaxStates
+	// NoReduction turns off the eager independent steps and the
+	// three-valued pruning (register-only steps still run eagerly); it
+	// exists to cross-check the reductions.
+	NoReduction bool
 }
 
 // Result is the outcome of one test.
@@ -49,6 +53,7 @@ func Check(t *Test, opt Options) Result {
 		opt.MaxStates = DefaultMaxStates
 	}
 	ex := newExplorer(pg, opt.MaxStates)
+	ex.noReduce = opt.NoReduction
 	cond := ex.prop(t.Cond)
 	var filter *cprop
 	if t.Filter != nil {
@@ -129,20 +134,21 @@ const (
 
 // explorer holds one test's compiled program and search state.
 type explorer struct {
-	pg      *program
-	fut     [][]future
-	nprocs  int
-	ndom    int
-	regOff  []int // offset of each process's registers in the state vector
-	memOff  int
-	nestOff int
-	gpOff   int
-	snapOff int // SRCU grace-period snapshots: per waiter, per process
-	size    int
-	max     int
-	stored  int
-	seen    map[[2]uint64]struct{}
-	trace   []string
+	pg       *program
+	fut      [][]future
+	nprocs   int
+	ndom     int
+	regOff   []int // offset of each process's registers in the state vector
+	memOff   int
+	nestOff  int
+	gpOff    int
+	snapOff  int // SRCU grace-period snapshots: per waiter, per process
+	size     int
+	max      int
+	stored   int
+	seen     map[[2]uint64]struct{}
+	noReduce bool
+	trace    []string
 }
 
 func newExplorer(pg *program, max int) *explorer {
@@ -390,17 +396,20 @@ func (ex *explorer) visit(s []int64, goal *cprop) (bool, error) {
 	if err := ex.closure(s); err != nil {
 		return false, err
 	}
-	v := ex.eval3(goal, s)
-	if v == triFalse {
-		ex.trace = ex.trace[:mark]
-		return false, nil
-	}
 	done := true
 	for p := 0; p < ex.nprocs; p++ {
 		if int(s[p]) < len(ex.pg.procs[p].code) {
 			done = false
 			break
 		}
+	}
+	v := triUnknown
+	if done || !ex.noReduce {
+		v = ex.eval3(goal, s)
+	}
+	if v == triFalse {
+		ex.trace = ex.trace[:mark]
+		return false, nil
 	}
 	if done {
 		if v == triTrue {
@@ -476,6 +485,11 @@ func (ex *explorer) independent(s []int64, p int, in *instr) bool {
 	switch in.op {
 	case opAssign, opJump, opJumpZero:
 		return true
+	}
+	if ex.noReduce {
+		return false
+	}
+	switch in.op {
 	case opLoad:
 		read = true
 	case opStore:
