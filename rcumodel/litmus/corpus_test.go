@@ -108,25 +108,26 @@ func TestSweepRCUNever(t *testing.T) {
 }
 
 // TestReductionsPreserveVerdicts cross-checks the eager independent steps
-// and three-valued pruning against plain exploration on corpus tests small
-// enough to explore without them.
+// and three-valued pruning against plain exploration on every C test of the
+// corpus with at most five processes (about 3,400 tests, seconds), or a
+// sample of RCU tests under -short.
 func TestReductionsPreserveVerdicts(t *testing.T) {
 	needCorpus(t)
 	ents, err := LoadIndex(corpusRoot)
 	if err != nil {
 		t.Fatal(err)
 	}
-	limit := 400
+	limit, maxProcs, sel := 1<<30, 5, CTests
 	if testing.Short() {
-		limit = 60
+		limit, maxProcs, sel = 60, 4, RCUTests
 	}
 	n := 0
 	for _, e := range ents {
-		if !RCUTests(e) || e.NProcs > 4 || n >= limit {
+		if !sel(e) || e.NProcs > maxProcs || n >= limit {
 			continue
 		}
 		path := filepath.Join(corpusRoot, e.Path)
-		plain := CheckFile(path, Options{NoReduction: true, MaxStates: 200_000})
+		plain := CheckFile(path, Options{NoReduction: true, MaxStates: 300_000})
 		if plain.Verdict == NoVerdict || plain.Verdict == Unsupported {
 			continue
 		}
@@ -136,7 +137,7 @@ func TestReductionsPreserveVerdicts(t *testing.T) {
 		}
 	}
 	t.Logf("cross-checked %d tests", n)
-	if n < limit/2 {
-		t.Errorf("only %d tests cross-checked", n)
+	if want := min(limit/2, 1000); n < want {
+		t.Errorf("only %d tests cross-checked, want >= %d", n, want)
 	}
 }
