@@ -118,16 +118,22 @@ func compile(t *Test) (*program, error) {
 	}
 	var atomErr error
 	walkAtoms(t.Cond, func(a *Atom) {
-		if a.Proc >= len(pg.procs) && atomErr == nil {
-			atomErr = fmt.Errorf("condition: no process %d", a.Proc)
-		} else if a.Proc >= 0 {
+		switch {
+		case a.Proc >= len(pg.procs):
+			if atomErr == nil {
+				atomErr = fmt.Errorf("condition: no process %d", a.Proc)
+			}
+		case a.Proc >= 0:
 			pg.procs[a.Proc].reg(a.Name)
 		}
 	})
 	walkAtoms(t.Filter, func(a *Atom) {
-		if a.Proc >= len(pg.procs) && atomErr == nil {
-			atomErr = fmt.Errorf("filter: no process %d", a.Proc)
-		} else if a.Proc >= 0 {
+		switch {
+		case a.Proc >= len(pg.procs):
+			if atomErr == nil {
+				atomErr = fmt.Errorf("filter: no process %d", a.Proc)
+			}
+		case a.Proc >= 0:
 			pg.procs[a.Proc].reg(a.Name)
 		}
 	})

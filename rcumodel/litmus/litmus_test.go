@@ -64,7 +64,7 @@ func TestWitnessIsAnExecution(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		name, src, want string
-		unsupported    bool
+		unsupported     bool
 	}{
 		{"empty", "", "want \"C name\"", false},
 		{"no name", "C\n", "no name", false},
