@@ -62,5 +62,7 @@ func (r Result) Line() string {
 	case Never, Sometimes, Always:
 		return fmt.Sprintf("Observation %s %s (%d states)", r.Name, r.Verdict, r.States)
 	}
-	return fmt.Sprintf("%s %s: %s", r.Verdict, r.Name, r.Reason)
+	reason := strings.TrimPrefix(r.Reason, r.Name+": ")
+	reason = strings.ReplaceAll(reason, ErrUnsupported.Error()+": ", "")
+	return fmt.Sprintf("%s %s: %s", r.Verdict, r.Name, reason)
 }

@@ -126,8 +126,8 @@ func TestLine(t *testing.T) {
 	if got := r.Line(); got != "Observation x Never (3 states)" {
 		t.Errorf("Line() = %q", got)
 	}
-	r = Result{Name: "x", Verdict: Unsupported, Reason: "unsupported: call f()"}
-	if got := r.Line(); got != "Unsupported x: unsupported: call f()" {
+	r = Result{Name: "x", Verdict: Unsupported, Reason: "x: P0: unsupported: call f()"}
+	if got := r.Line(); got != "Unsupported x: P0: call f()" {
 		t.Errorf("Line() = %q", got)
 	}
 }

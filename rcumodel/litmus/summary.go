@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 )
 
 // Summary counts the results of a sweep against expected verdicts.
@@ -69,10 +70,9 @@ func (s *Summary) Add(r Result, exp Verdict) {
 
 // reasonKey drops the process and line prefix so reasons group.
 func reasonKey(r string) string {
-	for _, pre := range []string{"unsupported: "} {
-		if len(r) >= len(pre) && r[:len(pre)] == pre {
-			r = r[len(pre):]
-		}
+	const marker = "unsupported: "
+	if k := strings.LastIndex(r, marker); k >= 0 {
+		return r[k+len(marker):]
 	}
 	return r
 }
@@ -114,6 +114,5 @@ func (s *Summary) Write(w io.Writer) error {
 		}
 		fmt.Fprintf(w, "  unsupported %5d  %s\n", s.Reasons[k], k)
 	}
-	_, err = fmt.Fprint(w)
-	return err
+	return nil
 }
