@@ -15,7 +15,7 @@ import (
 const modelUsage = `usage: rcureview model list
        rcureview model run [--profile P] [--json] [--max-states N] SCENARIO
        rcureview model check [--profile P] [--json] [--max-states N] FILE
-       rcureview model litmus [--json] [--index [--all]] [--max-states N] FILE|DIR...
+       rcureview model litmus [--json] [--counts] [--index [--all]] [--max-states N] FILE|DIR...
 
 The embedded executable model of RCU. "list" names the embedded scenarios
 (the validation scenarios V1-V12 in failing and fixed variants) with what each

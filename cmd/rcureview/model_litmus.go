@@ -17,6 +17,7 @@ import (
 func modelLitmus(fs *flag.FlagSet, args []string, jsonFlag *bool, maxStates *int, stdout, stderr io.Writer) int {
 	index := fs.Bool("index", false, "arguments are corpus roots with INDEX.tsv: check their RCU C tests")
 	all := fs.Bool("all", false, "with --index: check every C test, not only RCU ones")
+	counts := fs.Bool("counts", false, "also enumerate all final states for herd7's POS NEG counts (slower)")
 	if err := fs.Parse(args); err != nil {
 		return flagExit(err)
 	}
@@ -25,7 +26,7 @@ func modelLitmus(fs *flag.FlagSet, args []string, jsonFlag *bool, maxStates *int
 		fmt.Fprintln(stderr, "rcureview model litmus: want at least one FILE or DIR")
 		return 2
 	}
-	opt := litmus.Options{MaxStates: *maxStates}
+	opt := litmus.Options{MaxStates: *maxStates, Counts: *counts}
 	enc := json.NewEncoder(stdout)
 	print := func(r litmus.Result) {
 		if asJSON {

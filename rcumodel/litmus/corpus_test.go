@@ -132,8 +132,16 @@ func TestReductionsPreserveVerdicts(t *testing.T) {
 			continue
 		}
 		n++
-		if red := CheckFile(path, Options{}); red.Verdict != plain.Verdict {
+		red := CheckFile(path, Options{Counts: true})
+		if red.Verdict != plain.Verdict {
 			t.Errorf("%s: reduced %s, plain %s", e.Path, red.Verdict, plain.Verdict)
+		}
+		// The unpruned enumeration of final states must agree too.
+		if red.HasCounts && (red.Pos > 0) != (red.Verdict != Never) {
+			t.Errorf("%s: %s but %d satisfying final states", e.Path, red.Verdict, red.Pos)
+		}
+		if red.HasCounts && red.Verdict == Always && red.Neg > 0 {
+			t.Errorf("%s: Always but %d final states fail the condition", e.Path, red.Neg)
 		}
 	}
 	t.Logf("cross-checked %d tests", n)

@@ -28,6 +28,11 @@ type Options struct {
 	// three-valued pruning (register-only steps still run eagerly); it
 	// exists to cross-check the reductions.
 	NoReduction bool
+	// Counts also enumerates every final state, without pruning, to give
+	// herd7's counts of distinct final states (over the locations and
+	// registers the condition names) that satisfy the condition or not.
+	// The counts are left out when this enumeration hits MaxStates.
+	Counts bool
 }
 
 // Result is the outcome of one test.
@@ -40,6 +45,11 @@ type Result struct {
 	// Witness lists, for a satisfiable condition, the steps of one SC
 	// execution that reaches a final state satisfying it.
 	Witness []string `json:"witness,omitempty"`
+	// Pos and Neg are herd7's counts (Options.Counts); HasCounts says
+	// whether they were computed.
+	Pos       int  `json:"pos,omitempty"`
+	Neg       int  `json:"neg,omitempty"`
+	HasCounts bool `json:"has_counts,omitempty"`
 }
 
 // Check explores test t and returns its verdict.
@@ -81,7 +91,49 @@ func Check(t *Test, opt Options) Result {
 	if pos {
 		res.Witness = posTrace
 	}
+	if opt.Counts {
+		ex.reset()
+		ex.cond, ex.filter = cond, filter
+		ex.finals = map[string]bool{}
+		if _, _, err := ex.search(nil); err == nil {
+			res.HasCounts = true
+			for _, sat := range ex.finals {
+				if sat {
+					res.Pos++
+				} else {
+					res.Neg++
+				}
+			}
+		}
+		res.States += ex.stored
+	}
 	return res
+}
+
+// recordFinal notes the projection of a final state on the condition's
+// atoms, and whether it satisfies the condition; filtered-out states are
+// not counted.
+func (ex *explorer) recordFinal(s []int64) {
+	if ex.filter != nil && ex.eval3(ex.filter, s) != triTrue {
+		return
+	}
+	var key []byte
+	var add func(c *cprop)
+	add = func(c *cprop) {
+		if c == nil {
+			return
+		}
+		switch c.kind {
+		case 'r':
+			key = fmt.Appendf(key, "%d:%d=%d;", c.proc, c.index, s[ex.regOff[c.proc]+c.index])
+		case 'l':
+			key = fmt.Appendf(key, "%d=%d;", c.index, s[ex.memOff+c.index])
+		}
+		add(c.x)
+		add(c.y)
+	}
+	add(ex.cond)
+	ex.finals[string(key)] = ex.eval3(ex.cond, s) == triTrue
 }
 
 // errBound reports a search that hit the state bound.
@@ -148,7 +200,10 @@ type explorer struct {
 	stored   int
 	seen     map[[2]uint64]struct{}
 	noReduce bool
-	trace    []string
+	// Counting mode (Options.Counts).
+	cond, filter *cprop
+	finals       map[string]bool
+	trace        []string
 }
 
 func newExplorer(pg *program, max int) *explorer {
@@ -403,8 +458,13 @@ func (ex *explorer) visit(s []int64, goal *cprop) (bool, error) {
 			break
 		}
 	}
+	if done && goal == nil {
+		ex.recordFinal(s)
+		ex.trace = ex.trace[:mark]
+		return false, nil
+	}
 	v := triUnknown
-	if done || !ex.noReduce {
+	if goal != nil && (done || !ex.noReduce) {
 		v = ex.eval3(goal, s)
 	}
 	if v == triFalse {

@@ -55,11 +55,15 @@ func Files(args []string) ([]string, error) {
 	return out, nil
 }
 
-// Line formats a result as herd7's observation line, or
+// Line formats a result as herd7's observation line ("Observation NAME
+// VERDICT POS NEG" with counts, else the number of states explored), or
 // "Unsupported NAME: reason" / "NoVerdict NAME: reason" / "Error NAME: reason".
 func (r Result) Line() string {
 	switch r.Verdict {
 	case Never, Sometimes, Always:
+		if r.HasCounts {
+			return fmt.Sprintf("Observation %s %s %d %d", r.Name, r.Verdict, r.Pos, r.Neg)
+		}
 		return fmt.Sprintf("Observation %s %s (%d states)", r.Name, r.Verdict, r.States)
 	}
 	reason := strings.TrimPrefix(r.Reason, r.Name+": ")

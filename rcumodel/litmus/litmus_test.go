@@ -2,6 +2,7 @@ package litmus
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -42,6 +43,30 @@ func TestHandWritten(t *testing.T) {
 				if (r.Verdict == Sometimes || r.Verdict == Always) && len(r.Witness) == 0 {
 					t.Errorf("no witness for a satisfiable condition")
 				}
+			}
+		})
+	}
+}
+
+func TestCounts(t *testing.T) {
+	tests := []struct {
+		file     string
+		pos, neg int
+	}{
+		{"sb-sc.litmus", 1, 2},         // (1,1) vs (0,1), (1,0)
+		{"forall-always.litmus", 1, 0}, // x=2 only
+		{"gp-guarantee.litmus", 0, 3},  // all but (r0=1, r1=0)
+		{"lost-update.litmus", 1, 1},   // x=2 or x=1, v=2
+		{"filter-mp.litmus", 0, 1},     // with r0=1, only r1=1
+	}
+	for _, tt := range tests {
+		t.Run(strings.TrimSuffix(tt.file, ".litmus"), func(t *testing.T) {
+			r := CheckFile(filepath.Join("testdata", tt.file), Options{Counts: true})
+			if !r.HasCounts || r.Pos != tt.pos || r.Neg != tt.neg {
+				t.Fatalf("got %s counts=%v %d %d, want %d %d", r.Verdict, r.HasCounts, r.Pos, r.Neg, tt.pos, tt.neg)
+			}
+			if !strings.HasSuffix(r.Line(), fmt.Sprintf(" %d %d", tt.pos, tt.neg)) {
+				t.Errorf("line %q lacks the counts", r.Line())
 			}
 		})
 	}
