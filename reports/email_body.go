@@ -274,8 +274,9 @@ func quoteLine(l diffLine) string {
 
 // writeFindingsAt writes the findings placed under one line. Findings of
 // one rule from one function (an analyzer reporting every path to every
-// sink) are condensed: the one with the shortest chain in full, the others
-// as one chain each.
+// sink) are condensed: the one that needs the fewest configuration
+// conditions (it bites the most kernels), then has the shortest chain, in
+// full; the others as one chain each.
 func writeFindingsAt(b *strings.Builder, fs []finding.Finding) {
 	type key struct {
 		rule, function string
@@ -293,7 +294,12 @@ func writeFindingsAt(b *strings.Builder, fs []finding.Finding) {
 	sort.SliceStable(order, func(i, j int) bool { return order[i].sev > order[j].sev })
 	for _, k := range order {
 		g := groups[k]
-		sort.SliceStable(g, func(i, j int) bool { return len(g[i].Chain) < len(g[j].Chain) })
+		sort.SliceStable(g, func(i, j int) bool {
+			if len(g[i].Config) != len(g[j].Config) {
+				return len(g[i].Config) < len(g[j].Config)
+			}
+			return len(g[i].Chain) < len(g[j].Chain)
+		})
 		writeFindingMail(b, g[0], true)
 		if len(g) == 1 {
 			continue

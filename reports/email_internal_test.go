@@ -128,3 +128,22 @@ func FuzzEmailReply(f *testing.F) {
 		}
 	})
 }
+
+// TestHeadlineFindingBitesMostKernels: among findings of one rule on one
+// line, the reply leads with the one needing the fewest configuration
+// conditions, not merely the shortest chain.
+func TestHeadlineFindingBitesMostKernels(t *testing.T) {
+	hop := func(n string) finding.Hop { return finding.Hop{Function: n} }
+	narrow := finding.Finding{Rule: "notrace-instrumented-call", Severity: finding.Error, Function: "f",
+		Message: "reaches rcu_qs_report", Chain: []finding.Hop{hop("a"), hop("trace_rcu_qs")},
+		Config: []string{"CONFIG_A", "CONFIG_RCU_TRACE", "CONFIG_TREE_RCU"}}
+	wide := finding.Finding{Rule: "notrace-instrumented-call", Severity: finding.Error, Function: "f",
+		Message: "reaches softirq_raise", Chain: []finding.Hop{hop("a"), hop("b"), hop("trace_softirq_raise")},
+		Config: []string{"CONFIG_A"}}
+	var b strings.Builder
+	writeFindingsAt(&b, []finding.Finding{narrow, wide})
+	out := b.String()
+	if i, j := strings.Index(out, "softirq_raise"), strings.Index(out, "rcu_qs_report"); i < 0 || j >= 0 && j < i {
+		t.Errorf("the unconditional finding should lead:\n%s", out)
+	}
+}
