@@ -344,7 +344,7 @@ func (b *Bot) renderReplies(c *candidate, rep *reports.Report, now time.Time) []
 	add := func(m *reports.EmailMessage) {
 		out = append(out, state.Reply{
 			MessageID: m.MessageID, SeriesKey: c.s.ID, InReplyTo: m.InReplyTo, State: state.ReplyIntended,
-			From: b.opt.From.Email, Rcpts: envelope(m.Raw), Data: m.Raw, Intended: now,
+			From: b.opt.From.Email, Rcpts: m.Recipients, Data: m.Raw, Intended: now,
 		})
 	}
 	if !b.opt.PerPatch {
@@ -371,21 +371,6 @@ func (b *Bot) renderReplies(c *candidate, rep *reports.Report, now time.Time) []
 			continue
 		}
 		add(m)
-	}
-	return out
-}
-
-// envelope lists the To and Cc addresses of a rendered reply.
-func envelope(raw []byte) []string {
-	m, err := parseRaw(raw)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, a := range append(append([]mbox.Address(nil), m.To...), m.Cc...) {
-		if a.Email != "" {
-			out = append(out, a.Email)
-		}
 	}
 	return out
 }

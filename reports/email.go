@@ -42,8 +42,9 @@ type EmailMessage struct {
 	InReplyTo  string   // the patch's Message-ID
 	References []string // the patch's References plus its Message-ID
 	Subject    string
-	Body       string // the plain-text body, UTF-8, LF line endings
-	Raw        []byte // the whole message, RFC 5322, CRLF line endings
+	Recipients []string // the To and Cc addresses, for the SMTP envelope
+	Body       string   // the plain-text body, UTF-8, LF line endings
+	Raw        []byte   // the whole message, RFC 5322, CRLF line endings
 }
 
 // ErrNoMail is returned for a patch that did not come from a mail with a
@@ -101,6 +102,10 @@ func EmailReply(r *Report, p *Patch, opt EmailOptions) (*EmailMessage, error) {
 // render writes m as an RFC 5322 message answering mc into m.Raw.
 func (m *EmailMessage) render(r *Report, mc *MailContext, from *mail.Address, opt EmailOptions) error {
 	to, cc := recipients(mc, from)
+	m.Recipients = m.Recipients[:0]
+	for _, a := range append(append([]*gomail.Address(nil), to...), cc...) {
+		m.Recipients = append(m.Recipients, a.Address)
+	}
 	date := opt.Date
 	if date.IsZero() {
 		date = time.Now()
