@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/rcureview/rcureview/bot/state"
-	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/mbox"
 	"github.com/rcureview/rcureview/reports"
 	"github.com/rcureview/rcureview/review"
@@ -269,7 +268,7 @@ func (b *Bot) reviewAndReply(ctx context.Context, c *candidate, st *PassStats) e
 			return b.record(tx, c, state.Series{Status: state.SeriesSkipped, Reason: "no patch could be reviewed"}, "series:unreviewable")
 		})
 	}
-	if b.opt.OnlyFindings && !hasWarnings(rep.Patches) {
+	if b.opt.OnlyFindings && !reports.HasWarnings(rep.Patches) {
 		return b.opt.State.Update(func(tx *state.Tx) error {
 			return b.record(tx, c, state.Series{Status: state.SeriesQuiet, Reason: "no findings"}, "series:quiet")
 		})
@@ -362,7 +361,7 @@ func (b *Bot) renderReplies(c *candidate, rep *reports.Report, now time.Time) []
 		if p.Mail == nil || p.Mail.MessageID == "" {
 			continue // an input that failed before it became a patch
 		}
-		if b.opt.OnlyFindings && !hasWarnings([]*reports.Patch{p}) {
+		if b.opt.OnlyFindings && !reports.HasWarnings([]*reports.Patch{p}) {
 			continue
 		}
 		m, err := reports.EmailReply(rep, p, opt)
@@ -373,13 +372,4 @@ func (b *Bot) renderReplies(c *candidate, rep *reports.Report, now time.Time) []
 		add(m)
 	}
 	return out
-}
-
-func hasWarnings(ps []*reports.Patch) bool {
-	for _, p := range ps {
-		if m, ok := finding.Max(p.Findings); ok && m >= finding.Warning {
-			return true
-		}
-	}
-	return false
 }

@@ -97,6 +97,17 @@ func (r *Report) Counts() (errors, warnings, notes int) {
 	return
 }
 
+// HasWarnings reports whether any of the patches has a finding of
+// severity warning or above (what makes the CLI exit 1 and the bot speak).
+func HasWarnings(ps []*Patch) bool {
+	for _, p := range ps {
+		if m, ok := finding.Max(p.Findings); ok && m >= finding.Warning {
+			return true
+		}
+	}
+	return false
+}
+
 // Writer writes a report in one format.
 type Writer func(w io.Writer, r *Report) error
 

@@ -168,10 +168,8 @@ func exitCode(res *review.Result) int {
 	if res.Reviewed == 0 {
 		return 2
 	}
-	for _, p := range res.Report.Patches {
-		if m, ok := finding.Max(p.Findings); ok && m >= finding.Warning {
-			return 1
-		}
+	if reports.HasWarnings(res.Report.Patches) {
+		return 1
 	}
 	return 0
 }
