@@ -7,13 +7,17 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/rcureview/rcureview/mbox"
 )
 
 func main() {
@@ -27,11 +31,12 @@ func main() {
 	}
 }
 
-var fromLine = regexp.MustCompile(`(?m)^From \S+ .*\d\d:\d\d:\d\d.*\d{4}\s*$`)
 var msgID = regexp.MustCompile(`(?mi)^(Message-Id:\s*<)`)
 
-// seeds returns one message per element: the corpus mails split on From_
-// lines (git's rule, roughly), without their From_ lines.
+// seeds returns one message per element, without From_ lines: the corpus
+// mails as rcureview's own splitter (git's From_ rule) reads them. Bare
+// mails count when they have a Subject header; binary and broken inputs are
+// skipped.
 func seeds(dir string) ([][]byte, error) {
 	var msgs [][]byte
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -41,30 +46,28 @@ func seeds(dir string) ([][]byte, error) {
 		if !strings.HasSuffix(path, ".mbox") && !strings.HasSuffix(path, ".eml") && !strings.HasSuffix(path, ".patch") {
 			return nil
 		}
-		data, err := os.ReadFile(path)
+		f, err := os.Open(path)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", path, err)
 		}
-		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-		locs := fromLine.FindAllIndex(data, -1)
-		if len(locs) == 0 {
-			if bytes.Contains(data[:min(len(data), 2000)], []byte("Subject:")) {
-				msgs = append(msgs, data)
+		defer f.Close()
+		sp := mbox.NewSplitter(f)
+		for {
+			raw, err := sp.Next()
+			if err == io.EOF {
+				return nil
 			}
-			return nil
+			if err != nil {
+				var ie *mbox.ItemError
+				if errors.As(err, &ie) {
+					continue
+				}
+				return nil // not mail: leave the file out
+			}
+			if raw.FromLine != "" || bytes.Contains(raw.Data[:min(len(raw.Data), 2000)], []byte("Subject:")) {
+				msgs = append(msgs, raw.Data)
+			}
 		}
-		for i, l := range locs {
-			end := len(data)
-			if i+1 < len(locs) {
-				end = locs[i+1][0]
-			}
-			body := data[l[1]:end]
-			body = bytes.TrimLeft(body, "\n")
-			if len(body) > 0 {
-				msgs = append(msgs, body)
-			}
-		}
-		return nil
 	})
 	return msgs, err
 }
