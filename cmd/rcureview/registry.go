@@ -11,7 +11,7 @@ import (
 )
 
 // defaultRegistry lists the analyzers "review" runs. Adding an analyzer is
-// adding it here. The notrace and noinstr analyzers share one index
+// adding it here. All analyzers share one index
 // provider, so the base tree is indexed (or loaded from the cache) once
 // per review and each patch re-indexes only the files it changes.
 func defaultRegistry() (*analyzers.Registry, error) {
