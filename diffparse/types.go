@@ -85,3 +85,24 @@ func (h *Hunk) AppliedLines(l Line) (oldLine, newLine int) {
 	}
 	return oldLine, newLine
 }
+
+// PostLine finds the patch line that shows line n of path in the patched
+// tree (an added or context line), using where each hunk really applied.
+func PostLine(files []*File, path string, n int) (Line, bool) {
+	for _, f := range files {
+		if f.Path() != path {
+			continue
+		}
+		for _, h := range f.Hunks {
+			for _, l := range h.Lines {
+				if l.Op == Delete {
+					continue
+				}
+				if _, nl := h.AppliedLines(l); nl == n {
+					return l, true
+				}
+			}
+		}
+	}
+	return Line{}, false
+}

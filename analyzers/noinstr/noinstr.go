@@ -22,6 +22,7 @@ import (
 	"sort"
 
 	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/analyzers/notrace"
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/ksrc/index"
@@ -91,7 +92,7 @@ func Run(p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
 					continue
 				}
 			}
-			if l, ok := index.LineAt(pass.Files, f.File, f.Line); ok {
+			if l, ok := diffparse.PostLine(pass.Files, f.File, f.Line); ok {
 				f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
 			}
 			out = append(out, f)

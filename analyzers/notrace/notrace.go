@@ -39,6 +39,7 @@ import (
 	"strings"
 
 	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
@@ -312,11 +313,11 @@ func (c *checker) locate(f *finding.Finding, r root, line int) {
 		line = r.line
 	}
 	f.File, f.Line = r.facts.Path, line
-	if l, ok := index.LineAt(c.pass.Files, r.facts.Path, line); ok {
+	if l, ok := diffparse.PostLine(c.pass.Files, r.facts.Path, line); ok {
 		f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
 		return
 	}
-	if l, ok := index.LineAt(c.pass.Files, r.facts.Path, r.line); ok {
+	if l, ok := diffparse.PostLine(c.pass.Files, r.facts.Path, r.line); ok {
 		f.Line, f.PatchLine, f.Source = r.line, l.PatchLine, string(l.Op)+l.Text
 	}
 }

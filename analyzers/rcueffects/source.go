@@ -174,33 +174,8 @@ func (s *Source) MacroBody(path string, m *index.Macro) ([]Token, bool) {
 	return Lex([]byte(src), line), true
 }
 
-// PatchLine finds the patch line that shows line n of path in the patched
-// tree (an added or context line), using where the hunk really applied.
-func PatchLine(files []*diffparse.File, path string, n int) (diffparse.Line, bool) {
-	for _, f := range files {
-		if f.Path() != path {
-			continue
-		}
-		for _, h := range f.Hunks {
-			for _, l := range h.Lines {
-				if l.Op == diffparse.Delete {
-					continue
-				}
-				nl := l.NewLine
-				if h.Applied {
-					_, nl = h.AppliedLines(l)
-				}
-				if nl == n {
-					return l, true
-				}
-			}
-		}
-	}
-	return diffparse.Line{}, false
-}
-
 // Added reports whether line n of path is a line the patch adds.
 func Added(files []*diffparse.File, path string, n int) bool {
-	l, ok := PatchLine(files, path, n)
+	l, ok := diffparse.PostLine(files, path, n)
 	return ok && l.Op == diffparse.Add
 }

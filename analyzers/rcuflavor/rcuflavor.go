@@ -38,6 +38,7 @@ import (
 	"strings"
 
 	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/analyzers/notrace"
 	"github.com/rcureview/rcureview/analyzers/rcueffects"
 	"github.com/rcureview/rcureview/finding"
@@ -276,7 +277,7 @@ func match(z *rcueffects.Summarizer, pass *analyzers.Pass, rs []reader, us []upd
 				}
 				f.Status = finding.StatusPreExisting
 			}
-			if l, ok := rcueffects.PatchLine(pass.Files, f.File, f.Line); ok {
+			if l, ok := diffparse.PostLine(pass.Files, f.File, f.Line); ok {
 				f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
 			}
 			out = append(out, f)

@@ -37,6 +37,7 @@ import (
 	"strings"
 
 	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/analyzers/notrace"
 	"github.com/rcureview/rcureview/analyzers/rcueffects"
 	"github.com/rcureview/rcureview/finding"
@@ -397,7 +398,7 @@ func (c *checker) report(ch rcumodel.Change, fn string, loc rcueffects.Loc, what
 	f.File, f.Line, f.Function = loc.File, loc.Line, fn
 	f.Status = finding.StatusNew
 	f.Config = dedupe(config)
-	if l, ok := rcueffects.PatchLine(c.pass.Files, loc.File, loc.Line); ok {
+	if l, ok := diffparse.PostLine(c.pass.Files, loc.File, loc.Line); ok {
 		f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
 	}
 	prop, _ := rcumodel.LookupProperty(ch.Property)

@@ -42,6 +42,7 @@ import (
 	"strings"
 
 	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/analyzers/notrace"
 	"github.com/rcureview/rcureview/analyzers/rcueffects"
 	"github.com/rcureview/rcureview/finding"
@@ -112,7 +113,7 @@ func Run(p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
 				}
 				f.Status = finding.StatusPreExisting
 			}
-			if l, ok := rcueffects.PatchLine(pass.Files, f.File, f.Line); ok {
+			if l, ok := diffparse.PostLine(pass.Files, f.File, f.Line); ok {
 				f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
 			}
 			out = append(out, f.Finding)

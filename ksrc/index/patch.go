@@ -97,24 +97,6 @@ func macroSpan(m *Macro) int32 {
 	return s
 }
 
-// LineAt finds the patch line that shows line n of a file of the patched
-// tree (an added or context line).
-func LineAt(files []*diffparse.File, path string, n int) (diffparse.Line, bool) {
-	for _, f := range files {
-		if f.Path() != path {
-			continue
-		}
-		for _, h := range f.Hunks {
-			for _, l := range h.Lines {
-				if l.Op != diffparse.Delete && l.NewLine == n {
-					return l, true
-				}
-			}
-		}
-	}
-	return diffparse.Line{}, false
-}
-
 // Fragments skims the post-image of a patch's hunks when the patched file
 // itself is not available (no kernel tree): each file's hunks are laid out
 // at their post-image line numbers, so the facts carry the lines of the
