@@ -22,8 +22,8 @@ import (
 	"sort"
 
 	"github.com/rcureview/rcureview/analyzers"
-	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/analyzers/notrace"
+	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
