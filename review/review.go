@@ -373,14 +373,7 @@ func filterByConfig(fs []finding.Finding, c kconfig.Config) []finding.Finding {
 	}
 	var out []finding.Finding
 	for _, f := range fs {
-		keep := true
-		for _, cond := range f.Config {
-			if h, known := index.EvalCond(cond, c); known && !h {
-				keep = false
-				break
-			}
-		}
-		if keep {
+		if index.CondsHold(f.Config, c) {
 			out = append(out, f)
 		}
 	}

@@ -237,13 +237,8 @@ func (w *walker) possible(cs []string) bool {
 				return false
 			}
 		}
-		if w.cfg != nil {
-			if h, known := index.EvalCond(c, w.cfg); known && !h {
-				return false
-			}
-		}
 	}
-	return true
+	return index.CondsHold(cs, w.cfg)
 }
 
 func conds(cs []string) []string {

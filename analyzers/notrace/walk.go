@@ -201,15 +201,7 @@ func (w *Walker) possible(conds []string) bool {
 			}
 		}
 	}
-	if w.Config == nil {
-		return true
-	}
-	for _, c := range conds {
-		if h, known := index.EvalCond(c, w.Config); known && !h {
-			return false
-		}
-	}
-	return true
+	return index.CondsHold(conds, w.Config)
 }
 
 // classify sets the node's "why" and says whether it is a sink and whether

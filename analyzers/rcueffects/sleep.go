@@ -167,11 +167,4 @@ func (z *Summarizer) blocks(name, from string, depth int) (Blocking, []Hop) {
 	return best.b, best.chain
 }
 
-func (z *Summarizer) condsHold(conds []string) bool {
-	for _, c := range conds {
-		if h, known := index.EvalCond(c, z.Config); known && !h {
-			return false
-		}
-	}
-	return true
-}
+func (z *Summarizer) condsHold(conds []string) bool { return index.CondsHold(conds, z.Config) }

@@ -224,12 +224,7 @@ func (z *Summarizer) callHolds(d def, c CallSite) bool {
 		if ic.Name != c.Name || int(ic.Line) != c.Line {
 			continue
 		}
-		for _, cond := range d.file.CondSet(ic.Cond) {
-			if h, known := index.EvalCond(cond, z.Config); known && !h {
-				return false
-			}
-		}
-		return true
+		return index.CondsHold(d.file.CondSet(ic.Cond), z.Config)
 	}
 	return true
 }

@@ -114,6 +114,21 @@ func negateCond(c string) string {
 	return "!(" + c + ")"
 }
 
+// CondsHold reports whether a conjunction of conditions can hold under
+// cfg: false only when some condition is known to be false. A nil cfg
+// (any configuration) holds.
+func CondsHold(conds []string, cfg map[string]string) bool {
+	if cfg == nil {
+		return true
+	}
+	for _, c := range conds {
+		if h, known := EvalCond(c, cfg); known && !h {
+			return false
+		}
+	}
+	return true
+}
+
 // EvalCond evaluates a condition against a kernel configuration
 // (CONFIG_X -> "y", "m", "n" or a value; absent means not set). known is
 // false when the expression uses something other than CONFIG_ symbols,
