@@ -112,16 +112,11 @@ func WriteHTML(w io.Writer, r *Report) error {
 }
 
 func htmlTraceOf(t *finding.Trace) *htmlTrace {
-	cols, _ := traceCells(t)
-	ht := &htmlTrace{Property: t.Property}
-	for c := 0; c < cols; c++ {
-		ht.CPUs = append(ht.CPUs, fmt.Sprintf("CPU %d", c))
-	}
+	headers, column := traceColumns(t)
+	ht := &htmlTrace{Property: t.Property, CPUs: headers}
 	for i, s := range t.Steps {
-		row := htmlRow{Step: i + 1, Cells: make([]htmlCell, cols)}
-		if s.CPU >= 0 && s.CPU < cols {
-			row.Cells[s.CPU] = htmlCell{Context: s.Context, Event: s.Event}
-		}
+		row := htmlRow{Step: i + 1, Cells: make([]htmlCell, len(headers))}
+		row.Cells[column(s)] = htmlCell{Context: s.Context, Event: s.Event}
 		ht.Rows = append(ht.Rows, row)
 	}
 	return ht

@@ -306,21 +306,15 @@ func chainFlow(f finding.Finding) sarifCodeFlow {
 // traceFlow is a model counterexample: one thread flow per CPU, each step
 // in its CPU's flow with its global position as executionOrder.
 func traceFlow(t *finding.Trace) sarifCodeFlow {
-	cols, _ := traceCells(t)
-	flows := make([]sarifThreadFlow, cols)
-	for c := range flows {
-		flows[c] = sarifThreadFlow{ID: fmt.Sprintf("CPU %d", c), Message: &sarifText{Text: fmt.Sprintf("CPU %d", c)}}
+	headers, column := traceColumns(t)
+	flows := make([]sarifThreadFlow, len(headers))
+	for c, h := range headers {
+		flows[c] = sarifThreadFlow{ID: h, Message: &sarifText{Text: h}}
 	}
 	for i, s := range t.Steps {
-		if s.CPU < 0 || s.CPU >= cols {
-			continue
-		}
-		text := s.Event
-		if s.Context != "" {
-			text = s.Context + ": " + s.Event
-		}
-		flows[s.CPU].Locations = append(flows[s.CPU].Locations, sarifThreadFlowLocation{
-			Location:       sarifLocation{Message: &sarifText{Text: text}},
+		c := column(s)
+		flows[c].Locations = append(flows[c].Locations, sarifThreadFlowLocation{
+			Location:       sarifLocation{Message: &sarifText{Text: stepText(s)}},
 			ExecutionOrder: i + 1,
 		})
 	}

@@ -9,28 +9,52 @@ import (
 	"github.com/rcureview/rcureview/ruledoc"
 )
 
-// traceCells lays a counterexample out as rows with one cell per CPU: each
-// step's event, prefixed by its context, sits in its CPU's column.
-func traceCells(t *finding.Trace) (cols int, rows [][]string) {
-	maxCPU := 0
+// traceColumns names the columns of a counterexample table — "CPU 0" up to
+// the highest CPU a step runs on, then "GP/kthreads" when some step belongs
+// to no CPU (the model's grace-period kthreads and wakeups have CPU < 0) —
+// and gives each step's column. Every renderer lays traces out with it.
+func traceColumns(t *finding.Trace) (headers []string, column func(finding.Step) int) {
+	maxCPU, other := 0, false
 	for _, s := range t.Steps {
 		if s.CPU > maxCPU {
 			maxCPU = s.CPU
 		}
+		if s.CPU < 0 {
+			other = true
+		}
 	}
-	cols = maxCPU + 1
+	for c := 0; c <= maxCPU; c++ {
+		headers = append(headers, fmt.Sprintf("CPU %d", c))
+	}
+	if other {
+		headers = append(headers, "GP/kthreads")
+	}
+	return headers, func(s finding.Step) int {
+		if s.CPU < 0 {
+			return maxCPU + 1
+		}
+		return s.CPU
+	}
+}
+
+// stepText is a step's event prefixed by its context.
+func stepText(s finding.Step) string {
+	if s.Context != "" {
+		return s.Context + ": " + s.Event
+	}
+	return s.Event
+}
+
+// traceCells lays a counterexample out as rows with one cell per column:
+// each step's text sits in its column (see traceColumns).
+func traceCells(t *finding.Trace) (headers []string, rows [][]string) {
+	headers, column := traceColumns(t)
 	for _, s := range t.Steps {
-		row := make([]string, cols)
-		txt := s.Event
-		if s.Context != "" {
-			txt = s.Context + ": " + s.Event
-		}
-		if s.CPU >= 0 {
-			row[s.CPU] = txt
-		}
+		row := make([]string, len(headers))
+		row[column(s)] = stepText(s)
 		rows = append(rows, row)
 	}
-	return cols, rows
+	return headers, rows
 }
 
 // TraceTableWidth is TraceTable for a fixed width (mail): the same columns,
@@ -38,10 +62,11 @@ func traceCells(t *finding.Trace) (cols int, rows [][]string) {
 // than width columns. Every line it returns is at most width columns unless
 // a single word is longer than its column.
 func TraceTableWidth(t *finding.Trace, width int) []string {
-	cols, rows := traceCells(t)
+	headers, rows := traceCells(t)
+	cols := len(headers)
 	w := make([]int, cols)
 	for c := range w {
-		w[c] = len(fmt.Sprintf("CPU %d", c))
+		w[c] = len(headers[c])
 	}
 	for _, r := range rows {
 		for c, cell := range r {
@@ -84,7 +109,7 @@ func TraceTableWidth(t *finding.Trace, width int) []string {
 	hdr := fmt.Sprintf("%3s", "#")
 	sep := strings.Repeat("-", stepCol)
 	for c := 0; c < cols; c++ {
-		hdr += " | " + pad(fmt.Sprintf("CPU %d", c), w[c])
+		hdr += " | " + pad(headers[c], w[c])
 		sep += "-+-" + strings.Repeat("-", w[c])
 	}
 	out = append(out, strings.TrimRight(hdr, " "), sep)

@@ -151,48 +151,32 @@ func writeTraceTable(w *bufio.Writer, t *finding.Trace, indent string) {
 }
 
 // TraceTable lays a counterexample out as rows of a table with a step
-// column and one column per CPU; each event sits in its CPU's column,
-// prefixed by its context. Other formats reuse it.
+// column and the columns of traceColumns (one per CPU, and one for the
+// grace-period kthreads); each event sits in its column, prefixed by its
+// context.
 func TraceTable(t *finding.Trace) []string {
-	maxCPU := 0
-	for _, s := range t.Steps {
-		if s.CPU > maxCPU {
-			maxCPU = s.CPU
+	headers, rows := traceCells(t)
+	width := make([]int, len(headers))
+	for c, h := range headers {
+		width[c] = len(h)
+	}
+	for _, r := range rows {
+		for c, cell := range r {
+			width[c] = max(width[c], len(cell))
 		}
 	}
-	cols := maxCPU + 1
-	cells := make([][]string, len(t.Steps))
-	width := make([]int, cols)
-	for c := 0; c < cols; c++ {
-		width[c] = len(fmt.Sprintf("CPU %d", c))
-	}
-	for i, s := range t.Steps {
-		row := make([]string, cols)
-		txt := s.Event
-		if s.Context != "" {
-			txt = s.Context + ": " + s.Event
-		}
-		if s.CPU >= 0 {
-			row[s.CPU] = txt
-			if len(txt) > width[s.CPU] {
-				width[s.CPU] = len(txt)
-			}
-		}
-		cells[i] = row
-	}
-	var out []string
-	out = append(out, "counterexample for "+t.Property+":")
+	out := []string{"counterexample for " + t.Property + ":"}
 	hdr := fmt.Sprintf("%4s", "#")
 	sep := "----"
-	for c := 0; c < cols; c++ {
-		hdr += " | " + pad(fmt.Sprintf("CPU %d", c), width[c])
+	for c, h := range headers {
+		hdr += " | " + pad(h, width[c])
 		sep += "-+-" + strings.Repeat("-", width[c])
 	}
 	out = append(out, strings.TrimRight(hdr, " "), sep)
-	for i, row := range cells {
+	for i, r := range rows {
 		line := fmt.Sprintf("%4d", i+1)
-		for c := 0; c < cols; c++ {
-			line += " | " + pad(row[c], width[c])
+		for c, cell := range r {
+			line += " | " + pad(cell, width[c])
 		}
 		out = append(out, strings.TrimRight(line, " "))
 	}
