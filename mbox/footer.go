@@ -5,8 +5,9 @@ import (
 )
 
 // CutMailFooter splits a mail body into the text and its trailing
-// signature / mailing-list footer: from the first "-- " signature line or
-// Mailman "_____…" rule line after which no diff follows (patchwork's
+// signature / mailing-list footer: from the first signature line or Mailman
+// "_____…" rule line (isSignature, isListFooter — the same lines the patch
+// extraction cuts at) after which no diff follows (patchwork's
 // clean_content, b4's get_body_parts). A "-- " line that is a removed line
 // of a diff hunk is not a signature: it must not be followed by diff lines.
 // When nothing qualifies, footer is "".
@@ -19,17 +20,12 @@ func CutMailFooter(body string) (text, footer string) {
 			next = off + end + 1
 		}
 		line := strings.TrimRight(body[off:next], "\r\n")
-		if (line == "-- " || isUnderscoreRule(line)) && !diffFollows(body[next:]) {
+		if (isSignature(line) || isListFooter(line)) && !diffFollows(body[next:]) {
 			return body[:off], body[off:]
 		}
 		off = next
 	}
 	return body, ""
-}
-
-// isUnderscoreRule reports whether line is a Mailman footer rule.
-func isUnderscoreRule(line string) bool {
-	return len(line) >= 15 && strings.Trim(line, "_") == ""
 }
 
 // diffFollows reports whether rest starts with a diff line or contains a
