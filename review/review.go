@@ -145,27 +145,19 @@ func readInput(in Input) ([]*mbox.Message, []*mbox.Patch, []*reports.Patch) {
 	}
 	var msgs []*mbox.Message
 	var failed []*reports.Patch
-	sp := mbox.NewSplitter(br)
-	for n := 0; ; n++ {
-		raw, err := sp.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			var ie *mbox.ItemError
-			if errors.As(err, &ie) {
-				failed = append(failed, failedItem(in.Name, ie.Index+1, finding.RuleInputMail, err))
-				continue
-			}
-			failed = append(failed, failedItem(in.Name, n+1, finding.RuleInputMail, fmt.Errorf("read %s: %w", in.Name, err)))
-			break
-		}
-		msg, err := mbox.ParseMessage(raw)
-		if err != nil {
-			failed = append(failed, failedItem(in.Name, raw.Index+1, finding.RuleInputMail, err))
+	n := 0
+	for msg, err := range mbox.Messages(mbox.NewSplitter(br)) {
+		n++
+		if err == nil {
+			msgs = append(msgs, msg)
 			continue
 		}
-		msgs = append(msgs, msg)
+		var ie *mbox.ItemError
+		if errors.As(err, &ie) {
+			failed = append(failed, failedItem(in.Name, ie.Index+1, finding.RuleInputMail, err))
+		} else {
+			failed = append(failed, failedItem(in.Name, n, finding.RuleInputMail, fmt.Errorf("read %s: %w", in.Name, err)))
+		}
 	}
 	if len(msgs) == 0 && len(failed) == 0 {
 		failed = append(failed, failedItem(in.Name, 0, finding.RuleInputMail, fmt.Errorf("%s: no mail or patch found", in.Name)))
@@ -204,13 +196,16 @@ func failedItem(input string, n int, rule string, err error) *reports.Patch {
 		subj = fmt.Sprintf("%s: message %d", input, n)
 	}
 	return &reports.Patch{
-		Subject: subj,
-		Error:   err.Error(),
-		Findings: []finding.Finding{{
-			Rule: rule, Severity: finding.Error, Status: finding.StatusNew,
-			Message: err.Error(),
-		}},
+		Subject:  subj,
+		Error:    err.Error(),
+		Findings: []finding.Finding{inputFinding(rule, err.Error(), "", 0, 0, "")},
 	}
+}
+
+// FailedInput is the report entry for an input that could not be read at
+// all (a file that cannot be opened), with its input-mail finding.
+func FailedInput(name string, err error) *reports.Patch {
+	return failedItem(name, 0, finding.RuleInputMail, err)
 }
 
 func seriesTitle(s *mbox.Series) string {

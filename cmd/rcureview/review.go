@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/reports"
@@ -124,8 +123,7 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		fh, err := os.Open(name)
 		if err != nil {
-			openErrs = append(openErrs, &reports.Patch{Subject: name, Error: err.Error(),
-				Findings: []finding.Finding{{Rule: finding.RuleInputMail, Severity: finding.Error, Message: err.Error()}}})
+			openErrs = append(openErrs, review.FailedInput(name, err))
 			continue
 		}
 		closers = append(closers, fh)
