@@ -2,10 +2,8 @@ package mbox
 
 import (
 	"fmt"
-	"net/mail"
 	"regexp"
 	"strings"
-	"time"
 )
 
 // The body splitting here is hand-written after git mailinfo (in-body
@@ -192,8 +190,8 @@ func inBodyHeaderLine(l string) (key, val string, ok bool) {
 // applyInBodyHeaders lets in-body headers override the mail headers.
 func applyInBodyHeaders(p *Patch, h inBodyHeaders) {
 	if h.from != "" {
-		if a, ok := parseAddress(h.from); ok {
-			p.Author = a
+		if as, _ := parseAddressList(h.from); len(as) > 0 && as[0].Email != "" {
+			p.Author = as[0]
 			p.InBodyHeaders = true
 		} else {
 			p.Problems = append(p.Problems, fmt.Sprintf("in-body From: %q is not an address; kept the mail's From", h.from))
@@ -209,42 +207,13 @@ func applyInBodyHeaders(p *Patch, h inBodyHeaders) {
 		}
 	}
 	if h.date != "" {
-		if t, ok := parseDate(h.date); ok {
+		if t, ok, _ := parseDateHeader(h.date); ok {
 			p.Date = t
 			p.InBodyHeaders = true
 		} else {
 			p.Problems = append(p.Problems, fmt.Sprintf("in-body Date: %q is not a date; kept the mail's Date", h.date))
 		}
 	}
-}
-
-// parseAddress parses one address leniently.
-func parseAddress(s string) (Address, bool) {
-	if a, err := mail.ParseAddress(s); err == nil {
-		return Address{Name: a.Name, Email: a.Address}, true
-	}
-	lt, gt := strings.LastIndexByte(s, '<'), strings.LastIndexByte(s, '>')
-	if lt >= 0 && gt > lt && strings.Contains(s[lt:gt], "@") {
-		name := strings.Trim(strings.TrimSpace(s[:lt]), `"`)
-		return Address{Name: name, Email: strings.TrimSpace(s[lt+1 : gt])}, true
-	}
-	if f := strings.Fields(s); len(f) == 1 && strings.Count(f[0], "@") == 1 {
-		return Address{Email: f[0]}, true
-	}
-	return Address{}, false
-}
-
-// parseDate parses an RFC 5322 date, retrying without a trailing comment.
-func parseDate(s string) (time.Time, bool) {
-	if t, err := mail.ParseDate(s); err == nil {
-		return t, true
-	}
-	if i := strings.IndexByte(s, '('); i > 0 {
-		if t, err := mail.ParseDate(strings.TrimSpace(s[:i])); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }
 
 // splitMessage fills CommitMessage and Notes from body lines [from, limit).

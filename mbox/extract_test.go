@@ -8,7 +8,10 @@ import (
 
 // msgOf builds a Message the way ParseMessage would for a plain-text mail.
 func msgOf(subject, from, body string) *Message {
-	a, _ := parseAddress(from)
+	var a Address
+	if as, _ := parseAddressList(from); len(as) > 0 {
+		a = as[0]
+	}
 	return &Message{
 		Raw:       &RawMessage{},
 		Subject:   subject,
