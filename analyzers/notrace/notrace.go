@@ -85,8 +85,7 @@ func Indexes(p *index.Provider, pass *analyzers.Pass) (pre, post *index.Index, e
 		}
 		return pre, post, nil
 	}
-	frags := index.Fragments(pre, pass.Files)
-	return pre, pre.With(frags, nil), nil
+	return pre, p.ForPatch(pre, pass.Files), nil
 }
 
 type checker struct {

@@ -104,11 +104,11 @@ func macroSpan(m *Macro) int32 {
 // one) is wrapped into a function of that name so that its calls are
 // seen; such partial functions get the attributes and the other calls of
 // the definition in base, when base has one.
-func Fragments(base *Index, files []*diffparse.File) []*FileFacts {
+func Fragments(base *Index, files []*diffparse.File, arch string) []*FileFacts {
 	var out []*FileFacts
 	var sk Skimmer
 	for _, f := range files {
-		if f.IsDelete || f.IsBinary || !Wanted(f.Path(), "x86") || IsMakefile(f.Path()) {
+		if f.IsDelete || f.IsBinary || !Wanted(f.Path(), arch) || IsMakefile(f.Path()) {
 			continue
 		}
 		var b strings.Builder

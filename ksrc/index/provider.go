@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"sync"
 
+	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/ksrc"
 )
 
@@ -17,13 +18,34 @@ type Provider struct {
 	opt      Options
 	mu       sync.Mutex
 	memo     map[ksrc.Tree]*Index
+	patches  map[*diffparse.File]*Index // ForPatch results, keyed by a patch's first file
 	embedded func() (*Index, error)
 }
 
 // NewProvider returns a provider that builds indexes with opt. embedded,
 // if not nil, supplies the index used when there is no tree.
 func NewProvider(opt Options, embedded func() (*Index, error)) *Provider {
-	return &Provider{opt: opt, memo: map[ksrc.Tree]*Index{}, embedded: embedded}
+	return &Provider{opt: opt, memo: map[ksrc.Tree]*Index{}, patches: map[*diffparse.File]*Index{}, embedded: embedded}
+}
+
+// ForPatch returns pre with the patch's hunks skimmed over it (Fragments),
+// the post-patch index of a review without a post-patch tree. It is built
+// once per patch and shared by every analyzer that asks for it.
+func (p *Provider) ForPatch(pre *Index, files []*diffparse.File) *Index {
+	if len(files) == 0 {
+		return pre
+	}
+	p.mu.Lock()
+	ix, ok := p.patches[files[0]]
+	p.mu.Unlock()
+	if ok {
+		return ix
+	}
+	ix = pre.With(Fragments(pre, files, p.opt.arch()), nil)
+	p.mu.Lock()
+	p.patches[files[0]] = ix
+	p.mu.Unlock()
+	return ix
 }
 
 // For returns the index of a tree; nil gives the embedded index.
