@@ -125,16 +125,6 @@ var knobs = []knob{
 	boolKnob("tasks_qs_on_preempt", "count preemption as a Tasks-RCU QS (false; true injects bug B9)", func(c *Config) *bool { return &c.TasksQSOnPreempt }),
 }
 
-// Knobs returns "name: doc" lines for every config key, sorted.
-func Knobs() []string {
-	var out []string
-	for _, k := range knobs {
-		out = append(out, k.name+": "+k.doc)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // parseConfig applies the scenario's config lines over the defaults.
 func parseConfig(file string, kvs []scenario.KV) (Config, error) {
 	c := Config{PreemptRCU: true, ExpForcedTick: true, TraceImpliesRCU: true, CtxSwitchQueues: true}
@@ -147,7 +137,12 @@ func parseConfig(file string, kvs []scenario.KV) (Config, error) {
 			}
 		}
 		if k == nil {
-			return c, fmt.Errorf("%s:%s: unknown config knob %q (see rcumodel.Knobs)", file, kv.Pos, kv.Key)
+			var names []string
+			for _, k := range knobs {
+				names = append(names, k.name)
+			}
+			sort.Strings(names)
+			return c, fmt.Errorf("%s:%s: unknown config knob %q (have %s)", file, kv.Pos, kv.Key, strings.Join(names, ", "))
 		}
 		if err := k.set(&c, kv.Value); err != nil {
 			return c, fmt.Errorf("%s:%s: config %w", file, kv.Pos, err)

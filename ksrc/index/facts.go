@@ -118,11 +118,6 @@ func (a Attr) Notrace() bool {
 		AttrNaked|AttrPreserveMost|AttrNokprobeInline|AttrNoKasanOrInline|AttrNoInstrumentFunction) != 0
 }
 
-// Inlined reports whether the function is declared inline in any spelling.
-func (a Attr) Inlined() bool {
-	return a&(AttrInline|AttrAlwaysInline|AttrNokprobeInline|AttrUnderInline|AttrNoKasanOrInline) != 0
-}
-
 // Func is one C function definition.
 type Func struct {
 	Name  string

@@ -257,20 +257,6 @@ func (ix *Index) Makefile(dir string) *FileFacts {
 	return nil
 }
 
-// Knows reports whether the index covers a path (always true for a full
-// tree index; for partial indexes, whether a covered prefix matches).
-func (ix *Index) Knows(p string) bool {
-	if !ix.Partial {
-		return true
-	}
-	for _, c := range ix.Covers {
-		if p == c || strings.HasPrefix(p, strings.TrimSuffix(c, "/")+"/") {
-			return true
-		}
-	}
-	return ix.File(p) != nil
-}
-
 // Stats counts what the index holds.
 type Stats struct {
 	Files, Funcs, Calls, Macros, Events, Guards, Makefiles int
