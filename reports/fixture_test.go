@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -119,13 +120,19 @@ func modelFinding(t testing.TB, p2 *reports.Patch) finding.Finding {
 	}
 }
 
-// normalizeSource replaces the machine-specific kernel path in a report so
-// golden files do not depend on where the tree lives.
+// abbrevCommit matches the abbreviated commit id a git source names.
+var abbrevCommit = regexp.MustCompile(`\([0-9a-f]{7,40}\)`)
+
+// normalizeSource replaces the tree's path and commit id in the report's
+// kernel source, so that goldens do not depend on where and which 6.12.y
+// tree the tests run against.
 func normalizeSource(r *reports.Report) {
 	src := r.Kernel.Source
 	if i := strings.IndexByte(src, ':'); i >= 0 {
 		if j := strings.LastIndexByte(src, '@'); j > i {
-			r.Kernel.Source = src[:i+1] + "$KERNEL" + src[j:]
+			// The commit id depends on the tree's exact content (Debian's
+			// linux-source-6.12 moves with the 6.12.y point releases).
+			r.Kernel.Source = src[:i+1] + "$KERNEL" + abbrevCommit.ReplaceAllString(src[j:], "($$COMMIT)")
 		} else if strings.HasPrefix(src, "tree:") {
 			r.Kernel.Source = "tree:$KERNEL"
 		}
