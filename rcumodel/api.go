@@ -93,6 +93,10 @@ type Options struct {
 	// profile: a profile derived from (patched) kernel code by an analyzer.
 	// Its Name is what results and traces report.
 	Custom *Profile
+	// Tracepoint, when set, is the tracepoint implementation probes run
+	// under instead of the scenario's do_trace knob: the guard derived
+	// from a (patched) __DO_TRACE() by an analyzer.
+	Tracepoint *Tracepoint
 }
 
 // DefaultMaxStates bounds an exploration when neither the scenario nor the
@@ -107,7 +111,7 @@ func Check(s *Scenario, opts Options) (*Result, error) {
 		c.Profile = opts.Profile
 		s = &c
 	}
-	m, err := Compile(s)
+	m, err := compile(s, opts.Tracepoint)
 	if err != nil {
 		return nil, err
 	}

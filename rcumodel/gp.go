@@ -62,12 +62,23 @@ func (m *Model) activeSet(s *State, f Flavour) uint8 {
 	}
 	if Waits(f, KindAtomic, m.Config.TraceImpliesRCU) {
 		for c := 0; c < m.ncpu; c++ {
-			if s.C[c].N > 1 {
+			if m.inHandler(s, c) {
 				set |= 1 << (4 + c)
 			}
 		}
 	}
 	return set
+}
+
+// inHandler reports whether CPU c runs an interrupt, NMI or softirq
+// handler or a probe (in its body): code that is an RCU reader by context.
+func (m *Model) inHandler(s *State, c int) bool {
+	for i := 1; i < int(s.C[c].N); i++ {
+		if f := s.C[c].F[i]; f.Kind != frameProbe || m.probeActive(f) {
+			return true
+		}
+	}
+	return false
 }
 
 // holdouts is the implementation's view for the non-tree flavours.
@@ -120,8 +131,9 @@ func (m *Model) settle(s *State) {
 	}
 }
 
-// waitingTasks lists the tasks in set (for messages).
-func (m *Model) setString(set uint8) string {
+// setString names the readers in set (for messages): tasks by name, CPU
+// bits by the handler or probe that runs there.
+func (m *Model) setString(s *State, set uint8) string {
 	out := ""
 	for i := 0; i < 8; i++ {
 		if set&(1<<i) == 0 {
@@ -133,10 +145,28 @@ func (m *Model) setString(set uint8) string {
 		if i < 4 {
 			out += m.names[i]
 		} else {
-			out += fmt.Sprintf("CPU%d handler", i-4)
+			out += m.handlerString(s, i-4)
 		}
 	}
 	return out
+}
+
+// handlerString names the outermost handler or probe running on CPU c.
+func (m *Model) handlerString(s *State, c int) string {
+	for i := 1; i < int(s.C[c].N); i++ {
+		f := s.C[c].F[i]
+		switch f.Kind {
+		case frameProbe:
+			if m.probeActive(f) {
+				return fmt.Sprintf("the probe on %s (CPU%d)", m.scriptNames[f.Script], c)
+			}
+		case frameNMI:
+			return fmt.Sprintf("the NMI handler on CPU%d", c)
+		default:
+			return fmt.Sprintf("the interrupt handler on CPU%d", c)
+		}
+	}
+	return fmt.Sprintf("CPU%d", c)
 }
 
 // endGP completes a grace period of flavour f: the P1 check, then waking
@@ -144,7 +174,7 @@ func (m *Model) setString(set uint8) string {
 func (m *Model) endGP(t *tx, f Flavour) {
 	if w := t.s.Wait[f]; w != 0 {
 		t.violate("P1", "GP %s #%d ended while %s, already inside a reader when it started, is still inside",
-			f, t.s.Seq[f]/2+1, m.setString(w))
+			f, t.s.Seq[f]/2+1, m.setString(&t.s, w))
 	}
 	t.s.Seq[f]++
 	t.s.Wait[f], t.s.Hold[f], t.s.Phase[f] = 0, 0, 0
@@ -329,7 +359,7 @@ func (m *Model) otherGP(s *State, f Flavour, emit func(*tx, string)) {
 			t.s.Hold[f] = m.holdouts(&t.s, f)
 			t.s.Wait[f] = m.activeSet(&t.s, f)
 			if t.s.Hold[f] != 0 {
-				t.note("holdouts: %s", m.setString(t.s.Hold[f]))
+				t.note("holdouts: %s", m.setString(&t.s, t.s.Hold[f]))
 			}
 			emit(t, class)
 		}

@@ -71,17 +71,26 @@ type Model struct {
 	startSl  []bool
 	scripts  [][]op
 	probes   map[string]int // tracepoint -> script
-	irqs     []irqDef
-	objs     []string
-	locks    []string
-	classes  []string
-	cls      map[string]int
-	srcuDoms []string
-	labels   bool
-	vars     []string
-	regs     [MaxTasks][]string
-	initVals [MaxVars]uint8
-	exists   []existsTerm
+	// Trace is the tracepoint implementation probes run under.
+	Trace Tracepoint
+	// bodyEnd[script] is where a probe script's body ends and its guard
+	// release (Tracepoint.Exit) begins; guard[script] is that guard.
+	bodyEnd map[int]int
+	// scriptNames[script] names a probe's hook or an irq handler.
+	scriptNames map[uint8]string
+	guard       map[int]*Tracepoint
+	ftrace      Tracepoint
+	irqs        []irqDef
+	objs        []string
+	locks       []string
+	classes     []string
+	cls         map[string]int
+	srcuDoms    []string
+	labels      bool
+	vars        []string
+	regs        [MaxTasks][]string
+	initVals    [MaxVars]uint8
+	exists      []existsTerm
 	// Fairness class ids, precomputed: per task run/wake, per CPU
 	// interrupts/tick/preempt/ksoftirqd.
 	runClass  [allTasks]int
@@ -109,8 +118,13 @@ var callOps = map[string]Flavour{
 
 var actions = map[string]uint8{"free": actFree, "chain_rcu": actChainRCU, "chain_rcu_unless_implied": actChainUnlessIm}
 
-// Compile checks a scenario and builds its model.
-func Compile(sc *scenario.Scenario) (*Model, error) {
+// Compile checks a scenario and builds its model, with the tracepoint
+// implementation the scenario's do_trace knob selects (default: 6.12's).
+func Compile(sc *scenario.Scenario) (*Model, error) { return compile(sc, nil) }
+
+// compile builds the model; tp, when set, overrides the tracepoint
+// implementation (Options.Tracepoint).
+func compile(sc *scenario.Scenario, tp *Tracepoint) (*Model, error) {
 	file := sc.Name
 	prof, err := LookupProfile(sc.Profile)
 	if err != nil {
@@ -120,7 +134,17 @@ func Compile(sc *scenario.Scenario) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Scenario: sc, Profile: prof, Config: cfg, file: file, probes: map[string]int{}, cls: map[string]int{}, labels: true}
+	m := &Model{Scenario: sc, Profile: prof, Config: cfg, file: file, probes: map[string]int{}, cls: map[string]int{}, labels: true,
+		bodyEnd: map[int]int{}, scriptNames: map[uint8]string{}, guard: map[int]*Tracepoint{}, ftrace: FtraceGuard()}
+	m.Trace = DefaultTracepoint()
+	if cfg.DoTrace != "" {
+		if m.Trace, err = GuardTracepoint(cfg.DoTrace); err != nil {
+			return nil, fmt.Errorf("%s:%s: config %w", file, sc.Pos, err)
+		}
+	}
+	if tp != nil {
+		m.Trace = *tp
+	}
 	for _, o := range sc.Objects {
 		if m.objIndex(o.Name) >= 0 {
 			return nil, fmt.Errorf("%s:%s: object %q declared twice", file, o.Pos, o.Name)
@@ -193,6 +217,7 @@ func Compile(sc *scenario.Scenario) (*Model, error) {
 				return nil, fmt.Errorf("%s:%s: second probe on %s (put both in one script)", file, b.Pos, b.Name)
 			}
 			m.probes[b.Name] = len(m.scripts)
+			m.scriptNames[uint8(len(m.scripts))] = probeTitle(b.Name)
 			todo = append(todo, pending{b, len(m.scripts)})
 			m.scripts = append(m.scripts, nil)
 		case scenario.BlockIRQ, scenario.BlockNMI:
@@ -250,6 +275,11 @@ func Compile(sc *scenario.Scenario) (*Model, error) {
 				return nil, err
 			}
 			m.scripts[p.script] = append(m.scripts[p.script], co)
+		}
+		if p.b.Kind == scenario.BlockProbe {
+			if err := m.compileGuard(p.b, p.script); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := m.compileExists(sc); err != nil {
@@ -464,6 +494,40 @@ func (m *Model) compileOp(o scenario.Op, task int) (op, error) {
 	}
 	return co, errf("unknown operation (read-side primitives: %s; others: deref, publish, unpublish, free, synchronize_*, call_*, kfree_rcu, may_fault, sleep, cond_resched, spin, nop, set_need_qs, tracepoint, spin_lock/unlock, wake_up, idle_enter/exit)",
 		strings.Join(PrimitiveNames(), ", "))
+}
+
+// compileGuard appends the release of the probe's guard to probe script n:
+// Tracepoint.Exit for tracepoints, FtraceGuard for "ftrace:FUNC" hooks.
+func (m *Model) compileGuard(b scenario.Block, n int) error {
+	g := &m.Trace
+	if strings.HasPrefix(b.Name, "ftrace:") {
+		g = &m.ftrace
+	}
+	m.guard[n], m.bodyEnd[n] = g, len(m.scripts[n])
+	for _, e := range g.Exit {
+		co := op{kind: opPrim, eff: e, text: "__DO_TRACE(): " + e.Name + "()", pos: b.Pos, hook: m.probeFor(e.Traced)}
+		if g == &m.ftrace {
+			co.text = "ftrace_test_recursion_unlock(): " + e.Name + "()"
+		}
+		if e.Counter == CounterSRCU {
+			d, err := m.srcuIndex(g.SRCUDomain)
+			if err != nil {
+				return fmt.Errorf("%s:%s: probe %s: tracepoint guard: %v", m.file, b.Pos, b.Name, err)
+			}
+			co.arg = d
+		}
+		m.scripts[n] = append(m.scripts[n], co)
+	}
+	return nil
+}
+
+// probeTitle names a probe by what it is attached to: trace_NAME() for a
+// tracepoint, the traced function for "ftrace:FUNC".
+func probeTitle(hook string) string {
+	if f, ok := strings.CutPrefix(hook, "ftrace:"); ok {
+		return "ftrace of " + f + "()"
+	}
+	return "trace_" + hook + "()"
 }
 
 // probeFor returns the probe script attached to hook, or -1.

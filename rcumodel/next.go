@@ -200,7 +200,18 @@ func (m *Model) stepTop(s *State, c int, emit func(*tx)) {
 		script = m.scripts[f.Script]
 	}
 	if int(f.PC) < len(script) {
-		m.execOp(s, c, script[f.PC], ctx, func(t *tx) { t.forced = true; emit(t) })
+		lvl := int(cpu.N) - 1
+		m.execOp(s, c, script[f.PC], ctx, func(t *tx) {
+			t.forced = true
+			// A probe whose last operation (its guard's release) has
+			// run returns in the same transition: preempt_enable_notrace()
+			// at the end of __DO_TRACE() is a resched point of the caller.
+			if f.Kind == frameProbe && int(t.s.C[c].N)-1 == lvl && int(t.s.top(c).PC) >= len(script) && len(script) > m.bodyEnd[int(f.Script)] {
+				m.popProbe(t, c)
+				m.reschedPoint(t, c)
+			}
+			emit(t)
+		})
 		return
 	}
 	switch f.Kind {
@@ -259,7 +270,34 @@ func (m *Model) fireProbe(t *tx, c, script int, hook string) {
 		return
 	}
 	t.note("%s fires: probe runs", hook)
-	m.push(t, c, Frame{Kind: frameProbe, Script: uint8(script)}, "probe "+hook)
+	if !m.push(t, c, Frame{Kind: frameProbe, Script: uint8(script)}, "probe "+hook) {
+		return
+	}
+	// The guard is taken in the same transition: __DO_TRACE()'s
+	// preempt_disable_notrace() (or what the tracepoint implementation
+	// takes) comes before any probe code.
+	if g := m.guard[script]; g != nil {
+		for _, e := range g.Enter {
+			arg := 0
+			if e.Counter == CounterSRCU {
+				arg, _ = m.srcuIndex(g.SRCUDomain)
+			}
+			m.readLock(t, c, e, arg)
+			f := t.s.top(c)
+			f.Preempt += uint8(max(e.Preempt, 0))
+			f.BH += uint8(max(e.BH, 0))
+			f.IRQOff += uint8(max(e.IRQ, 0))
+		}
+	}
+}
+
+// probeActive reports whether the probe frame f is still running its body
+// (not yet releasing its guard): probes are readers of the flavour the
+// tracepoint API promises (tracepoint_synchronize_unregister()), whatever
+// the implementation does.
+func (m *Model) probeActive(f Frame) bool {
+	end, ok := m.bodyEnd[int(f.Script)]
+	return !ok || int(f.PC) < end
 }
 
 // popProbe returns from a probe; an irq_exit() that was waiting for its

@@ -71,6 +71,9 @@ type Config struct {
 	TickStopped     uint8 // CPU mask (default: NohzFull)
 	ExpForcedTick   bool  // synchronize_rcu_expedited_wait() turns the tick on for nohz_full holdouts
 	TraceImpliesRCU bool  // rcu_trace_implies_rcu_gp()
+	// DoTrace is the guard __DO_TRACE() takes around probes, as a
+	// GuardTracepoint list ("" for 6.12's preempt_disable_notrace).
+	DoTrace string
 	// Bug injection for validation (research/rcu-model.md V2, V12/B9):
 	CtxSwitchQueues  bool // rcu_note_context_switch() queues a preempted reader on blkd_tasks
 	TasksQSOnPreempt bool // count preemption as a Tasks-RCU quiescent state (wrong)
@@ -112,6 +115,14 @@ func maskKnob(name, doc string, f func(c *Config) *uint8) knob {
 }
 
 var knobs = []knob{
+	{"do_trace", "guard __DO_TRACE() takes around probes: comma-separated lock-side primitives, or none (6.12: preempt_disable_notrace)",
+		func(c *Config, v string) error {
+			if _, err := GuardTracepoint(v); err != nil {
+				return err
+			}
+			c.DoTrace = v
+			return nil
+		}},
 	boolKnob("preempt_rcu", "CONFIG_PREEMPT_RCU=y (default true)", func(c *Config) *bool { return &c.PreemptRCU }),
 	boolKnob("preempt_rt", "CONFIG_PREEMPT_RT=y", func(c *Config) *bool { return &c.PreemptRT }),
 	boolKnob("rcu_boost", "CONFIG_RCU_BOOST=y", func(c *Config) *bool { return &c.RCUBoost }),

@@ -146,7 +146,7 @@ func (m *Model) stallReason(s *State) string {
 			}
 		default:
 			if s.Hold[f] != 0 {
-				why = append(why, "holdouts "+m.setString(s.Hold[f]))
+				why = append(why, "holdouts "+m.setString(s, s.Hold[f]))
 			}
 		}
 		parts = append(parts, fmt.Sprintf("%s GP #%d never ends (%s)", f, s.Seq[f]/2+1, strings.Join(why, "; ")))

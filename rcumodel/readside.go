@@ -18,20 +18,14 @@ func (m *Model) readSide(t *tx, c int, o op, lvl int) {
 	if t.s.inNMI(c) && !e.NMISafe {
 		t.violate("P3", "%s() in NMI context", e.Name)
 	}
+	if e.Delta > 0 {
+		m.readLock(t, c, e, o.arg)
+		t.advanceAt(c, lvl)
+		m.disableCounts(t, c, e)
+		return
+	}
 	switch e.Counter {
 	case CounterRCU:
-		if e.Delta > 0 {
-			// __rcu_read_lock(): rcu_preempt_read_enter(); nothing shared.
-			if !t.s.watching(c) {
-				t.violate("P3", "%s() used illegally while idle (RCU is not watching CPU%d)", e.Name, c)
-			}
-			tk.Nest++
-			if !m.Config.PreemptRCU {
-				f.Preempt++ // !PREEMPT_RCU: __rcu_read_lock() is preempt_disable()
-			}
-			t.note("[nest=%d]", tk.Nest)
-			break
-		}
 		if f.Phase == phaseDecDone {
 			// Second half of __rcu_read_unlock() (tree_plugin.h):
 			// if (unlikely(READ_ONCE(t->rcu_read_unlock_special.s)))
@@ -64,10 +58,7 @@ func (m *Model) readSide(t *tx, c int, o op, lvl int) {
 			}
 		}
 	case CounterTrace:
-		if e.Delta > 0 {
-			tk.Trc++ // rcu_read_lock_trace(): trc_reader_nesting++
-			t.note("[trc_nest=%d]", tk.Trc)
-		} else if tk.Trc == 0 {
+		if tk.Trc == 0 {
 			t.violateRule("P3", finding.RuleUnbalanced, "%s() without a matching rcu_read_lock_trace() (unbalanced)", e.Name)
 		} else {
 			tk.Trc-- // rcu_read_unlock_trace(); the Tasks Trace GP sees the reader end
@@ -77,10 +68,7 @@ func (m *Model) readSide(t *tx, c int, o op, lvl int) {
 		if t.s.inNMI(c) && !e.NMISafe {
 			break
 		}
-		if e.Delta > 0 {
-			tk.SRCU[o.arg]++
-			t.note("[srcu(%s) held=%d]", m.srcuDoms[o.arg], tk.SRCU[o.arg])
-		} else if tk.SRCU[o.arg] == 0 {
+		if tk.SRCU[o.arg] == 0 {
 			t.violateRule("P3", finding.RuleUnbalanced, "%s(%s) without a matching srcu_read_lock() (unbalanced or wrong domain)", e.Name, m.srcuDoms[o.arg])
 		} else {
 			tk.SRCU[o.arg]--
@@ -89,6 +77,33 @@ func (m *Model) readSide(t *tx, c int, o op, lvl int) {
 	}
 	t.advanceAt(c, lvl)
 	m.disableCounts(t, c, e)
+}
+
+// readLock executes the counter half of a lock-side primitive on the top
+// frame of CPU c (arg: SRCU domain).
+func (m *Model) readLock(t *tx, c int, e Effects, arg int) {
+	tk := &t.s.T[t.s.C[c].Curr]
+	switch e.Counter {
+	case CounterRCU:
+		// __rcu_read_lock(): rcu_preempt_read_enter(); nothing shared.
+		if !t.s.watching(c) {
+			t.violate("P3", "%s() used illegally while idle (RCU is not watching CPU%d)", e.Name, c)
+		}
+		tk.Nest++
+		if !m.Config.PreemptRCU {
+			t.s.top(c).Preempt++ // !PREEMPT_RCU: __rcu_read_lock() is preempt_disable()
+		}
+		t.note("[nest=%d]", tk.Nest)
+	case CounterTrace:
+		tk.Trc++ // rcu_read_lock_trace(): trc_reader_nesting++
+		t.note("[trc_nest=%d]", tk.Trc)
+	case CounterSRCU:
+		if t.s.inNMI(c) && !e.NMISafe {
+			return
+		}
+		tk.SRCU[arg]++
+		t.note("[srcu(%s) held=%d]", m.srcuDoms[arg], tk.SRCU[arg])
+	}
 }
 
 // disableCounts applies preempt/bh/irq changes; preempt_enable() and
