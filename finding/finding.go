@@ -105,6 +105,20 @@ type Finding struct {
 	Chain    []Hop    `json:"chain"`
 	Config   []string `json:"config"`
 	Trace    *Trace   `json:"trace"`
+	// Paths lists every chain of a grouped finding, lead first (see
+	// Group); empty for findings that were not grouped.
+	Paths []Path `json:"paths,omitempty"`
+
+	// Group, when set, is the key under which Group merges findings of the
+	// same rule, location and function (for the notrace rule, the root's
+	// first instrumented callee). Not part of the JSON schema.
+	Group string `json:"-"`
+	// Lead is the message of a merged group before the list of what its
+	// paths reach ("f() reaches traceable g()"). Not part of the JSON schema.
+	Lead string `json:"-"`
+	// Target is what the finding's chain reaches: the event, function or
+	// hook name (paths[].target in JSON).
+	Target string `json:"-"`
 
 	// PatchLine is the 1-based line of the patch text the finding concerns
 	// (checkpatch's "#42:"), 0 when unknown. Not part of the JSON schema.

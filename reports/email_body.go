@@ -389,6 +389,11 @@ func writeFindingMail(b *strings.Builder, f finding.Finding, placed bool) {
 			b.WriteString(l + "\n")
 		}
 	}
+	if n := pathsNote(f); n != "" {
+		for _, l := range ruledoc.Wrap("("+n+")", emailWidth, "\n  ", "   ") {
+			b.WriteString(l + "\n")
+		}
+	}
 	if f.Trace != nil && len(f.Trace.Steps) > 0 {
 		b.WriteString("\n")
 		for _, l := range TraceTableWidth(f.Trace, emailWidth-2) {

@@ -235,6 +235,9 @@ func sarifFinding(p *Patch, f finding.Finding, index map[string]int) sarifResult
 	if len(f.Config) > 0 {
 		res.Properties["config"] = f.Config
 	}
+	if len(f.Paths) > 1 {
+		res.Properties["paths"] = len(f.Paths)
+	}
 	if loc, ok := findingLocation(f); ok {
 		res.Locations = []sarifLocation{loc}
 	}

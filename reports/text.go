@@ -120,6 +120,9 @@ func writeFindingText(w *bufio.Writer, f finding.Finding, color bool) {
 	if len(f.Config) > 0 {
 		fmt.Fprintf(w, "  config: %s\n", strings.Join(f.Config, " && "))
 	}
+	if n := pathsNote(f); n != "" {
+		fmt.Fprintf(w, "  paths: %s\n", n)
+	}
 	if f.Trace != nil && len(f.Trace.Steps) > 0 {
 		writeTraceTable(w, f.Trace, "  ")
 	}
@@ -141,6 +144,15 @@ func chainText(f finding.Finding) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, " -> ")
+}
+
+// pathsNote says how many chains a grouped finding has besides the one
+// shown, "" when it has one.
+func pathsNote(f finding.Finding) string {
+	if len(f.Paths) <= 1 {
+		return ""
+	}
+	return fmt.Sprintf("%d chains, the one shown first; --format json lists every chain", len(f.Paths))
 }
 
 // writeTraceTable prints a model counterexample with one column per CPU.

@@ -281,7 +281,7 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 			for i := range fs {
 				fs[i].PatchLine = patchLine(p, fs[i].PatchLine)
 			}
-			e.Findings = append(e.Findings, filterByConfig(fs, opt.Config)...)
+			e.Findings = append(e.Findings, finding.Group(filterByConfig(fs, opt.Config))...)
 		}
 	}
 	return out, reviewed

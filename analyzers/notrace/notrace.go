@@ -284,6 +284,10 @@ func (c *checker) checkRoot(r root, changed []index.Changed) {
 		}
 		sort.Strings(f.Config)
 		f.Severity, f.Message = describe(r.name, s)
+		f.Target, f.Group, f.Lead = s.Name, s.Chain[s.Via].Function, f.Message
+		if s.Via < len(s.Chain)-1 {
+			f.Lead = leadOf(r.name, s.Chain[s.Via])
+		}
 		c.locate(&f, r, s.FirstLine)
 		c.emit(f)
 	}
@@ -371,6 +375,15 @@ func describe(rootName string, s Sink) (finding.Severity, string) {
 		return finding.Note, fmt.Sprintf("%s() makes an indirect call (%s) that cannot be checked", rootName, s.Name)
 	}
 	return finding.Note, fmt.Sprintf("%s() calls %s(), whose definition rcureview does not know (%s)", rootName, s.Name, last.Why)
+}
+
+// leadOf is the message of a group of findings whose paths run through
+// the ftrace-able function at hop.
+func leadOf(rootName string, hop finding.Hop) string {
+	if strings.Contains(hop.Why, "unless inlined") {
+		return fmt.Sprintf("%s() reaches %s(), traceable unless the compiler inlines it", rootName, hop.Function)
+	}
+	return fmt.Sprintf("%s() reaches traceable %s() (%s)", rootName, hop.Function, hop.Why)
 }
 
 // parenAll applies parenOr to every condition.

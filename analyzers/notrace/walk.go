@@ -78,6 +78,10 @@ type Sink struct {
 	// First is the root's call that starts the chain (line in the root's file).
 	FirstLine int
 	Detail    string
+	// Via is the index in Chain of the first instrumented hop: the first
+	// ftrace-able function on the path, else the sink itself. Findings of
+	// one root are grouped by it.
+	Via int
 }
 
 // Key identifies a sink across trees.
@@ -282,8 +286,12 @@ func (w *Walker) compiledOutHook(t index.Target) bool {
 func (w *Walker) sink(nodes []node, ni int, kind, name, detail string) Sink {
 	var chain []finding.Hop
 	first := 0
+	via := 0 // counted from the sink
 	for i := ni; i >= 0; i = nodes[i].parent {
 		n := nodes[i]
+		if n.traced || i == ni {
+			via = len(chain)
+		}
 		hop := finding.Hop{Function: n.t.Name, File: n.t.File, Line: n.t.Line, Why: n.why}
 		if n.t.File == "" || n.t.Kind == index.TargetTracepoint || n.t.Kind == index.TargetTracePrintk {
 			hop.File, hop.Line = n.callFile, n.callLine // where the call is
@@ -296,7 +304,8 @@ func (w *Walker) sink(nodes []node, ni int, kind, name, detail string) Sink {
 	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
 		chain[i], chain[j] = chain[j], chain[i]
 	}
-	return Sink{Kind: kind, Name: name, Chain: chain, Conds: configOnly(nodes[ni].conds), FirstLine: first, Detail: detail}
+	return Sink{Kind: kind, Name: name, Chain: chain, Conds: configOnly(nodes[ni].conds), FirstLine: first, Detail: detail,
+		Via: len(chain) - 1 - via}
 }
 
 func appendConds(base []string, add ...string) []string {

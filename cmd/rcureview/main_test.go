@@ -70,7 +70,9 @@ func TestReviewSampleWithoutTreeSaysSo(t *testing.T) {
 		"no kernel tree given",
 		"patch [1/2]: [RFC PATCH 1/2] rcu: Add rcu_read_lock_notrace()",
 		"patch [2/2]: [RFC PATCH 2/2] tracing: Use rcu_read_lock_notrace() in __DO_TRACE()",
-		"ERROR: notrace-instrumented-call: rcu_read_unlock_notrace() can reach tracepoint 'softirq_raise'",
+		"ERROR: notrace-instrumented-call: rcu_read_unlock_notrace() reaches traceable __rcu_read_unlock() (ftrace-able), which reaches 9 tracepoints (softirq_raise,",
+		"-> trace_softirq_raise [tracepoint softirq_raise",
+		"  paths: 20 chains",
 		"#30: FILE: include/linux/rcupdate.h:986:",
 		"+\t__rcu_read_unlock();",
 	} {
@@ -254,11 +256,13 @@ func TestConfigRulesOutFindings(t *testing.T) {
 	r = decodeReport(t, out)
 	var softirq, rcuEvents int
 	for _, f := range r.Patches[0].Findings {
-		if strings.Contains(f.Message, "'softirq_raise'") {
-			softirq++
-		}
-		if strings.Contains(f.Message, "'rcu_") {
-			rcuEvents++
+		for _, p := range f.Paths {
+			if p.Target == "softirq_raise" {
+				softirq++
+			}
+			if p.Sink == "tracepoint" && strings.HasPrefix(p.Target, "rcu_") {
+				rcuEvents++
+			}
 		}
 	}
 	if code != 1 || softirq != 1 || rcuEvents != 0 {
