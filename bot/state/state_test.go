@@ -11,7 +11,7 @@ import (
 func open(t *testing.T) (*Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "state.db")
-	s, err := Open(path, 100*time.Millisecond)
+	s, err := Create(path, 100*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,8 @@ func TestSnapshotCopiesWithoutChangingTheOriginal(t *testing.T) {
 		}
 		return nil
 	})
-	if err := Snapshot(filepath.Join(t.TempDir(), "missing.db"), filepath.Join(t.TempDir(), "x.db"), time.Second); err != nil {
-		t.Errorf("snapshot of a missing state: %v", err)
+	err = Snapshot(filepath.Join(t.TempDir(), "missing.db"), filepath.Join(t.TempDir(), "x.db"), time.Second)
+	if !errors.Is(err, ErrUnusable) {
+		t.Errorf("snapshot of a missing state: %v, want ErrUnusable", err)
 	}
 }
