@@ -24,31 +24,15 @@ type candidate struct {
 // answer groups the pending messages into series and reviews and answers
 // the ones that are ready.
 func (b *Bot) answer(ctx context.Context, st *PassStats) error {
-	var pend []state.Pending
-	if err := b.opt.State.View(func(tx *state.Tx) (err error) {
-		pend, err = tx.PendingAll()
-		return err
-	}); err != nil {
+	cands, err := b.candidates()
+	if err != nil {
 		return err
 	}
-	byID := map[string]state.Pending{}
-	var patches []*mbox.Patch
-	for _, p := range pend {
-		msg, err := parseRaw(p.Raw)
-		if err != nil {
-			continue // was parsed when taken; cannot happen
-		}
-		byID[p.MessageID] = p
-		patches = append(patches, mbox.ExtractPatch(msg))
-	}
-	// Arrival order, as the grouper expects (a cover before its patches).
-	sortByDate(patches)
 	reviews := 0
-	for _, s := range mbox.GroupSeries(patches, mbox.GroupOptions{AllVersions: true}) {
+	for _, c := range cands {
 		if ctx.Err() != nil {
 			return nil
 		}
-		c := newCandidate(s, byID)
 		ready, waiting, err := b.settle(c)
 		if err != nil {
 			return err
@@ -57,7 +41,7 @@ func (b *Bot) answer(ctx context.Context, st *PassStats) error {
 			if !waiting {
 				continue
 			}
-			b.log.Debug("waiting", "series", s.ID, "patches", len(s.Patches), "missing", s.Missing)
+			b.log.Debug("waiting", "series", c.s.ID, "patches", len(c.s.Patches), "missing", c.s.Missing)
 			st.Waiting++
 			continue
 		}
@@ -71,6 +55,34 @@ func (b *Bot) answer(ctx context.Context, st *PassStats) error {
 		}
 	}
 	return nil
+}
+
+// candidates groups the pending messages into series.
+func (b *Bot) candidates() ([]*candidate, error) {
+	var pend []state.Pending
+	if err := b.opt.State.View(func(tx *state.Tx) (err error) {
+		pend, err = tx.PendingAll()
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	byID := map[string]state.Pending{}
+	var patches []*mbox.Patch
+	for _, p := range pend {
+		msg, err := parseRaw(p.Raw)
+		if err != nil {
+			continue // was parsed when taken; cannot happen
+		}
+		byID[p.MessageID] = p
+		patches = append(patches, mbox.ExtractPatch(msg))
+	}
+	// Arrival order, as the grouper expects (a cover before its patches).
+	sortByDate(patches)
+	var out []*candidate
+	for _, s := range mbox.GroupSeries(patches, mbox.GroupOptions{AllVersions: true}) {
+		out = append(out, newCandidate(s, byID))
+	}
+	return out, nil
 }
 
 func newCandidate(s *mbox.Series, byID map[string]state.Pending) *candidate {

@@ -92,6 +92,11 @@ func New(opt Options) (*Bot, error) {
 	if opt.Source == nil || opt.State == nil || opt.Sender == nil || opt.Review == nil {
 		return nil, errors.New("bot: Source, State, Sender and Review are required")
 	}
+	return newBot(opt)
+}
+
+// newBot fills in the defaults of opt.
+func newBot(opt Options) (*Bot, error) {
 	if opt.From.Email == "" || !strings.Contains(opt.From.Email, "@") {
 		return nil, fmt.Errorf("bot: invalid From address %q", opt.From.Email)
 	}
@@ -180,13 +185,17 @@ func (b *Bot) pass(ctx context.Context, st *PassStats) error {
 
 // Run runs passes every poll interval until ctx is cancelled (SIGTERM in
 // the command), then returns nil. A failed pass is logged and retried at
-// the next interval.
+// the next interval, except when the state became unusable (an error
+// matching state.ErrUnusable, returned).
 func (b *Bot) Run(ctx context.Context, poll time.Duration) error {
 	if poll <= 0 {
 		poll = time.Minute
 	}
 	for {
 		st, err := b.Pass(ctx)
+		if errors.Is(err, state.ErrUnusable) {
+			return err // every later pass would fail the same way
+		}
 		if err != nil {
 			b.log.Error("pass failed", "err", err)
 		} else {

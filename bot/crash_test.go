@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/rcureview/rcureview/bot/internal/archivetest"
+	"github.com/rcureview/rcureview/bot/state"
 )
 
 // binary returns cmd/rcureview built once for the package's tests.
@@ -259,6 +260,11 @@ func TestCrashExactlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	outbox := filepath.Join(dir, "outbox")
+	fresh, err := state.Create(filepath.Join(dir, "state.db"), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.Close()
 	args := []string{"bot", "--inbox", arch.Dir, "--state", filepath.Join(dir, "state.db"),
 		"--from", "rcureview <bot@rcureview.example>", "--outbox", outbox, "--once",
 		"--wait", "1ms", "--cover-max-age", "1h", "--rate-list", "0", "--rate-thread", "0",

@@ -43,7 +43,7 @@ func TestDaemonPollsAndStopsOnSIGTERM(t *testing.T) {
 	}
 	statePath := filepath.Join(dir, "state.db")
 	outNew := filepath.Join(dir, "outbox", "new")
-	cmd := exec.Command(bin, "bot", "--inbox", arch.Dir, "--state", statePath, "--from", "rcureview <bot@rcureview.example>",
+	cmd := exec.Command(bin, "bot", "--inbox", arch.Dir, "--state", statePath, "--init-state", "--from", "rcureview <bot@rcureview.example>",
 		"--outbox", filepath.Join(dir, "outbox"), "--poll", "200ms", "--wait", "1ms")
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
@@ -110,7 +110,7 @@ func TestDryRunChangesNothing(t *testing.T) {
 	}
 	statePath := filepath.Join(dir, "state.db")
 	common := []string{"bot", "--inbox", arch.Dir, "--state", statePath, "--from", "rcureview <bot@rcureview.example>", "--once", "--wait", "1ms"}
-	out, err := exec.Command(bin, append(common, "--dry-run")...).Output()
+	out, err := exec.Command(bin, append(common, "--dry-run", "--init-state")...).Output()
 	if err != nil {
 		t.Fatalf("dry run: %v", err)
 	}
@@ -121,7 +121,7 @@ func TestDryRunChangesNothing(t *testing.T) {
 		t.Fatal("dry run created the state file")
 	}
 	// A real run afterwards still replies.
-	if out, err := exec.Command(bin, append(common, "--outbox", filepath.Join(dir, "outbox"))...).CombinedOutput(); err != nil {
+	if out, err := exec.Command(bin, append(common, "--init-state", "--outbox", filepath.Join(dir, "outbox"))...).CombinedOutput(); err != nil {
 		t.Fatalf("real run: %v\n%s", err, out)
 	}
 	if n := countFiles(filepath.Join(dir, "outbox", "new")); n != 1 {

@@ -23,9 +23,30 @@ func (b *Bot) deliver(ctx context.Context, r *state.Reply) error {
 			}
 		}
 	}
-	pause()
-	err := b.opt.Sender.Send(ctx, r)
-	pause()
+	// A reply the archive or the sender already has (same Message-ID:
+	// the state was restored from a backup or rebuilt, and the series
+	// reviewed again) is recorded as sent, not sent again.
+	echoed := false
+	if err := b.opt.State.View(func(tx *state.Tx) error {
+		echoed = tx.Meta("echo:"+r.MessageID) != ""
+		return nil
+	}); err != nil {
+		return err
+	}
+	if !echoed {
+		// An outbox that cannot be read fails the send below, recorded
+		// on the reply.
+		done, err := b.opt.Sender.Delivered(r)
+		echoed = err == nil && done
+	}
+	var err error
+	if echoed {
+		b.log.Info("reply already delivered, not sent again", "reply", r.MessageID)
+	} else {
+		pause()
+		err = b.opt.Sender.Send(ctx, r)
+		pause()
+	}
 	now := b.opt.Now()
 	uerr := b.opt.State.Update(func(tx *state.Tx) error {
 		cur, ok, err2 := tx.GetReply(r.MessageID)
@@ -44,6 +65,9 @@ func (b *Bot) deliver(ctx context.Context, r *state.Reply) error {
 		if err := tx.PutReply(cur); err != nil {
 			return err
 		}
+		if echoed {
+			return tx.Add("replies:already-delivered", 1)
+		}
 		return tx.Add("replies:sent", 1)
 	})
 	if err != nil {
@@ -52,7 +76,9 @@ func (b *Bot) deliver(ctx context.Context, r *state.Reply) error {
 	if uerr != nil {
 		return fmt.Errorf("record reply %s as sent: %w", r.MessageID, uerr)
 	}
-	b.log.Info("reply sent", "reply", r.MessageID, "in_reply_to", r.InReplyTo, "rcpts", len(r.Rcpts))
+	if !echoed {
+		b.log.Info("reply sent", "reply", r.MessageID, "in_reply_to", r.InReplyTo, "rcpts", len(r.Rcpts))
+	}
 	return nil
 }
 

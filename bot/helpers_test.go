@@ -147,7 +147,7 @@ func newEnv(t *testing.T, mod func(*Options)) *env {
 	for _, sub := range []string{"new", "cur", "tmp"} {
 		os.MkdirAll(filepath.Join(e.inbox, sub), 0o755)
 	}
-	st, err := state.Open(filepath.Join(dir, "state.db"), time.Second)
+	st, err := state.Create(filepath.Join(dir, "state.db"), time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,8 +41,14 @@ type Outbox struct {
 }
 
 func outboxName(r *state.Reply) string {
+	return fmt.Sprintf("%d%s", r.Intended.Unix(), outboxSuffix(r))
+}
+
+// outboxSuffix is the part of a reply's file name that depends on its
+// Message-ID alone.
+func outboxSuffix(r *state.Reply) string {
 	sum := sha256.Sum256([]byte(r.MessageID))
-	return fmt.Sprintf("%d.R%s.rcureview", r.Intended.Unix(), hex.EncodeToString(sum[:12]))
+	return ".R" + hex.EncodeToString(sum[:12]) + ".rcureview"
 }
 
 // Send writes the reply into new/.
@@ -76,19 +82,23 @@ func (o *Outbox) Send(ctx context.Context, r *state.Reply) error {
 }
 
 // Delivered looks for the reply's file in new/ and cur/ (where a mail
-// client may have moved it, with a ":2,flags" suffix).
+// client may have moved it, with a ":2,flags" suffix), by its Message-ID:
+// the same reply recorded again at another time (a state restored from
+// a backup reviews the series again) is found too.
 func (o *Outbox) Delivered(r *state.Reply) (bool, error) {
-	name := outboxName(r)
-	if _, err := os.Stat(filepath.Join(o.Dir, "new", name)); err == nil {
+	if _, err := os.Stat(filepath.Join(o.Dir, "new", outboxName(r))); err == nil {
 		return true, nil
 	}
-	ents, err := os.ReadDir(filepath.Join(o.Dir, "cur"))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return false, fmt.Errorf("outbox: %w", err)
-	}
-	for _, e := range ents {
-		if base, _, _ := strings.Cut(e.Name(), ":"); base == name {
-			return true, nil
+	suffix := outboxSuffix(r)
+	for _, sub := range []string{"new", "cur"} {
+		ents, err := os.ReadDir(filepath.Join(o.Dir, sub))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return false, fmt.Errorf("outbox: %w", err)
+		}
+		for _, e := range ents {
+			if base, _, _ := strings.Cut(e.Name(), ":"); strings.HasSuffix(base, suffix) {
+				return true, nil
+			}
 		}
 	}
 	return false, nil

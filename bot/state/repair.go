@@ -85,20 +85,27 @@ func Repair(path string, lockWait time.Duration) (*RepairResult, error) {
 		return nil, fmt.Errorf("repair %s: nothing to repair from: no page of the file can be read and no backup is usable; "+
 			"rebuild the state from the archive instead", path)
 	}
-	if src != nil {
-		res.Damaged = fmt.Sprintf("%s.damaged-%s", path, time.Now().UTC().Format("20060102T150405Z"))
-		if err := os.Rename(path, res.Damaged); err != nil {
-			os.Remove(tmp)
-			return nil, fmt.Errorf("repair %s: %w", path, err)
+	if res.Damaged, err = Install(tmp, path, "damaged"); err != nil {
+		os.Remove(tmp)
+		return nil, fmt.Errorf("repair: %w", err)
+	}
+	return res, nil
+}
+
+// Install puts the state file built at tmp in place at path. A file
+// already at path is not deleted: it is renamed to path.WHY-TIME, and
+// that name is returned.
+func Install(tmp, path, why string) (aside string, err error) {
+	if _, err := os.Lstat(path); err == nil {
+		aside = fmt.Sprintf("%s.%s-%s", path, why, time.Now().UTC().Format("20060102T150405Z"))
+		if err := os.Rename(path, aside); err != nil {
+			return "", fmt.Errorf("install state %s: %w", path, err)
 		}
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return nil, fmt.Errorf("repair %s: %w (the damaged file is %s)", path, err, res.Damaged)
+		return aside, fmt.Errorf("install state %s: %w (the old file is %s)", path, err, aside)
 	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return aside, syncDir(filepath.Dir(path))
 }
 
 // salvage copies every readable record of the damaged file f that passes

@@ -6,6 +6,14 @@
 // transaction that marks its series answered, before it is sent, and as
 // sent after; so a crash at any instant leaves either nothing done or an
 // intended reply that the next start resolves.
+//
+// Losing the state silently would make the bot answer everything again,
+// so a state file is never created implicitly (Create, refusing any
+// existing file) and is checked whole before bbolt maps it (Check): a
+// missing, empty, truncated, foreign or damaged file is an
+// *UnusableError, left untouched. Backup keeps rotating copies; Repair
+// rebuilds a damaged state from its readable records and the newest
+// backup; the bot package can rebuild one from the archive alone.
 package state
 
 import (

@@ -26,9 +26,10 @@ import (
 	"github.com/rcureview/rcureview/review"
 )
 
-const botUsage = `usage: rcureview bot --inbox PATH --state FILE --from ADDRESS
+const botUsage = `usage: rcureview bot --inbox PATH --state FILE [--init-state] --from ADDRESS
                      (--smtp HOST:PORT | --outbox DIR | --dry-run) [options]
        rcureview bot status --state FILE
+       rcureview bot state check|repair|rebuild-from-archive --state FILE ...
 
 Read new mail from a public-inbox v2 archive (a directory with git/N.git),
 a Maildir or an mbox file; review every complete patch series (or, after
@@ -37,7 +38,10 @@ format of "review --format email"). Covers alone,
 replies, the bot's own mail, other bots' mail and threads with a line
 "rcureview: skip" are never answered. The state file (bbolt) remembers what
 was seen and answered; a reply is recorded before it is sent and confirmed
-after, so restarts never lose or duplicate one.
+after, so restarts never lose or duplicate one. The state file must exist
+(--init-state creates a new one, never replacing a file); an empty,
+truncated, foreign or damaged one is refused with exit status 3 ("bot
+state" repairs or rebuilds it). A copy is kept in FILE.bak.1, .bak.2, …
 
 Without --once the bot polls every --poll until SIGTERM or SIGINT.
 
@@ -47,9 +51,9 @@ Options:
 type botFlags struct {
 	inboxPath, statePath, from, smtpAddr, smtpTLS, smtpUser, smtpPassFile string
 	outbox, tree, git, rev, rateList, rateThread, logFormat               string
-	once, dryRun, onlyFindings, skipBacklog, perPatch                     bool
-	poll, wait, coverAge, smtpTimeout, sendPause                          time.Duration
-	batch, maxReviews                                                     int
+	once, dryRun, onlyFindings, skipBacklog, perPatch, initState          bool
+	poll, wait, coverAge, smtpTimeout, sendPause, backupEvery             time.Duration
+	batch, maxReviews, backups                                            int
 	deny, bots                                                            listFlag
 }
 
@@ -63,11 +67,17 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "status" {
 		return runBotStatus(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "state" {
+		return runBotState(args[1:], stdout, stderr)
+	}
 	var f botFlags
 	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.inboxPath, "inbox", "", "public-inbox v2 `DIR`, Maildir or mbox file to read")
-	fs.StringVar(&f.statePath, "state", "", "state database `FILE` (created if missing)")
+	fs.StringVar(&f.statePath, "state", "", "state database `FILE` (it must exist, see --init-state)")
+	fs.BoolVar(&f.initState, "init-state", false, "create a new state FILE (refused when FILE exists: a bot that answered before needs its state)")
+	fs.IntVar(&f.backups, "state-backups", 3, "keep `N` rotating backups of the state (FILE.bak.1 newest); 0 for none")
+	fs.DurationVar(&f.backupEvery, "state-backup-every", time.Hour, "daemon mode: back up the state after a pass when the last backup is older than this")
 	fs.StringVar(&f.from, "from", "", "the bot's `ADDRESS`, e.g. \"rcureview <rcureview@example.org>\"")
 	fs.StringVar(&f.smtpAddr, "smtp", "", "send replies to the SMTP server `HOST:PORT`")
 	fs.StringVar(&f.smtpTLS, "smtp-tls", bot.TLSStartTLS, "SMTP TLS `MODE`: starttls, tls or none (loopback relays only)")
@@ -115,6 +125,10 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 	if err := botMain(ctx, f, stdout, log); err != nil {
 		log.Error("bot failed", "err", err)
 		fmt.Fprintf(stderr, "rcureview bot: %v\n", err)
+		if errors.Is(err, state.ErrUnusable) {
+			stateHelp(stderr, f.statePath, err)
+			return exitStateUnusable
+		}
 		return 1
 	}
 	return 0
@@ -187,19 +201,9 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 	if err != nil {
 		return err
 	}
-	statePath := f.statePath
 	var sender bot.Sender
 	switch {
 	case f.dryRun:
-		tmp, err := os.MkdirTemp("", "rcureview-dry-run-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		statePath = filepath.Join(tmp, "state.db")
-		if err := state.Snapshot(f.statePath, statePath, 5*time.Second); err != nil {
-			return err
-		}
 		sender = &bot.Printer{W: stdout}
 	case f.outbox != "":
 		sender = &bot.Outbox{Dir: f.outbox}
@@ -214,11 +218,17 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 		}
 		sender = &bot.SMTP{Addr: f.smtpAddr, TLS: f.smtpTLS, Username: f.smtpUser, Password: pass, Timeout: f.smtpTimeout}
 	}
-	st, err := state.Open(statePath, 5*time.Second)
+	st, cleanup, err := openBotState(f)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer cleanup()
+	lastBackup := time.Now()
+	if !f.dryRun {
+		if _, err := st.Backup(f.backups); err != nil {
+			return err
+		}
+	}
 	tree, err := openTree(reviewFlags{tree: f.tree, git: f.git, rev: f.rev})
 	if err != nil {
 		return err
@@ -241,7 +251,16 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 		Wait: f.wait, CoverMaxAge: f.coverAge, OnlyFindings: f.onlyFindings, PerPatch: f.perPatch,
 		ListRate: listRate, ThreadRate: threadRate, Deny: f.deny, Bots: f.bots,
 		Batch: f.batch, MaxReviews: f.maxReviews, Logger: log, SendPause: f.sendPause,
-		AfterPass: func(bot.PassStats, error) { writeStatusFile(f.statePath, st, f.dryRun) },
+		AfterPass: func(_ bot.PassStats, err error) {
+			writeStatusFile(f.statePath, st, f.dryRun)
+			if !f.dryRun && err == nil && time.Since(lastBackup) >= f.backupEvery {
+				if _, err := st.Backup(f.backups); err != nil {
+					log.Error("state backup failed", "err", err)
+				} else {
+					lastBackup = time.Now()
+				}
+			}
+		},
 	})
 	if err != nil {
 		return err
@@ -261,6 +280,42 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 		return nil
 	}
 	return b.Run(ctx, f.poll)
+}
+
+// openBotState opens the state the bot runs on: the --state file
+// (checked; created only with --init-state) or, for a dry run, a copy of
+// it in a temporary directory that cleanup removes.
+func openBotState(f botFlags) (st *state.Store, cleanup func(), err error) {
+	if !f.dryRun {
+		if f.initState {
+			st, err = state.Create(f.statePath, 5*time.Second)
+		} else {
+			st, err = state.Open(f.statePath, 5*time.Second)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return st, func() { st.Close() }, nil
+	}
+	tmp, err := os.MkdirTemp("", "rcureview-dry-run-")
+	if err != nil {
+		return nil, nil, err
+	}
+	path := filepath.Join(tmp, "state.db")
+	if f.initState {
+		if _, err := os.Lstat(f.statePath); err == nil {
+			err = fmt.Errorf("--init-state: %s exists; a new state never replaces one", f.statePath)
+		} else {
+			st, err = state.Create(path, time.Second)
+		}
+	} else if err = state.Snapshot(f.statePath, path, 5*time.Second); err == nil {
+		st, err = state.Open(path, time.Second)
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, nil, err
+	}
+	return st, func() { st.Close(); os.RemoveAll(tmp) }, nil
 }
 
 // writeStatusFile leaves the status next to the state file as JSON, for
@@ -295,12 +350,8 @@ func runBotStatus(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "rcureview bot status: --state is required")
 		return 2
 	}
-	if _, err := os.Stat(*statePath); err != nil {
-		fmt.Fprintf(stderr, "rcureview bot status: %v\n", err)
-		return 2
-	}
 	var s *bot.Status
-	st, err := state.Open(*statePath, time.Second)
+	st, err := state.OpenReadOnly(*statePath, time.Second)
 	if err == nil {
 		s, err = bot.ReadStatus(st)
 		st.Close()
@@ -314,6 +365,10 @@ func runBotStatus(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "rcureview bot status: %v\n", err)
+		if errors.Is(err, state.ErrUnusable) {
+			stateHelp(stderr, *statePath, err)
+			return exitStateUnusable
+		}
 		return 2
 	}
 	if *asJSON {

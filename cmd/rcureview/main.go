@@ -31,7 +31,8 @@ Commands:
 
 Run "rcureview <command> --help" for a command's options.
 Exit status: 0 no finding of severity warning or above, 1 such findings,
-2 usage error or no input could be reviewed.
+2 usage error or no input could be reviewed; the bot commands exit 3 when
+their state file is unusable.
 `
 
 func main() {
