@@ -85,10 +85,16 @@ func ParseScenario(name string, src []byte) (*Scenario, error) {
 
 // Options overrides a scenario's bounds and profile.
 type Options struct {
-	Profile   string // "" keeps the scenario's profile
-	MaxStates int    // 0: scenario bound, else 2,000,000
-	MaxDepth  int    // 0: scenario bound, else unlimited
-	DFS       bool   // depth-first search (traces are the DFS stack, not shortest)
+	Profile string // "" keeps the scenario's profile
+	// MaxStates is the ceiling on explored states (0: DefaultMaxStates). A
+	// scenario's "bounds states=N" may lower it, never raise it.
+	MaxStates int
+	// MaxBytes bounds the memory of the explored graph as the checker
+	// accounts it (0: DefaultMaxBytes, scaled up with an explicit
+	// MaxStates above DefaultMaxStates).
+	MaxBytes int64
+	MaxDepth int  // 0: scenario bound, else unlimited
+	DFS      bool // depth-first search (traces are the DFS stack, not shortest)
 	// Custom, when set, is the implementation checked instead of the named
 	// profile: a profile derived from (patched) kernel code by an analyzer.
 	// Its Name is what results and traces report.
@@ -99,9 +105,14 @@ type Options struct {
 	Tracepoint *Tracepoint
 }
 
-// DefaultMaxStates bounds an exploration when neither the scenario nor the
-// caller says otherwise (S.1 allows 10^7; scenarios here need far fewer).
-const DefaultMaxStates = 2_000_000
+// Default bounds of an exploration. A state takes about 500 bytes of
+// graph (its 416-byte encoding, hash slot, parent/depth/edge records);
+// with the collector's headroom a million states stay within 1 GiB of
+// resident memory (bench/model.sh and the memory test measure it).
+const (
+	DefaultMaxStates       = 1_000_000
+	DefaultMaxBytes  int64 = 448 << 20
+)
 
 // Check compiles and explores a scenario and returns the verdict of every
 // checked property (the scenario's "check" list, default all).
@@ -141,23 +152,9 @@ func Check(s *Scenario, opts Options) (*Result, error) {
 		props = append(append([]Property(nil), Properties...), ExistsProperty)
 		want["EXISTS"] = true
 	}
-	copt := check.Options{MaxStates: DefaultMaxStates, DFS: opts.DFS}
-	for _, kv := range s.Bounds {
-		n, err := strconv.Atoi(kv.Value)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%s: bounds %s=%q: %w", s.Name, kv.Pos, kv.Key, kv.Value, err)
-		}
-		if kv.Key == "states" {
-			copt.MaxStates = n
-		} else {
-			copt.MaxDepth = n
-		}
-	}
-	if opts.MaxStates > 0 {
-		copt.MaxStates = opts.MaxStates
-	}
-	if opts.MaxDepth > 0 {
-		copt.MaxDepth = opts.MaxDepth
+	copt, capped, err := bounds(s, opts)
+	if err != nil {
+		return nil, err
 	}
 	var safety []string
 	for _, id := range append(safetyIDs, "EXISTS") {
@@ -170,8 +167,11 @@ func Check(s *Scenario, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("check %s: %w", s.Name, err)
 	}
-	out := &Result{Scenario: s.Name, Doc: s.Doc, Profile: m.Profile.Name, States: res.States, Edges: res.Edges,
+	out := &Result{Scenario: s.Name, Doc: s.Doc, Profile: m.Profile.Name, States: res.States, Edges: res.Edges, Bytes: res.Bytes,
 		Complete: res.Complete, BoundMsg: res.BoundMsg, Elapsed: time.Since(start)}
+	if capped != "" && !res.Complete {
+		out.BoundMsg += " (" + capped + ")"
+	}
 	exp := s.Expected()
 	for _, p := range props {
 		if !want[p.ID] {
@@ -196,4 +196,44 @@ func Check(s *Scenario, opts Options) (*Result, error) {
 		out.Props = append(out.Props, pr)
 	}
 	return out, nil
+}
+
+// bounds combines the scenario's bounds with the caller's: the caller's
+// MaxStates is a ceiling the scenario cannot raise. capped says when the
+// scenario asked for more than the ceiling.
+func bounds(s *Scenario, opts Options) (check.Options, string, error) {
+	ceiling := opts.MaxStates
+	if ceiling <= 0 {
+		ceiling = DefaultMaxStates
+	}
+	copt := check.Options{MaxStates: ceiling, DFS: opts.DFS, MaxBytes: opts.MaxBytes}
+	if copt.MaxBytes <= 0 {
+		copt.MaxBytes = DefaultMaxBytes
+		if ceiling > DefaultMaxStates {
+			copt.MaxBytes = int64(float64(DefaultMaxBytes) * float64(ceiling) / DefaultMaxStates)
+		}
+	}
+	capped := ""
+	for _, kv := range s.Bounds {
+		n, err := strconv.ParseInt(kv.Value, 10, 64)
+		if err != nil || n <= 0 {
+			return copt, "", fmt.Errorf("%s:%s: bounds %s=%q: want a positive number", s.Name, kv.Pos, kv.Key, kv.Value)
+		}
+		switch kv.Key {
+		case "states":
+			if n > int64(ceiling) {
+				capped = fmt.Sprintf("the scenario asks for states=%d; the ceiling is %d (--max-states)", n, ceiling)
+				n = int64(ceiling)
+			}
+			copt.MaxStates = int(n)
+		case "depth":
+			copt.MaxDepth = int(min(n, 1<<20))
+		default:
+			return copt, "", fmt.Errorf("%s:%s: bounds: unknown bound %q (states, depth)", s.Name, kv.Pos, kv.Key)
+		}
+	}
+	if opts.MaxDepth > 0 {
+		copt.MaxDepth = opts.MaxDepth
+	}
+	return copt, capped, nil
 }

@@ -21,9 +21,15 @@ func FuzzCheckScenario(f *testing.F) {
 		if err != nil {
 			return
 		}
-		r, err := Check(s, Options{MaxStates: 3000})
+		r, err := Check(s, Options{MaxStates: 3000, MaxBytes: 8 << 20})
 		if err != nil {
 			return
+		}
+		// The bounds hold whatever the scenario says: at most one
+		// expansion past the state bound, memory within the budget plus
+		// one allocation step.
+		if r.Bytes > 24<<20 {
+			t.Fatalf("explored graph takes %d bytes, budget 8 MiB", r.Bytes)
 		}
 		for _, p := range r.Props {
 			if p.Violation != nil {

@@ -87,6 +87,7 @@ type Model struct {
 	cls         map[string]int
 	srcuDoms    []string
 	labels      bool
+	txFree      []*tx // recycled transitions (Next is not reentrant)
 	vars        []string
 	regs        [MaxTasks][]string
 	initVals    [MaxVars]uint8

@@ -250,6 +250,51 @@ func TestBoundGivesNoVerdict(t *testing.T) {
 	}
 }
 
+// TestMemoryBoundGivesNoVerdict: the memory budget stops an exploration
+// like the state bound does, and says which bound it was.
+func TestMemoryBoundGivesNoVerdict(t *testing.T) {
+	s, err := Load("V10b-call-rcu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Check(s, Options{MaxBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Complete || !strings.Contains(r.BoundMsg, "bound memory 1 MiB reached: no verdict") || r.Bytes > 4<<20 {
+		t.Fatalf("complete=%v bytes=%d msg=%q", r.Complete, r.Bytes, r.BoundMsg)
+	}
+	full, err := Check(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !full.Complete || full.Bytes <= r.Bytes {
+		t.Fatalf("default bounds: complete=%v bytes=%d", full.Complete, full.Bytes)
+	}
+}
+
+// TestScenarioCannotRaiseCeiling: "bounds states=N" above Options.MaxStates
+// is capped, and the bound message says so.
+func TestScenarioCannotRaiseCeiling(t *testing.T) {
+	s, err := Load("V10b-call-rcu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := *s
+	c.Bounds = []scenario.KV{{Key: "states", Value: "9223372036854775807"}}
+	r, err := Check(&c, Options{MaxStates: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Complete || !strings.Contains(r.BoundMsg, "ceiling is 100") {
+		t.Fatalf("complete=%v msg=%q", r.Complete, r.BoundMsg)
+	}
+	c.Bounds = []scenario.KV{{Key: "states", Value: "-1"}}
+	if _, err := Check(&c, Options{}); err == nil || !strings.Contains(err.Error(), "positive") {
+		t.Fatalf("negative bound: %v", err)
+	}
+}
+
 func TestStateIsBytes(t *testing.T) {
 	var check func(reflect.Type, string)
 	check = func(ty reflect.Type, path string) {

@@ -63,7 +63,14 @@ func (t *tx) violateRule(prop, rule, format string, args ...any) {
 }
 
 func (m *Model) newTx(s *State, cpu int, ctx, text string) *tx {
-	t := &tx{m: m, s: *s, ev: Event{CPU: cpu, Ctx: ctx, Text: text}}
+	var t *tx
+	if n := len(m.txFree); n > 0 {
+		t = m.txFree[n-1]
+		m.txFree = m.txFree[:n-1]
+		*t = tx{m: m, s: *s, ev: Event{CPU: cpu, Ctx: ctx, Text: text}}
+	} else {
+		t = &tx{m: m, s: *s, ev: Event{CPU: cpu, Ctx: ctx, Text: text}}
+	}
 	if cpu >= 0 && m.labels {
 		t.ev.Task = m.names[s.C[cpu].Curr]
 	}
@@ -108,6 +115,10 @@ func (m *Model) Initial() []State {
 // Key is the canonical encoding of a state (check.System).
 func (m *Model) Key(s *State, buf []byte) []byte { return key(s, buf) }
 
+// Decode rebuilds a state from its key (check.Decoder): the checker keeps
+// only keys.
+func (m *Model) Decode(k []byte, s *State) { decode(k, s) }
+
 // Next enumerates the transitions of s (check.System).
 func (m *Model) Next(s *State, emit func(check.Edge[State, Event])) {
 	out := func(t *tx, fair int, cpu int, env bool) {
@@ -123,6 +134,11 @@ func (m *Model) Next(s *State, emit func(check.Edge[State, Event])) {
 			tags |= tagEnv
 		}
 		emit(check.Edge[State, Event]{To: t.s, Label: t.ev, Fair: fair, Tags: tags, Bad: t.bad})
+		// The checker has copied what it keeps: recycle the transition
+		// (exploring allocates millions of them otherwise).
+		if len(m.txFree) < 64 {
+			m.txFree = append(m.txFree, t)
+		}
 	}
 	for c := 0; c < m.ncpu; c++ {
 		if s.C[c].Dead == 1 {

@@ -54,6 +54,7 @@ type Result struct {
 	Profile  string
 	States   int
 	Edges    int
+	Bytes    int64 // memory of the explored graph as the checker accounts it
 	Complete bool
 	BoundMsg string
 	Elapsed  time.Duration

@@ -228,3 +228,8 @@ func (s *State) watching(c int) bool {
 	t := s.C[c].Curr
 	return !(int(t) == idleTask(c) || s.T[t].EQS == 1)
 }
+
+// decode is the inverse of key.
+func decode(b []byte, s *State) {
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(s)), unsafe.Sizeof(*s)), b)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -30,8 +31,12 @@ a test expected Never comes out Sometimes or Always.
 
 Each checked property prints holds, violated (with the shortest
 counterexample as a per-CPU table) or no verdict when a bound was reached.
+--max-states is a ceiling: a scenario's "bounds states=N" may lower it but
+not raise it (default 1,000,000 states, about 1 GiB of memory).
 Exit status: 0 every property matched the scenario's expectation (or, without
-expectations, none was violated), 1 otherwise, 2 usage or parse error.
+expectations, none was violated), 1 otherwise, 2 usage or parse error, 3 no
+verdict: a bound was reached before every property was decided (and none of
+the decided ones is unexpected).
 
 Options:
 `
@@ -46,7 +51,7 @@ func runModel(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	profile := fs.String("profile", "", "read-side `PROFILE` to check against (default: the scenario's; one of "+profileNames()+")")
 	asJSON := fs.Bool("json", false, "print JSON lines instead of tables")
-	maxStates := fs.Int("max-states", 0, "explore at most `N` states (default: the scenario's bound)")
+	maxStates := fs.Int("max-states", 0, "explore at most `N` states; scenarios cannot raise it (default 1000000)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, modelUsage)
 		fs.PrintDefaults()
@@ -84,6 +89,13 @@ func runModel(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "rcureview model %s: %v\n", sub, err)
 			return 2
 		}
+		if *maxStates < 0 {
+			fmt.Fprintf(stderr, "rcureview model %s: --max-states %d: want a positive number\n", sub, *maxStates)
+			return 2
+		}
+		// The explored graph is bounded by --max-states; keep the
+		// collector's headroom in proportion too.
+		debug.SetMemoryLimit(modelMemoryLimit(*maxStates))
 		res, err := rcumodel.Check(s, rcumodel.Options{Profile: *profile, MaxStates: *maxStates})
 		if err != nil {
 			// Compile errors carry line:col but not the file; add it.
@@ -102,16 +114,7 @@ func runModel(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "rcureview model %s: %v\n", sub, err)
 			return 2
 		}
-		if m := res.Mismatches(); len(m) > 0 {
-			for _, x := range m {
-				fmt.Fprintf(stderr, "rcureview model: unexpected: %s\n", x)
-			}
-			return 1
-		}
-		if len(s.Expect) == 0 && len(res.Findings()) > 0 {
-			return 1
-		}
-		return 0
+		return modelExit(s, res, stderr)
 	default:
 		fmt.Fprintf(stderr, "rcureview model: unknown subcommand %q\n\n", sub)
 		fs.Usage()
@@ -155,4 +158,43 @@ func modelList(stdout, stderr io.Writer) int {
 		return 2
 	}
 	return 0
+}
+
+// Exit statuses of "model run/check".
+const (
+	exitModelNoVerdict = 3
+)
+
+// modelExit reports unexpected verdicts and picks the exit status: 1 for an
+// unexpected verdict (or, without expectations, a violation), 3 when a
+// bound left properties undecided, 0 otherwise.
+func modelExit(s *rcumodel.Scenario, res *rcumodel.Result, stderr io.Writer) int {
+	code := 0
+	for _, p := range res.Props {
+		switch {
+		case p.Verdict == rcumodel.NoVerdict:
+			if code == 0 {
+				code = exitModelNoVerdict
+			}
+		case p.Expected != "" && p.Expected != p.Verdict.String():
+			fmt.Fprintf(stderr, "rcureview model: unexpected: %s: expected %s, got %s\n", p.Property, p.Expected, p.Verdict)
+			code = 1
+		case p.Expected == "" && len(s.Expect) == 0 && p.Verdict == rcumodel.Violated:
+			code = 1
+		}
+	}
+	if code == exitModelNoVerdict {
+		fmt.Fprintf(stderr, "rcureview model: no verdict: %s\n", res.BoundMsg)
+	}
+	return code
+}
+
+// modelMemoryLimit is the soft memory limit of a model run: 900 MiB at the
+// default state bound, in proportion above it.
+func modelMemoryLimit(maxStates int) int64 {
+	const base = 900 << 20
+	if maxStates <= rcumodel.DefaultMaxStates {
+		return base
+	}
+	return int64(float64(base) * float64(maxStates) / rcumodel.DefaultMaxStates)
 }

@@ -48,3 +48,29 @@ func TestModelCheckFileAndErrors(t *testing.T) {
 		t.Fatalf("unknown scenario: exit %d", code)
 	}
 }
+
+// TestModelCheckBoundsAreACeiling: a scenario cannot raise its state bound
+// past --max-states, and a bound reached is reported as "no verdict" with
+// exit status 3.
+func TestModelCheckBoundsAreACeiling(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "greedy.scn")
+	os.WriteFile(f, []byte("scenario greedy\nobject o published\ntask T1 cpu=0\n    rcu_read_lock\n    deref o\n    rcu_read_unlock\n    rcu_read_lock\n    rcu_read_unlock\n"+
+		"task T2 cpu=1\n    unpublish o\n    synchronize_rcu\n    free o\nbounds states=9223372036854775807\n"), 0o644)
+	code, out, errOut := runCLI(t, "", "model", "check", "--max-states", "40", f)
+	if code != 3 {
+		t.Fatalf("exit %d, want 3 (no verdict)\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"no verdict", "bound states 40 reached", "asks for states=9223372036854775807; the ceiling is 40"} {
+		if !strings.Contains(out+errOut, want) {
+			t.Errorf("output lacks %q:\n%s\n%s", want, out, errOut)
+		}
+	}
+	// Without the ceiling the same file is decided.
+	if code, out, errOut := runCLI(t, "", "model", "check", f); code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "model", "check", "--max-states", "-5", f); code != 2 || !strings.Contains(errOut, "positive") {
+		t.Fatalf("negative ceiling: exit %d %q", code, errOut)
+	}
+}

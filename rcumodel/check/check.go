@@ -13,6 +13,7 @@ package check
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 )
 
 // Bad marks a transition that violates a safety property.
@@ -74,6 +75,9 @@ type Options struct {
 	MaxStates int  // 0: 1,000,000
 	MaxDepth  int  // 0: unlimited
 	DFS       bool // depth-first order (trace = DFS stack); default breadth-first (shortest traces)
+	// MaxBytes bounds the memory of the explored graph (states, keys,
+	// edges, hash table) as the checker accounts it; 0: unlimited.
+	MaxBytes int64
 }
 
 // Verdict is the outcome for one property.
@@ -128,6 +132,7 @@ type Result[S, L any] struct {
 	States     int
 	Edges      int
 	MaxDepth   int
+	Bytes      int64  // memory of the explored graph as accounted (Options.MaxBytes)
 	Complete   bool   // every reachable state was expanded
 	BoundMsg   string // why not complete: "explored N states, bound B reached: no verdict"
 	Verdicts   map[string]Verdict
@@ -143,21 +148,36 @@ type edgeRec struct {
 	tags uint32
 }
 
-type graph[S, L any] struct {
-	sys      System[S, L]
-	states   []S
-	index    map[string]int32
-	parent   []int32 // -1 for initial states
-	parentE  []int32 // index of the edge in the parent's Next order
-	depth    []int32
-	first    []int32 // edges of state i are edges[first[i]:first[i+1]]; -1 if not expanded
-	nedges   []int32
-	edges    []edgeRec
-	enabled  []uint64
-	pending  []uint32
-	expanded []bool
-	labeler  Labeler
+// meta is what the graph records per state.
+type meta struct {
+	enabled uint64 // fairness classes with an enabled transition
+	parent  int32  // -1 for initial states
+	parentE int32  // index of the edge in the parent's Next order
+	depth   int32
+	first   int32 // edges of the state are edges[first:first+nedges]; -1 if not expanded
+	nedges  int32
+	pending uint32 // liveness properties pending in the state
 }
+
+type graph[S, L any] struct {
+	sys     System[S, L]
+	st      store[S]
+	meta    chunked[meta]
+	edges   chunked[edgeRec]
+	labeler Labeler
+}
+
+// bytes is the memory the graph has allocated.
+func (g *graph[S, L]) bytes() int64 { return g.st.bytes() + g.meta.bytes + g.edges.bytes }
+
+func (g *graph[S, L]) m(id int32) *meta { return g.meta.at(int(id)) }
+
+func (g *graph[S, L]) expanded(id int32) bool { return g.m(id).first >= 0 }
+
+func (g *graph[S, L]) edge(i int32) edgeRec { return *g.edges.at(int(i)) }
+
+// state returns state id (decoded from its key when the system can).
+func (g *graph[S, L]) state(id int32) S { return g.st.get(id) }
 
 // Explore checks the safety properties named in safety (transitions carrying
 // a Bad with that property) and the liveness properties live on sys.
@@ -169,7 +189,11 @@ func Explore[S, L any](sys System[S, L], safety []string, live []Liveness[S], op
 	if maxStates <= 0 {
 		maxStates = 1_000_000
 	}
-	g := &graph[S, L]{sys: sys, index: map[string]int32{}}
+	g := &graph[S, L]{sys: sys}
+	g.st.seed = maphash.MakeSeed()
+	if d, ok := sys.(Decoder[S]); ok {
+		g.st.dec = d
+	}
 	if lb, ok := sys.(Labeler); ok {
 		g.labeler = lb
 		lb.SetLabels(false)
@@ -181,28 +205,19 @@ func Explore[S, L any](sys System[S, L], safety []string, live []Liveness[S], op
 		want[p] = true
 	}
 	var buf []byte
-	add := func(s S, par, pe, d int32) (int32, bool) {
-		buf = sys.Key(&s, buf[:0])
-		if id, ok := g.index[string(buf)]; ok {
+	add := func(s *S, par, pe, d int32) (int32, bool) {
+		buf = sys.Key(s, buf[:0])
+		if id, _ := g.st.lookup(buf); id >= 0 {
 			return id, false
 		}
-		id := int32(len(g.states))
-		g.index[string(buf)] = id
-		g.states = append(g.states, s)
-		g.parent = append(g.parent, par)
-		g.parentE = append(g.parentE, pe)
-		g.depth = append(g.depth, d)
+		id := g.st.insert(s, buf)
 		var pend uint32
 		for i, l := range live {
-			if l.Pending(&g.states[id]) {
+			if l.Pending(s) {
 				pend |= 1 << i
 			}
 		}
-		g.pending = append(g.pending, pend)
-		g.first = append(g.first, -1)
-		g.nedges = append(g.nedges, 0)
-		g.enabled = append(g.enabled, 0)
-		g.expanded = append(g.expanded, false)
+		g.meta.add(meta{parent: par, parentE: pe, depth: d, first: -1, pending: pend})
 		return id, true
 	}
 	inits := sys.Initial()
@@ -210,12 +225,12 @@ func Explore[S, L any](sys System[S, L], safety []string, live []Liveness[S], op
 		return nil, ErrNoInitial
 	}
 	work := []int32{}
-	for _, s := range inits {
-		if id, isNew := add(s, -1, -1, 0); isNew {
+	for i := range inits {
+		if id, isNew := add(&inits[i], -1, -1, 0); isNew {
 			work = append(work, id)
 		}
 	}
-	truncated := false
+	truncated, byBytes := false, false
 	for len(work) > 0 {
 		var cur int32
 		if opt.DFS {
@@ -225,7 +240,7 @@ func Explore[S, L any](sys System[S, L], safety []string, live []Liveness[S], op
 			cur = work[0]
 			work = work[1:]
 		}
-		d := g.depth[cur]
+		d := g.m(cur).depth
 		if int(d) > res.MaxDepth {
 			res.MaxDepth = int(d)
 		}
@@ -233,22 +248,26 @@ func Explore[S, L any](sys System[S, L], safety []string, live []Liveness[S], op
 			truncated = true
 			continue
 		}
-		if len(g.states) >= maxStates {
+		if g.st.len() >= maxStates {
 			truncated = true
 			break
 		}
-		g.first[cur] = int32(len(g.edges))
-		g.expanded[cur] = true
+		if opt.MaxBytes > 0 && g.bytes() > opt.MaxBytes {
+			truncated, byBytes = true, true
+			break
+		}
+		g.m(cur).first = int32(g.edges.len())
 		k := int32(0)
-		s := g.states[cur]
+		s := g.state(cur)
+		var enabled uint64
 		sys.Next(&s, func(e Edge[S, L]) {
-			to, isNew := add(e.To, cur, k, d+1)
+			to, isNew := add(&e.To, cur, k, d+1)
 			if e.Fair < 0 || e.Fair > 63 {
 				e.Fair = 0
 			}
-			g.edges = append(g.edges, edgeRec{to: to, fair: int8(e.Fair), tags: e.Tags})
+			g.edges.add(edgeRec{to: to, fair: int8(e.Fair), tags: e.Tags})
 			if e.Fair > 0 {
-				g.enabled[cur] |= 1 << uint(e.Fair)
+				enabled |= 1 << uint(e.Fair)
 			}
 			for _, b := range e.Bad {
 				if want[b.Property] && res.Violations[b.Property] == nil {
@@ -263,23 +282,29 @@ func Explore[S, L any](sys System[S, L], safety []string, live []Liveness[S], op
 			}
 			k++
 		})
-		g.nedges[cur] = k
+		mc := g.m(cur)
+		mc.nedges, mc.enabled = k, enabled
 	}
-	res.States = len(g.states)
-	res.Edges = len(g.edges)
+	res.States = g.st.len()
+	res.Edges = g.edges.len()
+	res.Bytes = g.bytes()
 	res.Complete = !truncated
 	if truncated {
 		bound := fmt.Sprintf("states %d", maxStates)
-		if len(g.states) < maxStates {
+		switch {
+		case byBytes:
+			bound = fmt.Sprintf("memory %d MiB", opt.MaxBytes>>20)
+		case g.st.len() < maxStates:
 			bound = fmt.Sprintf("depth %d", opt.MaxDepth)
 		}
-		res.BoundMsg = fmt.Sprintf("explored %d states, bound %s reached: no verdict", len(g.states), bound)
+		res.BoundMsg = fmt.Sprintf("explored %d states, bound %s reached: no verdict", g.st.len(), bound)
 	}
 	for _, p := range safety {
 		res.Verdicts[p] = g.verdict(res, p)
 	}
+	lv := newLivenessScratch(g.st.len())
 	for i, l := range live {
-		if v := g.liveness(i, l); v != nil {
+		if v := g.liveness(i, l, lv); v != nil {
 			res.Violations[l.Property] = v
 		}
 		res.Verdicts[l.Property] = g.verdict(res, l.Property)
@@ -305,7 +330,7 @@ func (g *graph[S, L]) edgeLabel(id, k int32) Step[S, L] {
 	}
 	var out Step[S, L]
 	i := int32(0)
-	s := g.states[id]
+	s := g.state(id)
 	g.sys.Next(&s, func(e Edge[S, L]) {
 		if i == k {
 			out = Step[S, L]{Label: e.Label, State: e.To}
@@ -318,17 +343,17 @@ func (g *graph[S, L]) edgeLabel(id, k int32) Step[S, L] {
 // path returns the initial state and the steps from it to state id.
 func (g *graph[S, L]) path(id int32) (S, []Step[S, L]) {
 	var rev []int32
-	for x := id; g.parent[x] >= 0; x = g.parent[x] {
+	for x := id; g.m(x).parent >= 0; x = g.m(x).parent {
 		rev = append(rev, x)
 	}
 	root := id
-	for g.parent[root] >= 0 {
-		root = g.parent[root]
+	for g.m(root).parent >= 0 {
+		root = g.m(root).parent
 	}
 	steps := make([]Step[S, L], 0, len(rev))
 	for i := len(rev) - 1; i >= 0; i-- {
 		x := rev[i]
-		steps = append(steps, g.edgeLabel(g.parent[x], g.parentE[x]))
+		steps = append(steps, g.edgeLabel(g.m(x).parent, g.m(x).parentE))
 	}
-	return g.states[root], steps
+	return g.state(root), steps
 }

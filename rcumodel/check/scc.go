@@ -2,6 +2,18 @@ package check
 
 import "math/bits"
 
+// livenessScratch holds the per-state arrays of the SCC search, allocated
+// once per exploration and reused for every liveness property.
+type livenessScratch struct {
+	index, low []int32
+	onStack    []bool
+	member     []int32 // component number+1 of the state in the current search
+}
+
+func newLivenessScratch(n int) *livenessScratch {
+	return &livenessScratch{index: make([]int32, n), low: make([]int32, n), onStack: make([]bool, n), member: make([]int32, n)}
+}
+
 // liveness looks for a weakly fair strongly connected component of the
 // subgraph of expanded states where property i is pending, using only
 // transitions that do not discharge it. Under weak fairness an SCC admits a
@@ -9,41 +21,47 @@ import "math/bits"
 // states is taken by some transition inside it (a run that cycles through
 // the whole SCC then takes it infinitely often); no refinement into sub-SCCs
 // is needed, unlike strong fairness. Returns nil if there is none.
-func (g *graph[S, L]) liveness(i int, l Liveness[S]) *Violation[S, L] {
+func (g *graph[S, L]) liveness(i int, l Liveness[S], lv *livenessScratch) *Violation[S, L] {
 	bit := uint32(1) << i
-	in := func(x int32) bool { return g.expanded[x] && g.pending[x]&bit != 0 }
+	in := func(x int32) bool { return g.expanded(x) && g.m(x).pending&bit != 0 }
 	progress := func(tags uint32) bool { return l.Progress != nil && l.Progress(tags) }
 	// succ iterates the internal edges of x (and the stutter self-loop).
 	succ := func(x int32, f func(to int32, e edgeRec)) {
-		if g.nedges[x] == 0 {
+		mx := g.m(x)
+		if mx.nedges == 0 {
 			if !progress(TagStutter) {
 				f(x, edgeRec{to: x, tags: TagStutter})
 			}
 			return
 		}
-		for _, e := range g.edges[g.first[x] : g.first[x]+g.nedges[x]] {
+		for k := mx.first; k < mx.first+mx.nedges; k++ {
+			e := g.edge(k)
 			if in(e.to) && !progress(e.tags) {
 				f(e.to, e)
 			}
 		}
 	}
+	for x := range lv.member {
+		lv.member[x] = 0
+	}
 	var best []int32
 	bestDepth := int32(-1)
-	tarjan(int32(len(g.states)), in, func(x int32, f func(int32)) {
+	compNo := int32(0)
+	tarjan(lv, in, func(x int32, f func(int32)) {
 		succ(x, func(to int32, _ edgeRec) { f(to) })
 	}, func(comp []int32) {
-		member := map[int32]bool{}
+		compNo++
 		for _, x := range comp {
-			member[x] = true
+			lv.member[x] = compNo
 		}
 		always := ^uint64(0)
 		var taken uint64
 		cyclic := len(comp) > 1
 		accepted := l.Accept == nil
 		for _, x := range comp {
-			always &= g.enabled[x]
+			always &= g.m(x).enabled
 			succ(x, func(to int32, e edgeRec) {
-				if member[to] {
+				if lv.member[to] == compNo {
 					if to == x {
 						cyclic = true
 					}
@@ -61,8 +79,8 @@ func (g *graph[S, L]) liveness(i int, l Liveness[S]) *Violation[S, L] {
 		}
 		d := int32(1 << 30)
 		for _, x := range comp {
-			if g.depth[x] < d {
-				d = g.depth[x]
+			if g.m(x).depth < d {
+				d = g.m(x).depth
 			}
 		}
 		if bestDepth < 0 || d < bestDepth {
@@ -83,21 +101,22 @@ func (g *graph[S, L]) lasso(l Liveness[S], comp []int32, succ func(int32, func(i
 	entry := comp[0]
 	for _, x := range comp {
 		member[x] = true
-		if g.depth[x] < g.depth[entry] {
+		if g.m(x).depth < g.m(entry).depth {
 			entry = x
 		}
 	}
 	always, never := ^uint64(0), ^uint64(0)
 	for _, x := range comp {
-		always &= g.enabled[x]
-		never &^= g.enabled[x]
+		always &= g.m(x).enabled
+		never &^= g.m(x).enabled
 	}
 	v := &Violation[S, L]{Property: l.Property}
 	v.Init, v.Prefix = g.path(entry)
 	if l.Msg != nil {
-		v.Msg = l.Msg(&g.states[entry])
+		es := g.state(entry)
+		v.Msg = l.Msg(&es)
 	}
-	if g.nedges[entry] == 0 {
+	if g.m(entry).nedges == 0 {
 		v.Stutter = true
 		v.NeverEnabled = never
 		return v
@@ -189,25 +208,26 @@ func (g *graph[S, L]) bfsIn(src int32, member map[int32]bool, succ func(int32, f
 
 // edgeByTarget recovers the label of the edge e of state from.
 func (g *graph[S, L]) edgeByTarget(from int32, e edgeRec) Step[S, L] {
-	if e.tags&TagStutter != 0 && g.nedges[from] == 0 {
-		return Step[S, L]{State: g.states[from]}
+	mf := g.m(from)
+	if e.tags&TagStutter != 0 && mf.nedges == 0 {
+		return Step[S, L]{State: g.state(from)}
 	}
-	for k := int32(0); k < g.nedges[from]; k++ {
-		if g.edges[g.first[from]+k] == e {
+	for k := int32(0); k < mf.nedges; k++ {
+		if g.edge(mf.first+k) == e {
 			return g.edgeLabel(from, k)
 		}
 	}
-	return Step[S, L]{State: g.states[e.to]}
+	return Step[S, L]{State: g.state(e.to)}
 }
 
 // tarjan computes the SCCs of the subgraph of nodes selected by in,
 // iteratively (scenario graphs can be deep), calling emit per component.
-func tarjan(n int32, in func(int32) bool, succ func(int32, func(int32)), emit func([]int32)) {
-	index := make([]int32, n)
-	low := make([]int32, n)
-	onStack := make([]bool, n)
+func tarjan(lv *livenessScratch, in func(int32) bool, succ func(int32, func(int32)), emit func([]int32)) {
+	n := int32(len(lv.index))
+	index, low, onStack := lv.index, lv.low, lv.onStack
 	for i := range index {
 		index[i] = -1
+		onStack[i] = false
 	}
 	var stack []int32
 	next := int32(0)

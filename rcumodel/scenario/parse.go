@@ -39,6 +39,7 @@ func Parse(file string, src []byte) (*Scenario, error) {
 	if p.s.Name == "" {
 		return nil, &Error{File: file, Pos: Pos{1, 1}, Msg: "missing \"scenario NAME\" directive"}
 	}
+	p.s.Doc = strings.Join(p.doc, " ")
 	return p.s, nil
 }
 
@@ -46,6 +47,7 @@ type parser struct {
 	file  string
 	s     *Scenario
 	block *Block
+	doc   []string
 }
 
 func (p *parser) errf(pos Pos, format string, args ...any) error {
@@ -94,11 +96,10 @@ func (p *parser) line(n int, line string) error {
 		}
 		p.s.Name, p.s.Pos = args[0].text, pos
 	case "doc":
+		// Joined once at the end: appending to the string per word
+		// would copy it again and again (quadratic in the input).
 		for _, a := range args {
-			if p.s.Doc != "" {
-				p.s.Doc += " "
-			}
-			p.s.Doc += a.text
+			p.doc = append(p.doc, a.text)
 		}
 	case "profile":
 		if len(args) != 1 {
