@@ -257,22 +257,55 @@ func WriteEmail(w io.Writer, r *Report, opt EmailOptions) error {
 
 // WriteEmailDir writes one file per reply into dir, named after the
 // position and subject of the patch ("0002-Re-tracing-Use-….eml", LF line
-// endings), and returns the paths written.
+// endings), and returns the paths written. Names come from the sender's
+// subject, so a file is never opened by its name: each is written under
+// a fresh temporary name (O_EXCL) and renamed into place, which replaces
+// an existing file or symlink of that name without following it. A reply
+// that cannot be written (a directory has its name, the disk is full) is
+// an error for that reply; the others are still written, and the errors
+// are returned joined.
 func WriteEmailDir(dir string, r *Report, opt EmailOptions) ([]string, error) {
 	ms, err := EmailReplies(r, opt)
 	if err != nil {
 		return nil, err
 	}
 	var paths []string
+	var errs []error
 	for i, m := range ms {
 		name := fmt.Sprintf("%04d-%s.eml", i+1, fileSlug(m.Subject))
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, lfLines(m.Raw), 0o644); err != nil {
-			return paths, fmt.Errorf("write reply: %w", err)
+		if err := writeFileRenamed(p, lfLines(m.Raw)); err != nil {
+			errs = append(errs, fmt.Errorf("write reply %d: %w", i+1, err))
+			continue
 		}
 		paths = append(paths, p)
 	}
-	return paths, nil
+	return paths, errors.Join(errs...)
+}
+
+// writeFileRenamed writes data to a new temporary file next to path and
+// renames it to path.
+func writeFileRenamed(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
 
 func lfLines(b []byte) []byte { return bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")) }

@@ -254,6 +254,38 @@ func TestEmailDirOnePerReply(t *testing.T) {
 	}
 }
 
+// TestEmailDirNeverFollowsALink: reply names come from the sender's
+// subject, so a symlink planted under that name must not redirect the
+// write; a directory under a name fails that reply only.
+func TestEmailDirNeverFollowsALink(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	victim := filepath.Join(outside, "victim")
+	os.WriteFile(victim, []byte("precious\n"), 0o600)
+	first, err := reports.WriteEmailDir(t.TempDir(), sampleWithFindings(t), emailOpts)
+	if err != nil || len(first) != 2 {
+		t.Fatal(first, err)
+	}
+	link := filepath.Join(dir, filepath.Base(first[0]))
+	if err := os.Symlink(victim, link); err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir(filepath.Join(dir, filepath.Base(first[1])), 0o755)
+
+	paths, err := reports.WriteEmailDir(dir, sampleWithFindings(t), emailOpts)
+	if err == nil || !strings.Contains(err.Error(), "write reply 2") || len(paths) != 1 {
+		t.Errorf("wrote %v, error %v; want reply 1 written and an error for reply 2", paths, err)
+	}
+	if data, _ := os.ReadFile(victim); string(data) != "precious\n" {
+		t.Errorf("the symlink's target was overwritten: %q", data)
+	}
+	if fi, err := os.Lstat(link); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("the reply did not replace the symlink: %v %v", fi, err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Errorf("temporary files left behind: %v", ents)
+	}
+}
+
 func TestEmailSkipsWhatCannotBeAnswered(t *testing.T) {
 	r := reviewSeries(t, nil) // no findings
 	ms, err := reports.EmailReplies(r, reports.EmailOptions{OnlyFindings: true})

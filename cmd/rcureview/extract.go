@@ -37,7 +37,6 @@ func runExtract(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	w := bufio.NewWriterSize(stdout, 64*1024)
-	defer w.Flush()
 	counts := map[mbox.Kind]int{}
 	var mails, failed, diffBytes int
 	for _, name := range fs.Args() {
@@ -72,6 +71,10 @@ func runExtract(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fmt.Fprintf(w, "%d mails: %d patches, %d covers, %d replies, %d pull requests, %d other, %d unreadable; %d diff bytes\n",
 		mails, counts[mbox.KindPatch], counts[mbox.KindCover], counts[mbox.KindReply], counts[mbox.KindPullRequest],
 		counts[mbox.KindOther], failed, diffBytes)
+	if err := w.Flush(); err != nil {
+		fmt.Fprintf(stderr, "rcureview extract: %v\n", writeError(stdout, err))
+		return 2
+	}
 	if mails == failed {
 		return 2
 	}

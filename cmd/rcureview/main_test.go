@@ -274,3 +274,24 @@ func TestConfigRulesOutFindings(t *testing.T) {
 		t.Fatalf("bad config: exit %d, want 2", code)
 	}
 }
+
+// TestWriteErrorsAreReported writes to a full device (/dev/full): review
+// and extract name what they wrote to and exit 2, as --out FILE does.
+func TestWriteErrorsAreReported(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skipf("no /dev/full: %v", err)
+	}
+	defer full.Close()
+	for _, args := range [][]string{{"review", sample}, {"extract", sample}} {
+		var errb bytes.Buffer
+		code := run(args, strings.NewReader(""), full, &errb)
+		if code != 2 || !strings.Contains(errb.String(), "write /dev/full: no space left on device") {
+			t.Errorf("%s >/dev/full: exit %d, stderr %q; want 2 and the device named", args[0], code, errb.String())
+		}
+	}
+	code, _, errOut := runCLI(t, "", "review", "--out", "/dev/full", sample)
+	if code != 2 || !strings.Contains(errOut, "/dev/full") {
+		t.Errorf("review --out /dev/full: exit %d, stderr %q", code, errOut)
+	}
+}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/mail"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 
@@ -49,6 +51,27 @@ func wantColor(w io.Writer, getenv func(string) string) bool {
 	}
 	fh, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(fh.Fd()))
+}
+
+// writeError describes a failed write to w, standard output or a file
+// given to it, with the path it leads to when the system says
+// ("write standard output (/dev/full): no space left on device").
+func writeError(w io.Writer, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	name := "output"
+	if f, ok := w.(*os.File); ok {
+		name = f.Name()
+		if f.Fd() <= 2 {
+			name = [...]string{"standard input", "standard output", "standard error"}[f.Fd()]
+			if target, lerr := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", f.Fd())); lerr == nil && strings.HasPrefix(target, "/") {
+				name += " (" + target + ")"
+			}
+		}
+	}
+	return fmt.Errorf("write %s: %w", name, err)
 }
 
 func isDir(path string) bool {

@@ -134,11 +134,11 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	if f.format == "email" && isDir(f.out) {
 		paths, err := reports.WriteEmailDir(f.out, res.Report, emailOpt)
+		fmt.Fprintf(stderr, "rcureview review: wrote %d replies to %s\n", len(paths), f.out)
 		if err != nil {
 			fmt.Fprintf(stderr, "rcureview review: %v\n", err)
 			return 2
 		}
-		fmt.Fprintf(stderr, "rcureview review: wrote %d replies to %s\n", len(paths), f.out)
 		return exitCode(res)
 	}
 
@@ -155,6 +155,7 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
+		fmt.Fprintf(stderr, "rcureview review: %v\n", writeError(stdout, err))
 		return 2
 	}
 	return exitCode(res)
