@@ -159,6 +159,10 @@ func (b *Bot) take(tx *state.Tx, it inbox.Item, now time.Time) error {
 		}
 		return tx.Add("mail:"+string(VerdictOptOut), 1)
 	}
+	if why := p.LostToDecoding(); why != "" {
+		b.log.Warn("mail not reviewed", "key", it.Key, "message_id", msg.MessageID, "err", why)
+		return tx.Add("mail:undecodable", 1)
+	}
 	if p.Kind != mbox.KindPatch && p.Kind != mbox.KindCover {
 		return tx.Add("mail:"+string(VerdictReply), 1)
 	}

@@ -130,8 +130,11 @@ func (w *bodyWalker) walk(mt string, params map[string]string, cte, disp string,
 	if !w.wanted(mt, disp, params) {
 		return
 	}
-	sent, ps := decodeTransfer(cte, body)
+	sent, ps, broken := decodeTransfer(cte, body)
 	w.m.Problems = append(w.m.Problems, ps...)
+	if broken {
+		w.undecodable(ps[0])
+	}
 	switch strings.ToLower(strings.TrimSpace(cte)) {
 	case "base64", "quoted-printable":
 		var had bool
@@ -149,6 +152,14 @@ func (w *bodyWalker) walk(mt string, params map[string]string, cte, disp string,
 	text, ps := decodeCharset(params["charset"], sent)
 	w.m.Problems = append(w.m.Problems, ps...)
 	w.parts = append(w.parts, textPart{sent: sent, text: text})
+}
+
+// undecodable records the first reason the body could not be decoded.
+func (w *bodyWalker) undecodable(why string) {
+	if w.m.Undecodable == "" {
+		why, _, _ = strings.Cut(strings.TrimPrefix(why, "body: "), "; ")
+		w.m.Undecodable = why
+	}
 }
 
 // wanted reports whether a leaf part belongs to the body.
@@ -185,6 +196,11 @@ func (w *bodyWalker) walkMultipart(mt string, params map[string]string, body []b
 		w.walk("text/plain", nil, "", "", body, depth+1)
 		return
 	}
+	if !bytes.Contains(body, []byte("--"+boundary)) {
+		w.m.Problems = append(w.m.Problems, fmt.Sprintf("body: multipart boundary %q never appears; no part can be read", clipText(boundary, 60)))
+		w.undecodable(fmt.Sprintf("multipart boundary %q never appears", clipText(boundary, 60)))
+		return
+	}
 	mr := textproto.NewMultipartReader(bytes.NewReader(body), boundary)
 	alternative := mt == "multipart/alternative"
 	type child struct {
@@ -200,6 +216,7 @@ func (w *bodyWalker) walkMultipart(mt string, params map[string]string, body []b
 		}
 		if err != nil {
 			w.m.Problems = append(w.m.Problems, fmt.Sprintf("body: multipart: %v; later parts ignored", err))
+			w.undecodable(fmt.Sprintf("multipart: %v", err))
 			break
 		}
 		data, err := io.ReadAll(p)

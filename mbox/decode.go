@@ -139,17 +139,23 @@ func scanEncodedWord(s string) (string, int) {
 // decoded leniently by hand: go-message (via mime/quotedprintable) drops
 // trailing whitespace on QP lines, which turns an encoded empty context
 // line " " of a patch into "", and both stdlib decoders stop at the first
-// bad byte, where git keeps going.
-func decodeTransfer(cte string, body []byte) ([]byte, []string) {
+// bad byte, where git keeps going. broken is set when the body is not
+// valid in its encoding (what was decoded may lack what was sent).
+func decodeTransfer(cte string, body []byte) (out []byte, problems []string, broken bool) {
 	switch strings.ToLower(strings.TrimSpace(cte)) {
 	case "", "7bit", "8bit", "binary":
-		return body, nil
+		return body, nil, false
 	case "base64":
-		return decodeBase64(body)
+		out, problems = decodeBase64(body)
+		return out, problems, len(problems) > 0
 	case "quoted-printable":
-		return decodeQP(body), nil
+		out, bad := decodeQP(body)
+		if bad > 0 {
+			return out, []string{fmt.Sprintf("body: quoted-printable has %d malformed escapes; kept as sent", bad)}, true
+		}
+		return out, nil, false
 	}
-	return body, []string{fmt.Sprintf("body: unknown Content-Transfer-Encoding %q; used as is", clipText(cte, 40))}
+	return body, []string{fmt.Sprintf("body: unknown Content-Transfer-Encoding %q; used as is", clipText(cte, 40))}, false
 }
 
 // decodeBase64 decodes base64 ignoring whitespace and stray bytes; it
@@ -184,9 +190,10 @@ func decodeBase64(body []byte) ([]byte, []string) {
 
 // decodeQP decodes quoted-printable the way git's decode_q_segment does:
 // "=XX" (either case) is a byte, "=" at the end of a line (after optional
-// blanks) is a soft break, anything else is kept literally.
-func decodeQP(body []byte) []byte {
-	out := make([]byte, 0, len(body))
+// blanks) is a soft break, anything else is kept literally and counted
+// in bad.
+func decodeQP(body []byte) (out []byte, bad int) {
+	out = make([]byte, 0, len(body))
 	for i := 0; i < len(body); i++ {
 		c := body[i]
 		if c != '=' {
@@ -215,8 +222,9 @@ func decodeQP(body []byte) []byte {
 			continue
 		}
 		out = append(out, c)
+		bad++
 	}
-	return out
+	return out, bad
 }
 
 // unhex returns the value of a hex digit.

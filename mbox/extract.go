@@ -105,6 +105,21 @@ func classify(p *Patch, body []string) Kind {
 	return KindOther
 }
 
+// LostToDecoding says why a mail that may have carried a patch yields
+// none: it is not a reply (by its subject), it has no diff and is no
+// cover letter or pull request, and its body could not be decoded
+// (Message.Undecodable). Such a mail is an input error, not a mail
+// without a patch. "" otherwise.
+func (p *Patch) LostToDecoding() string {
+	if p.Msg == nil || p.Msg.Undecodable == "" || p.Tags.IsReply {
+		return ""
+	}
+	if p.Kind != KindOther && p.Kind != KindReply {
+		return ""
+	}
+	return "the body cannot be decoded (" + p.Msg.Undecodable + "); a patch in it would be lost"
+}
+
 // hasDiffstat reports an unquoted diffstat summary line.
 func hasDiffstat(lines []string) bool {
 	for _, l := range lines {

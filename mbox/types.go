@@ -46,7 +46,12 @@ type Message struct {
 	Body       string              // the chosen text body, decoded to UTF-8 prose
 	PatchBody  string              // the text carrying the diff, bytes as sent (charset untouched)
 	Flowed     bool                // the body was format=flowed and has been un-flowed
-	Problems   []string
+	// Undecodable says why the body, or a text part of it, is not valid
+	// in its transfer encoding (bad base64 or quoted-printable, a
+	// multipart whose boundary never appears): what was decoded may lack
+	// what was sent. "" when it decoded cleanly.
+	Undecodable string
+	Problems    []string
 }
 
 // Kind classifies a message.

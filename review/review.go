@@ -88,6 +88,8 @@ func Run(inputs []Input, opt Options) *Result {
 	for _, p := range all {
 		if p.Kind == mbox.KindPatch {
 			patches = append(patches, p)
+		} else if why := p.LostToDecoding(); why != "" {
+			rep.Patches = append(rep.Patches, undecodableEntry(p, why))
 		} else if lostDiff(p) {
 			rep.Patches = append(rep.Patches, noDiffEntry(p))
 		} else {
@@ -128,6 +130,17 @@ func noDiffEntry(p *mbox.Patch) *reports.Patch {
 	}
 	e.Error = fmt.Sprintf("the mail is marked as patch %d/%d but carries no diff (truncated or mangled?)", p.Tags.Index, p.Tags.Total)
 	e.Findings = []finding.Finding{inputFinding(finding.RuleInputPatch, e.Error, "", 0, 0, "")}
+	return e
+}
+
+// undecodableEntry reports a mail whose body could not be decoded and
+// that may have carried a patch.
+func undecodableEntry(p *mbox.Patch, why string) *reports.Patch {
+	e := &reports.Patch{Subject: p.Subject, Index: p.Tags.Index, Total: p.Tags.Total, Error: why}
+	if p.Msg != nil {
+		e.MessageID = p.Msg.MessageID
+	}
+	e.Findings = []finding.Finding{inputFinding(finding.RuleInputMail, why, "", 0, 0, "")}
 	return e
 }
 

@@ -182,3 +182,33 @@ func TestDuplicateMailsAreReviewedOnce(t *testing.T) {
 		t.Errorf("notes: %q", res.Report.Notes)
 	}
 }
+
+// TestUndecodablePatchMailIsAnInputError: a patch mail whose base64 body
+// is garbage, or whose multipart boundary never appears, is an input-mail
+// error, not a mail "without a patch" skipped silently; the good patch
+// next to it is still reviewed.
+func TestUndecodablePatchMailIsAnInputError(t *testing.T) {
+	good, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := "From x@z Thu Jan  1 00:00:00 1970\nFrom: Dev <dev@example.org>\nSubject: [PATCH] rcu: garbled\nMessage-ID: <garbled@x>\n" +
+		"MIME-Version: 1.0\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n!!!! not base64 ~~~~\n\n" +
+		"From x@z Thu Jan  1 00:00:00 1970\nFrom: Dev <dev@example.org>\nSubject: [PATCH] rcu: no boundary\nMessage-ID: <noboundary@x>\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"XYZZY\"\n\npreamble only\n\n"
+	res := Run([]Input{{Name: "bad.mbox", R: io.MultiReader(strings.NewReader(bad), bytes.NewReader(good))}}, Options{Tool: "rcureview"})
+	errs := map[string]string{}
+	for _, p := range res.Report.Patches {
+		if p.Error != "" && len(p.Findings) > 0 && p.Findings[0].Rule == finding.RuleInputMail {
+			errs[p.MessageID] = p.Error
+		}
+	}
+	for _, id := range []string{"garbled@x", "noboundary@x"} {
+		if !strings.Contains(errs[id], "cannot be decoded") {
+			t.Errorf("<%s>: error %q, want an input-mail error saying the body cannot be decoded", id, errs[id])
+		}
+	}
+	if res.Reviewed != 2 {
+		t.Errorf("%d patches reviewed, want the sample's 2", res.Reviewed)
+	}
+}

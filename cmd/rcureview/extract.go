@@ -61,6 +61,13 @@ func runExtract(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				continue
 			}
 			p := mbox.ExtractPatch(msg)
+			if why := p.LostToDecoding(); why != "" {
+				failed++
+				if !*summary {
+					fmt.Fprintf(w, "%s:%d: input-mail: %s\n", name, msg.Raw.Index+1, why)
+				}
+				continue
+			}
 			counts[p.Kind]++
 			diffBytes += len(p.Diff)
 			if !*summary {
