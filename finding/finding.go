@@ -105,6 +105,11 @@ type Finding struct {
 	Chain    []Hop    `json:"chain"`
 	Config   []string `json:"config"`
 	Trace    *Trace   `json:"trace"`
+	// HunksOnly marks a finding of a patch reviewed from its hunks alone
+	// (no tree given, or the patch did not apply): the facts around the
+	// changed lines are those of the tree as it is, not as the patch's
+	// author had it. An addition to schema 1.
+	HunksOnly bool `json:"hunks_only,omitempty"`
 	// Paths lists every chain of a grouped finding, lead first (see
 	// Group); empty for findings that were not grouped.
 	Paths []Path `json:"paths,omitempty"`

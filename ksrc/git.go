@@ -26,7 +26,7 @@ type GitTree struct {
 	rev    string // revision as given ("HEAD" by default)
 	commit plumbing.Hash
 
-	mu   sync.Mutex
+	mu   *sync.Mutex // shared by the trees of one repository (At)
 	repo *git.Repository
 	// dirs caches the decoded trees on the paths read so far, keyed by
 	// directory path ("" is the root), so reading one file decodes only
@@ -71,9 +71,31 @@ func OpenGit(repoDir, rev string) (*GitTree, error) {
 		path:   abs,
 		rev:    rev,
 		commit: *h,
+		mu:     &sync.Mutex{},
 		repo:   repo,
 		dirs:   map[string]*object.Tree{"": root},
 	}, nil
+}
+
+// At returns the tree of another revision of the same repository (as
+// OpenGit resolves it), sharing the opened repository and its lock.
+func (g *GitTree) At(rev string) (*GitTree, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	h, err := g.repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return nil, fmt.Errorf("git %s: resolve revision %q: %w", g.path, rev, err)
+	}
+	commit, err := g.repo.CommitObject(*h)
+	if err != nil {
+		return nil, fmt.Errorf("git %s: revision %q (%s): %w", g.path, rev, h, err)
+	}
+	root, err := commit.Tree()
+	if err != nil {
+		return nil, fmt.Errorf("git %s: tree of %s: %w", g.path, h, err)
+	}
+	return &GitTree{path: g.path, rev: rev, commit: *h, mu: g.mu, repo: g.repo,
+		dirs: map[string]*object.Tree{"": root}}, nil
 }
 
 // isGitDir reports whether dir looks like a git directory itself (a bare

@@ -65,6 +65,8 @@ func PatchSummary(p *Patch) string {
 	switch {
 	case p.Applied:
 		state = "applied"
+	case p.AlreadyApplied:
+		state = "already applied"
 	case p.Error != "":
 		state = "failed"
 	}

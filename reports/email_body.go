@@ -394,6 +394,11 @@ func writeFindingMail(b *strings.Builder, f finding.Finding, placed bool) {
 			b.WriteString(l + "\n")
 		}
 	}
+	if f.HunksOnly {
+		for _, l := range ruledoc.Wrap("(reviewed from "+hunksOnlyNote+")", emailWidth, "\n  ", "   ") {
+			b.WriteString(l + "\n")
+		}
+	}
 	if f.Trace != nil && len(f.Trace.Steps) > 0 {
 		b.WriteString("\n")
 		for _, l := range TraceTableWidth(f.Trace, emailWidth-2) {

@@ -137,4 +137,7 @@ func normalizeSource(r *reports.Report) {
 			r.Kernel.Source = "tree:$KERNEL"
 		}
 	}
+	for _, p := range r.Patches {
+		p.Base = abbrevCommit.ReplaceAllString(p.Base, "($$COMMIT)")
+	}
 }

@@ -32,14 +32,20 @@ type Kernel struct {
 
 // Patch is the review of one patch (or of one input item that failed).
 type Patch struct {
-	Subject   string            `json:"subject"`
-	MessageID string            `json:"message_id"`
-	Series    string            `json:"series"`
-	Index     int               `json:"index"`
-	Total     int               `json:"total"`
-	Applied   bool              `json:"applied"`
-	Error     string            `json:"error"`
-	Findings  []finding.Finding `json:"findings"`
+	Subject   string `json:"subject"`
+	MessageID string `json:"message_id"`
+	Series    string `json:"series"`
+	Index     int    `json:"index"`
+	Total     int    `json:"total"`
+	Applied   bool   `json:"applied"`
+	// AlreadyApplied: the patch did not apply because the tree already
+	// has it (its reverse applies cleanly); an addition to schema 1.
+	AlreadyApplied bool `json:"already_applied,omitempty"`
+	// Base names the tree the series was applied to when it is not simply
+	// the one given (a series' base-commit:); an addition to schema 1.
+	Base     string            `json:"base,omitempty"`
+	Error    string            `json:"error"`
+	Findings []finding.Finding `json:"findings"`
 	// Hunks records where each hunk applied (an addition to schema 1 that
 	// consumers may ignore).
 	Hunks []Hunk `json:"hunks,omitempty"`

@@ -238,6 +238,9 @@ func sarifFinding(p *Patch, f finding.Finding, index map[string]int) sarifResult
 	if len(f.Paths) > 1 {
 		res.Properties["paths"] = len(f.Paths)
 	}
+	if f.HunksOnly {
+		res.Properties["hunksOnly"] = true
+	}
 	if loc, ok := findingLocation(f); ok {
 		res.Locations = []sarifLocation{loc}
 	}

@@ -61,7 +61,12 @@ func writePatchText(w *bufio.Writer, p *Patch, opt TextOptions) {
 		if p.MessageID != "" {
 			fmt.Fprintf(w, "message-id: <%s>\n", p.MessageID)
 		}
+		if p.Base != "" {
+			fmt.Fprintf(w, "base: %s\n", p.Base)
+		}
 		switch {
+		case p.AlreadyApplied:
+			fmt.Fprintf(w, "applied: already\n")
 		case p.Applied:
 			fmt.Fprintf(w, "applied: yes%s\n", offsetsSummary(p.Hunks))
 		case p.Error != "":
@@ -123,6 +128,9 @@ func writeFindingText(w *bufio.Writer, f finding.Finding, color bool) {
 	if n := pathsNote(f); n != "" {
 		fmt.Fprintf(w, "  paths: %s\n", n)
 	}
+	if f.HunksOnly {
+		fmt.Fprintf(w, "  basis: %s\n", hunksOnlyNote)
+	}
 	if f.Trace != nil && len(f.Trace.Steps) > 0 {
 		writeTraceTable(w, f.Trace, "  ")
 	}
@@ -145,6 +153,9 @@ func chainText(f finding.Finding) string {
 	}
 	return strings.Join(parts, " -> ")
 }
+
+// hunksOnlyNote marks a finding of a patch reviewed from its hunks alone.
+const hunksOnlyNote = "the patch's hunks only (not applied to a tree)"
 
 // pathsNote says how many chains a grouped finding has besides the one
 // shown, "" when it has one.

@@ -43,6 +43,9 @@ type Options struct {
 	Registry      *analyzers.Registry // nil: no analyzers
 	AllVersions   bool                // review every version of a series, not only the newest
 	All           bool                // audit the whole tree (passed to analyzers)
+	// RevGiven says the revision of a git Tree was named by the user
+	// (--rev): it is tried before a series' base-commit, not after.
+	RevGiven bool
 }
 
 // Result is a finished review and what it says about the inputs.
@@ -237,6 +240,17 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 	var out []*reports.Patch
 	reviewed := 0
 	var cur ksrc.Tree = opt.Tree
+	base := seriesBase{tree: opt.Tree}
+	if opt.Tree != nil {
+		diffs := make([][]*diffparse.File, len(s.Patches))
+		for i, p := range s.Patches {
+			if strings.TrimSpace(p.Diff) != "" {
+				diffs[i], _ = diffparse.Parse(p.Diff)
+			}
+		}
+		base = chooseBase(s, diffs, opt)
+		cur = base.tree
+	}
 	for _, p := range s.Patches {
 		e := &reports.Patch{
 			Subject: p.Subject, Series: s.ID, Index: p.Tags.Index, Total: s.Total,
@@ -245,6 +259,7 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 			e.MessageID = p.Msg.MessageID
 		}
 		e.Mail = mailContext(p)
+		e.Base = base.desc
 		if e.Total == 0 && len(s.Patches) > 1 {
 			e.Total = len(s.Patches)
 		}
@@ -272,6 +287,15 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 		if cur != nil {
 			post, ferr := applyPatch(cur, p, files, e)
 			if ferr != nil {
+				forgetPlacement(files)
+				if ferr.Rule == finding.RuleInputApply {
+					if ok, _ := diffparse.AppliesInReverse(cur, files); ok {
+						f := alreadyApplied(cur)
+						e.AlreadyApplied, e.Error = true, f.Message
+						e.Findings = append(e.Findings, f)
+						continue
+					}
+				}
 				e.Error = ferr.Message
 				e.Findings = append(e.Findings, *ferr)
 				pass.Pre = cur
@@ -291,6 +315,9 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 			}
 			// Analyzers count PatchLine within the diff (diffparse's
 			// Line.PatchLine); reports count it within the mail body.
+			if !e.Applied {
+				fs = hunksOnly(fs, files)
+			}
 			for i := range fs {
 				fs[i].PatchLine = patchLine(p, fs[i].PatchLine)
 			}
@@ -308,18 +335,10 @@ func applyPatch(cur ksrc.Tree, p *mbox.Patch, files []*diffparse.File, e *report
 		f := applyErrorFinding(p, err)
 		return nil, &f
 	}
-	post := ksrc.NewOverlay(cur)
-	for path, data := range res.Files {
-		var serr error
-		if data == nil {
-			serr = post.Delete(path)
-		} else {
-			serr = post.Set(path, data)
-		}
-		if serr != nil {
-			f := inputFinding(finding.RuleInputPatch, serr.Error(), path, 0, 0, "")
-			return nil, &f
-		}
+	post, err := overlayOf(cur, res)
+	if err != nil {
+		f := inputFinding(finding.RuleInputPatch, err.Error(), "", 0, 0, "")
+		return nil, &f
 	}
 	for _, f := range files {
 		for _, h := range f.Hunks {

@@ -29,6 +29,14 @@ written into the tree.
 Without --tree or --git, patches are parsed but not applied, and analyzers use
 the facts embedded from linux 6.12; the report header says so.
 
+With --git, a series that names its base-commit: is applied to that commit
+when the repository has it (when --rev is given, to --rev first and to the
+base-commit only if more of the series applies there); each patch says which
+base was used. A patch the tree already has (its reverse applies, as with
+git apply -R --check) is reported as already applied and not analyzed. A
+patch reviewed from its hunks alone (no tree, or it did not apply) gets
+findings only on the lines it adds, each marked as such.
+
 --format email writes one reply per reviewed patch, threaded on the patch
 mail, as an mbox; with --out naming an existing directory, one .eml file per
 reply instead. Colour is used on a terminal unless NO_COLOR is set.
@@ -85,6 +93,7 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opt := review.Options{Tool: "rcureview", Version: version, AllVersions: f.allVersions, All: f.all}
+	fs.Visit(func(fl *flag.Flag) { opt.RevGiven = opt.RevGiven || fl.Name == "rev" })
 	if opt.Tree, err = openTree(f); err != nil {
 		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
 		return 2
