@@ -7,8 +7,11 @@
 package finding
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Severity orders findings; the CLI exits 1 when any finding is Warning or above.
@@ -68,6 +71,10 @@ const (
 	StatusNew         Status = "new"
 	StatusChanged     Status = "changed"
 	StatusPreExisting Status = "pre-existing"
+	// StatusUnchanged marks a finding that a baseline (an earlier report
+	// given with --baseline) already had: it is still reported, but does
+	// not count for the exit status.
+	StatusUnchanged Status = "unchanged"
 )
 
 // Hop is one call in a chain: the function called, where it is, and why it
@@ -128,6 +135,11 @@ type Finding struct {
 	// PatchLine is the 1-based line of the patch text the finding concerns
 	// (checkpatch's "#42:"), 0 when unknown. Not part of the JSON schema.
 	PatchLine int `json:"-"`
+	// InputLine is the 1-based line of the input file (the mbox or patch
+	// as given) holding that patch line, counted as checkpatch counts its
+	// "#N" and --emacs positions; 0 when unknown. Not part of the JSON
+	// schema.
+	InputLine int `json:"-"`
 	// Source is the patch line itself, with its leading +/-/space, if known.
 	Source string `json:"-"`
 }
@@ -149,23 +161,29 @@ func Sort(fs []Finding) {
 	})
 }
 
-// Max returns the highest severity among fs, and false when fs is empty.
+// Max returns the highest severity among fs, and false when fs has no
+// finding that counts (findings a baseline already had, StatusUnchanged,
+// do not count).
 func Max(fs []Finding) (Severity, bool) {
-	if len(fs) == 0 {
-		return Note, false
-	}
-	m := fs[0].Severity
-	for _, f := range fs[1:] {
-		if f.Severity > m {
-			m = f.Severity
+	m, ok := Note, false
+	for _, f := range fs {
+		if f.Status == StatusUnchanged {
+			continue
+		}
+		if !ok || f.Severity > m {
+			m, ok = f.Severity, true
 		}
 	}
-	return m, true
+	return m, ok
 }
 
-// Count tallies findings by severity.
+// Count tallies findings by severity, leaving out those a baseline
+// already had (StatusUnchanged).
 func Count(fs []Finding) (errors, warnings, notes int) {
 	for _, f := range fs {
+		if f.Status == StatusUnchanged {
+			continue
+		}
 		switch f.Severity {
 		case Error:
 			errors++
@@ -176,4 +194,31 @@ func Count(fs []Finding) (errors, warnings, notes int) {
 		}
 	}
 	return
+}
+
+// Fingerprint identifies a finding across runs, trees and line shifts:
+// its rule, root function, sink and call path (the functions of its
+// chain), and the property of a model trace — never line numbers. A
+// finding without a root function (an input problem) is identified by
+// its file and its message with digits removed. Baselines (--baseline)
+// and SARIF partialFingerprints use it.
+func Fingerprint(f Finding) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "v2\x00%s\x00%s\x00%s", f.Rule, f.Function, f.Sink)
+	for _, c := range f.Chain {
+		fmt.Fprintf(h, "\x00>%s", c.Function)
+	}
+	if f.Trace != nil {
+		fmt.Fprintf(h, "\x00trace:%s", f.Trace.Property)
+	}
+	if f.Function == "" {
+		msg := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return -1
+			}
+			return r
+		}, strings.Join(strings.Fields(f.Message), " "))
+		fmt.Fprintf(h, "\x00%s\x00%s", f.File, msg)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
 }

@@ -64,3 +64,19 @@ func TestEveryDesignRuleIsCatalogued(t *testing.T) {
 		t.Errorf("%d rules, want 20", len(Rules()))
 	}
 }
+
+func TestUnchangedFindingsDoNotCount(t *testing.T) {
+	fs := []Finding{
+		{Rule: "a", Severity: Error, Status: StatusUnchanged},
+		{Rule: "b", Severity: Note, Status: StatusNew},
+	}
+	if m, ok := Max(fs); !ok || m != Note {
+		t.Errorf("Max = %v %v, want note (the error is unchanged)", m, ok)
+	}
+	if e, w, n := Count(fs); e != 0 || w != 0 || n != 1 {
+		t.Errorf("Count = %d %d %d", e, w, n)
+	}
+	if _, ok := Max(fs[:1]); ok {
+		t.Error("Max of only unchanged findings")
+	}
+}

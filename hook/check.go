@@ -20,6 +20,8 @@ type CheckOptions struct {
 	Range     string // or check each commit of A..B
 	IndexFile string // the index to read ($GIT_INDEX_FILE); "" = the repository's
 	Registry  *analyzers.Registry
+	Rules     reports.RuleFilter // findings of rules to drop (--ignore, --types)
+	Baseline  *reports.Baseline  // findings an earlier report had (--baseline) are unchanged and never block
 	Tool      string
 	Version   string
 }
@@ -32,11 +34,12 @@ type CheckResult struct {
 }
 
 // Blocks reports whether a finding blocks a commit: an error introduced
-// or changed by the change itself. Warnings, notes, pre-existing findings
-// and input-* findings (rcureview failing to read or apply the change,
-// which is not the change's fault) never block.
+// or changed by the change itself. Warnings, notes, pre-existing
+// findings, findings a baseline already had, and input-* findings
+// (rcureview failing to read or apply the change, which is not the
+// change's fault) never block.
 func Blocks(f finding.Finding) bool {
-	return f.Severity == finding.Error && f.Status != finding.StatusPreExisting &&
+	return f.Severity == finding.Error && f.Status != finding.StatusPreExisting && f.Status != finding.StatusUnchanged &&
 		!strings.HasPrefix(f.Rule, "input-")
 }
 
@@ -79,7 +82,7 @@ func Check(opt CheckOptions) (*CheckResult, error) {
 		res.add(one)
 		res.Report.Kernel = one.Report.Kernel
 		res.Report.Notes = one.Report.Notes
-		return res.finish(), nil
+		return res.finish(opt.Rules, opt.Baseline), nil
 	}
 	commits, err := RangeCommits(r, opt.Range)
 	if err != nil {
@@ -105,7 +108,7 @@ func Check(opt CheckOptions) (*CheckResult, error) {
 	if res.Report.Kernel.Source == "" {
 		res.Report.Kernel.Source = "git:" + gitDir
 	}
-	return res.finish(), nil
+	return res.finish(opt.Rules, opt.Baseline), nil
 }
 
 func (opt CheckOptions) reviewOptions(tree ksrc.Tree) review.Options {
@@ -117,7 +120,8 @@ func (res *CheckResult) add(one *review.Result) {
 	res.Report.Patches = append(res.Report.Patches, one.Report.Patches...)
 }
 
-func (res *CheckResult) finish() *CheckResult {
+func (res *CheckResult) finish(rules reports.RuleFilter, b *reports.Baseline) *CheckResult {
+	reports.Curate(res.Report, rules, b)
 	res.Report.Normalize()
 	for _, p := range res.Report.Patches {
 		for _, f := range p.Findings {

@@ -108,6 +108,8 @@ type Splitter struct {
 	scratch []byte // reused accumulation buffer; each message gets an exact copy
 	initErr error
 	long    []byte // scratch for lines longer than the bufio buffer
+	lineNo  int    // lines read so far
+	pendAt  int    // line number of the pending line
 }
 
 // NewSplitter returns a Splitter with default options.
@@ -141,6 +143,7 @@ func NewSplitterOptions(r io.Reader, opts SplitOptions) *Splitter {
 func (s *Splitter) readLine() ([]byte, error) {
 	line, err := s.br.ReadSlice('\n')
 	if err == nil || (err == io.EOF && len(line) > 0) {
+		s.lineNo++
 		return line, nil
 	}
 	if err != bufio.ErrBufferFull {
@@ -155,6 +158,7 @@ func (s *Splitter) readLine() ([]byte, error) {
 		line, err = s.br.ReadSlice('\n')
 		s.long = append(s.long, line...)
 		if err == nil || err == io.EOF {
+			s.lineNo++
 			return s.long, nil
 		}
 		if err != bufio.ErrBufferFull {
@@ -170,6 +174,7 @@ func (s *Splitter) readLine() ([]byte, error) {
 			if err != nil && err != io.EOF {
 				return nil, fmt.Errorf("mbox: read: %w", err)
 			}
+			s.lineNo++
 			return s.long, nil
 		}
 	}
@@ -220,6 +225,7 @@ func (s *Splitter) start() error {
 		}
 		if IsFromLine(trimLineEnd(line)) {
 			s.pending = append([]byte(nil), trimLineEnd(line)...)
+			s.pendAt = s.lineNo
 			if s.opts.Flavour == FlavourAuto && bytes.HasPrefix(s.pending, []byte("From mboxrd@z ")) {
 				s.mboxrd = true
 			}
@@ -227,6 +233,7 @@ func (s *Splitter) start() error {
 		}
 		s.bare = true
 		s.pending = append([]byte(nil), line...) // first line of the bare message
+		s.pendAt = s.lineNo
 		return nil
 	}
 }
@@ -290,7 +297,7 @@ func (s *Splitter) Next() (*RawMessage, error) {
 // nextBare returns the whole input as one message.
 func (s *Splitter) nextBare() (*RawMessage, error) {
 	s.done = true
-	msg := &RawMessage{Index: s.index}
+	msg := &RawMessage{Index: s.index, Line: s.pendAt}
 	s.index++
 	buf := s.scratch[:0]
 	tooBig := false
@@ -341,7 +348,7 @@ func toLF(line []byte, had bool) ([]byte, bool) {
 
 // nextMbox reads one message starting at the pending From_ line.
 func (s *Splitter) nextMbox() (*RawMessage, error) {
-	msg := &RawMessage{Index: s.index, FromLine: string(s.pending)}
+	msg := &RawMessage{Index: s.index, FromLine: string(s.pending), Line: s.pendAt + 1}
 	s.index++
 	flavour := s.opts.Flavour
 	formatPatch := FormatPatchCommit(msg.FromLine) != ""
@@ -370,6 +377,7 @@ func (s *Splitter) nextMbox() (*RawMessage, error) {
 		if len(line) >= 19 && line[0] == 'F' && IsFromLine(trimLineEnd(line)) {
 			if prevBlank || s.opts.GitCompat {
 				s.pending = append(s.pending[:0], trimLineEnd(line)...)
+				s.pendAt = s.lineNo
 				break
 			}
 			// Peeking may move the bufio buffer under line: copy it first.
@@ -377,6 +385,7 @@ func (s *Splitter) nextMbox() (*RawMessage, error) {
 			line = s.long
 			if s.nextIsField() {
 				s.pending = append(s.pending[:0], trimLineEnd(line)...)
+				s.pendAt = s.lineNo
 				break
 			}
 		}

@@ -27,6 +27,13 @@ type RawMessage struct {
 	FromLine string // the mbox From_ separator, "" when the input had none
 	Data     []byte // the message bytes (LF line endings, mboxrd/mboxo unescaped)
 	HadCRLF  bool   // the container used CRLF line endings
+	// Source names the input the message was read from (set by the
+	// caller that opened it, for reports); "" when unknown.
+	Source string
+	// Line is the 1-based line of the input holding the first line of
+	// Data (after the From_ line), as checkpatch and editors count the
+	// input file; 0 when unknown.
+	Line int
 }
 
 // Message is a parsed mail. Parsing never fails for a message that has a

@@ -22,6 +22,12 @@ type Report struct {
 	Kernel  Kernel   `json:"kernel"`
 	Patches []*Patch `json:"patches"`
 	Notes   []string `json:"notes,omitempty"` // run-wide remarks: what a missing tree limits, skipped mails
+	// Baseline names the earlier report given with --baseline; findings
+	// it had are marked "unchanged" (an addition to schema 1).
+	Baseline string `json:"baseline,omitempty"`
+	// Category is the command that made the report ("review", "check"),
+	// for SARIF's automationDetails. Not part of the JSON schema.
+	Category string `json:"-"`
 }
 
 // Kernel says which kernel source the review ran against.
@@ -51,6 +57,10 @@ type Patch struct {
 	Hunks []Hunk `json:"hunks,omitempty"`
 	// Lines is the number of diff lines checked, for the text summary.
 	Lines int `json:"-"`
+	// Input names the input file the patch was read from, as given on
+	// the command line ("<stdin>" for standard input), for checkpatch's
+	// --emacs positions. Not part of the JSON schema.
+	Input string `json:"-"`
 	// Mail is the mail that carried the patch, for email replies; nil for
 	// inputs that were not mail. Not part of the JSON schema.
 	Mail *MailContext `json:"-"`
@@ -121,7 +131,8 @@ type Writer func(w io.Writer, r *Report) error
 type Formats map[string]Writer
 
 // NewFormats returns the built-in formats: "text", "json", "email" (an
-// mbox of replies), "sarif" (SARIF 2.1.0) and "html" (one page).
+// mbox of replies), "sarif" (SARIF 2.1.0), "html" (one page) and "b4"
+// (b4's review CI protocol).
 func NewFormats() Formats {
 	return Formats{
 		"text":  func(w io.Writer, r *Report) error { return WriteText(w, r, TextOptions{}) },
@@ -129,6 +140,7 @@ func NewFormats() Formats {
 		"email": func(w io.Writer, r *Report) error { return WriteEmail(w, r, EmailOptions{}) },
 		"sarif": WriteSARIF,
 		"html":  WriteHTML,
+		"b4":    WriteB4,
 	}
 }
 

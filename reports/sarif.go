@@ -35,10 +35,17 @@ type sarifLog struct {
 
 type sarifRun struct {
 	Tool               sarifTool                        `json:"tool"`
+	AutomationDetails  *sarifAutomation                 `json:"automationDetails,omitempty"`
 	Invocations        []sarifInvocation                `json:"invocations"`
 	OriginalURIBaseIDs map[string]sarifArtifactLocation `json:"originalUriBaseIds"`
 	Results            []sarifResult                    `json:"results"`
 	Properties         map[string]any                   `json:"properties,omitempty"`
+}
+
+// sarifAutomation is runAutomationDetails: id is "category/instance";
+// code-scanning services keep the analyses of different categories apart.
+type sarifAutomation struct {
+	ID string `json:"id"`
 }
 
 type sarifTool struct {
@@ -99,6 +106,7 @@ type sarifResult struct {
 	Locations           []sarifLocation   `json:"locations,omitempty"`
 	CodeFlows           []sarifCodeFlow   `json:"codeFlows,omitempty"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	BaselineState       string            `json:"baselineState,omitempty"`
 	Properties          map[string]any    `json:"properties"`
 }
 
@@ -170,6 +178,7 @@ func buildRun(r *Report) sarifRun {
 	if run.Tool.Driver.Name == "" {
 		run.Tool.Driver.Name = "rcureview"
 	}
+	run.AutomationDetails = &sarifAutomation{ID: automationID(r)}
 	for i, d := range docs {
 		index[d.ID] = i
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
@@ -190,10 +199,42 @@ func buildRun(r *Report) sarifRun {
 	run.Invocations = []sarifInvocation{inv}
 	for _, p := range r.Patches {
 		for _, f := range p.Findings {
-			run.Results = append(run.Results, sarifFinding(p, f, index))
+			res := sarifFinding(p, f, index)
+			if r.Baseline != "" {
+				res.BaselineState = "new"
+				if f.Status == finding.StatusUnchanged {
+					res.BaselineState = "unchanged"
+				}
+			}
+			run.Results = append(run.Results, res)
 		}
 	}
 	return run
+}
+
+// automationID is "rcureview/COMMAND/INSTANCE": the category names the
+// command (review, check), the instance is derived from what was
+// reviewed (kernel source and the patches' Message-IDs or subjects), so
+// that the same review gives the same id.
+func automationID(r *Report) string {
+	cat := r.Category
+	if cat == "" {
+		cat = "review"
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s", r.Kernel.Source, r.Kernel.Config)
+	for _, p := range r.Patches {
+		id := p.MessageID
+		if id == "" {
+			id = p.Subject
+		}
+		fmt.Fprintf(h, "\x00%s", id)
+	}
+	tool := r.Tool
+	if tool == "" {
+		tool = "rcureview"
+	}
+	return tool + "/" + cat + "/" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 func baseLocation(src string) sarifArtifactLocation {
@@ -213,7 +254,7 @@ func sarifFinding(p *Patch, f finding.Finding, index map[string]int) sarifResult
 		Level:     sarifLevel(f.Severity),
 		Message:   sarifText{Text: oneLine(f.Message)},
 		PartialFingerprints: map[string]string{
-			"rcureviewFinding/v1": fingerprint(f),
+			sarifFingerprintKey: finding.Fingerprint(f),
 		},
 		Properties: map[string]any{
 			"status": string(f.Status),
@@ -371,15 +412,4 @@ func orText(s, alt string) string {
 		return s
 	}
 	return alt
-}
-
-// fingerprint identifies a finding across runs and line shifts: rule,
-// file, function, message and chain, not the line.
-func fingerprint(f finding.Finding) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s", f.Rule, f.File, f.Function, oneLine(f.Message))
-	for _, c := range f.Chain {
-		fmt.Fprintf(h, "\x00%s", c.Function)
-	}
-	return hex.EncodeToString(h.Sum(nil))[:32]
 }

@@ -13,6 +13,13 @@ import (
 type TextOptions struct {
 	Quiet bool // print only findings, one summary line per patch and the total
 	Color bool // ANSI colours (the CLI sets it on a terminal unless NO_COLOR)
+
+	// checkpatch's output options (see terse.go).
+	Terse     bool // one line per finding: "FILE:LINE: SEVERITY:RULE: message"
+	Emacs     bool // positions are INPUT:LINE, the input file and its line
+	ShowFile  bool // positions are FILE:LINE of the patched file (the default with Terse)
+	NoSummary bool // no per-patch totals, summary block or total line
+	Strict    bool // terse: notes too, as CHECK lines
 }
 
 // WriteText writes the report in checkpatch's shape: a header naming the
@@ -27,6 +34,10 @@ type TextOptions struct {
 func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	r.Normalize()
 	bw := bufio.NewWriter(w)
+	if opt.Terse {
+		writeTerse(bw, r, opt)
+		return bw.Flush()
+	}
 	if !opt.Quiet {
 		fmt.Fprintf(bw, "%s %s: kernel %s\n", r.Tool, r.Version, r.Kernel.Source)
 		if r.Kernel.Config != "" {
@@ -39,6 +50,9 @@ func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	}
 	for _, p := range r.Patches {
 		writePatchText(bw, p, opt)
+	}
+	if opt.NoSummary {
+		return bw.Flush()
 	}
 	if len(r.Patches) > 0 {
 		fmt.Fprintln(bw, "summary:")
@@ -77,9 +91,12 @@ func writePatchText(w *bufio.Writer, p *Patch, opt TextOptions) {
 		fmt.Fprintln(w)
 	}
 	for _, f := range p.Findings {
-		writeFindingText(w, f, opt.Color)
+		if opt.Quiet && f.Status == finding.StatusUnchanged {
+			continue
+		}
+		writeFindingText(w, p, f, opt)
 	}
-	if !opt.Quiet {
+	if !opt.Quiet && !opt.NoSummary {
 		e, wn, n := finding.Count(p.Findings)
 		fmt.Fprintf(w, "total: %d errors, %d warnings, %d notes, %d lines checked\n\n", e, wn, n, p.Lines)
 	}
@@ -100,21 +117,17 @@ func offsetsSummary(hs []Hunk) string {
 	return "; " + strings.Join(parts, "; ")
 }
 
-func writeFindingText(w *bufio.Writer, f finding.Finding, color bool) {
+func writeFindingText(w *bufio.Writer, p *Patch, f finding.Finding, opt TextOptions) {
+	color := opt.Color
 	sev := paint(color, severityColor(f.Severity), strings.ToUpper(f.Severity.String()))
-	fmt.Fprintf(w, "%s: %s: %s\n", sev, f.Rule, oneLine(f.Message))
-	loc := ""
-	if f.PatchLine > 0 {
-		loc = fmt.Sprintf("#%d: ", f.PatchLine)
+	mark := ""
+	if f.Status == finding.StatusUnchanged {
+		mark = " [unchanged]"
 	}
-	if f.File != "" {
-		if f.Line > 0 {
-			fmt.Fprintf(w, "%sFILE: %s:%d:\n", loc, f.File, f.Line)
-		} else {
-			fmt.Fprintf(w, "%sFILE: %s:\n", loc, f.File)
-		}
-	} else if loc != "" {
-		fmt.Fprintf(w, "%s\n", strings.TrimSuffix(loc, " "))
+	fmt.Fprintf(w, "%s%s: %s: %s%s\n", firstLinePrefix(p, f, opt), sev, f.Rule, oneLine(f.Message), mark)
+	// checkpatch's --showfile drops the "#N: FILE:" line: the prefix says it.
+	if here := hereLine(f); here != "" && !(opt.ShowFile && f.File != "") {
+		fmt.Fprintln(w, here)
 	}
 	if f.Source != "" {
 		fmt.Fprintf(w, "%s\n", sourceColor(color, f.Source))

@@ -28,6 +28,10 @@ import (
 // EmbeddedSource is the kernel source named in reports when no tree is given.
 const EmbeddedSource = "embedded:6.12"
 
+// StdinName is the Input name of standard input; checkpatch-style
+// positions print it as "-".
+const StdinName = "<stdin>"
+
 // Input is one file (or stdin) to review.
 type Input struct {
 	Name string    // shown in messages; "-" for stdin
@@ -165,6 +169,9 @@ func readInput(in Input) ([]*mbox.Message, []*mbox.Patch, []*reports.Patch) {
 	for msg, err := range mbox.Messages(mbox.NewSplitter(br)) {
 		n++
 		if err == nil {
+			if msg.Raw != nil {
+				msg.Raw.Source = in.Name
+			}
 			msgs = append(msgs, msg)
 			continue
 		}
@@ -196,7 +203,7 @@ func isBareDiff(head []byte) bool {
 func bareDiffPatch(name string, data []byte) *mbox.Patch {
 	title := filepath.Base(name)
 	return &mbox.Patch{
-		Msg:      &mbox.Message{Subject: title, PatchBody: string(data)},
+		Msg:      &mbox.Message{Subject: title, PatchBody: string(data), Raw: &mbox.RawMessage{Data: data, Source: name, Line: 1}},
 		Kind:     mbox.KindPatch,
 		Subject:  title,
 		Title:    title,
@@ -257,6 +264,9 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 		}
 		if p.Msg != nil {
 			e.MessageID = p.Msg.MessageID
+			if p.Msg.Raw != nil {
+				e.Input = p.Msg.Raw.Source
+			}
 		}
 		e.Mail = mailContext(p)
 		e.Base = base.desc
@@ -319,6 +329,7 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 				fs = hunksOnly(fs, files)
 			}
 			for i := range fs {
+				fs[i].InputLine = p.InputLine(fs[i].PatchLine)
 				fs[i].PatchLine = patchLine(p, fs[i].PatchLine)
 			}
 			e.Findings = append(e.Findings, finding.Group(filterByConfig(fs, opt.Config))...)
@@ -376,7 +387,9 @@ func applyErrorFinding(p *mbox.Patch, err error) finding.Finding {
 	}
 	var he *diffparse.HunkError
 	if errors.As(err, &he) {
-		return inputFinding(rule, err.Error(), he.File, he.Line, patchLine(p, he.PatchLine), he.Header)
+		f := inputFinding(rule, err.Error(), he.File, he.Line, patchLine(p, he.PatchLine), he.Header)
+		f.InputLine = p.InputLine(he.PatchLine)
+		return f
 	}
 	return inputFinding(rule, err.Error(), "", 0, 0, "")
 }

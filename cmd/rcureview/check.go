@@ -11,12 +11,14 @@ import (
 	"github.com/rcureview/rcureview/reports"
 )
 
-const checkUsage = `usage: rcureview check [--git DIR] [--format text|json] (--staged | A..B)
+const checkUsage = `usage: rcureview check [--git DIR] [--format text|json|sarif] [--terse] [--ignore RULE,…]
+                       (--staged | A..B)
 
 Review the staged changes (the index against HEAD, as "git commit" would
 record them) or each commit of the range A..B in order, against the
 repository's own tree: HEAD for staged changes, each commit's parent for a
-range. Output is checkpatch-shaped text.
+range. Output is checkpatch-shaped text (--terse: one line per finding),
+JSON or SARIF 2.1.0.
 
 Exit status: 1 when the change introduces an error-severity finding (this
 blocks the commit when run from the pre-commit hook); warnings, notes and
@@ -31,8 +33,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dir := fs.String("git", ".", "git repository `DIR` (a work tree, a subdirectory of one, or a git dir)")
 	staged := fs.Bool("staged", false, "check the staged changes")
-	format := fs.String("format", "text", "output `FORMAT`: text or json")
+	format := fs.String("format", "text", "output `FORMAT`: text, json or sarif")
 	quiet := fs.Bool("quiet", false, "text format: print only findings and the total")
+	fs.BoolVar(quiet, "q", false, "short for --quiet")
+	var cp reportFlags
+	cp.register(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, checkUsage)
 		fs.PrintDefaults()
@@ -51,22 +56,28 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	formats := reports.NewFormats()
-	if *quiet {
-		formats["text"] = func(w io.Writer, r *reports.Report) error {
-			return reports.WriteText(w, r, reports.TextOptions{Quiet: true})
-		}
+	formats["text"] = cp.textWriter(reports.TextOptions{Quiet: *quiet})
+	rules, baseline, err := cp.prepare()
+	if err != nil {
+		fmt.Fprintf(stderr, "rcureview check: %v\n", err)
+		return 2
 	}
 	if _, ok := formats[*format]; !ok {
 		fmt.Fprintf(stderr, "rcureview check: unknown --format %q (have %s)\n", *format, strings.Join(formats.Names(), ", "))
 		return 2
 	}
-	var err error
 	if opt.Registry, err = defaultRegistry(); err != nil {
 		fmt.Fprintf(stderr, "rcureview check: %v\n", err)
 		return 2
 	}
+	opt.Rules, opt.Baseline = rules, baseline
 	res, err := hook.Check(opt)
 	if err != nil {
+		fmt.Fprintf(stderr, "rcureview check: %v\n", err)
+		return 2
+	}
+	res.Report.Category = "check"
+	if err := cp.writeBaseline(res.Report); err != nil {
 		fmt.Fprintf(stderr, "rcureview check: %v\n", err)
 		return 2
 	}

@@ -73,7 +73,7 @@ func TestReviewSampleWithoutTreeSaysSo(t *testing.T) {
 		"ERROR: notrace-instrumented-call: rcu_read_unlock_notrace() reaches traceable __rcu_read_unlock() (ftrace-able), which reaches 9 tracepoints (softirq_raise,",
 		"-> trace_softirq_raise [tracepoint softirq_raise",
 		"  paths: 20 chains",
-		"#30: FILE: include/linux/rcupdate.h:986:",
+		"#71: FILE: include/linux/rcupdate.h:986:", // #N counts lines of the input file, as checkpatch
 		"+\t__rcu_read_unlock();",
 	} {
 		if !strings.Contains(out, want) {

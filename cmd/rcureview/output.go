@@ -37,7 +37,7 @@ func outputFormats(f reviewFlags, stdout io.Writer) (reports.Formats, reports.Em
 	}
 	formats := reports.NewFormats()
 	to := reports.TextOptions{Quiet: f.quiet, Color: color}
-	formats["text"] = func(w io.Writer, r *reports.Report) error { return reports.WriteText(w, r, to) }
+	formats["text"] = f.cp.textWriter(to)
 	formats["email"] = func(w io.Writer, r *reports.Report) error { return reports.WriteEmail(w, r, eo) }
 	return formats, eo, nil
 }

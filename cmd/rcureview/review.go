@@ -48,6 +48,7 @@ type reviewFlags struct {
 	tree, git, rev, config, format, out string
 	all, allVersions, quiet             bool
 	from, color                         string
+	cp                                  reportFlags
 }
 
 func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -65,6 +66,8 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.all, "all", false, "audit the whole tree, not only what the patches introduce")
 	fs.BoolVar(&f.allVersions, "all-versions", false, "review every version of a series, not only the newest")
 	fs.BoolVar(&f.quiet, "quiet", false, "text format: print only findings, one summary line per patch and the total")
+	fs.BoolVar(&f.quiet, "q", false, "short for --quiet")
+	f.cp.register(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, reviewUsage)
 		fs.PrintDefaults()
@@ -90,6 +93,11 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if _, ok := formats[f.format]; !ok {
 		fmt.Fprintf(stderr, "rcureview review: unknown --format %q (have %s)\n", f.format, strings.Join(formats.Names(), ", "))
+		return 2
+	}
+	rules, baseline, err := f.cp.prepare()
+	if err != nil {
+		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
 		return 2
 	}
 	opt := review.Options{Tool: "rcureview", Version: version, AllVersions: f.allVersions, All: f.all}
@@ -127,7 +135,7 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var openErrs []*reports.Patch
 	for _, name := range files {
 		if name == "-" {
-			inputs = append(inputs, review.Input{Name: "<stdin>", R: stdin})
+			inputs = append(inputs, review.Input{Name: review.StdinName, R: stdin})
 			continue
 		}
 		fh, err := os.Open(name)
@@ -140,6 +148,12 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	res := review.Run(inputs, opt)
 	res.Report.Patches = append(openErrs, res.Report.Patches...)
+	res.Report.Category = "review"
+	reports.Curate(res.Report, rules, baseline)
+	if err := f.cp.writeBaseline(res.Report); err != nil {
+		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
+		return 2
+	}
 
 	if f.format == "email" && isDir(f.out) {
 		paths, err := reports.WriteEmailDir(f.out, res.Report, emailOpt)
