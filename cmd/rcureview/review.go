@@ -15,8 +15,11 @@ import (
 )
 
 const reviewUsage = `usage: rcureview review [--tree DIR | --git DIR [--rev REV]] [--config FILE]
-                        [--format text|json|sarif|email|html] [--out FILE|DIR]
+                        [--format text|json|sarif|email|html|b4] [--out FILE|DIR]
                         [--all] [--all-versions] [--quiet] [--color auto|always|never]
+                        [--terse] [--emacs|--showfile] [--no-summary] [--mailback]
+                        [--ignore RULE,…] [--types RULE,…]
+                        [--baseline FILE] [--update-baseline FILE]
                         FILE...
 
 Review the patches in each FILE: an mbox (mboxo or mboxrd, optionally
@@ -39,7 +42,12 @@ findings only on the lines it adds, each marked as such.
 
 --format email writes one reply per reviewed patch, threaded on the patch
 mail, as an mbox; with --out naming an existing directory, one .eml file per
-reply instead. Colour is used on a terminal unless NO_COLOR is set.
+reply instead. --format b4 is b4's review CI protocol (a JSON array of
+results). Colour is used on a terminal unless NO_COLOR is set.
+
+checkpatch habits: --terse prints one line per finding (FILE:LINE:
+SEVERITY:RULE: message), --emacs names the input file and line instead,
+--ignore/--types drop or keep rules; "#N" counts lines of the input file.
 
 Options:
 `
@@ -59,7 +67,7 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.git, "git", "", "kernel git repository `DIR` (read with go-git, no checkout)")
 	fs.StringVar(&f.rev, "rev", "HEAD", "`REV`ision of --git to apply the patches to")
 	fs.StringVar(&f.config, "config", "", "kernel .config `FILE`: drop findings whose conditions it rules out")
-	fs.StringVar(&f.format, "format", "text", "output `FORMAT`: text, json, sarif, email (mbox of replies) or html")
+	fs.StringVar(&f.format, "format", "text", "output `FORMAT`: text, json, sarif, email (mbox of replies), html or b4 (b4's review CI JSON)")
 	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of standard output (email: an existing DIR gets one file per reply)")
 	fs.StringVar(&f.from, "from", "", "email: sender `ADDRESS` of the replies (default rcureview <rcureview@localhost>)")
 	fs.StringVar(&f.color, "color", "auto", "text colours: `WHEN` auto (on a terminal, unless NO_COLOR is set), always or never")
