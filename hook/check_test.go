@@ -1,6 +1,7 @@
 package hook
 
 import (
+	"bytes"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"github.com/rcureview/rcureview/analyzers/noinstr"
 	"github.com/rcureview/rcureview/analyzers/notrace"
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/reports"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
 
@@ -216,5 +218,38 @@ func TestPreCommitHookBlocksTheCommit(t *testing.T) {
 	data, _ := os.ReadFile(filepath.Join(r.dir, ".git/hooks/pre-commit"))
 	if !strings.Contains(string(data), "chained hook says no") {
 		t.Fatalf("uninstall did not restore the original hook:\n%s", data)
+	}
+}
+
+func TestCheckRulesAndBaselineDoNotBlock(t *testing.T) {
+	r := kernelRepo(t)
+	reg := registry(t)
+	r.write("include/linux/rcu_notrace.h", tc1)
+	r.git("add", "include/linux/rcu_notrace.h")
+	defer r.git("reset", "-q", "--", "include/linux/rcu_notrace.h")
+	opt := CheckOptions{Dir: r.dir, Staged: true, Registry: reg, Tool: "rcureview", Version: "test"}
+	first, err := Check(opt)
+	if err != nil || first.Blocking == 0 {
+		t.Fatalf("first check: blocking %d, %v", first.Blocking, err)
+	}
+	var buf bytes.Buffer
+	if err := reports.WriteJSON(&buf, first.Report); err != nil {
+		t.Fatal(err)
+	}
+	b, err := reports.ParseBaseline(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Baseline = b
+	second, err := Check(opt)
+	if err != nil || second.Blocking != 0 {
+		t.Fatalf("with the baseline: blocking %d, %v", second.Blocking, err)
+	}
+	opt.Baseline = nil
+	ignore, _ := reports.ParseRuleList([]string{"notrace-instrumented-call,notrace-name-contract"})
+	opt.Rules = reports.RuleFilter{Ignore: ignore}
+	third, err := Check(opt)
+	if err != nil || third.Blocking != 0 {
+		t.Fatalf("with --ignore: blocking %d, %v", third.Blocking, err)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -277,4 +278,48 @@ func TestBaselineWholeTreeAudit(t *testing.T) {
 		t.Errorf("%d findings in the second audit, %d in the first", n, want)
 	}
 	t.Logf("whole-tree audit: %d findings, all unchanged against the baseline", n)
+}
+
+func TestCheckWritesSARIFAndJSON(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	dir := t.TempDir()
+	gitc := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir,
+			"GIT_AUTHOR_NAME=Dev", "GIT_AUTHOR_EMAIL=dev@example.org", "GIT_COMMITTER_NAME=Dev", "GIT_COMMITTER_EMAIL=dev@example.org")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	gitc("init", "-q", "-b", "main")
+	os.MkdirAll(filepath.Join(dir, "kernel"), 0o755)
+	os.WriteFile(filepath.Join(dir, "kernel/a.c"), []byte("int a;\n"), 0o644)
+	gitc("add", "-A")
+	gitc("commit", "-q", "-m", "a")
+	os.WriteFile(filepath.Join(dir, "kernel/a.c"), []byte("int a;\nint b;\n"), 0o644)
+	gitc("add", "-A")
+	code, out, errOut := runCLI(t, "", "check", "--git", dir, "--staged", "--format", "sarif")
+	if code != 0 {
+		t.Fatalf("check --format sarif: exit %d %s", code, errOut)
+	}
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			AutomationDetails struct{ ID string } `json:"automationDetails"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil || log.Version != "2.1.0" || len(log.Runs) != 1 ||
+		!strings.HasPrefix(log.Runs[0].AutomationDetails.ID, "rcureview/check/") {
+		t.Fatalf("SARIF %+v %v\n%s", log, err, out)
+	}
+	code, out, _ = runCLI(t, "", "check", "--git", dir, "--staged", "--format", "json")
+	if r := decodeReport(t, out); code != 0 || len(r.Patches) != 1 {
+		t.Fatalf("check --format json: exit %d\n%s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "check", "--git", dir, "--staged", "--terse", "-q"); code != 0 || out != "" {
+		t.Fatalf("check --terse -q on a clean change: exit %d %q", code, out)
+	}
 }
