@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/rcureview/rcureview/bot/state"
+	"github.com/rcureview/rcureview/reports"
 )
 
 // Status summarises a bot's state database.
@@ -56,9 +57,11 @@ func ReadStatus(s *state.Store) (*Status, error) {
 	return st, nil
 }
 
-// WriteText prints the status as "key: value" lines.
+// WriteText prints the status as "key: value" lines, with the control
+// characters of what came from mail (Message-IDs, errors) escaped.
 func (st *Status) WriteText(w io.Writer) error {
-	fmt.Fprintf(w, "source: %s\n", orNone(st.Source))
+	esc := reports.EscapeControl
+	fmt.Fprintf(w, "source: %s\n", esc(orNone(st.Source)))
 	fmt.Fprintf(w, "last pass: %s\n", orNone(st.LastPass))
 	keys := make([]string, 0, len(st.Cursor))
 	for k := range st.Cursor {
@@ -66,13 +69,13 @@ func (st *Status) WriteText(w io.Writer) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(w, "cursor %s: %s\n", k, st.Cursor[k])
+		fmt.Fprintf(w, "cursor %s: %s\n", esc(k), esc(st.Cursor[k]))
 	}
 	fmt.Fprintf(w, "pending messages: %d\n", st.Pending)
 	fmt.Fprintf(w, "replies sent: %d\n", st.Replies[state.ReplySent])
 	fmt.Fprintf(w, "replies intended, not confirmed: %d\n", st.Replies[state.ReplyIntended])
 	for _, r := range st.Unsent {
-		fmt.Fprintf(w, "  %s (to <%s>, %d attempts) %s\n", r.MessageID, r.InReplyTo, r.Attempts, r.LastError)
+		fmt.Fprintf(w, "  %s (to <%s>, %d attempts) %s\n", esc(r.MessageID), esc(r.InReplyTo), r.Attempts, esc(r.LastError))
 	}
 	names := make([]string, 0, len(st.Counters))
 	for k := range st.Counters {
@@ -80,10 +83,10 @@ func (st *Status) WriteText(w io.Writer) error {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		fmt.Fprintf(w, "count %s: %d\n", k, st.Counters[k])
+		fmt.Fprintf(w, "count %s: %d\n", esc(k), st.Counters[k])
 	}
 	if st.LastError.Error != "" {
-		fmt.Fprintf(w, "last error: %s: %s\n", st.LastError.Time.UTC().Format("2006-01-02T15:04:05Z"), st.LastError.Error)
+		fmt.Fprintf(w, "last error: %s: %s\n", st.LastError.Time.UTC().Format("2006-01-02T15:04:05Z"), esc(st.LastError.Error))
 	} else {
 		fmt.Fprintln(w, "last error: none")
 	}

@@ -65,6 +65,7 @@ type htmlCell struct {
 // WriteHTML writes the report as one self-contained HTML page.
 func WriteHTML(w io.Writer, r *Report) error {
 	r.Normalize()
+	r = escapedCopy(r) // control characters from the mail, shown visibly
 	v := htmlReport{Report: r}
 	v.NErrors, v.NWarnings, v.NNotes = r.Counts()
 	used := map[string]bool{}

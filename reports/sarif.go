@@ -3,7 +3,6 @@ package reports
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -153,10 +152,7 @@ type sarifThreadFlowLocation struct {
 func WriteSARIF(w io.Writer, r *Report) error {
 	r.Normalize()
 	log := sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{buildRun(r)}}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(log); err != nil {
+	if err := encodeJSON(w, log); err != nil {
 		return fmt.Errorf("encode sarif: %w", err)
 	}
 	return nil

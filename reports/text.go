@@ -31,8 +31,12 @@ type TextOptions struct {
 //	  chain: a -> b [why] -> c
 //
 // and a per-patch total line.
+//
+// What came from the mail (subjects, paths, source lines, messages) is
+// shown with its control characters escaped (EscapeControl).
 func WriteText(w io.Writer, r *Report, opt TextOptions) error {
 	r.Normalize()
+	r = escapedCopy(r)
 	bw := bufio.NewWriter(w)
 	if opt.Terse {
 		writeTerse(bw, r, opt)

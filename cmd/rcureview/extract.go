@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/rcureview/rcureview/mbox"
+	"github.com/rcureview/rcureview/reports"
 )
 
 const extractUsage = `usage: rcureview extract [--summary] FILE...
@@ -15,7 +16,7 @@ const extractUsage = `usage: rcureview extract [--summary] FILE...
 Split each FILE (mbox, mboxrd, .gz, single mail; "-" for stdin), parse every
 mail and extract its patch, printing one line per mail: its position, kind
 (patch, cover, reply, pull-request, other), series counter, diff size and
-subject. This is the ingest half of "review", without applying anything; it
+subject (control characters shown as escapes). This is the ingest half of "review", without applying anything; it
 is what bench/ingest.sh compares with git mailsplit + git mailinfo.
 
 Options:
@@ -40,6 +41,7 @@ func runExtract(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	counts := map[mbox.Kind]int{}
 	var mails, failed, diffBytes int
 	for _, name := range fs.Args() {
+		shown := reports.EscapeControl(name)
 		var r io.Reader = stdin
 		if name != "-" {
 			f, err := os.Open(name)
@@ -56,7 +58,7 @@ func runExtract(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if err != nil || msg == nil {
 				failed++
 				if !*summary {
-					fmt.Fprintf(w, "%s: input-mail: %v\n", name, err)
+					fmt.Fprintf(w, "%s: input-mail: %s\n", shown, reports.EscapeControl(fmt.Sprint(err)))
 				}
 				continue
 			}
@@ -64,14 +66,15 @@ func runExtract(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if why := p.LostToDecoding(); why != "" {
 				failed++
 				if !*summary {
-					fmt.Fprintf(w, "%s:%d: input-mail: %s\n", name, msg.Raw.Index+1, why)
+					fmt.Fprintf(w, "%s:%d: input-mail: %s\n", shown, msg.Raw.Index+1, reports.EscapeControl(why))
 				}
 				continue
 			}
 			counts[p.Kind]++
 			diffBytes += len(p.Diff)
 			if !*summary {
-				fmt.Fprintf(w, "%s:%d\t%s\t%d/%d\t%d\t%s\n", name, msg.Raw.Index+1, p.Kind, p.Tags.Index, p.Tags.Total, len(p.Diff), p.Subject)
+				fmt.Fprintf(w, "%s:%d\t%s\t%d/%d\t%d\t%s\n", shown, msg.Raw.Index+1, p.Kind, p.Tags.Index, p.Tags.Total, len(p.Diff),
+					reports.EscapeControl(p.Subject))
 			}
 		}
 	}

@@ -295,3 +295,29 @@ func TestWriteErrorsAreReported(t *testing.T) {
 		t.Errorf("review --out /dev/full: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestTerminalEscapesNeverReachTheTerminal: a subject and a path with
+// sequences that set the window title, clear the screen and recolour
+// are shown escaped by review (with or without --color) and extract.
+func TestTerminalEscapesNeverReachTheTerminal(t *testing.T) {
+	path := "kernel/rcu/x\u202e.c"
+	mail := "From x@z Thu Jan  1 00:00:00 1970\nFrom: Dev <dev@example.org>\n" +
+		"Subject: [PATCH] rcu: \x1b]0;PWNED\x07 \x1b[2J \u009b31m\nMessage-ID: <esc@example.org>\n" +
+		"Content-Type: text/plain; charset=utf-8\n\nFix.\n---\n" +
+		"diff --git a/" + path + " b/" + path + "\nnew file mode 100644\n--- /dev/null\n+++ b/" + path + "\n" +
+		"@@ -0,0 +1,2 @@\n+void foo_notrace(void) /* \x1b[8m */\n+{ }\n"
+	file := filepath.Join(t.TempDir(), "esc.mbox")
+	os.WriteFile(file, []byte(mail), 0o644)
+	raw := func(s string) bool { return strings.ContainsAny(s, "\x1b\x07\u009b\u202e") }
+	for _, args := range [][]string{
+		{"review", "--color", "never", file},
+		{"review", "--color", "always", "--quiet", file},
+		{"extract", file},
+	} {
+		_, out, errOut := runCLI(t, "", args...)
+		clean := strings.ReplaceAll(out, "\x1b[", "") // the colours the text format sets itself
+		if raw(clean) || raw(errOut) || !strings.Contains(out, `\x1b]0;PWNED\x07`) {
+			t.Errorf("%v writes control characters raw or drops the subject:\n%q", args, out)
+		}
+	}
+}
