@@ -195,6 +195,7 @@ func Check(s *Scenario, opts Options) (*Result, error) {
 		}
 		out.Props = append(out.Props, pr)
 	}
+	out.shareTraces()
 	return out, nil
 }
 

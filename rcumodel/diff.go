@@ -11,6 +11,9 @@ type Change struct {
 	After      Verdict
 	Regression bool       // holds before, violated after
 	Violation  *Violation // the post-patch counterexample of a regression, the pre-patch one of a fix
+	// Also are the other properties changed the same way whose
+	// counterexample is this same run (Violation.Also).
+	Also []string
 }
 
 // String describes the change for a review comment.
@@ -43,5 +46,26 @@ func Compare(before, after *Result) []Change {
 		}
 		out = append(out, c)
 	}
-	return out
+	// One change per counterexample: a property whose trace is shared
+	// with another changed the same way is folded into it.
+	var merged []Change
+	for _, c := range out {
+		if c.Violation != nil && c.Violation.SameAs != "" {
+			if i := changeOf(merged, c.Violation.SameAs); i >= 0 && merged[i].Regression == c.Regression {
+				merged[i].Also = append(merged[i].Also, c.Property)
+				continue
+			}
+		}
+		merged = append(merged, c)
+	}
+	return merged
+}
+
+func changeOf(cs []Change, prop string) int {
+	for i, c := range cs {
+		if c.Property == prop {
+			return i
+		}
+	}
+	return -1
 }

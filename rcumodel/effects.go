@@ -172,16 +172,20 @@ func yesNo(v string) (bool, error) {
 
 var counterNames = map[string]Counter{"none": CounterNone, "rcu": CounterRCU, "trace": CounterTrace, "srcu": CounterSRCU}
 
+func counterName(c Counter) string {
+	for n, x := range counterNames {
+		if x == c {
+			return n
+		}
+	}
+	return "none"
+}
+
 // OpFromEffects returns a scenario operation that executes exactly e (a
 // custom primitive when e.Name is not in Primitives). SRCU primitives need
 // the domain as op.Args[0].
 func OpFromEffects(e Effects) scenario.Op {
-	cn := "none"
-	for n, c := range counterNames {
-		if c == e.Counter {
-			cn = n
-		}
-	}
+	cn := counterName(e.Counter)
 	traced := e.Traced
 	if traced == "" {
 		traced = "no"

@@ -182,7 +182,15 @@ func (m *Model) endGP(t *tx, f Flavour) {
 		tk := &t.s.T[task]
 		if tk.St == stWaitGP && Flavour(tk.WaitF) == f && t.s.Seq[f] >= tk.WaitSeq {
 			tk.St = stRunnable
-			t.note("%s returns from %s()", m.names[task], Flavours[f].Synchronize)
+			if f == FlavourRCU && t.m.labels {
+				// wait_rcu_gp(): the wakeme_after_rcu() callback was queued
+				// on the waiter's CPU and runs there (rcu_do_batch() from
+				// RCU_SOFTIRQ or rcuc), completing the waiter.
+				t.ev.Then = append(t.ev.Then, Event{CPU: m.cpuOf[task], Ctx: "softirq",
+					Text: "rcu_do_batch(): wakeme_after_rcu()", Notes: []string{m.names[task] + " returns from synchronize_rcu()"}})
+			} else {
+				t.note("%s returns from %s()", m.names[task], Flavours[f].Synchronize)
+			}
 			m.resched(t, m.cpuOf[task], task)
 		}
 	}

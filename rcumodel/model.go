@@ -371,6 +371,7 @@ func (m *Model) compileOp(o scenario.Op, task int) (op, error) {
 			return co, err
 		}
 		co.kind, co.eff, co.hook = opPrim, eff, m.probeFor(eff.Traced)
+		co.text = primText(o, eff)
 		if eff.Counter == CounterSRCU {
 			if err := nargs(1); err != nil {
 				return co, err
@@ -529,6 +530,52 @@ func probeTitle(hook string) string {
 		return "ftrace of " + f + "()"
 	}
 	return "trace_" + hook + "()"
+}
+
+// primText is how a trace shows a read-side primitive: its name and
+// arguments, and what its effects do differently from the primitive of
+// that name in Primitives (nothing more for a custom primitive: its name
+// is the patch's).
+func primText(o scenario.Op, e Effects) string {
+	text := o.Name + "(" + strings.Join(o.Args, ", ") + ")"
+	def, ok := Primitives[o.Name]
+	if !ok {
+		return text
+	}
+	var d []string
+	yn := map[bool]string{true: "yes", false: "no"}
+	switch {
+	case def.TestsSpecial != e.TestsSpecial && def.CallsSpecial != e.CallsSpecial && e.TestsSpecial == e.CallsSpecial:
+		d = append(d, "special="+yn[e.CallsSpecial])
+	default:
+		if def.TestsSpecial != e.TestsSpecial {
+			d = append(d, "tests_special="+yn[e.TestsSpecial])
+		}
+		if def.CallsSpecial != e.CallsSpecial {
+			d = append(d, "calls_special="+yn[e.CallsSpecial])
+		}
+	}
+	if def.Traced != e.Traced {
+		d = append(d, "traced="+map[bool]string{true: "no", false: e.Traced}[e.Traced == ""])
+	}
+	for _, x := range []struct {
+		n    string
+		a, b int8
+	}{{"preempt", def.Preempt, e.Preempt}, {"bh", def.BH, e.BH}, {"irq", def.IRQ, e.IRQ}, {"delta", def.Delta, e.Delta}} {
+		if x.a != x.b {
+			d = append(d, fmt.Sprintf("%s=%d", x.n, x.b))
+		}
+	}
+	if def.NMISafe != e.NMISafe {
+		d = append(d, "nmi_safe="+yn[e.NMISafe])
+	}
+	if def.Counter != e.Counter {
+		d = append(d, "counter="+counterName(e.Counter))
+	}
+	if len(d) > 0 {
+		text += " [" + strings.Join(d, " ") + "]"
+	}
+	return text
 }
 
 // probeFor returns the probe script attached to hook, or -1.

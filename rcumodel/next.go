@@ -15,6 +15,9 @@ type Event struct {
 	Task  string
 	Text  string
 	Notes []string
+	// Then are rows the same transition shows on other CPUs: the wakeup
+	// of a synchronize_rcu() waiter by its callback on the waiter's CPU.
+	Then []Event
 }
 
 // Edge tags (check.Edge.Tags): bit c for a transition of CPU c, plus:
@@ -177,6 +180,9 @@ func (m *Model) Next(s *State, emit func(check.Edge[State, Event])) {
 	for task := 0; task < m.ntask; task++ {
 		if s.T[task].St == stSleeping {
 			t := m.newTx(s, -1, "sched", "wake_up_process("+m.names[task]+")")
+			// Shown on the CPU the task wakes up on (the waker is not
+			// modelled; the remote wakeup lands there).
+			t.ev.CPU = m.cpuOf[task]
 			t.s.T[task].St = stRunnable
 			m.resched(t, m.cpuOf[task], task)
 			out(t, m.wakeClass[task], -1, true)

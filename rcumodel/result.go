@@ -32,6 +32,11 @@ type Violation struct {
 	Stutter  bool    // liveness: after Steps nothing can happen at all
 	Taken    []string
 	Absent   []string // fairness classes never enabled on the cycle (what the counterexample relies on not happening)
+	// Also are the other properties this same counterexample violates
+	// (one trace, several verdicts); SameAs names the property whose
+	// Violation carries the trace when this one is one of them.
+	Also     []*Violation
+	SameAs   string
 	scenario string
 	config   []string
 	headers  []string
@@ -86,15 +91,22 @@ func (r *Result) Mismatches() []string {
 // Rows is the number of table rows of the counterexample (transitions).
 func (v *Violation) Rows() int { return len(v.Steps) + len(v.Cycle) }
 
-// Finding converts the counterexample to the project's finding type.
+// Finding converts the counterexample to the project's finding type; the
+// properties it also violates are named in the message and the trace.
 func (v *Violation) Finding() finding.Finding {
+	msg := v.Msg
+	prop := v.Property + " " + v.Rule
+	for _, a := range v.Also {
+		msg += "; also " + a.Property + ": " + a.Msg
+		prop += ", " + a.Property + " " + a.Rule
+	}
 	f := finding.Finding{
 		Rule:     v.Rule,
 		Severity: finding.Error,
 		Function: v.scenario,
-		Message:  fmt.Sprintf("model: %s (scenario %s)", v.Msg, v.scenario),
+		Message:  fmt.Sprintf("model: %s (scenario %s)", msg, v.scenario),
 		Config:   append([]string(nil), v.config...),
-		Trace:    &finding.Trace{Property: v.Property + " " + v.Rule},
+		Trace:    &finding.Trace{Property: prop},
 	}
 	if r, ok := finding.LookupRule(v.Rule); ok {
 		f.Severity = r.Severity
@@ -115,6 +127,40 @@ func (v *Violation) Finding() finding.Finding {
 	return f
 }
 
+// sameTrace reports whether two counterexamples are the same run.
+func sameTrace(a, b *Violation) bool {
+	if a.Stutter != b.Stutter || len(a.Steps) != len(b.Steps) || len(a.Cycle) != len(b.Cycle) {
+		return false
+	}
+	eq := func(x, y []Event) bool {
+		for i := range x {
+			if x[i].CPU != y[i].CPU || x[i].Ctx != y[i].Ctx || x[i].Text != y[i].Text || strings.Join(x[i].Notes, "\n") != strings.Join(y[i].Notes, "\n") {
+				return false
+			}
+		}
+		return true
+	}
+	return eq(a.Steps, b.Steps) && eq(a.Cycle, b.Cycle)
+}
+
+// shareTraces links the violations of r that are the same counterexample:
+// the first (in report order) keeps the trace, the others point at it.
+func (r *Result) shareTraces() {
+	for i := range r.Props {
+		v := r.Props[i].Violation
+		if v == nil || v.SameAs != "" {
+			continue
+		}
+		for j := i + 1; j < len(r.Props); j++ {
+			w := r.Props[j].Violation
+			if w != nil && w.SameAs == "" && len(w.Also) == 0 && sameTrace(v, w) {
+				w.SameAs = v.Property
+				v.Also = append(v.Also, w)
+			}
+		}
+	}
+}
+
 func taskPrefix(e Event) string {
 	if e.Ctx == "task" && e.Task != "" {
 		return e.Task + ": "
@@ -126,7 +172,7 @@ func taskPrefix(e Event) string {
 func (r *Result) Findings() []finding.Finding {
 	var out []finding.Finding
 	for _, p := range r.Props {
-		if p.Violation != nil {
+		if p.Violation != nil && p.Violation.SameAs == "" {
 			out = append(out, p.Violation.Finding())
 		}
 	}
@@ -155,7 +201,7 @@ func (r *Result) Table(w io.Writer) error {
 		fmt.Fprintf(&b, "  %-3s %-26s %s%s\n", p.Property, p.Rule, p.Verdict, exp)
 	}
 	for _, p := range r.Props {
-		if p.Violation != nil {
+		if p.Violation != nil && p.Violation.SameAs == "" {
 			b.WriteString("\n")
 			p.Violation.table(&b)
 		}
@@ -225,6 +271,9 @@ func (v *Violation) table(b *strings.Builder) {
 		}
 	}
 	fmt.Fprintf(b, "VIOLATION %s (%s): %s\n", v.Property, v.Rule, v.Msg)
+	for _, a := range v.Also {
+		fmt.Fprintf(b, "VIOLATION %s (%s), same run: %s\n", a.Property, a.Rule, a.Msg)
+	}
 	if len(v.Cycle) > 0 || v.Stutter {
 		fmt.Fprintf(b, "Fairness: taken on the cycle: %s; never enabled: %s\n", orNone(v.Taken), orNone(v.Absent))
 	}
@@ -260,6 +309,7 @@ type jsonVerdict struct {
 	Message  string `json:"message,omitempty"`
 	States   int    `json:"states"`
 	Note     string `json:"note,omitempty"`
+	SameAs   string `json:"same_trace_as,omitempty"`
 }
 
 // JSONLines writes one JSON object per property verdict, each followed by
@@ -270,13 +320,13 @@ func (r *Result) JSONLines(w io.Writer) error {
 		v := jsonVerdict{Scenario: r.Scenario, Profile: r.Profile, Property: p.Property, Rule: p.Rule,
 			Verdict: p.Verdict.String(), Expected: p.Expected, States: r.States, Note: p.Note}
 		if p.Violation != nil {
-			v.Message, v.Rule = p.Violation.Msg, p.Violation.Rule
+			v.Message, v.Rule, v.SameAs = p.Violation.Msg, p.Violation.Rule, p.Violation.SameAs
 		}
 		if err := enc.Encode(v); err != nil {
 			return fmt.Errorf("write verdict %s: %w", p.Property, err)
 		}
-		if p.Violation == nil {
-			continue
+		if p.Violation == nil || p.Violation.SameAs != "" {
+			continue // a shared trace is written under the first property
 		}
 		n := 0
 		emit := func(e Event, cyc bool) error {
@@ -308,11 +358,16 @@ func (m *Model) convert(v *check.Violation[State, Event]) *Violation {
 	if v.Tag != "" {
 		out.Rule = v.Tag // a context rule more specific than P3's default
 	}
+	flat := func(e Event) []Event {
+		then := e.Then
+		e.Then = nil
+		return append([]Event{e}, then...)
+	}
 	for _, s := range v.Prefix {
-		out.Steps = append(out.Steps, s.Label)
+		out.Steps = append(out.Steps, flat(s.Label)...)
 	}
 	for _, s := range v.Cycle {
-		out.Cycle = append(out.Cycle, s.Label)
+		out.Cycle = append(out.Cycle, flat(s.Label)...)
 	}
 	for _, c := range check.Classes(v.Taken) {
 		out.Taken = append(out.Taken, m.ClassName(c))

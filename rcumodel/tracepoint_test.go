@@ -123,3 +123,75 @@ func TestGuardTracepointErrors(t *testing.T) {
 		t.Fatalf("%+v", tp)
 	}
 }
+
+// TestSharedCounterexample: L1 and L2 of V3-exp-ipi-notrace-nohz are the
+// same run: one finding names both, the table prints the trace once, the
+// JSON lines write its steps once.
+func TestSharedCounterexample(t *testing.T) {
+	s, err := Load("V3-exp-ipi-notrace-nohz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Check(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l1, _ := r.Get("L1")
+	l2, _ := r.Get("L2")
+	if l1.Violation == nil || l2.Violation == nil || l2.Violation.SameAs != "L1" || len(l1.Violation.Also) != 1 {
+		t.Fatalf("L1 %+v\nL2 %+v", l1.Violation, l2.Violation)
+	}
+	fs := r.Findings()
+	if len(fs) != 1 || !strings.Contains(fs[0].Message, "also L2") || fs[0].Trace.Property != "L1 rcu-gp-stall, L2 rcu-deferred-qs-lost" {
+		t.Fatalf("findings %+v", fs)
+	}
+	var b strings.Builder
+	if err := r.Table(&b); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "rcu_exp_handler()"); n != 1 {
+		t.Fatalf("trace printed %d times:\n%s", n, b.String())
+	}
+	if !strings.Contains(b.String(), "VIOLATION L2 (rcu-deferred-qs-lost), same run") {
+		t.Fatalf("no L2 verdict line:\n%s", b.String())
+	}
+	// A change of both properties is one change naming both.
+	before, err := Check(s, Options{Tracepoint: nil, Profile: ""})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before.Props = nil
+	for _, p := range r.Props {
+		before.Props = append(before.Props, PropertyResult{Property: p.Property, Rule: p.Rule, Verdict: Holds})
+	}
+	ch := Compare(before, r)
+	if len(ch) != 1 || ch[0].Property != "L1" || len(ch[0].Also) != 1 || ch[0].Also[0] != "L2" {
+		t.Fatalf("changes %+v", ch)
+	}
+}
+
+// TestWakeupOnWaitersCPU: the synchronize_rcu() waiter is woken by its
+// wakeme_after_rcu() callback on its own CPU, and the trace shows it there.
+func TestWakeupOnWaitersCPU(t *testing.T) {
+	s, err := Load("probe-deref-sync-unguarded")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Check(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := r.Get("P1")
+	if p.Violation == nil {
+		t.Fatal("P1 holds")
+	}
+	for _, e := range p.Violation.Steps {
+		if strings.Contains(e.Text, "wakeme_after_rcu") {
+			if e.CPU != 1 || e.Ctx != "softirq" || !strings.Contains(strings.Join(e.Notes, " "), "U returns from synchronize_rcu()") {
+				t.Fatalf("wakeup row %+v", e)
+			}
+			return
+		}
+	}
+	t.Fatalf("no wakeup row in %+v", p.Violation.Steps)
+}

@@ -77,7 +77,7 @@ func TestTraceTableHasOneColumnPerCPU(t *testing.T) {
 		t.Fatalf("header %q", hdr)
 	}
 	// CPU 1's event starts in CPU 1's column.
-	if got := strings.Index(rows[4], "task: synchronize_rcu_expedited()"); got != c1 {
+	if got := strings.Index(rows[4], "synchronize_rcu_expedited()"); got != c1 {
 		t.Errorf("CPU 1 event at column %d, header column %d:\n%s", got, c1, strings.Join(rows, "\n"))
 	}
 }

@@ -37,9 +37,11 @@ func traceColumns(t *finding.Trace) (headers []string, column func(finding.Step)
 	}
 }
 
-// stepText is a step's event prefixed by its context.
+// stepText is a step's event prefixed by its context, except where the
+// column or the event already says it: task steps start with the task's
+// name, kthread and scheduler steps name their function.
 func stepText(s finding.Step) string {
-	if s.Context != "" {
+	if s.Context != "" && s.Context != "task" && s.Context != "kthread" && s.Context != "sched" {
 		return s.Context + ": " + s.Event
 	}
 	return s.Event
@@ -59,35 +61,45 @@ func traceCells(t *finding.Trace) (headers []string, rows [][]string) {
 
 // TraceTableWidth is TraceTable for a fixed width (mail): the same columns,
 // with cells wrapped onto continuation lines when the table would be wider
-// than width columns. Every line it returns is at most width columns unless
-// a single word is longer than its column.
+// than width columns. When even that leaves the CPU columns too narrow, the
+// GP/kthreads column is folded: its steps become rows that span the table
+// ("GP/kthreads: ..."), and the CPU columns share the width. Words longer
+// than their column are broken after punctuation (or cut), so every line
+// is at most width columns.
 func TraceTableWidth(t *finding.Trace, width int) []string {
-	headers, rows := traceCells(t)
+	headers, column := traceColumns(t)
+	const stepCol = 3 // "%3d"
+	const minCol = 12
 	cols := len(headers)
-	w := make([]int, cols)
-	for c := range w {
-		w[c] = len(headers[c])
-	}
-	for _, r := range rows {
-		for c, cell := range r {
-			if len(cell) > w[c] {
-				w[c] = len(cell)
+	span := -1 // folded column
+	natural := func(n int) []int {
+		w := make([]int, n)
+		for c := range w {
+			w[c] = len(headers[c])
+		}
+		for _, st := range t.Steps {
+			if c := column(st); c < n {
+				w[c] = max(w[c], len(stepText(st)))
 			}
 		}
+		return w
 	}
-	const stepCol = 3 // "%3d"
-	total := func() int {
+	total := func(w []int) int {
 		n := stepCol
 		for _, x := range w {
 			n += 3 + x
 		}
 		return n
 	}
+	w := natural(cols)
+	if total(w) > width && cols > 2 && headers[cols-1] == "GP/kthreads" && width-stepCol-3*(cols-1) >= minCol*(cols-1) {
+		span, cols = cols-1, cols-1
+		w = natural(cols)
+	}
 	// When the natural widths do not fit, share the room fairly: narrow
 	// columns keep their width and the rest split what is left (water
 	// filling), never below minCol.
-	const minCol = 12
-	if total() > width {
+	if total(w) > width {
 		avail := width - stepCol - 3*cols
 		order := make([]int, cols)
 		for c := range order {
@@ -95,13 +107,8 @@ func TraceTableWidth(t *finding.Trace, width int) []string {
 		}
 		sort.Slice(order, func(i, j int) bool { return w[order[i]] < w[order[j]] })
 		for k, c := range order {
-			share := avail / (cols - k)
-			if share < minCol {
-				share = minCol
-			}
-			if w[c] > share {
-				w[c] = share
-			}
+			share := max(avail/(cols-k), minCol)
+			w[c] = min(w[c], share)
 			avail -= w[c]
 		}
 	}
@@ -113,15 +120,21 @@ func TraceTableWidth(t *finding.Trace, width int) []string {
 		sep += "-+-" + strings.Repeat("-", w[c])
 	}
 	out = append(out, strings.TrimRight(hdr, " "), sep)
-	for i, r := range rows {
-		wrapped := make([][]string, cols)
-		height := 1
-		for c, cell := range r {
-			wrapped[c] = ruledoc.Wrap(cell, w[c], "", "  ")
-			if len(wrapped[c]) > height {
-				height = len(wrapped[c])
+	spanWidth := width - stepCol - 3
+	for i, st := range t.Steps {
+		if c := column(st); c == span {
+			for k, l := range wrapCell(headers[span]+": "+stepText(st), spanWidth) {
+				num := "   "
+				if k == 0 {
+					num = fmt.Sprintf("%3d", i+1)
+				}
+				out = append(out, strings.TrimRight(num+" | "+l, " "))
 			}
+			continue
 		}
+		wrapped := make([][]string, cols)
+		wrapped[column(st)] = wrapCell(stepText(st), w[column(st)])
+		height := max(1, len(wrapped[column(st)]))
 		for k := 0; k < height; k++ {
 			line := "   "
 			if k == 0 {
@@ -138,4 +151,29 @@ func TraceTableWidth(t *finding.Trace, width int) []string {
 		}
 	}
 	return out
+}
+
+// wrapCell wraps text to width columns (continuation lines indented by
+// two), breaking a word longer than a line after punctuation ("->", ".",
+// "_", ",", "(", "=", ":"), or cutting it when there is none.
+func wrapCell(text string, width int) []string {
+	var words []string
+	for _, wd := range strings.Fields(text) {
+		for len(wd) > width-2 && width > 4 {
+			cut := -1
+			for i := width - 3; i > (width-2)/3; i-- {
+				if strings.ContainsRune("._,(=:>", rune(wd[i])) {
+					cut = i + 1
+					break
+				}
+			}
+			if cut < 0 {
+				cut = width - 2
+			}
+			words = append(words, wd[:cut])
+			wd = wd[cut:]
+		}
+		words = append(words, wd)
+	}
+	return ruledoc.Wrap(strings.Join(words, " "), width, "", "  ")
 }

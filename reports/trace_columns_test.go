@@ -61,3 +61,50 @@ func TestKthreadStepsKeepTheirColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestMailTraceFitsEightyColumns: a model counterexample with three
+// columns (two CPUs and the GP kthreads) and kernel identifiers longer
+// than a column fits 80 columns in the email layout: the GP column folds
+// into spanning rows, long words break, and the CPU columns stay aligned.
+func TestMailTraceFitsEightyColumns(t *testing.T) {
+	s, err := rcumodel.Load("V3-exp-ipi-notrace-nohz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := rcumodel.Check(s, rcumodel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := res.Findings()
+	if len(fs) != 1 {
+		t.Fatalf("%d findings: L1 and L2 share one counterexample, want one finding", len(fs))
+	}
+	tr := *fs[0].Trace
+	tr.Steps = append(tr.Steps, finding.Step{CPU: 1, Context: "irq",
+		Event: "a_kernel_identifier_much_longer_than_any_column->with.fields.and_more_fields_to_the_end=1"})
+	lines := reports.TraceTableWidth(&tr, 78)
+	sep := -1
+	for i, l := range lines {
+		if len(l) > 78 {
+			t.Errorf("line %d is %d columns: %q", i, len(l), l)
+		}
+		if strings.HasPrefix(l, "---") {
+			sep = strings.LastIndex(l, "+")
+		}
+	}
+	text := strings.Join(lines, "\n")
+	if sep < 0 || !strings.Contains(text, "GP/kthreads: exp GP #1") {
+		t.Fatalf("no folded GP/kthreads row:\n%s", text)
+	}
+	for _, l := range lines[3:] {
+		if strings.Contains(l, "GP/kthreads:") || !strings.Contains(l[4:], "|") {
+			continue
+		}
+		if p := strings.LastIndex(l, "|"); p != sep && len(l) > sep {
+			t.Errorf("CPU 1 column at %d, header at %d: %q", p, sep, l)
+		}
+	}
+	if !strings.Contains(text, "L1 rcu-gp-stall, L2 rcu-deferred-qs-lost") {
+		t.Errorf("the shared trace does not name both properties:\n%s", text)
+	}
+}

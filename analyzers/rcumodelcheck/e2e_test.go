@@ -82,7 +82,7 @@ func TestReviewEndToEnd(t *testing.T) {
 			fd.Function != "rcu_read_unlock_notrace" || fd.Status != "new" {
 			t.Errorf("finding: %+v", fd)
 		}
-		if fd.Trace == nil || len(fd.Trace.Steps) < 3 || fd.Trace.Property != "L1 rcu-gp-stall" {
+		if fd.Trace == nil || len(fd.Trace.Steps) < 3 || fd.Trace.Property != "L1 rcu-gp-stall, L2 rcu-deferred-qs-lost" {
 			t.Fatalf("trace: %+v", fd.Trace)
 		}
 		ipi := false

@@ -1,6 +1,7 @@
 package rcumodelcheck
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/rcureview/rcureview/analyzers/internal/realtest"
@@ -31,7 +32,7 @@ func TestMiniTree(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Logf("findings:\n%s", realtest.Dump(fs))
-			got := realtest.ByRule(fs)
+			got := rules(fs)
 			if len(tc.rules) == 0 && len(fs) > 0 {
 				t.Fatalf("want no finding, got %d", len(fs))
 			}
@@ -47,4 +48,25 @@ func TestMiniTree(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rules maps each rule to the first finding that reports it: as its rule,
+// or as another property the same counterexample violates (a model finding
+// whose trace is shared names them in Trace.Property: "L1 rcu-gp-stall,
+// L2 rcu-deferred-qs-lost").
+func rules(fs []finding.Finding) map[string]finding.Finding {
+	out := realtest.ByRule(fs)
+	for _, f := range fs {
+		if f.Trace == nil {
+			continue
+		}
+		for _, w := range strings.Fields(strings.NewReplacer(",", " ", "(", " ", ")", " ").Replace(f.Trace.Property)) {
+			if _, ok := finding.LookupRule(w); ok {
+				if _, dup := out[w]; !dup {
+					out[w] = f
+				}
+			}
+		}
+	}
+	return out
 }

@@ -402,11 +402,22 @@ func (c *checker) report(ch rcumodel.Change, fn string, loc rcueffects.Loc, what
 		f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
 	}
 	prop, _ := rcumodel.LookupProperty(ch.Property)
+	props := fmt.Sprintf("%s %q", ch.Property, prop.Summary)
+	msg := ch.Violation.Msg
+	for _, id := range ch.Also {
+		p, _ := rcumodel.LookupProperty(id)
+		props += fmt.Sprintf(" and %s %q", id, p.Summary)
+		for _, a := range ch.Violation.Also {
+			if a.Property == id {
+				msg += "; " + a.Msg
+			}
+		}
+	}
 	if ch.Regression {
-		f.Message = fmt.Sprintf("%s: the model now violates %s %q (%s): %s", what, ch.Property, prop.Summary, scenarioName, ch.Violation.Msg)
+		f.Message = fmt.Sprintf("%s: the model now violates %s (%s): %s", what, props, scenarioName, msg)
 	} else {
 		f.Severity = finding.Note
-		f.Message = fmt.Sprintf("%s: fixes %s %q (%s); before the patch: %s", what, ch.Property, prop.Summary, scenarioName, ch.Violation.Msg)
+		f.Message = fmt.Sprintf("%s: fixes %s (%s); before the patch: %s", what, props, scenarioName, msg)
 		if f.Trace != nil {
 			f.Trace.Property += " (before the patch)"
 		}

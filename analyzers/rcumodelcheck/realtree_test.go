@@ -20,7 +20,7 @@ func realPasses(t *testing.T, mboxPath string, cfg map[string]string) []analyzer
 
 func readConfig(t *testing.T, path string) map[string]string { return realtest.Config(t, path) }
 
-var dump, rules = realtest.Dump, realtest.ByRule
+var dump = realtest.Dump
 
 func hasStep(f finding.Finding, sub string) bool {
 	if f.Trace == nil {
