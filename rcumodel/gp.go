@@ -246,9 +246,17 @@ func (m *Model) treeGP(s *State, emit func(*tx, string)) {
 		emit(t, "rcu gp kthread")
 		return
 	}
-	// FQS: resched_cpu() on holdout CPUs (rcu_implicit_dynticks_qs()).
-	// Only CPUs without a tick need it: with a tick the QS comes first.
+	// FQS (force_qs_rnp()): a holdout CPU in an extended quiescent state
+	// is reported on its behalf (rcu_watching_snap_recheck()); one still
+	// in the kernel without a tick gets resched_cpu(). With a tick the QS
+	// comes first.
 	for c := 0; c < m.ncpu; c++ {
+		if s.C[c].NoQS == 1 && !s.watching(c) {
+			t := m.newTx(s, -1, "kthread", m.sprintf("FQS: rcu_watching_snap_recheck(): CPU%d is in an extended QS", c))
+			m.rcuQS(t, c)
+			emit(t, "fqs")
+			continue
+		}
 		if s.C[c].NoQS == 1 && s.C[c].IPIRes == 0 && s.C[c].Dead == 0 && !m.tickOn(s, c) {
 			t := m.newTx(s, -1, "kthread", m.sprintf("FQS: resched_cpu(%d)", c))
 			t.s.C[c].Resch, t.s.C[c].IPIRes = 1, 1

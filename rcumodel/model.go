@@ -33,6 +33,7 @@ const (
 	opIdleExit
 	opStore
 	opLoad
+	opRaise
 )
 
 // op is one compiled operation.
@@ -81,6 +82,7 @@ type Model struct {
 	guard       map[int]*Tracepoint
 	ftrace      Tracepoint
 	irqs        []irqDef
+	softirqs    []softirqDef
 	objs        []string
 	locks       []string
 	classes     []string
@@ -219,6 +221,17 @@ func compile(sc *scenario.Scenario, tp *Tracepoint) (*Model, error) {
 			}
 			m.probes[b.Name] = len(m.scripts)
 			m.scriptNames[uint8(len(m.scripts))] = probeTitle(b.Name)
+			todo = append(todo, pending{b, len(m.scripts)})
+			m.scripts = append(m.scripts, nil)
+		case scenario.BlockSoftirq:
+			if m.softirqIndex(b.Name) >= 0 {
+				return nil, fmt.Errorf("%s:%s: softirq %s declared twice", file, b.Pos, b.Name)
+			}
+			if len(m.softirqs) == MaxSoftirqs {
+				return nil, fmt.Errorf("%s:%s: more than %d softirq handlers", file, b.Pos, MaxSoftirqs)
+			}
+			m.softirqs = append(m.softirqs, softirqDef{name: b.Name, script: len(m.scripts)})
+			m.scriptNames[uint8(len(m.scripts))] = b.Name + " softirq"
 			todo = append(todo, pending{b, len(m.scripts)})
 			m.scripts = append(m.scripts, nil)
 		case scenario.BlockIRQ, scenario.BlockNMI:
@@ -482,6 +495,16 @@ func (m *Model) compileOp(o scenario.Op, task int) (op, error) {
 		if strings.Contains(o.Name, "unlock") {
 			co.kind = opUnlock
 		}
+		return co, nil
+	case "raise_softirq", "raise_softirq_irqoff":
+		if err := nargs(1); err != nil {
+			return co, err
+		}
+		i := m.softirqIndex(o.Args[0])
+		if i < 0 {
+			return co, errf("unknown softirq %q (declare it with \"softirq %s\")", o.Args[0], o.Args[0])
+		}
+		co.kind, co.arg = opRaise, i
 		return co, nil
 	case "wake_up", "wake_up_process":
 		if err := nargs(1); err != nil {

@@ -252,6 +252,11 @@ func (m *Model) stepTop(s *State, c int, emit func(*tx)) {
 		t.forced = true
 		m.popProbe(t, c)
 		emit(t)
+	case frameSoftirq:
+		t := m.newTx(s, c, ctx, "("+m.scriptNames[f.Script]+" returns)")
+		t.forced = true
+		m.softirqReturn(t, c)
+		emit(t)
 	}
 }
 
@@ -267,6 +272,8 @@ func frameCtx(f Frame) string {
 		return "nmi"
 	case frameProbe:
 		return "probe"
+	case frameSoftirq:
+		return "softirq"
 	}
 	return "task"
 }

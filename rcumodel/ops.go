@@ -106,6 +106,11 @@ func (m *Model) execOp(s *State, c int, o op, ctx string, emit func(*tx)) {
 			m.rcuPreemptDeferredQS(t, c, cur)
 			m.eqsQS(t, c)
 		}
+	case opRaise:
+		t.advance(c)
+		m.raiseSoftirq(t, c, o.arg)
+		emit(t)
+		return
 	case opStore:
 		m.execStore(t, o)
 	case opLoad:

@@ -30,10 +30,33 @@ type Profile struct {
 	// SoftirqGuarded: raise_softirq_irqoff() only when defer_qs_pending is
 	// not already PENDING ("rcu: Fix rcu_read_unlock() deadloop due to softirq").
 	SoftirqGuarded bool
+	// Legacy selects the v3.0-era rcu_read_unlock_special()
+	// (kernel/rcutree_plugin.h of 3.0): no deferral at all; only the
+	// interrupt-context check decides, and the unlink of the last task
+	// blocking an expedited GP wakes the synchronize_rcu_expedited()
+	// waiter right there (rcu_report_exp_rnp(): wake_up()).
+	Legacy Legacy
 }
+
+// Legacy is the interrupt-context check of a v3.0-era
+// rcu_read_unlock_special() (0: the modern deferred-QS code).
+type Legacy uint8
+
+// Legacy interrupt-context checks.
+const (
+	LegacyNone Legacy = iota
+	// LegacyInIRQ: "if (in_irq()) return;" — before ec433f0c5152
+	// ("softirq,rcu: Inform RCU of irq_exit() activity", v3.0-rc7).
+	LegacyInIRQ
+	// LegacyInIRQOrSoftirq: "if (in_irq() || in_serving_softirq())
+	// return;" — ec433f0c5152.
+	LegacyInIRQOrSoftirq
+)
 
 // Profiles lists the supported profiles, oldest first.
 var Profiles = []Profile{
+	{Name: "v3.0-rc", Legacy: LegacyInIRQ},
+	{Name: "v3.0", Legacy: LegacyInIRQOrSoftirq},
 	{Name: "v5.2", WakeupsWithIRQsOff: true},
 	{Name: "v6.12.0", ReinitPerQueue: true},
 	{Name: "rcu-next-2025-07", DeferTristate: true},

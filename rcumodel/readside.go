@@ -124,9 +124,11 @@ func (m *Model) disableCounts(t *tx, c int, e Effects) {
 	add(&f.Preempt, e.Preempt, "preemption")
 	add(&f.BH, e.BH, "bottom halves")
 	add(&f.IRQOff, e.IRQ, "irqs")
-	if e.BH < 0 && !t.s.preemptBH(c) && !t.s.irqsOff(c) && !t.s.inInterrupt(c) && t.s.C[c].SoftP == 1 {
+	if e.BH < 0 && !t.s.preemptBH(c) && !t.s.irqsOff(c) && !t.s.inInterrupt(c) && t.s.softirqPending(c) {
 		t.note("local_bh_enable(): do_softirq()")
-		m.rcuCore(t, c)
+		if m.handleSoftirqs(t, c) {
+			return // the resched point follows when the softirq returns
+		}
 	}
 	if e.Preempt < 0 || e.BH < 0 {
 		m.reschedPoint(t, c)
@@ -187,6 +189,10 @@ func (m *Model) rcuReadUnlockSpecial(t *tx, c, task int) {
 		t.note("in_nmi(): return, special bits stay set")
 		return
 	}
+	if m.Profile.Legacy != LegacyNone {
+		m.legacyUnlockSpecial(t, c, task)
+		return
+	}
 	cpu := &t.s.C[c]
 	irqsWere := t.s.irqsOff(c)
 	pbWere := t.s.preemptBH(c)
@@ -239,19 +245,47 @@ func (m *Model) rcuReadUnlockSpecial(t *tx, c, task int) {
 	}
 }
 
-// raiseSoftirqIrqoff models raise_softirq_irqoff(RCU_SOFTIRQ)
-// (kernel/softirq.c): __raise_softirq_irqoff() fires trace_softirq_raise,
-// and outside interrupts wakeup_softirqd() wakes ksoftirqd (try_to_wake_up:
-// ksoftirqd's pi_lock, then this CPU's rq->lock).
-func (m *Model) raiseSoftirqIrqoff(t *tx, c int) {
-	t.s.C[c].SoftP = 1
-	t.note("raise_softirq_irqoff(RCU_SOFTIRQ)")
-	if !t.s.inInterrupt(c) {
-		t.note("wakeup_softirqd(): try_to_wake_up(ksoftirqd/%d) takes rq%d->lock", c, c)
-		m.acquireMomentarily(t, c, c, "try_to_wake_up(ksoftirqd)")
+// legacyUnlockSpecial models rcu_read_unlock_special() of 3.0
+// (kernel/rcutree_plugin.h): need_qs is reported at once; in hardirq (and,
+// from ec433f0c5152 on, in softirq) it returns with the other bits set;
+// otherwise the blocked task is unlinked right away, whatever is disabled,
+// and if it was the last one blocking the expedited GP, rcu_report_exp_rnp()
+// wakes the synchronize_rcu_expedited() waiter: try_to_wake_up() takes the
+// waiter's pi_lock and its runqueue's lock in this context.
+func (m *Model) legacyUnlockSpecial(t *tx, c, task int) {
+	tk := &t.s.T[task]
+	if tk.SpNeedQS == 1 {
+		tk.SpNeedQS = 0
+		m.rcuQS(t, c)
 	}
-	m.fireProbe(t, c, m.probeFor("softirq_raise"), "trace_softirq_raise")
+	inIRQ := t.s.inHardirq(c)
+	if m.Profile.Legacy == LegacyInIRQOrSoftirq && t.s.inServingSoftirq(c) {
+		t.note("in_irq() || in_serving_softirq(): return")
+		return
+	}
+	if inIRQ {
+		t.note("in_irq(): return")
+		return
+	}
+	lastExp := tk.ExpBlk == 1
+	for i := 0; i < m.ntask; i++ {
+		lastExp = lastExp && (i == task || t.s.T[i].ExpBlk == 0)
+	}
+	m.rcuPreemptDeferredQSIrqrestore(t, c, task)
+	if !lastExp {
+		return
+	}
+	for w := 0; w < m.ntask; w++ {
+		if wt := &t.s.T[w]; wt.St == stWaitGP && Flavour(wt.WaitF) == FlavourRCUExp {
+			t.note("rcu_report_exp_rnp(): wake_up(&sync_rcu_preempt_exp_wq): try_to_wake_up(%s)", m.names[w])
+			m.acquireMomentarily(t, c, MaxCPUs+w, "try_to_wake_up("+m.names[w]+")")
+			m.acquireMomentarily(t, c, m.cpuOf[w], "try_to_wake_up("+m.names[w]+")")
+		}
+	}
 }
+
+// raiseSoftirqIrqoff models raise_softirq_irqoff(RCU_SOFTIRQ).
+func (m *Model) raiseSoftirqIrqoff(t *tx, c int) { m.raiseSoftirq(t, c, -1) }
 
 // acquireMomentarily takes and releases lock l (a self-deadlock if held
 // below on this CPU; another CPU's holder is released eventually, which the
@@ -347,7 +381,10 @@ func (m *Model) rcuExpHandler(t *tx, c int) {
 	tk := &t.s.T[task]
 	cpu.IPIExp = 0
 	depth := tk.Nest
-	if !m.Config.PreemptRCU {
+	if !m.Config.PreemptRCU || m.Profile.Legacy != LegacyNone {
+		// !PREEMPT_RCU's rcu_exp_handler(); a v3.0 kernel had no
+		// exp_hint either: its synchronize_sched_expedited() step only
+		// needed each CPU to leave preempt/bh-disabled code.
 		depth = 0
 	}
 	// The handler's hardirq frame is on top; below it is the interrupted

@@ -19,20 +19,20 @@ func (m *Model) enterIRQ(t *tx, c, script int, what string) bool {
 // tick_stop tracepoint on idle and nohz_full CPUs, with irqs still off);
 // then the return to the interrupted context may preempt it.
 func (m *Model) irqExit(t *tx, c int) {
-	cpu := &t.s.C[c]
-	top := t.s.top(c)
-	top.Phase = phaseExiting
-	nested := false
-	bh := false
-	for i := 0; i < int(cpu.N)-1; i++ {
-		k := cpu.F[i].Kind
-		nested = nested || k == frameHardirq || k == frameNMI
-		bh = bh || cpu.F[i].BH > 0
-	}
-	if !nested && !bh && cpu.SoftP == 1 {
+	t.s.top(c).Phase = phaseExiting
+	if !t.s.inInterrupt(c) && t.s.softirqPending(c) {
 		t.note("invoke_softirq()")
-		m.rcuCore(t, c)
+		if m.handleSoftirqs(t, c) {
+			return // irqExitTail runs when the softirq returns
+		}
 	}
+	m.irqExitTail(t, c)
+}
+
+// irqExitTail is the rest of __irq_exit_rcu() after invoke_softirq():
+// tick_irq_exit(), then the return to the interrupted context.
+func (m *Model) irqExitTail(t *tx, c int) {
+	cpu := &t.s.C[c]
 	if p := m.probeFor("tick_stop"); p >= 0 && (int(cpu.Curr) == idleTask(c) || m.Config.NohzFull&(1<<c) != 0) {
 		m.fireProbe(t, c, p, "tick_irq_exit(): trace_tick_stop")
 		if t.s.top(c).Kind == frameProbe {
@@ -207,15 +207,27 @@ func (m *Model) reschedPoint(t *tx, c int) {
 // ksoftirqd runs pending softirqs in ksoftirqd/c: a context switch away
 // from the current task and back.
 func (m *Model) ksoftirqd(s *State, c int) *tx {
-	if s.C[c].SoftP == 0 || !s.preemptible(c) {
+	if !s.softirqPending(c) || !s.preemptible(c) {
 		return nil
 	}
-	t := m.newTx(s, c, "softirq", "ksoftirqd: rcu_core()")
+	text := "ksoftirqd: rcu_core()"
+	if s.C[c].SoftUser != 0 {
+		text = "ksoftirqd: handle_softirqs()"
+	}
+	t := m.newTx(s, c, "softirq", text)
 	cur := int(s.C[c].Curr)
 	if cur < m.ntask {
 		m.rcuNoteContextSwitch(t, c, cur, true)
 	}
-	t.s.C[c].SoftP = 0
+	if s.C[c].SoftUser == 0 {
+		t.s.C[c].SoftP = 0
+		return t
+	}
+	// The handlers run in ksoftirqd's context; the model runs them on
+	// top of the preempted task's frame (its reader state is untouched:
+	// it is not running).
+	t.s.C[c].SoftRuns = 0
+	m.handleSoftirqs(t, c)
 	return t
 }
 

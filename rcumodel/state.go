@@ -4,15 +4,16 @@ import "unsafe"
 
 // Bounds of the model (research/rcu-model.md S.1).
 const (
-	MaxCPUs   = 3
-	MaxTasks  = 4 // scenario tasks; each CPU also has an idle task
-	MaxFrames = 5 // context stack depth; pushing beyond is unbounded recursion (P5)
-	MaxObjs   = 3
-	MaxCBs    = 4
-	MaxIRQs   = 3 // device irq + nmi handler definitions
-	MaxRefs   = 2 // references a task holds at once
-	MaxLocks  = MaxCPUs + MaxTasks
-	allTasks  = MaxTasks + MaxCPUs
+	MaxCPUs     = 3
+	MaxTasks    = 4 // scenario tasks; each CPU also has an idle task
+	MaxFrames   = 5 // context stack depth; pushing beyond is unbounded recursion (P5)
+	MaxObjs     = 3
+	MaxCBs      = 4
+	MaxIRQs     = 3 // device irq + nmi handler definitions
+	MaxSoftirqs = 2 // scenario softirq handlers
+	MaxRefs     = 2 // references a task holds at once
+	MaxLocks    = MaxCPUs + MaxTasks
+	allTasks    = MaxTasks + MaxCPUs
 )
 
 // Frame kinds: what runs at one level of a CPU's context stack.
@@ -21,6 +22,7 @@ const (
 	frameHardirq              // device irq script or a built-in handler in irq_exit
 	frameNMI                  // NMI handler script
 	frameProbe                // tracepoint probe script, in the context of the frame below
+	frameSoftirq              // softirq handler (handle_softirqs()), irqs enabled, SOFTIRQ_OFFSET in BH
 )
 
 // Frame phases.
@@ -46,20 +48,23 @@ const (
 
 // CPU is per-CPU state: the context stack and struct rcu_data.
 type CPU struct {
-	Curr   uint8 // running task (idle task MaxTasks+cpu when nothing runs)
-	N      uint8 // frames in use
-	F      [MaxFrames]Frame
-	Resch  uint8 // need_resched (TIF_NEED_RESCHED)
-	NoQS   uint8 // cpu_no_qs.b.norm: owes the normal GP a QS (folded with rnp->qsmask)
-	ExpM   uint8 // this CPU's bit in rnp->expmask
-	NoQSE  uint8 // cpu_no_qs.b.exp
-	Defer  uint8 // defer_qs_pending
-	IWQ    uint8 // defer_qs_iw queued
-	IWBad  uint8 // irq_work re-initialised while queued: its list points at itself
-	SoftP  uint8 // RCU_SOFTIRQ pending
-	IPIExp uint8 // rcu_exp_handler IPI pending
-	IPIRes uint8 // resched IPI pending (FQS resched_cpu())
-	Dead   uint8 // self-deadlocked
+	Curr  uint8 // running task (idle task MaxTasks+cpu when nothing runs)
+	N     uint8 // frames in use
+	F     [MaxFrames]Frame
+	Resch uint8 // need_resched (TIF_NEED_RESCHED)
+	NoQS  uint8 // cpu_no_qs.b.norm: owes the normal GP a QS (folded with rnp->qsmask)
+	ExpM  uint8 // this CPU's bit in rnp->expmask
+	NoQSE uint8 // cpu_no_qs.b.exp
+	Defer uint8 // defer_qs_pending
+	IWQ   uint8 // defer_qs_iw queued
+	IWBad uint8 // irq_work re-initialised while queued: its list points at itself
+	SoftP uint8 // RCU_SOFTIRQ pending
+	// SoftUser: the scenario's softirqs pending (bit per softirq block);
+	// SoftRuns: handlers run by the current handle_softirqs() call.
+	SoftUser, SoftRuns uint8
+	IPIExp             uint8 // rcu_exp_handler IPI pending
+	IPIRes             uint8 // resched IPI pending (FQS resched_cpu())
+	Dead               uint8 // self-deadlocked
 	// TickOK: the CPU made task-level progress since the last tick. The
 	// tick needs it, so ticks cannot starve the interrupted code (which
 	// weak fairness alone would allow: the task is enabled only between
@@ -160,11 +165,16 @@ func idleTask(c int) int { return MaxTasks + c }
 // top returns the top frame of CPU c.
 func (s *State) top(c int) *Frame { return &s.C[c].F[s.C[c].N-1] }
 
-// irqsOff: some frame disabled interrupts (hardirq/NMI entry counts as one).
+// irqsOff: some frame disabled interrupts (hardirq/NMI entry counts as
+// one), looking down from the top to the innermost softirq frame, which
+// runs with irqs enabled (handle_softirqs() does local_irq_enable()).
 func (s *State) irqsOff(c int) bool {
-	for i := 0; i < int(s.C[c].N); i++ {
+	for i := int(s.C[c].N) - 1; i >= 0; i-- {
 		if s.C[c].F[i].IRQOff > 0 {
 			return true
+		}
+		if s.C[c].F[i].Kind == frameSoftirq {
+			return false
 		}
 	}
 	return false
@@ -201,10 +211,24 @@ func (s *State) inNMI(c int) bool {
 	return false
 }
 
-// inInterrupt reports in_interrupt(): any hardirq (incl. exiting), NMI.
+// inInterrupt reports in_interrupt(): hardirq (not one in irq_exit() past
+// preempt_count_sub(HARDIRQ_OFFSET)), NMI, softirq, or a bh-disabled
+// region (SOFTIRQ_DISABLE_OFFSET is part of SOFTIRQ_MASK).
 func (s *State) inInterrupt(c int) bool {
 	for i := 0; i < int(s.C[c].N); i++ {
-		if k := s.C[c].F[i].Kind; k == frameHardirq || k == frameNMI {
+		f := s.C[c].F[i]
+		switch {
+		case f.Kind == frameHardirq && f.Phase != phaseExiting, f.Kind == frameNMI, f.Kind == frameSoftirq, f.BH > 0:
+			return true
+		}
+	}
+	return false
+}
+
+// inServingSoftirq reports in_serving_softirq(): a softirq handler runs.
+func (s *State) inServingSoftirq(c int) bool {
+	for i := 0; i < int(s.C[c].N); i++ {
+		if s.C[c].F[i].Kind == frameSoftirq {
 			return true
 		}
 	}

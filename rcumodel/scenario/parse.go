@@ -164,10 +164,10 @@ func (p *parser) line(n int, line string) error {
 			}
 		}
 		p.s.Objects = append(p.s.Objects, o)
-	case BlockTask, BlockProbe, BlockIRQ, BlockNMI:
+	case BlockTask, BlockProbe, BlockIRQ, BlockNMI, BlockSoftirq:
 		b := Block{Kind: dir, Pos: pos}
 		rest := args
-		if dir == BlockTask || dir == BlockProbe {
+		if dir == BlockTask || dir == BlockProbe || dir == BlockSoftirq {
 			if len(args) == 0 || args[0].text == "" || (!args[0].quoted && strings.Contains(args[0].text, "=")) {
 				return p.errf(pos, "%s: want a name", dir)
 			}

@@ -22,6 +22,9 @@
 //	    op ...
 //	nmi cpu=N [count=K]
 //	    op ...
+//	softirq NAME                  # softirq handler, run by handle_softirqs() once
+//	    op ...                    # "raise_softirq NAME" raised it (irq_exit(),
+//	                              # local_bh_enable(), ksoftirqd)
 //	object NAME [published|unpublished]
 //	check P1 L1 ...               # properties to check (default: all)
 //	expect P1=holds L1=violated   # expected verdicts (holds|violated)
@@ -82,11 +85,14 @@ const (
 	BlockProbe = "probe"
 	BlockIRQ   = "irq"
 	BlockNMI   = "nmi"
+	// BlockSoftirq is a softirq handler (an open_softirq() action or a
+	// tasklet) raised by the raise_softirq NAME operation.
+	BlockSoftirq = "softirq"
 )
 
 // Block is a task, tracepoint probe, irq handler or NMI handler script.
 type Block struct {
-	Kind  string // BlockTask, BlockProbe, BlockIRQ, BlockNMI
+	Kind  string // BlockTask, BlockProbe, BlockIRQ, BlockNMI, BlockSoftirq
 	Name  string // task name or tracepoint name; empty for irq/nmi
 	Attrs []KV
 	Ops   []Op
@@ -201,6 +207,12 @@ func (s *Scenario) AddIRQ(cpu, count int, ops ...Op) *Scenario {
 func (s *Scenario) AddNMI(cpu, count int, ops ...Op) *Scenario {
 	s.AddIRQ(cpu, count, ops...)
 	s.Blocks[len(s.Blocks)-1].Kind = BlockNMI
+	return s
+}
+
+// AddSoftirq adds a softirq handler raised by "raise_softirq name".
+func (s *Scenario) AddSoftirq(name string, ops ...Op) *Scenario {
+	s.Blocks = append(s.Blocks, Block{Kind: BlockSoftirq, Name: name, Ops: ops})
 	return s
 }
 
