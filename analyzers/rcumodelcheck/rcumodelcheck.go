@@ -38,10 +38,10 @@ import (
 
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/analyzers/notrace"
-	"github.com/rcureview/rcureview/analyzers/rcueffects"
 	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/ksrc/index"
+	"github.com/rcureview/rcureview/rcueffects"
 	"github.com/rcureview/rcureview/rcumodel"
 )
 

@@ -1,24 +1,18 @@
 package realtest
 
 import (
-	"path/filepath"
-	"runtime"
 	"testing"
 
+	"github.com/rcureview/rcureview/internal/kerneltest"
 	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
 
-// MiniTree returns the small kernel-shaped tree in testdata/minitree
-// (rcupdate.h, tree_plugin.h in the shape of 6.12.117, a demo driver), for
-// unit tests that run without a kernel tree.
+// MiniTree returns the small kernel-shaped tree of kerneltest.MiniTreeDir,
+// for unit tests that run without a kernel tree.
 func MiniTree(t testing.TB) ksrc.Tree {
 	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("cannot locate the mini tree")
-	}
-	tree, err := ksrc.OpenDir(filepath.Join(filepath.Dir(file), "testdata", "minitree"))
+	tree, err := ksrc.OpenDir(kerneltest.MiniTreeDir(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,14 +3,19 @@ package rcueffects
 import (
 	"testing"
 
-	"github.com/rcureview/rcureview/analyzers/internal/realtest"
+	"github.com/rcureview/rcureview/internal/kerneltest"
+	"github.com/rcureview/rcureview/ksrc"
+	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/rcumodel"
 )
 
 func miniSummarizer(t *testing.T, cfg map[string]string) *Summarizer {
 	t.Helper()
-	tree := realtest.MiniTree(t)
-	ix, err := realtest.MiniProvider().For(tree)
+	tree, err := ksrc.OpenDir(kerneltest.MiniTreeDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.NewProvider(index.Options{Workers: 1}, nil).For(tree)
 	if err != nil {
 		t.Fatal(err)
 	}
