@@ -16,7 +16,6 @@ import (
 	"github.com/rcureview/rcureview/analyzers/notrace"
 	"github.com/rcureview/rcureview/bot/inbox"
 	"github.com/rcureview/rcureview/bot/state"
-	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/mbox"
 	"github.com/rcureview/rcureview/reports"
 	"github.com/rcureview/rcureview/review"
@@ -114,8 +113,7 @@ func author(name string) string { return "Dev " + name + " <" + name + "@example
 // realReviewer reviews with the analyzers the command registers, on the
 // facts embedded from linux 6.12.
 func realReviewer(t testing.TB) Reviewer {
-	p := index.NewProvider(index.Options{}, index.Embedded())
-	reg, err := analyzers.NewRegistry(notrace.New(p), noinstr.New(p))
+	reg, err := analyzers.NewRegistry(notrace.Analyzer, noinstr.Analyzer)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -106,3 +106,10 @@ func PostLine(files []*File, path string, n int) (Line, bool) {
 	}
 	return Line{}, false
 }
+
+// Added reports whether line n of path in the patched tree is a line the
+// patch adds.
+func Added(files []*File, path string, n int) bool {
+	l, ok := PostLine(files, path, n)
+	return ok && l.Op == Add
+}

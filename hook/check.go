@@ -9,6 +9,7 @@ import (
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/ksrc"
+	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/reports"
 	"github.com/rcureview/rcureview/review"
 )
@@ -22,6 +23,7 @@ type CheckOptions struct {
 	Registry  *analyzers.Registry
 	Rules     reports.RuleFilter // findings of rules to drop (--ignore, --types)
 	Baseline  *reports.Baseline  // findings an earlier report had (--baseline) are unchanged and never block
+	Indexes   *index.Provider    // nil: a provider without cache per review
 	Tool      string
 	Version   string
 }
@@ -112,7 +114,7 @@ func Check(opt CheckOptions) (*CheckResult, error) {
 }
 
 func (opt CheckOptions) reviewOptions(tree ksrc.Tree) review.Options {
-	return review.Options{Tool: opt.Tool, Version: opt.Version, Tree: tree, Registry: opt.Registry}
+	return review.Options{Tool: opt.Tool, Version: opt.Version, Tree: tree, Registry: opt.Registry, Indexes: opt.Indexes}
 }
 
 func (res *CheckResult) add(one *review.Result) {

@@ -14,7 +14,6 @@ import (
 	"github.com/rcureview/rcureview/analyzers/notrace"
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/reports"
-	"github.com/rcureview/rcureview/ksrc/index"
 )
 
 // miniTree is the small kernel-shaped tree of the notrace analyzer's
@@ -55,8 +54,7 @@ func kernelRepo(t *testing.T) *gitRepo {
 }
 
 func registry(t *testing.T) *analyzers.Registry {
-	p := index.NewProvider(index.Options{}, index.Embedded())
-	reg, err := analyzers.NewRegistry(notrace.New(p), noinstr.New(p))
+	reg, err := analyzers.NewRegistry(notrace.Analyzer, noinstr.Analyzer)
 	if err != nil {
 		t.Fatal(err)
 	}

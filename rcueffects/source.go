@@ -173,9 +173,3 @@ func (s *Source) MacroBody(path string, m *index.Macro) ([]Token, bool) {
 	}
 	return Lex([]byte(src), line), true
 }
-
-// Added reports whether line n of path is a line the patch adds.
-func Added(files []*diffparse.File, path string, n int) bool {
-	l, ok := diffparse.PostLine(files, path, n)
-	return ok && l.Op == diffparse.Add
-}

@@ -141,7 +141,7 @@ func reviewRealTreeAnalyzers(t *testing.T) *reports.Report {
 		opt.Cache = c
 	}
 	p := index.NewProvider(opt, index.Embedded())
-	reg, err := analyzers.NewRegistry(notrace.New(p), noinstr.New(p))
+	reg, err := analyzers.NewRegistry(notrace.Analyzer, noinstr.Analyzer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func reviewRealTreeAnalyzers(t *testing.T) *reports.Report {
 	}
 	defer f.Close()
 	res := review.Run([]review.Input{{Name: "rcu-read-lock-notrace.mbox", R: f}},
-		review.Options{Tool: "rcureview", Version: "test", Tree: tree, Registry: reg})
+		review.Options{Tool: "rcureview", Version: "test", Tree: tree, Registry: reg, Indexes: p})
 	r := res.Report
 	if len(r.Patches) != 2 || !r.Patches[0].Applied || len(r.Patches[0].Findings) == 0 {
 		t.Fatalf("the analyzers found nothing on the real-tree series")

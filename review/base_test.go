@@ -92,7 +92,7 @@ func TestAlreadyAppliedIsANote(t *testing.T) {
 		t.Fatal(err)
 	}
 	calls := 0
-	reg, err := analyzers.NewRegistry(&analyzers.Analyzer{Name: "count", Run: func(*analyzers.Pass) ([]finding.Finding, error) {
+	reg, err := analyzers.NewRegistry(&analyzers.Analyzer{Name: "count", Run: func(*analyzers.Pass) (any, error) {
 		calls++
 		return nil, nil
 	}})
@@ -131,20 +131,19 @@ func TestHunksOnlyKeepsAddedLines(t *testing.T) {
 	}
 }
 
-// realRegistry is the notrace and noinstr analyzers over the shared index
-// cache.
-func realRegistry(t *testing.T) *analyzers.Registry {
+// realOptions are review options with the notrace and noinstr analyzers
+// over the shared index cache.
+func realOptions(t *testing.T) Options {
 	t.Helper()
 	opt := index.Options{}
 	if c, err := index.DefaultCache(); err == nil {
 		opt.Cache = c
 	}
-	p := index.NewProvider(opt, index.Embedded())
-	reg, err := analyzers.NewRegistry(notrace.New(p), noinstr.New(p))
+	reg, err := analyzers.NewRegistry(notrace.Analyzer, noinstr.Analyzer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return reg
+	return Options{Registry: reg, Indexes: index.NewProvider(opt, index.Embedded())}
 }
 
 // TestRealPatchesThatDoNotApply: against the real 6.12 tree, the
@@ -158,7 +157,7 @@ func TestRealPatchesThatDoNotApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := realRegistry(t)
+	opt := realOptions(t)
 	read := func(name string) string {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
@@ -166,11 +165,11 @@ func TestRealPatchesThatDoNotApply(t *testing.T) {
 		}
 		return string(b)
 	}
-	p := runOn(t, tree, read("rcu-deferred-qs-applied.mbox"), Options{Registry: reg})
+	p := runOn(t, tree, read("rcu-deferred-qs-applied.mbox"), opt)
 	if !p.AlreadyApplied || len(p.Findings) != 1 || p.Findings[0].Severity != finding.Note {
 		t.Errorf("the applied fix: already=%v findings=%+v", p.AlreadyApplied, p.Findings)
 	}
-	p = runOn(t, tree, read("rcu-deferred-qs-v1.mbox"), Options{Registry: reg})
+	p = runOn(t, tree, read("rcu-deferred-qs-v1.mbox"), opt)
 	if p.Applied || p.AlreadyApplied {
 		t.Fatalf("v1: applied=%v already=%v", p.Applied, p.AlreadyApplied)
 	}

@@ -45,8 +45,12 @@ type Options struct {
 	Config        kconfig.Config      // nil: no .config
 	ConfigName    string              // the --config path, for the report
 	Registry      *analyzers.Registry // nil: no analyzers
-	AllVersions   bool                // review every version of a series, not only the newest
-	All           bool                // audit the whole tree (passed to analyzers)
+	// Indexes hands the analyzers the indexes of the trees; nil: a
+	// provider without cache for this review (embedded facts without a
+	// tree).
+	Indexes     *index.Provider
+	AllVersions bool // review every version of a series, not only the newest
+	All         bool // audit the whole tree (passed to analyzers)
 	// RevGiven says the revision of a git Tree was named by the user
 	// (--rev): it is tried before a series' base-commit, not after.
 	RevGiven bool
@@ -72,6 +76,9 @@ func Run(inputs []Input, opt Options) *Result {
 			"from linux 6.12 (kernel/rcu, kernel/trace, kernel/sched, include/linux, …)")
 	}
 	res := &Result{Report: rep}
+	if opt.Indexes == nil {
+		opt.Indexes = index.NewProvider(index.Options{}, index.Embedded())
+	}
 	var patches []*mbox.Patch
 	skipped := map[mbox.Kind]int{}
 	var msgs []*mbox.Message
@@ -293,7 +300,7 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 			continue
 		}
 		reviewed++
-		pass := analyzers.Pass{Subject: p.Subject, Files: files, Config: opt.Config, All: opt.All}
+		pass := analyzers.Pass{Subject: p.Subject, Files: files, Config: opt.Config, All: opt.All, Provider: opt.Indexes}
 		if cur != nil {
 			post, ferr := applyPatch(cur, p, files, e)
 			if ferr != nil {

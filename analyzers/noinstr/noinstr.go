@@ -17,89 +17,61 @@
 package noinstr
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 
 	"github.com/rcureview/rcureview/analyzers"
-	"github.com/rcureview/rcureview/analyzers/notrace"
-	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
 
-// New returns the analyzer, taking indexes from p.
-func New(p *index.Provider) *analyzers.Analyzer {
-	a := &analyzers.Analyzer{
-		Name:     "noinstr",
-		Doc:      "report instrumentable calls from noinstr code outside instrumentation_begin/end()",
-		Rules:    []string{finding.RuleNoinstrInstrumentedCall, finding.RuleNoinstrUnbalanced},
-		Requires: []analyzers.Input{analyzers.Diff},
-	}
-	a.Run = func(pass *analyzers.Pass) ([]finding.Finding, error) { return Run(p, pass) }
-	return a
+// Analyzer checks the noinstr functions a patch adds or changes.
+var Analyzer = &analyzers.Analyzer{
+	Name:     "noinstr",
+	Doc:      "report instrumentable calls from noinstr code outside instrumentation_begin/end()",
+	Rules:    []string{finding.RuleNoinstrInstrumentedCall, finding.RuleNoinstrUnbalanced},
+	Requires: []*analyzers.Analyzer{analyzers.Indexes},
+	Run:      run,
 }
 
-// Run runs the noinstr checks of one pass.
-func Run(p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
-	pre, post, err := notrace.Indexes(p, pass)
-	if errors.Is(err, index.ErrNoEmbedded) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	type rootFn struct {
-		ff *index.FileFacts
-		fn *index.Func
-	}
-	var roots []rootFn
-	if pass.All {
-		for _, ff := range post.Files() {
-			for i := range ff.Funcs {
-				if isNoinstr(&ff.Funcs[i]) {
-					roots = append(roots, rootFn{ff, &ff.Funcs[i]})
-				}
-			}
-		}
-	} else {
-		for _, ch := range index.ChangedDefs(post, pass.Files) {
-			if ch.Func != nil && isNoinstr(ch.Func) {
-				roots = append(roots, rootFn{ch.File, ch.Func})
-			}
-		}
-	}
-	var out []finding.Finding
-	for _, r := range roots {
-		fs := Check(post, r.ff, r.fn, pass.Config)
-		preKeys := map[string]bool{}
-		if pre != nil {
-			if pff := pre.File(r.ff.Path); pff != nil {
+func run(pass *analyzers.Pass) (any, error) {
+	ix := analyzers.IndexesOf(pass)
+	if pass.Baseline != nil {
+		for _, d := range pass.Baseline {
+			if pff := ix.Pre.File(d.File); pff != nil {
 				for i := range pff.Funcs {
-					if pff.Funcs[i].Name == r.fn.Name && isNoinstr(&pff.Funcs[i]) {
-						for _, f := range Check(pre, pff, &pff.Funcs[i], pass.Config) {
-							preKeys[key(f)] = true
-						}
+					if pff.Funcs[i].Name == d.Name && isNoinstr(&pff.Funcs[i]) {
+						report(pass, ix.Pre, pff, &pff.Funcs[i])
 					}
 				}
 			}
 		}
-		for _, f := range fs {
-			f.Status = finding.StatusNew
-			if preKeys[key(f)] {
-				f.Status = finding.StatusPreExisting
-				if !pass.All {
-					continue
+		return nil, nil
+	}
+	if pass.All {
+		for _, ff := range ix.Post.Files() {
+			for i := range ff.Funcs {
+				if isNoinstr(&ff.Funcs[i]) {
+					report(pass, ix.Post, ff, &ff.Funcs[i])
 				}
 			}
-			if l, ok := diffparse.PostLine(pass.Files, f.File, f.Line); ok {
-				f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
-			}
-			out = append(out, f)
+		}
+		return nil, nil
+	}
+	for _, ch := range ix.Changed {
+		if ch.Func != nil && isNoinstr(ch.Func) {
+			report(pass, ix.Post, ch.File, ch.Func)
 		}
 	}
-	finding.Sort(out)
-	return out, nil
+	return nil, nil
+}
+
+// report reports the findings of one noinstr function of ix.
+func report(pass *analyzers.Pass, ix *index.Index, ff *index.FileFacts, fn *index.Func) {
+	def := analyzers.Def{File: ff.Path, Name: fn.Name}
+	for _, f := range Check(ix, ff, fn, pass.Config) {
+		pass.Report(analyzers.Diagnostic{Finding: f, Key: ff.Path + "|" + key(f), Def: def})
+	}
 }
 
 func key(f finding.Finding) string {

@@ -2,6 +2,7 @@ package noinstr
 
 import (
 	"fmt"
+	"github.com/rcureview/rcureview/analyzers/internal/realtest"
 	"sort"
 	"strings"
 	"testing"
@@ -59,7 +60,7 @@ func TestSpecCase10(t *testing.T) {
 		}
 	}
 	pass := analyzers.Pass{Files: files, Pre: tree, Post: post}
-	fs, err := Run(index.NewProvider(index.Options{}, nil), &pass)
+	fs, err := realtest.Run(Analyzer, index.NewProvider(index.Options{}, nil), &pass)
 	if err != nil {
 		t.Fatal(err)
 	}

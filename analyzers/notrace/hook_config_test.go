@@ -1,6 +1,7 @@
 package notrace
 
 import (
+	"github.com/rcureview/rcureview/analyzers/internal/realtest"
 	"strings"
 	"testing"
 )
@@ -13,7 +14,7 @@ import (
 func TestHookOnlyUnderItsOwnConfig(t *testing.T) {
 	src := "static notrace void trace_helper(void)\n{\n\tpreempt_disable();\n}\n"
 	p, pass := miniPass(t, "kernel/trace/hookcfg.c", src)
-	fs, err := Run(p, &pass)
+	fs, err := realtest.Run(Analyzer, p, &pass)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func TestHookOnlyUnderItsOwnConfig(t *testing.T) {
 
 	p, pass = miniPass(t, "kernel/trace/hookcfg.c", src)
 	pass.Config = map[string]string{"CONFIG_PREEMPT_COUNT": "y", "CONFIG_DEBUG_PREEMPT": "n"}
-	fs, err = Run(p, &pass)
+	fs, err = realtest.Run(Analyzer, p, &pass)
 	if err != nil {
 		t.Fatal(err)
 	}

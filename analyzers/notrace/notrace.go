@@ -33,7 +33,6 @@
 package notrace
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -44,54 +43,36 @@ import (
 	"github.com/rcureview/rcureview/ksrc/index"
 )
 
-// New returns the analyzer, taking indexes from p (shared by the passes
-// of one review so that the base tree is indexed once).
-func New(p *index.Provider) *analyzers.Analyzer {
-	a := &analyzers.Analyzer{
-		Name:     "notrace",
-		Doc:      "report instrumented calls reachable from notrace roots",
-		Rules:    []string{finding.RuleNotraceInstrumentedCall, finding.RuleNotraceNameContract},
-		Requires: []analyzers.Input{analyzers.Diff},
-	}
-	a.Run = func(pass *analyzers.Pass) ([]finding.Finding, error) { return Run(p, pass) }
-	return a
+// Analyzer reports instrumented calls reachable from notrace roots.
+var Analyzer = &analyzers.Analyzer{
+	Name:     "notrace",
+	Doc:      "report instrumented calls reachable from notrace roots",
+	Rules:    []string{finding.RuleNotraceInstrumentedCall, finding.RuleNotraceNameContract},
+	Requires: []*analyzers.Analyzer{analyzers.Indexes},
+	Run:      run,
 }
 
-// Run runs the notrace checks of one pass.
-func Run(p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
-	pre, post, err := Indexes(p, pass)
-	if errors.Is(err, index.ErrNoEmbedded) {
-		return nil, nil // no tree and no facts: nothing to check against
-	}
-	if err != nil {
-		return nil, err
-	}
-	c := &checker{pass: pass, pre: pre, post: post}
-	return c.run(), nil
-}
-
-// Indexes returns the pre- and post-patch indexes of a pass. Without a
-// post-patch tree the post index is the pre index (a tree, or the embedded
-// facts) with the patch's hunks skimmed over it.
-func Indexes(p *index.Provider, pass *analyzers.Pass) (pre, post *index.Index, err error) {
-	pre, err = p.For(pass.Pre)
-	if err != nil {
-		return nil, nil, fmt.Errorf("index pre-patch tree: %w", err)
-	}
-	if pass.Post != nil {
-		post, err = p.For(pass.Post)
-		if err != nil {
-			return nil, nil, fmt.Errorf("index post-patch tree: %w", err)
+func run(pass *analyzers.Pass) (any, error) {
+	ix := analyzers.IndexesOf(pass)
+	if pass.Baseline != nil {
+		c := &checker{pass: pass, ix: ix.Pre}
+		for _, d := range pass.Baseline {
+			if r, ok := findRoot(ix.Pre, d); ok {
+				c.checkRoot(r)
+			}
 		}
-		return pre, post, nil
+		return nil, nil
 	}
-	return pre, p.ForPatch(pre, pass.Files), nil
+	c := &checker{pass: pass, ix: ix.Post}
+	c.run(ix.Changed)
+	return nil, nil
 }
 
+// checker checks roots in one index: the post-patch one, or the pre-patch
+// one on the driver's Baseline run.
 type checker struct {
-	pass      *analyzers.Pass
-	pre, post *index.Index
-	out       []finding.Finding
+	pass *analyzers.Pass
+	ix   *index.Index
 }
 
 // root is one place the walk starts from.
@@ -107,8 +88,7 @@ type root struct {
 	at *index.Changed
 }
 
-func (c *checker) run() []finding.Finding {
-	changed := index.ChangedDefs(c.post, c.pass.Files)
+func (c *checker) run(changed []index.Changed) {
 	var roots []root
 	seen := map[string]bool{}
 	addRoot := func(r root) {
@@ -128,7 +108,7 @@ func (c *checker) run() []finding.Finding {
 		}
 	}
 	if c.pass.All {
-		for _, r := range allRoots(c.post) {
+		for _, r := range allRoots(c.ix) {
 			addRoot(r)
 		}
 	} else if len(nonRoots) > 0 {
@@ -137,10 +117,8 @@ func (c *checker) run() []finding.Finding {
 		}
 	}
 	for _, r := range roots {
-		c.checkRoot(r, changed)
+		c.checkRoot(r)
 	}
-	finding.Sort(c.out)
-	return c.out
 }
 
 // rootOf says whether a definition is a notrace root (spec S2).
@@ -214,7 +192,7 @@ func (c *checker) reverse(chs []index.Changed) []root {
 	}
 	for qi := 0; qi < len(queue) && qi < 20000; qi++ {
 		it := queue[qi]
-		for _, cr := range c.post.Callers(it.name) {
+		for _, cr := range c.ix.Callers(it.name) {
 			name := cr.Name()
 			k := cr.File.Path + ":" + name
 			if seen[k] {
@@ -234,51 +212,27 @@ func (c *checker) reverse(chs []index.Changed) []root {
 	return out
 }
 
-func (c *checker) checkRoot(r root, changed []index.Changed) {
-	post := &Walker{Ix: c.post, Config: c.pass.Config}
-	sinks := post.Walk(r.facts, r.calls, r.conds)
-	preSinks := map[string]string{}
-	rootInPre := false
-	if c.pre != nil {
-		if pr, ok := findRoot(c.pre, r); ok {
-			rootInPre = true
-			for _, s := range (&Walker{Ix: c.pre, Config: c.pass.Config}).Walk(pr.facts, pr.calls, pr.conds) {
-				preSinks[s.Key()] = chainNames(s.Chain)
-			}
-		}
-	}
+// checkRoot reports the sinks reachable from a root, and a *_notrace
+// function that is itself ftrace-able.
+func (c *checker) checkRoot(r root) {
+	def := analyzers.Def{File: r.facts.Path, Name: r.name, Macro: r.fn == nil}
+	key := r.facts.Path + ":" + r.name + "|"
 	// the name contract (NT005)
 	if r.fn != nil && strings.HasSuffix(r.name, "_notrace") {
-		st, why := c.post.Ftrace(r.facts.Path, r.fn)
-		if st != index.NotTraced {
-			status := finding.StatusNew
-			if rootInPre {
-				if pr, ok := findRoot(c.pre, r); ok && pr.fn != nil {
-					if pst, _ := c.pre.Ftrace(pr.facts.Path, pr.fn); pst != index.NotTraced {
-						status = finding.StatusPreExisting
-					}
-				}
-			}
+		if st, why := c.ix.Ftrace(r.facts.Path, r.fn); st != index.NotTraced {
 			f := finding.Finding{
-				Rule: finding.RuleNotraceNameContract, Severity: finding.Error, Status: status,
+				Rule: finding.RuleNotraceNameContract, Severity: finding.Error,
 				File: r.facts.Path, Line: r.line, Function: r.name, Sink: SinkFtrace,
 				Message: fmt.Sprintf("%s() is named *_notrace but is itself ftrace-able (%s): mark it notrace or static inline", r.name, why),
 				Config:  configOnly(r.conds),
 			}
 			c.locate(&f, r, 0)
-			c.emit(f)
+			c.pass.Report(analyzers.Diagnostic{Finding: f, Key: key + "name-contract", Def: def})
 		}
 	}
-	for _, s := range sinks {
-		status := finding.StatusNew
-		if prev, ok := preSinks[s.Key()]; ok {
-			status = finding.StatusChanged
-			if prev == chainNames(s.Chain) {
-				status = finding.StatusPreExisting
-			}
-		}
+	for _, s := range (&Walker{Ix: c.ix, Config: c.pass.Config}).Walk(r.facts, r.calls, r.conds) {
 		f := finding.Finding{
-			Rule: finding.RuleNotraceInstrumentedCall, Status: status,
+			Rule: finding.RuleNotraceInstrumentedCall,
 			File: r.facts.Path, Line: s.FirstLine, Function: r.name, Sink: s.Kind,
 			Chain: s.Chain, Config: appendConds(configOnly(r.conds), parenAll(s.Conds)...),
 		}
@@ -289,21 +243,18 @@ func (c *checker) checkRoot(r root, changed []index.Changed) {
 			f.Lead = leadOf(r.name, s.Chain[s.Via])
 		}
 		c.locate(&f, r, s.FirstLine)
-		c.emit(f)
+		c.pass.Report(analyzers.Diagnostic{Finding: f, Key: key + s.Key(), Detail: chainNames(s.Chain), Def: def})
 	}
-}
-
-func (c *checker) emit(f finding.Finding) {
-	if f.Status == finding.StatusPreExisting && !c.pass.All {
-		return
-	}
-	c.out = append(c.out, f)
 }
 
 // locate points a finding at the patch's own line: the root's call that
 // starts the chain when the patch shows it, else the first added line of
-// the changed definition.
+// the changed definition the root was found from, else the root's line
+// when the patch shows it.
 func (c *checker) locate(f *finding.Finding, r root, line int) {
+	if c.pass.Baseline != nil {
+		return // only the key matters
+	}
 	if r.at != nil && len(r.at.Lines) > 0 {
 		l := r.at.Lines[0]
 		f.File, f.Line, f.PatchLine, f.Source = r.at.File.Path, l.NewLine, l.PatchLine, "+"+l.Text
@@ -316,41 +267,40 @@ func (c *checker) locate(f *finding.Finding, r root, line int) {
 		line = r.line
 	}
 	f.File, f.Line = r.facts.Path, line
-	if l, ok := diffparse.PostLine(c.pass.Files, r.facts.Path, line); ok {
-		f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
-		return
-	}
-	if l, ok := diffparse.PostLine(c.pass.Files, r.facts.Path, r.line); ok {
-		f.Line, f.PatchLine, f.Source = r.line, l.PatchLine, string(l.Op)+l.Text
+	if _, ok := diffparse.PostLine(c.pass.Files, r.facts.Path, line); !ok {
+		if _, ok := diffparse.PostLine(c.pass.Files, r.facts.Path, r.line); ok {
+			f.Line = r.line
+		}
 	}
 }
 
-// findRoot finds the same root in another index.
-func findRoot(ix *index.Index, r root) (root, bool) {
-	ff := ix.File(r.facts.Path)
+// findRoot finds a root by its definition in an index (the pre-patch
+// one, on the Baseline run), whether or not it is a root there.
+func findRoot(ix *index.Index, d analyzers.Def) (root, bool) {
+	ff := ix.File(d.File)
 	if ff == nil {
 		return root{}, false
 	}
 	for i := range ff.Funcs {
-		if ff.Funcs[i].Name == r.name && r.fn != nil {
+		if ff.Funcs[i].Name == d.Name && !d.Macro {
 			fn := &ff.Funcs[i]
 			return root{name: fn.Name, facts: ff, line: int(fn.Line), calls: fn.Calls, conds: ff.CondSet(fn.Cond), fn: fn}, true
 		}
 	}
 	for i := range ff.Macros {
-		if ff.Macros[i].Name == r.name && r.fn == nil {
+		if ff.Macros[i].Name == d.Name && d.Macro {
 			m := &ff.Macros[i]
 			return root{name: m.Name, facts: ff, line: int(m.Line), calls: m.Calls, conds: ff.CondSet(m.Cond)}, true
 		}
 	}
 	for i := range ff.Invocations {
 		inv := &ff.Invocations[i]
-		if len(inv.Args) > 0 && "guard("+inv.Args[0]+")" == r.name {
+		if len(inv.Args) > 0 && "guard("+inv.Args[0]+")" == d.Name {
 			var calls []index.Call
 			for _, ac := range inv.ArgCalls {
 				calls = append(calls, ac...)
 			}
-			return root{name: r.name, facts: ff, line: int(inv.Line), calls: calls, conds: ff.CondSet(inv.Cond)}, true
+			return root{name: d.Name, facts: ff, line: int(inv.Line), calls: calls, conds: ff.CondSet(inv.Cond)}, true
 		}
 	}
 	return root{}, false

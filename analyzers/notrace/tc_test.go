@@ -2,6 +2,7 @@ package notrace
 
 import (
 	"fmt"
+	"github.com/rcureview/rcureview/analyzers/internal/realtest"
 	"sort"
 	"strings"
 	"testing"
@@ -201,7 +202,7 @@ func TestSpecCases(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p, pass := miniPass(t, tc.path, tc.src)
 			pass.Config = tc.config
-			fs, err := Run(p, &pass)
+			fs, err := realtest.Run(Analyzer, p, &pass)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -229,7 +230,7 @@ func TestSpecCase11PreExistingOnlyWithAll(t *testing.T) {
 	p := index.NewProvider(index.Options{}, nil)
 	for _, all := range []bool{false, true} {
 		pass := analyzers.Pass{Subject: "audit", Pre: tree, Post: tree, All: all}
-		fs, err := Run(p, &pass)
+		fs, err := realtest.Run(Analyzer, p, &pass)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -19,7 +19,7 @@ func TestMiniTree(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			passes := realtest.Passes(t, realtest.MiniTree(t), tc.mbox, nil)
-			fs, err := Run(realtest.MiniProvider(), &passes[0])
+			fs, err := realtest.Run(Analyzer, realtest.MiniProvider(), &passes[0])
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -32,14 +32,11 @@
 package rcuflavor
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/rcureview/rcureview/analyzers"
-	"github.com/rcureview/rcureview/analyzers/notrace"
-	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/rcueffects"
@@ -47,16 +44,13 @@ import (
 	"github.com/rcureview/rcureview/rcumodel/scenario"
 )
 
-// New returns the analyzer, taking indexes from p.
-func New(p *index.Provider) *analyzers.Analyzer {
-	a := &analyzers.Analyzer{
-		Name:     "rcuflavor",
-		Doc:      "report grace periods that do not wait for the readers of the data they free (model-confirmed)",
-		Rules:    []string{finding.RuleGPFlavorMismatch},
-		Requires: []analyzers.Input{analyzers.Diff},
-	}
-	a.Run = func(pass *analyzers.Pass) ([]finding.Finding, error) { return Run(p, pass) }
-	return a
+// Analyzer checks the files a patch touches.
+var Analyzer = &analyzers.Analyzer{
+	Name:     "rcuflavor",
+	Doc:      "report grace periods that do not wait for the readers of the data they free (model-confirmed)",
+	Rules:    []string{finding.RuleGPFlavorMismatch},
+	Requires: []*analyzers.Analyzer{analyzers.Indexes, analyzers.Effects},
+	Run:      run,
 }
 
 type reader struct {
@@ -77,19 +71,9 @@ type wait struct {
 	w                      rcueffects.GPWait
 }
 
-// Run checks the files one patch touches.
-func Run(p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
-	if pass.Pre != nil && pass.Post == nil {
-		return nil, nil
-	}
-	_, post, err := notrace.Indexes(p, pass)
-	if errors.Is(err, index.ErrNoEmbedded) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	z := rcueffects.NewSummarizer(post, rcueffects.NewSource(pass.Post, pass.Files), pass.Config)
+// run checks the files one patch touches.
+func run(pass *analyzers.Pass) (any, error) {
+	post, z := analyzers.IndexesOf(pass).Post, analyzers.EffectsOf(pass).Post
 	var readers []reader
 	var updates []update
 	var waits []wait
@@ -115,9 +99,10 @@ func Run(p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
 			readers, updates, waits = append(readers, r...), append(updates, u...), append(waits, w...)
 		}
 	}
-	out := match(z, pass, readers, updates, waits)
-	finding.Sort(out)
-	return out, nil
+	for _, d := range match(readers, updates, waits) {
+		pass.Report(d)
+	}
+	return nil, nil
 }
 
 // publishes reports whether a file has a function that publishes an
@@ -224,9 +209,10 @@ func prim(n string) rcumodel.Effects {
 }
 
 // match pairs updaters with readers of the same pointer and checks each
-// uncovered pair with the model.
-func match(z *rcueffects.Summarizer, pass *analyzers.Pass, rs []reader, us []update, ws []wait) []finding.Finding {
-	var out []finding.Finding
+// uncovered pair with the model. A finding is introduced by the patch when
+// the patch adds the wait, the read or the reader section.
+func match(rs []reader, us []update, ws []wait) []analyzers.Diagnostic {
+	var out []analyzers.Diagnostic
 	seen := map[string]bool{}
 	for _, u := range us {
 		var w *wait
@@ -270,17 +256,8 @@ func match(z *rcueffects.Summarizer, pass *analyzers.Pass, rs []reader, us []upd
 				{Function: u.fn, File: u.file, Line: u.line, Why: "publishes the new " + u.key + " (" + w.prim + "() then frees the old one)"},
 				{Function: r.fn, File: r.file, Line: r.line, Why: "reads " + u.key + " under " + miss.Prim + " (" + miss.Kind.String() + " reader)"},
 			}
-			f.Status = finding.StatusNew
-			if !rcueffects.Added(pass.Files, w.file, w.line) && !rcueffects.Added(pass.Files, r.file, r.line) && !rcueffects.Added(pass.Files, r.file, miss.Line) {
-				if !pass.All {
-					continue
-				}
-				f.Status = finding.StatusPreExisting
-			}
-			if l, ok := diffparse.PostLine(pass.Files, f.File, f.Line); ok {
-				f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
-			}
-			out = append(out, f)
+			out = append(out, analyzers.Diagnostic{Finding: f, Key: key,
+				Lines: []analyzers.Pos{{File: w.file, Line: w.line}, {File: r.file, Line: r.line}, {File: r.file, Line: miss.Line}}})
 		}
 	}
 	return out

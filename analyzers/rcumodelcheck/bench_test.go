@@ -1,4 +1,4 @@
-package rcumodelcheck
+package rcumodelcheck_test
 
 import (
 	"os"
@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/analyzers/all"
 	"github.com/rcureview/rcureview/analyzers/internal/realtest"
-	"github.com/rcureview/rcureview/analyzers/noinstr"
-	"github.com/rcureview/rcureview/analyzers/notrace"
 	"github.com/rcureview/rcureview/analyzers/rcuflavor"
+	"github.com/rcureview/rcureview/analyzers/rcumodelcheck"
 	"github.com/rcureview/rcureview/analyzers/rcuusage"
 	"github.com/rcureview/rcureview/ksrc"
+	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/review"
 )
 
@@ -38,25 +39,25 @@ func BenchmarkReviewModel(b *testing.B) {
 	if _, err := p.For(tree); err != nil { // warm: load the base index
 		b.Fatal(err)
 	}
-	rcu, err := analyzers.NewRegistry(New(p), rcuusage.New(p), rcuflavor.New(p))
+	rcu, err := analyzers.NewRegistry(rcumodelcheck.Analyzer, rcuusage.Analyzer, rcuflavor.Analyzer)
 	if err != nil {
 		b.Fatal(err)
 	}
-	all, err := analyzers.NewRegistry(notrace.New(p), noinstr.New(p), New(p), rcuusage.New(p), rcuflavor.New(p))
+	full, err := all.Registry()
 	if err != nil {
 		b.Fatal(err)
 	}
 	for _, set := range []struct {
 		name string
 		reg  *analyzers.Registry
-	}{{"rcu", rcu}, {"all", all}} {
+	}{{"rcu", rcu}, {"all", full}} {
 		for _, m := range benchMboxes {
-			benchReview(b, set.name+"/"+filepath.Base(m), m, tree, set.reg)
+			benchReview(b, set.name+"/"+filepath.Base(m), m, tree, set.reg, p)
 		}
 	}
 }
 
-func benchReview(b *testing.B, name, m string, tree ksrc.Tree, reg *analyzers.Registry) {
+func benchReview(b *testing.B, name, m string, tree ksrc.Tree, reg *analyzers.Registry, p *index.Provider) {
 	b.Run(name, func(b *testing.B) {
 		patches := 0
 		var total time.Duration
@@ -66,7 +67,7 @@ func benchReview(b *testing.B, name, m string, tree ksrc.Tree, reg *analyzers.Re
 				b.Fatal(err)
 			}
 			start := time.Now()
-			res := review.Run([]review.Input{{Name: m, R: f}}, review.Options{Tool: "rcureview", Tree: tree, Registry: reg})
+			res := review.Run([]review.Input{{Name: m, R: f}}, review.Options{Tool: "rcureview", Tree: tree, Registry: reg, Indexes: p})
 			total += time.Since(start)
 			f.Close()
 			patches += len(res.Report.Patches)

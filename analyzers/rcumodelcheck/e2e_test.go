@@ -1,4 +1,4 @@
-package rcumodelcheck
+package rcumodelcheck_test
 
 import (
 	"bytes"
@@ -6,11 +6,8 @@ import (
 	"os"
 	"testing"
 
-	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/analyzers/all"
 	"github.com/rcureview/rcureview/analyzers/internal/realtest"
-	"github.com/rcureview/rcureview/analyzers/notrace"
-	"github.com/rcureview/rcureview/analyzers/rcuflavor"
-	"github.com/rcureview/rcureview/analyzers/rcuusage"
 	"github.com/rcureview/rcureview/reports"
 	"github.com/rcureview/rcureview/review"
 )
@@ -46,7 +43,7 @@ type jsonReport struct {
 func TestReviewEndToEnd(t *testing.T) {
 	tree := realtest.Tree(t)
 	p := realtest.Provider()
-	reg, err := analyzers.NewRegistry(notrace.New(p), New(p), rcuusage.New(p), rcuflavor.New(p))
+	reg, err := all.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +52,7 @@ func TestReviewEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	res := review.Run([]review.Input{{Name: "notrace-unlock-nesting-only.mbox", R: f}}, review.Options{Tool: "rcureview", Version: "test", Tree: tree, Registry: reg})
+	res := review.Run([]review.Input{{Name: "notrace-unlock-nesting-only.mbox", R: f}}, review.Options{Tool: "rcureview", Version: "test", Tree: tree, Registry: reg, Indexes: p})
 	var buf bytes.Buffer
 	if err := reports.WriteJSON(&buf, res.Report); err != nil {
 		t.Fatal(err)

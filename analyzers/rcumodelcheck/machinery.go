@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/rcueffects"
 	"github.com/rcureview/rcureview/rcumodel"
 )
@@ -143,7 +144,7 @@ func (c *checker) locateMachinery(a, b rcumodel.Profile) (string, rcueffects.Loc
 			}
 		}
 	}
-	if len(locs) > 0 && rcueffects.Added(c.pass.Files, locs[0].File, locs[0].Line) {
+	if len(locs) > 0 && diffparse.Added(c.pass.Files, locs[0].File, locs[0].Line) {
 		return locs[0].Func, locs[0]
 	}
 	l := c.pick(locs, fn, rcueffects.Loc{Func: fn})

@@ -27,7 +27,7 @@ func TestMiniTree(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := realtest.MiniProvider()
 			passes := realtest.Passes(t, realtest.MiniTree(t), tc.mbox, nil)
-			fs, err := Run(p, &passes[0])
+			fs, err := realtest.Run(Analyzer, p, &passes[0])
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -31,13 +31,11 @@
 package rcumodelcheck
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/rcureview/rcureview/analyzers"
-	"github.com/rcureview/rcureview/analyzers/notrace"
 	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/ksrc/index"
@@ -53,59 +51,42 @@ var Rules = []string{
 	finding.RuleDeferredQSLost, finding.RuleBoostNotUndone,
 }
 
-// New returns the analyzer, taking indexes from p.
-func New(p *index.Provider) *analyzers.Analyzer {
-	a := &analyzers.Analyzer{
-		Name:     "rcumodel",
-		Doc:      "check the RCU model with the primitives and deferred-QS code before and after the patch",
-		Rules:    Rules,
-		Requires: []analyzers.Input{analyzers.Diff},
-	}
-	a.Run = func(pass *analyzers.Pass) ([]finding.Finding, error) { return Run(p, pass) }
-	return a
+// Analyzer checks the model with the primitives and deferred-QS code
+// before and after the patch.
+var Analyzer = &analyzers.Analyzer{
+	Name:     "rcumodel",
+	Doc:      "check the RCU model with the primitives and deferred-QS code before and after the patch",
+	Rules:    Rules,
+	Requires: []*analyzers.Analyzer{analyzers.Indexes, analyzers.Effects},
+	Run:      run,
 }
 
-// Run runs the model checks of one pass.
-func Run(p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
-	if pass.Pre != nil && pass.Post == nil {
-		return nil, nil // the patch did not apply: nothing to compare
-	}
-	pre, post, err := notrace.Indexes(p, pass)
-	if errors.Is(err, index.ErrNoEmbedded) {
-		return nil, nil
-	}
-	if err != nil {
+func run(pass *analyzers.Pass) (any, error) {
+	c := newChecker(pass, analyzers.IndexesOf(pass), analyzers.EffectsOf(pass))
+	if err := c.run(); err != nil {
 		return nil, err
 	}
-	c := newChecker(pass, pre, post)
-	return c.run()
+	return nil, nil
 }
 
 type checker struct {
 	pass      *analyzers.Pass
 	post      *index.Index
-	cfg       map[string]string
 	zpre      *rcueffects.Summarizer
 	zpost     *rcueffects.Summarizer
 	changed   []index.Changed
-	out       []finding.Finding
 	seen      map[string]bool
 	preTree   bool
 	postProf  rcueffects.Machinery
 	haveBoost bool
 }
 
-func newChecker(pass *analyzers.Pass, pre, post *index.Index) *checker {
-	cfg := rcueffects.DefaultConfig()
-	if pass.Config != nil {
-		cfg = pass.Config
+func newChecker(pass *analyzers.Pass, ix *analyzers.Indexed, z *analyzers.Summarizers) *checker {
+	return &checker{
+		pass: pass, post: ix.Post, zpre: z.Pre, zpost: z.Post, changed: ix.Changed,
+		seen: map[string]bool{}, preTree: pass.Pre != nil,
+		haveBoost: on(pass.Config, "CONFIG_RCU_BOOST") || on(pass.Config, "CONFIG_PREEMPT_RT"),
 	}
-	c := &checker{pass: pass, post: post, cfg: cfg, seen: map[string]bool{}, preTree: pass.Pre != nil}
-	c.zpre = rcueffects.NewSummarizer(pre, rcueffects.NewSource(pass.Pre, nil), cfg)
-	c.zpost = rcueffects.NewSummarizer(post, rcueffects.NewSource(pass.Post, pass.Files), cfg)
-	c.changed = index.ChangedDefs(post, pass.Files)
-	c.haveBoost = on(pass.Config, "CONFIG_RCU_BOOST") || on(pass.Config, "CONFIG_PREEMPT_RT")
-	return c
 }
 
 func on(cfg map[string]string, k string) bool {
@@ -113,19 +94,15 @@ func on(cfg map[string]string, k string) bool {
 	return v == "y" || v == "m"
 }
 
-func (c *checker) run() ([]finding.Finding, error) {
+func (c *checker) run() error {
 	if c.pass.Config != nil && !on(c.pass.Config, "CONFIG_PREEMPT_RCU") {
-		return nil, nil // the templates model preemptible RCU
+		return nil // the templates model preemptible RCU
 	}
 	c.postProf = c.zpost.Machinery()
 	if err := c.primitives(); err != nil {
-		return nil, err
+		return err
 	}
-	if err := c.machinery(); err != nil {
-		return nil, err
-	}
-	finding.Sort(c.out)
-	return c.out, nil
+	return c.machinery()
 }
 
 // touchesRCU reports whether the patch changes files the canonical
@@ -348,7 +325,7 @@ func (c *checker) locatePrimitive(s *rcueffects.Summary, before rcumodel.Effects
 // def.
 func (c *checker) pick(locs []rcueffects.Loc, fn string, def rcueffects.Loc) rcueffects.Loc {
 	for _, l := range locs {
-		if rcueffects.Added(c.pass.Files, l.File, l.Line) {
+		if diffparse.Added(c.pass.Files, l.File, l.Line) {
 			return l
 		}
 	}
@@ -396,11 +373,7 @@ func (c *checker) report(ch rcumodel.Change, fn string, loc rcueffects.Loc, what
 	c.seen[key] = true
 	f := ch.Violation.Finding()
 	f.File, f.Line, f.Function = loc.File, loc.Line, fn
-	f.Status = finding.StatusNew
 	f.Config = dedupe(config)
-	if l, ok := diffparse.PostLine(c.pass.Files, loc.File, loc.Line); ok {
-		f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
-	}
 	prop, _ := rcumodel.LookupProperty(ch.Property)
 	props := fmt.Sprintf("%s %q", ch.Property, prop.Summary)
 	msg := ch.Violation.Msg
@@ -422,7 +395,7 @@ func (c *checker) report(ch rcumodel.Change, fn string, loc rcueffects.Loc, what
 			f.Trace.Property += " (before the patch)"
 		}
 	}
-	c.out = append(c.out, f)
+	c.pass.Report(analyzers.Diagnostic{Finding: f, Key: key})
 }
 
 func dedupe(ss []string) []string {

@@ -56,7 +56,7 @@ func TestRealTreeNotraceUnlock(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			passes := realPasses(t, tc.mbox, tc.cfg)
 			start := time.Now()
-			fs, err := Run(p, &passes[0])
+			fs, err := realtest.Run(Analyzer, p, &passes[0])
 			t.Logf("Run: %s", time.Since(start))
 			if err != nil {
 				t.Fatal(err)
@@ -96,7 +96,7 @@ func TestRealTreeDeferredQSHandler(t *testing.T) {
 	p := realProvider(t)
 	t.Run("handler re-arms unconditionally", func(t *testing.T) {
 		passes := realPasses(t, "testdata/handler-rearm-unconditional.mbox", nil)
-		fs, err := Run(p, &passes[0])
+		fs, err := realtest.Run(Analyzer, p, &passes[0])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -117,7 +117,7 @@ func TestRealTreeDeferredQSHandler(t *testing.T) {
 		if len(passes) != 2 {
 			t.Fatalf("%d passes", len(passes))
 		}
-		fs, err := Run(p, &passes[1])
+		fs, err := realtest.Run(Analyzer, p, &passes[1])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,7 +135,7 @@ func TestRealTreeDeferredQSHandler(t *testing.T) {
 	})
 	t.Run("twin: same semantics, different spelling", func(t *testing.T) {
 		passes := realPasses(t, "testdata/handler-rearm-twin.mbox", nil)
-		fs, err := Run(p, &passes[0])
+		fs, err := realtest.Run(Analyzer, p, &passes[0])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func TestRealTreeDeferredQSHandler(t *testing.T) {
 func TestRealTreeNotraceAgrees(t *testing.T) {
 	p := realProvider(t)
 	passes := realPasses(t, "testdata/notrace-unlock-nesting-only.mbox", nil)
-	fs, err := notrace.Run(p, &passes[0])
+	fs, err := realtest.Run(notrace.Analyzer, p, &passes[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestRealTreeNotraceAgrees(t *testing.T) {
 	// notrace analyzer reports it, the model does not (same effects as
 	// rcu_read_unlock()).
 	passes = realPasses(t, "testdata/notrace-unlock-wrapper.mbox", nil)
-	fs, err = notrace.Run(p, &passes[0])
+	fs, err = realtest.Run(notrace.Analyzer, p, &passes[0])
 	if err != nil {
 		t.Fatal(err)
 	}

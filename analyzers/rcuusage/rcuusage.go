@@ -37,90 +37,60 @@
 package rcuusage
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/rcureview/rcureview/analyzers"
-	"github.com/rcureview/rcureview/analyzers/notrace"
-	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/rcueffects"
 	"github.com/rcureview/rcureview/rcumodel"
 )
 
-// New returns the analyzer, taking indexes from p.
-func New(p *index.Provider) *analyzers.Analyzer {
-	a := &analyzers.Analyzer{
-		Name: "rcuusage",
-		Doc:  "report sleeping, faulting, synchronize, illegal context and unbalanced readers in RCU read-side sections",
-		Rules: []string{finding.RuleSleepInReader, finding.RuleFaultInReader, finding.RuleSyncInReader,
-			finding.RuleIllegalContext, finding.RuleUnbalanced},
-		Requires: []analyzers.Input{analyzers.Diff},
-	}
-	a.Run = func(pass *analyzers.Pass) ([]finding.Finding, error) { return Run(p, pass) }
-	return a
+// Analyzer checks the functions a patch adds or changes.
+var Analyzer = &analyzers.Analyzer{
+	Name: "rcuusage",
+	Doc:  "report sleeping, faulting, synchronize, illegal context and unbalanced readers in RCU read-side sections",
+	Rules: []string{finding.RuleSleepInReader, finding.RuleFaultInReader, finding.RuleSyncInReader,
+		finding.RuleIllegalContext, finding.RuleUnbalanced},
+	Requires: []*analyzers.Analyzer{analyzers.Indexes, analyzers.Effects},
+	Run:      run,
 }
 
-// Run checks the functions one patch adds or changes.
-func Run(p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
-	if pass.Pre != nil && pass.Post == nil {
+func run(pass *analyzers.Pass) (any, error) {
+	ix, z := analyzers.IndexesOf(pass), analyzers.EffectsOf(pass)
+	if pass.Baseline != nil {
+		for _, d := range pass.Baseline {
+			if fn := preFunc(ix.Pre, d.File, d.Name); fn != nil {
+				report(pass, z.Pre, ix.Pre.File(d.File), fn)
+			}
+		}
 		return nil, nil
 	}
-	pre, post, err := notrace.Indexes(p, pass)
-	if errors.Is(err, index.ErrNoEmbedded) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var cfg map[string]string
-	if pass.Config != nil {
-		cfg = pass.Config
-	}
-	zpost := rcueffects.NewSummarizer(post, rcueffects.NewSource(pass.Post, pass.Files), cfg)
-	zpre := rcueffects.NewSummarizer(pre, rcueffects.NewSource(pass.Pre, nil), cfg)
-	var out []finding.Finding
-	for _, ch := range index.ChangedDefs(post, pass.Files) {
-		if ch.Func == nil || len(ch.Lines) == 0 {
-			continue
-		}
-		toks, ok := zpost.Src.FuncBody(ch.File.Path, ch.Func)
-		if !ok {
-			continue
-		}
-		fs := check(zpost, ch.File, ch.Func, toks)
-		old := map[string]bool{}
-		if pf := preFunc(pre, ch.File.Path, ch.Func.Name); pf != nil {
-			if ptoks, ok := zpre.Src.FuncBody(ch.File.Path, pf); ok {
-				for _, f := range check(zpre, pre.File(ch.File.Path), pf, ptoks) {
-					old[f.key] = true
-				}
-			}
-		}
-		for _, f := range fs {
-			added := false
-			for _, l := range f.lines {
-				if rcueffects.Added(pass.Files, ch.File.Path, l) {
-					added = true
-				}
-			}
-			f.Status = finding.StatusNew
-			if old[f.key] || !added {
-				if !pass.All {
-					continue
-				}
-				f.Status = finding.StatusPreExisting
-			}
-			if l, ok := diffparse.PostLine(pass.Files, f.File, f.Line); ok {
-				f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
-			}
-			out = append(out, f.Finding)
+	for _, ch := range ix.Changed {
+		if ch.Func != nil && len(ch.Lines) > 0 {
+			report(pass, z.Post, ch.File, ch.Func)
 		}
 	}
-	finding.Sort(out)
-	return out, nil
+	return nil, nil
+}
+
+// report reports the findings of one function. A finding is introduced
+// by the patch only when the patch adds one of the lines that make it
+// and the function did not have it before.
+func report(pass *analyzers.Pass, z *rcueffects.Summarizer, ff *index.FileFacts, fn *index.Func) {
+	toks, ok := z.Src.FuncBody(ff.Path, fn)
+	if !ok {
+		return
+	}
+	def := analyzers.Def{File: ff.Path, Name: fn.Name}
+	for _, f := range check(z, ff, fn, toks) {
+		d := analyzers.Diagnostic{Finding: f.Finding, Key: ff.Path + ":" + fn.Name + "|" + f.key, Def: def}
+		for _, l := range f.lines {
+			d.Lines = append(d.Lines, analyzers.Pos{File: ff.Path, Line: l})
+		}
+		pass.Report(d)
+	}
 }
 
 func preFunc(ix *index.Index, path, name string) *index.Func {

@@ -31,7 +31,7 @@ func TestRealTreeReaders(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			passes := realtest.Passes(t, nil, tc.mbox, nil)
-			fs, err := Run(p, &passes[0])
+			fs, err := realtest.Run(Analyzer, p, &passes[0])
 			if err != nil {
 				t.Fatal(err)
 			}

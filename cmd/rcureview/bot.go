@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/rcureview/rcureview/analyzers/all"
 	"io"
 	"log/slog"
 	"net/mail"
@@ -233,16 +234,17 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 	if err != nil {
 		return err
 	}
-	reg, err := defaultRegistry()
+	reg, err := all.Registry()
 	if err != nil {
 		return err
 	}
+	indexes := defaultIndexes()
 	reviewer := func(ctx context.Context, msgs [][]byte) (*reports.Report, int, error) {
 		inputs := make([]review.Input, len(msgs))
 		for i, m := range msgs {
 			inputs[i] = review.Input{Name: fmt.Sprintf("message %d", i+1), R: bytes.NewReader(m)}
 		}
-		res := review.Run(inputs, review.Options{Tool: "rcureview", Version: version, Tree: tree, Registry: reg})
+		res := review.Run(inputs, review.Options{Tool: "rcureview", Version: version, Tree: tree, Registry: reg, Indexes: indexes})
 		return res.Report, res.Reviewed, nil
 	}
 	b, err := bot.New(bot.Options{

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/rcureview/rcureview/analyzers/all"
 	"io"
 	"os"
 	"strings"
@@ -66,7 +67,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rcureview check: unknown --format %q (have %s)\n", *format, strings.Join(formats.Names(), ", "))
 		return 2
 	}
-	if opt.Registry, err = defaultRegistry(); err != nil {
+	opt.Indexes = defaultIndexes()
+	if opt.Registry, err = all.Registry(); err != nil {
 		fmt.Fprintf(stderr, "rcureview check: %v\n", err)
 		return 2
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"github.com/rcureview/rcureview/analyzers/all"
 	"io"
 	"os"
 	"strings"
@@ -128,7 +129,8 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		opt.ConfigName = f.config
 	}
-	if opt.Registry, err = defaultRegistry(); err != nil {
+	opt.Indexes = defaultIndexes()
+	if opt.Registry, err = all.Registry(); err != nil {
 		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
 		return 2
 	}

@@ -79,7 +79,8 @@ func ReadFacts(r io.Reader) (*Index, error) {
 	return ix, nil
 }
 
-// ErrNoEmbedded is returned when the binary carries no embedded facts.
+// ErrNoEmbedded is returned (wrapped) when an index is asked for without a
+// tree and the binary, or the provider, carries no embedded facts.
 var ErrNoEmbedded = errors.New("no embedded kernel facts in this build")
 
 // Embedded returns a loader of the embedded facts; the facts are decoded

@@ -48,11 +48,12 @@ func (p *Provider) ForPatch(pre *Index, files []*diffparse.File) *Index {
 	return ix
 }
 
-// For returns the index of a tree; nil gives the embedded index.
+// For returns the index of a tree; nil gives the embedded index, or an
+// error wrapping ErrNoEmbedded when the provider has none.
 func (p *Provider) For(t ksrc.Tree) (*Index, error) {
 	if t == nil {
 		if p.embedded == nil {
-			return nil, errors.New("no kernel tree and no embedded facts")
+			return nil, fmt.Errorf("no kernel tree: %w", ErrNoEmbedded)
 		}
 		return p.embedded()
 	}

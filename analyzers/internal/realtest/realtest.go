@@ -5,6 +5,7 @@
 package realtest
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -99,6 +100,29 @@ func Passes(t testing.TB, base ksrc.Tree, mboxPath string, cfg map[string]string
 		cur = post
 	}
 	return passes
+}
+
+// Run runs one analyzer (and what it requires) on a pass through a
+// registry, as the driver does: findings carry their status, pre-existing
+// ones are dropped unless pass.All, patch lines are filled. A failure of
+// the analyzer (an input-source finding) is returned as an error.
+func Run(a *analyzers.Analyzer, p *index.Provider, pass *analyzers.Pass) ([]finding.Finding, error) {
+	reg, err := analyzers.NewRegistry(a)
+	if err != nil {
+		return nil, err
+	}
+	pp := *pass
+	pp.Provider = p
+	fs, skipped := reg.Run(pp)
+	for _, f := range fs {
+		if f.Rule == finding.RuleInputSource {
+			return fs, errors.New(f.Message)
+		}
+	}
+	if len(skipped) > 0 {
+		return fs, fmt.Errorf("%s skipped: %s", skipped[0].Analyzer, skipped[0].Reason)
+	}
+	return fs, nil
 }
 
 // Config reads a .config file.
