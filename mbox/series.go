@@ -387,16 +387,13 @@ func newestOnly(list []*seriesBuild, g *grouper) []*seriesBuild {
 		}
 		return i
 	}
-	for i := 0; i < n; i++ {
-		for j := i + 1; j < n; j++ {
-			if sameFamily(list[i], list[j]) {
-				parent[find(j)] = find(i)
-			}
-		}
-	}
+	union := func(i, j int) { parent[find(j)] = find(i) }
+	familyLinks(list, union)
 	best := map[int]int{}
+	family := map[int][]int{}
 	for i := 0; i < n; i++ {
 		r := find(i)
+		family[r] = append(family[r], i)
 		k, ok := best[r]
 		if !ok || newer(list[i], list[k]) {
 			best[r] = i
@@ -408,14 +405,90 @@ func newestOnly(list []*seriesBuild, g *grouper) []*seriesBuild {
 		if best[r] != i {
 			continue
 		}
-		for j := 0; j < n; j++ {
-			if j != i && find(j) == r {
+		for _, j := range family[r] {
+			if j != i {
 				completeReroll(list[i], list[j])
 			}
 		}
 		out = append(out, list[i])
 	}
 	return out
+}
+
+// familyLinks calls union for pairs of series that are revisions of each
+// other (sameFamily) so that the transitive closure is the one of
+// sameFamily over all pairs, without comparing all pairs (a mailbox of
+// 50,000 one-patch series by one author made that quadratic). Every pair
+// sameFamily accepts shares a key: a thread link, the cover title, a
+// patch title at an index, or the first unnumbered patch's title (all
+// with the author). Series with covers are related by cover titles only,
+// so within an index or unnumbered-title key, series without a cover are
+// all related to each other and to every series with a cover, while two
+// series with covers are not related through it.
+func familyLinks(list []*seriesBuild, union func(i, j int)) {
+	owner := map[string]int{}
+	for i, b := range list {
+		for id := range b.members {
+			if _, ok := owner[id]; !ok {
+				owner[id] = i
+			}
+		}
+	}
+	for i, b := range list {
+		for _, r := range b.refs {
+			if j, ok := owner[r]; ok && j != i && list[j].author == b.author {
+				union(j, i)
+			}
+		}
+	}
+	type key struct {
+		author, kind, title string
+		index               int
+	}
+	covers := map[key]int{}
+	type bucket struct{ noCover, withCover []int }
+	titled := map[key]*bucket{}
+	add := func(k key, i int) {
+		bk := titled[k]
+		if bk == nil {
+			bk = &bucket{}
+			titled[k] = bk
+		}
+		if list[i].s.Cover != nil {
+			bk.withCover = append(bk.withCover, i)
+		} else {
+			bk.noCover = append(bk.noCover, i)
+		}
+	}
+	for i, b := range list {
+		if b.s.Cover != nil && b.s.Cover.Title != "" {
+			k := key{b.author, "cover", b.s.Cover.Title, 0}
+			if j, ok := covers[k]; ok {
+				union(j, i)
+			} else {
+				covers[k] = i
+			}
+		}
+		for idx, p := range b.byIndex {
+			if p.Title != "" {
+				add(key{b.author, "index", p.Title, idx}, i)
+			}
+		}
+		if len(b.extra) > 0 && b.extra[0].Title != "" {
+			add(key{b.author, "extra", b.extra[0].Title, 0}, i)
+		}
+	}
+	for _, bk := range titled {
+		if len(bk.noCover) == 0 {
+			continue
+		}
+		for _, i := range bk.noCover[1:] {
+			union(bk.noCover[0], i)
+		}
+		for _, i := range bk.withCover {
+			union(bk.noCover[0], i)
+		}
+	}
 }
 
 // newer reports whether a is a newer revision than b: higher version, then
@@ -428,28 +501,6 @@ func newer(a, b *seriesBuild) bool {
 		return a.date.After(b.date)
 	}
 	return a.order > b.order
-}
-
-// sameFamily reports whether two series are revisions of each other.
-func sameFamily(a, b *seriesBuild) bool {
-	if a.author != b.author {
-		return false
-	}
-	if threadsInto(a, b) || threadsInto(b, a) {
-		return true
-	}
-	if a.s.Cover != nil && b.s.Cover != nil {
-		return a.s.Cover.Title == b.s.Cover.Title && a.s.Cover.Title != ""
-	}
-	for i, p := range a.byIndex {
-		if q, ok := b.byIndex[i]; ok && p.Title == q.Title && p.Title != "" {
-			return true
-		}
-	}
-	if len(a.extra) > 0 && len(b.extra) > 0 {
-		return a.extra[0].Title == b.extra[0].Title && a.extra[0].Title != ""
-	}
-	return false
 }
 
 // threadsInto reports whether a member of a replies to a member of b.

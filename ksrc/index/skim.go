@@ -25,7 +25,9 @@ type Skimmer struct {
 // SkimC is SkimC with the skimmer's buffers.
 func (k *Skimmer) SkimC(path string, src []byte) *FileFacts {
 	if k.intern == nil || len(k.intern) > 1<<20 {
-		k.intern = make(map[string]string, 1<<14)
+		// Sized for the file at hand: a skimmer made for one small
+		// fragment (a patch's hunks) must not allocate for a tree.
+		k.intern = make(map[string]string, min(1<<14, len(src)/16+16))
 	}
 	s := newSkimmer(path, src, k.intern)
 	s.toks, s.tcond = k.toks[:0], k.tcond[:0]
