@@ -13,7 +13,7 @@ import (
 
 // cacheVersion changes whenever the skimmer's output changes, so stale
 // facts are never reused.
-const cacheVersion = 4
+const cacheVersion = 5 // 5: instrumentation depth merged over if/else chains and noreturn calls
 
 // packVersion changes whenever the cache file's layout changes (5: the
 // lazily read pack of pack.go; up to 4 one gob stream).

@@ -326,6 +326,15 @@ var notCallee = map[string]bool{
 
 var staticCallWords = map[string]bool{"static_call": true, "static_call_cond": true, "static_call_mod": true}
 
+// noReturn are the kernel's functions and macros that never return
+// (declared __noreturn, or expanding to a trap): a block that ends with a
+// call to one does not fall through, like a block that ends in return.
+var noReturn = map[string]bool{
+	"panic": true, "BUG": true, "do_exit": true, "make_task_dead": true, "kthread_exit": true,
+	"machine_halt": true, "machine_power_off": true, "emergency_restart": true, "unreachable": true,
+	"__builtin_unreachable": true, "__builtin_trap": true, "cpu_startup_entry": true, "nmi_panic": true,
+}
+
 var guardWords = map[string]bool{"guard": true, "scoped_guard": true, "scoped_cond_guard": true, "CLASS": true}
 
 // attrParenWords are function-like attribute macros that may follow or
@@ -644,6 +653,14 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 	end := len(toks) - 1
 	paren := 0
 	early, earlyAfter := "", 0
+	// chains tracks an if/else-if/else chain per block depth: every
+	// branch starts at the depth the if statement started with, and the
+	// chain ends at the depth its falling-through branches end with.
+	type branchChain struct {
+		end   int
+		falls bool
+	}
+	chains := map[int]*branchChain{}
 	for k := open; k < len(toks); k++ {
 		t := toks[k]
 		if early != "" && k > earlyAfter && t.text == ";" {
@@ -678,13 +695,32 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 				ifTerms := terms[b.terms:]
 				lastIf = append([]string(nil), ifTerms...)
 				terms = terms[:b.terms]
-				if b.returned || lastWasReturn {
+				falls := !(b.returned || lastWasReturn)
+				if !falls {
 					instr = b.instr
 				}
 				lastWasReturn = false
 				if len(blocks) == 0 || t.col0 {
 					end = k
 					goto done
+				}
+				hasElse := k+1 < len(toks) && toks[k+1].text == "else"
+				if ch := chains[len(blocks)]; ch != nil || hasElse {
+					if ch == nil {
+						ch = &branchChain{}
+						chains[len(blocks)] = ch
+					}
+					if falls && !ch.falls {
+						ch.end, ch.falls = instr, true
+					}
+					if hasElse {
+						instr = b.instr
+					} else {
+						if !falls && ch.falls {
+							instr = ch.end
+						}
+						delete(chains, len(blocks))
+					}
 				}
 				if k+1 < len(toks) && toks[k+1].text == "else" {
 					neg := negateAll(lastIf)
@@ -708,6 +744,12 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 		}
 		lastWasReturn = false
 		switch t.text {
+		case "else":
+			// an else whose statement is not a block or an if ends the chain
+			if k+1 < len(toks) && toks[k+1].text != "{" && toks[k+1].text != "if" {
+				delete(chains, len(blocks))
+			}
+			continue
 		case "return", "goto":
 			if len(blocks) > 0 {
 				blocks[len(blocks)-1].returned = true
@@ -779,6 +821,9 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 			c.Name = t.text
 		}
 		fn.Calls = append(fn.Calls, c)
+		if noReturn[t.text] && s.endsBlock(k) {
+			lastWasReturn = true // nothing after it runs: like a return, without its check
+		}
 		switch t.text {
 		case "instrumentation_begin":
 			instr++

@@ -138,6 +138,90 @@ func TestSkimUnbalancedInstrumentation(t *testing.T) {
 	}
 }
 
+// TestSkimInstrumentationBranches: each branch of an if/else-if/else
+// chain starts at the depth before the if, as in ct_nmi_enter() of
+// kernel/context_tracking.c (6.12), where every branch calls
+// instrumentation_begin() and one instrumentation_end() follows.
+func TestSkimInstrumentationBranches(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"every branch begins, one end follows", `noinstr void f(void)
+{
+	if (a) {
+		x();
+		instrumentation_begin();
+	} else if (b) {
+		instrumentation_begin();
+		y();
+	} else  {
+		instrumentation_begin();
+	}
+	trace_z();
+	instrumentation_end();
+	w();
+}
+`, ""},
+		{"one branch forgets to begin: its path ends without a begin", `noinstr void f(void)
+{
+	if (a) {
+		instrumentation_begin();
+	} else {
+		x();
+	}
+	instrumentation_end();
+}
+`, "instrumentation_end() without instrumentation_begin()"},
+		{"the end is missing after the chain", `noinstr void f(void)
+{
+	if (a) {
+		instrumentation_begin();
+	} else {
+		instrumentation_begin();
+	}
+	x();
+}
+`, "end of function with instrumentation enabled"},
+		{"a branch ending in a noreturn call does not fall through", `noinstr void f(void)
+{
+	if (bad) {
+		irqentry_enter(regs);
+		instrumentation_begin();
+		panic("Unexpected");
+	}
+	instrumentation_begin();
+	x();
+	instrumentation_end();
+}
+`, ""},
+		{"a function ending in a noreturn call", "noinstr void __noreturn f(void)\n{\n\tinstrumentation_begin();\n\tpanic(\"bug\");\n}\n", ""},
+		{"a returning branch does not count", `noinstr void f(void)
+{
+	if (a) {
+		instrumentation_begin();
+		return;
+	} else {
+		x();
+	}
+	instrumentation_end();
+}
+`, "return with instrumentation enabled|instrumentation_end() without instrumentation_begin()"},
+	} {
+		ff := SkimC("x.c", []byte(tc.src))
+		var got []string
+		for _, m := range ff.Funcs[0].Unbalanced {
+			got = append(got, m.Msg)
+		}
+		if strings.Join(got, "|") != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	ff := SkimC("x.c", []byte("noinstr void f(void)\n{\n\tif (a) {\n\t\tinstrumentation_begin();\n\t} else {\n\t\tinstrumentation_begin();\n\t}\n\tcall_me();\n\tinstrumentation_end();\n}\n"))
+	for _, c := range ff.Funcs[0].Calls {
+		if c.Name == "call_me" && c.Instr != 1 {
+			t.Errorf("call after the chain at depth %d, want 1", c.Instr)
+		}
+	}
+}
+
 func TestSkimMake(t *testing.T) {
 	src := "obj-y = a.o\nifdef CONFIG_FUNCTION_TRACER\nCFLAGS_REMOVE_irq_work.o = $(CC_FLAGS_FTRACE)\nendif\n" +
 		"ccflags-remove-$(CONFIG_FUNCTION_TRACER) += $(CC_FLAGS_FTRACE)\nCFLAGS_REMOVE_tsc.o = -pg\nKCOV_INSTRUMENT := n\n"
