@@ -186,12 +186,12 @@ func (m *Model) endGP(t *tx, f Flavour) {
 				// wait_rcu_gp(): the wakeme_after_rcu() callback was queued
 				// on the waiter's CPU and runs there (rcu_do_batch() from
 				// RCU_SOFTIRQ or rcuc), completing the waiter.
-				t.ev.Then = append(t.ev.Then, Event{CPU: m.cpuOf[task], Ctx: "softirq",
+				t.ev.Then = append(t.ev.Then, Event{CPU: int(t.s.T[task].CPU), Ctx: "softirq",
 					Text: "rcu_do_batch(): wakeme_after_rcu()", Notes: []string{m.names[task] + " returns from synchronize_rcu()"}})
 			} else {
 				t.note("%s returns from %s()", m.names[task], Flavours[f].Synchronize)
 			}
-			m.resched(t, m.cpuOf[task], task)
+			m.resched(t, int(t.s.T[task].CPU), task)
 		}
 	}
 }
@@ -200,31 +200,28 @@ func (m *Model) endGP(t *tx, f Flavour) {
 func (m *Model) gpTransitions(s *State, emit func(*tx, string)) {
 	m.treeGP(s, emit)
 	m.expGP(s, emit)
+	m.rcuBoost(s, emit)
 	for f := FlavourSRCU0; f < numFlavours; f++ {
 		m.otherGP(s, f, emit)
 	}
 	m.callbacks(s, emit)
 }
 
-// treeGP: rcu_gp_init(), the FQS loop (force_qs_rnp(), resched_cpu(),
-// rcu_initiate_boost()), rcu_boost(), rcu_gp_cleanup() (tree.c,
-// tree_plugin.h).
+// treeGP: rcu_gp_init() (its RCU_GP_ONOFF and RCU_GP_INIT phases are one
+// step unless the scenario offlines CPUs), the FQS loop (force_qs_rnp():
+// extended-QS detection, resched_cpu(), rcu_initiate_boost()),
+// rcu_gp_cleanup() (tree.c, tree_plugin.h).
 func (m *Model) treeGP(s *State, emit func(*tx, string)) {
 	f := FlavourRCU
 	if !running(s.Seq[f]) {
 		if s.Req[f] > s.Seq[f] {
 			t := m.newTx(s, -1, "kthread", m.sprintf("rcu_gp_init(): GP #%d starts", s.Seq[f]/2+1))
 			t.s.Seq[f]++
-			for c := 0; c < m.ncpu; c++ {
-				if t.s.watching(c) {
-					t.s.C[c].NoQS = 1
-				}
-			}
-			for task := 0; task < m.ntask; task++ {
-				if t.s.T[task].Blkd == 1 {
-					t.s.T[task].GPBlk = 1
-					t.note("rcu_preempt_check_blocked_tasks(): %s blocks GP", m.names[task])
-				}
+			m.gpInitOnOff(t)
+			if m.hotplug {
+				t.s.GPInit = 1 // RCU_GP_INIT is a separate step
+			} else {
+				m.gpInitTree(t)
 			}
 			t.s.Wait[f] = m.activeSet(&t.s, f)
 			t.s.BoostTimer = 0
@@ -232,14 +229,14 @@ func (m *Model) treeGP(s *State, emit func(*tx, string)) {
 		}
 		return
 	}
-	holdCPU, blk := false, false
-	for c := 0; c < m.ncpu; c++ {
-		holdCPU = holdCPU || s.C[c].NoQS == 1
+	if s.GPInit == 1 {
+		t := m.newTx(s, -1, "kthread", m.sprintf("rcu_gp_init(): GP #%d: rcu_node ->qsmask set up", s.Seq[f]/2+1))
+		t.s.GPInit = 0
+		m.gpInitTree(t)
+		emit(t, "rcu gp kthread")
+		return
 	}
-	for task := 0; task < m.ntask; task++ {
-		blk = blk || s.T[task].GPBlk == 1
-	}
-	if !holdCPU && !blk {
+	if s.RootQS == 0 {
 		t := m.newTx(s, -1, "kthread", m.sprintf("rcu_gp_cleanup(): GP #%d ends", s.Seq[f]/2+1))
 		m.endGP(t, f)
 		t.s.BoostTimer = 0
@@ -263,54 +260,73 @@ func (m *Model) treeGP(s *State, emit func(*tx, string)) {
 			emit(t, "fqs")
 		}
 	}
-	if !m.Config.RCUBoost || !blk || holdCPU {
-		return
+	for l := 0; l < m.nleaves; l++ {
+		if s.RootQS&(1<<l) == 0 || m.leafQSMask(s, l) != 0 {
+			continue
+		}
+		if !m.leafBlocked(s, l) {
+			// A leaf with nothing to wait for that never reported: only
+			// the fail-safe of cc99a310caf8 (gone in 6.12) reports it.
+			if m.Config.FQSReportsEmptyLeaf {
+				t := m.newTx(s, -1, "kthread", m.sprintf("FQS: leaf %d: rcu_report_unblock_qs_rnp() (fail-safe)", l))
+				m.reportLeaf(t, l)
+				emit(t, "fqs")
+			}
+			continue
+		}
+		if !m.Config.RCUBoost {
+			continue
+		}
+		if s.BoostTimer == 0 {
+			t := m.newTx(s, -1, "kthread", "CONFIG_RCU_BOOST_DELAY elapsed")
+			t.s.BoostTimer = 1
+			emit(t, "boost delay")
+			continue
+		}
+		if n := &s.Leaf[l]; n.Boost == 0 && n.BoostOwner == 0 {
+			t := m.newTx(s, -1, "kthread", m.sprintf("FQS: rcu_initiate_boost(leaf %d): boost_tasks = gp_tasks", l))
+			t.s.Leaf[l].Boost = 1
+			emit(t, "fqs")
+		}
 	}
-	if s.BoostTimer == 0 {
-		t := m.newTx(s, -1, "kthread", "CONFIG_RCU_BOOST_DELAY elapsed")
-		t.s.BoostTimer = 1
-		emit(t, "boost delay")
-		return
-	}
-	if s.Boost == 0 && s.BoostOwner == 0 {
-		t := m.newTx(s, -1, "kthread", "FQS: rcu_initiate_boost(): boost_tasks = gp_tasks")
-		t.s.Boost = 1
-		emit(t, "fqs")
-	}
-	m.rcuBoost(s, emit)
 }
 
-// rcuBoost models rcu_boost() (tree_plugin.h): the boost kthread makes the
-// first blocking reader (exp_tasks, else boost_tasks) own rnp->boost_mtx
-// and blocks on it, boosting the reader by priority inheritance.
+// rcuBoost models rcu_boost() (tree_plugin.h), one boost kthread per leaf:
+// it makes the first blocking reader queued there (exp_tasks, else
+// boost_tasks) own rnp->boost_mtx and blocks on it, boosting the reader by
+// priority inheritance.
 func (m *Model) rcuBoost(s *State, emit func(*tx, string)) {
-	if s.Boost == 0 {
-		return
-	}
-	target := -1
-	for task := 0; task < m.ntask && target < 0; task++ {
-		if s.T[task].ExpBlk == 1 {
-			target = task
+	for l := 0; l < m.nleaves; l++ {
+		if s.Leaf[l].Boost == 0 {
+			continue
 		}
-	}
-	for task := 0; task < m.ntask && target < 0; task++ {
-		if s.T[task].GPBlk == 1 {
-			target = task
+		target := -1
+		for task := 0; task < m.ntask && target < 0; task++ {
+			if s.T[task].Blkd == uint8(l+1) && s.T[task].ExpBlk == 1 {
+				target = task
+			}
 		}
+		for task := 0; task < m.ntask && target < 0; task++ {
+			if s.T[task].Blkd == uint8(l+1) && s.T[task].GPBlk == 1 {
+				target = task
+			}
+		}
+		t := m.newTx(s, -1, "kthread", "rcu_boost()")
+		t.s.Leaf[l].Boost = 0
+		if target >= 0 {
+			t.s.T[target].Boosted = 1
+			t.s.Leaf[l].BoostOwner = uint8(target + 1)
+			t.note("rt_mutex_init_proxy_locked(boost_mtx, %s); rt_mutex_lock(): %s boosted", m.names[target], m.names[target])
+			m.resched(t, int(t.s.T[target].CPU), target)
+		}
+		emit(t, "boost kthread")
 	}
-	t := m.newTx(s, -1, "kthread", "rcu_boost()")
-	t.s.Boost = 0
-	if target >= 0 {
-		t.s.T[target].Boosted = 1
-		t.s.BoostOwner = uint8(target + 1)
-		t.note("rt_mutex_init_proxy_locked(boost_mtx, %s); rt_mutex_lock(): %s boosted", m.names[target], m.names[target])
-		m.resched(t, m.cpuOf[target], target)
-	}
-	emit(t, "boost kthread")
 }
 
 // expGP: synchronize_rcu_expedited() -> sync_rcu_exp_select_cpus() (IPIs to
-// non-idle CPUs, exp_tasks = blocked readers), rcu_exp_wait_wake() (tree_exp.h).
+// online CPUs that are not idle, exp_tasks = blocked readers),
+// synchronize_rcu_expedited_wait() (tick dependency on nohz_full holdouts;
+// CPUs that went offline are reported for), rcu_exp_wait_wake() (tree_exp.h).
 func (m *Model) expGP(s *State, emit func(*tx, string)) {
 	f := FlavourRCUExp
 	if !running(s.Seq[f]) {
@@ -318,13 +334,13 @@ func (m *Model) expGP(s *State, emit func(*tx, string)) {
 			t := m.newTx(s, -1, "kthread", m.sprintf("exp GP #%d: select CPUs, send IPIs", s.Seq[f]/2+1))
 			t.s.Seq[f]++
 			for c := 0; c < m.ncpu; c++ {
-				if t.s.watching(c) && t.s.C[c].Dead == 0 {
+				if t.s.C[c].RCUOnline == 1 && t.s.watching(c) && t.s.C[c].Dead == 0 {
 					t.s.C[c].ExpM, t.s.C[c].IPIExp = 1, 1
 					t.note("IPI -> CPU%d", c)
 				}
 			}
 			for task := 0; task < m.ntask; task++ {
-				if t.s.T[task].Blkd == 1 {
+				if t.s.T[task].Blkd != 0 {
 					t.s.T[task].ExpBlk = 1
 					t.note("%s blocks the exp GP (exp_tasks)", m.names[task])
 				}
@@ -341,18 +357,61 @@ func (m *Model) expGP(s *State, emit func(*tx, string)) {
 	for task := 0; task < m.ntask; task++ {
 		blk = blk || s.T[task].ExpBlk == 1
 	}
-	switch {
-	case !holdCPU && !blk:
+	if !holdCPU && !blk {
 		t := m.newTx(s, -1, "kthread", m.sprintf("rcu_exp_wait_wake(): exp GP #%d ends", s.Seq[f]/2+1))
+		for c := 0; c < m.ncpu; c++ {
+			if t.s.C[c].TickDepExp == 1 {
+				t.s.C[c].TickDepExp = 0
+				t.note("tick_dep_clear_cpu(%d, TICK_DEP_BIT_RCU_EXP)", c)
+			}
+		}
 		m.endGP(t, f)
 		emit(t, "exp kthread")
-	case !holdCPU && m.Config.RCUBoost && s.Boost == 0 && s.BoostOwner == 0:
-		t := m.newTx(s, -1, "kthread", "__rcu_report_exp_rnp(): rcu_initiate_boost() for exp_tasks")
-		t.s.Boost = 1
-		emit(t, "exp kthread")
+		return
 	}
-	if !running(s.Seq[FlavourRCU]) {
-		m.rcuBoost(s, emit)
+	for c := 0; c < m.ncpu; c++ {
+		cpu := &s.C[c]
+		if cpu.ExpM == 0 {
+			continue
+		}
+		// The IPI could not be delivered: the CPU went offline after it
+		// was selected. __sync_rcu_exp_select_node_cpus() retries while
+		// RCU still counts it online, then reports it.
+		if cpu.IPIExp == 1 && cpu.Online == 0 && cpu.RCUOnline == 0 {
+			t := m.newTx(s, -1, "kthread", m.sprintf("exp GP: IPI to CPU%d failed, CPU offline: rcu_report_exp_cpu_mult()", c))
+			t.s.C[c].IPIExp = 0
+			m.rcuReportExpRdp(t, c)
+			emit(t, "exp kthread")
+			continue
+		}
+		// synchronize_rcu_expedited_wait(): tick_dep_set_cpu() for
+		// nohz_full holdouts; since 147f04b14add only on online CPUs (the
+		// dependency's irq_work_queue_on() splats on an offline CPU).
+		if m.Config.ExpForcedTick && m.Config.NohzFull&(1<<c) != 0 && cpu.TickDepExp == 0 && (cpu.Online == 1 || !m.Config.ExpTickDepOnline) {
+			t := m.newTx(s, -1, "kthread", m.sprintf("synchronize_rcu_expedited_wait(): tick_dep_set_cpu(%d, TICK_DEP_BIT_RCU_EXP)", c))
+			t.s.C[c].TickDepExp = 1
+			if cpu.Online == 0 {
+				t.violate("P3", "tick_dep_set_cpu(%d) on an offline CPU: its irq_work_queue_on() targets a CPU that is going down (WARN)", c)
+			}
+			emit(t, "exp kthread")
+		}
+	}
+	if !m.Config.RCUBoost {
+		return
+	}
+	for l := 0; l < m.nleaves; l++ {
+		hold, tasks := false, false
+		for c := 0; c < m.ncpu; c++ {
+			hold = hold || m.leafOf[c] == l && s.C[c].ExpM == 1
+		}
+		for task := 0; task < m.ntask; task++ {
+			tasks = tasks || s.T[task].Blkd == uint8(l+1) && s.T[task].ExpBlk == 1
+		}
+		if n := &s.Leaf[l]; !hold && tasks && n.Boost == 0 && n.BoostOwner == 0 {
+			t := m.newTx(s, -1, "kthread", "__rcu_report_exp_rnp(): rcu_initiate_boost() for exp_tasks")
+			t.s.Leaf[l].Boost = 1
+			emit(t, "exp kthread")
+		}
 	}
 }
 
@@ -403,35 +462,61 @@ func (m *Model) otherGP(s *State, f Flavour, emit func(*tx, string)) {
 	emit(t, class)
 }
 
-// callbacks invokes the first callback whose grace period has completed
-// (rcu_do_batch() and the per-flavour equivalents).
+// callbacks invokes, per CPU and flavour, the first queued callback if its
+// grace period has completed: rcu_do_batch() (kernel/rcu/tree.c) runs a
+// CPU's ->cblist in order from RCU_SOFTIRQ or rcuc on that CPU; the other
+// flavours' callbacks run in their kthreads and workqueues. Callbacks of an
+// offline CPU wait for rcutree_migrate_callbacks().
 func (m *Model) callbacks(s *State, emit func(*tx, string)) {
+	var first [numFlavours][MaxCPUs]bool
 	for i, cb := range s.CBs {
 		if cb.F == 0 {
-			continue
+			break
 		}
 		f := Flavour(cb.F - 1)
-		if s.Seq[f] < cb.Seq {
+		if first[f][cb.CPU] {
 			continue
 		}
-		t := m.newTx(s, -1, "kthread", m.sprintf("%s callback runs", f))
-		t.s.CBs[i] = CB{}
+		first[f][cb.CPU] = true
+		if s.Seq[f] < cb.Seq || f == FlavourRCU && s.C[cb.CPU].Online == 0 {
+			continue
+		}
+		var t *tx
+		if f == FlavourRCU {
+			t = m.newTx(s, int(cb.CPU), "softirq", "rcu_do_batch(): callback runs")
+		} else {
+			t = m.newTx(s, -1, "kthread", m.sprintf("%s callback runs", f))
+		}
+		t.s.removeCB(i)
 		switch cb.Act {
 		case actFree:
 			m.free(t, int(cb.Obj), "callback kfree")
+		case actTouch:
+			if t.s.Obj[cb.Obj]&objFreed != 0 {
+				t.violate("P2", "a callback uses %s after it was freed (use after free: the callback outlived what it belongs to)", m.objs[cb.Obj])
+			} else {
+				t.note("the callback uses %s", m.objs[cb.Obj])
+			}
+		case actBarrier:
+			m.rcuBarrierCallback(t)
 		case actChainRCU:
 			t.note("call_rcu(free %s)", m.objs[cb.Obj])
-			m.queueCB(t, FlavourRCU, actFree, int(cb.Obj))
+			m.queueCB(t, int(cb.CPU), FlavourRCU, actFree, int(cb.Obj))
 		case actChainUnlessIm:
 			if m.Config.TraceImpliesRCU {
 				t.note("rcu_trace_implies_rcu_gp(): free now")
 				m.free(t, int(cb.Obj), "callback kfree")
 			} else {
 				t.note("!rcu_trace_implies_rcu_gp(): call_rcu(free %s)", m.objs[cb.Obj])
-				m.queueCB(t, FlavourRCU, actFree, int(cb.Obj))
+				m.queueCB(t, int(cb.CPU), FlavourRCU, actFree, int(cb.Obj))
 			}
 		}
 		emit(t, "callbacks")
-		return
 	}
+}
+
+// removeCB removes callback i, keeping the others in queue order.
+func (s *State) removeCB(i int) {
+	copy(s.CBs[i:], s.CBs[i+1:])
+	s.CBs[MaxCBs-1] = CB{}
 }

@@ -34,6 +34,8 @@ const (
 	opStore
 	opLoad
 	opRaise
+	opCPUDown
+	opBarrier
 )
 
 // op is one compiled operation.
@@ -68,10 +70,17 @@ type Model struct {
 	ntask    int
 	names    []string // task names; idle tasks are "idle/N"
 	prio     []uint8
-	cpuOf    []int
-	startSl  []bool
-	scripts  [][]op
-	probes   map[string]int // tracepoint -> script
+	cpuOf    []int   // initial CPU of each task
+	allowed  []uint8 // CPUs each task may migrate to (cpus= attribute)
+	// The rcu_node tree: leafOf[c] is CPU c's leaf, nleaves how many.
+	leafOf  [MaxCPUs]int
+	nleaves int
+	// hotplug: the scenario offlines CPUs (rcu_gp_init()'s ONOFF and INIT
+	// phases are then separate steps).
+	hotplug bool
+	startSl []uint8 // initial task state
+	scripts [][]op
+	probes  map[string]int // tracepoint -> script
 	// Trace is the tracepoint implementation probes run under.
 	Trace Tracepoint
 	// bodyEnd[script] is where a probe script's body ends and its guard
@@ -119,7 +128,7 @@ var callOps = map[string]Flavour{
 	"call_rcu_tasks": FlavourTasks, "call_rcu_tasks_trace": FlavourTrace,
 }
 
-var actions = map[string]uint8{"free": actFree, "chain_rcu": actChainRCU, "chain_rcu_unless_implied": actChainUnlessIm}
+var actions = map[string]uint8{"free": actFree, "touch": actTouch, "chain_rcu": actChainRCU, "chain_rcu_unless_implied": actChainUnlessIm}
 
 // Compile checks a scenario and builds its model, with the tracepoint
 // implementation the scenario's do_trace knob selects (default: 6.12's).
@@ -192,19 +201,34 @@ func compile(sc *scenario.Scenario, tp *Tracepoint) (*Model, error) {
 					return nil, fmt.Errorf("%s:%s: task %s: prio=%q: want normal or rt", file, b.Pos, b.Name, v)
 				}
 			}
-			start := false
+			start := stRunnable
 			if v, ok := b.Attr("start"); ok {
 				switch v {
 				case "running":
 				case "sleeping":
-					start = true
+					start = stSleeping
+				case "blocked":
+					start = stBlocked
 				default:
-					return nil, fmt.Errorf("%s:%s: task %s: start=%q: want running or sleeping", file, b.Pos, b.Name, v)
+					return nil, fmt.Errorf("%s:%s: task %s: start=%q: want running, sleeping (woken at some point) or blocked (woken only by a wake_up of the scenario)", file, b.Pos, b.Name, v)
+				}
+			}
+			mask := uint8(1) << cpu
+			if v, ok := b.Attr("cpus"); ok {
+				var err error
+				if mask, err = cpuMask(v); err != nil || mask&(1<<cpu) == 0 {
+					return nil, fmt.Errorf("%s:%s: task %s: cpus=%q: want CPU numbers 0..%d (including cpu=%d) separated by commas", file, b.Pos, b.Name, v, MaxCPUs-1, cpu)
+				}
+				for c := 0; c < MaxCPUs; c++ {
+					if mask&(1<<c) != 0 {
+						maxCPU = max(maxCPU, c)
+					}
 				}
 			}
 			m.names = append(m.names, b.Name)
 			m.prio = append(m.prio, p)
 			m.cpuOf = append(m.cpuOf, cpu)
+			m.allowed = append(m.allowed, mask)
 			m.startSl = append(m.startSl, start)
 			maxCPU = max(maxCPU, cpu)
 			todo = append(todo, pending{b, len(m.names) - 1})
@@ -268,6 +292,14 @@ func compile(sc *scenario.Scenario, tp *Tracepoint) (*Model, error) {
 	for len(m.names) < MaxTasks {
 		m.names = append(m.names, "")
 	}
+	fan := m.Config.FanoutLeaf
+	if fan <= 0 {
+		fan = 16 // CONFIG_RCU_FANOUT_LEAF default
+	}
+	for c := 0; c < MaxCPUs; c++ {
+		m.leafOf[c] = c / fan
+	}
+	m.nleaves = (m.ncpu + fan - 1) / fan
 	for c := 0; c < MaxCPUs; c++ {
 		m.names = append(m.names, "idle/"+strconv.Itoa(c))
 	}
@@ -446,11 +478,11 @@ func (m *Model) compileOp(o scenario.Op, task int) (op, error) {
 			args = append([]string{"free"}, args...)
 		}
 		if len(args) != 2 {
-			return co, errf("want ACTION OBJECT (actions: free, chain_rcu, chain_rcu_unless_implied)")
+			return co, errf("want ACTION OBJECT (actions: free, touch, chain_rcu, chain_rcu_unless_implied)")
 		}
 		a, ok := actions[args[0]]
 		if !ok {
-			return co, errf("unknown action %q (free, chain_rcu, chain_rcu_unless_implied)", args[0])
+			return co, errf("unknown action %q (free, touch, chain_rcu, chain_rcu_unless_implied)", args[0])
 		}
 		co.act = a
 		k := m.objIndex(args[1])
@@ -496,6 +528,20 @@ func (m *Model) compileOp(o scenario.Op, task int) (op, error) {
 			co.kind = opUnlock
 		}
 		return co, nil
+	case "cpu_down", "remove_cpu":
+		if err := nargs(1); err != nil {
+			return co, err
+		}
+		n, err := strconv.Atoi(o.Args[0])
+		if err != nil || n < 0 || n >= MaxCPUs {
+			return co, errf("want a CPU number 0..%d", MaxCPUs-1)
+		}
+		co.kind, co.arg = opCPUDown, n
+		m.hotplug = true
+		return co, nil
+	case "rcu_barrier":
+		co.kind = opBarrier
+		return co, nargs(0)
 	case "raise_softirq", "raise_softirq_irqoff":
 		if err := nargs(1); err != nil {
 			return co, err

@@ -88,9 +88,15 @@ func (m *Model) Initial() []State {
 		s.T[t].St = stIdle
 	}
 	for t := 0; t < m.ntask; t++ {
-		s.T[t].St = stRunnable
-		if m.startSl[t] {
-			s.T[t].St = stSleeping
+		s.T[t].St = m.startSl[t]
+		s.T[t].CPU = uint8(m.cpuOf[t])
+	}
+	for c := 0; c < MaxCPUs; c++ {
+		s.T[idleTask(c)].CPU = uint8(c)
+		if c < m.ncpu {
+			s.C[c].Online, s.C[c].RCUOnline = 1, 1
+			s.Leaf[m.leafOf[c]].QSInit |= 1 << c
+			s.RootInit |= 1 << m.leafOf[c]
 		}
 	}
 	for c := 0; c < MaxCPUs; c++ {
@@ -148,6 +154,14 @@ func (m *Model) Next(s *State, emit func(check.Edge[State, Event])) {
 			continue
 		}
 		intr := m.cpuClass[c][0]
+		if s.C[c].Online == 0 {
+			// Going down: only its last pass through the idle loop is
+			// left; then it is dead.
+			if s.C[c].RCUOnline == 1 {
+				out(m.reportCPUDead(s, c), intr, c, false)
+			}
+			continue
+		}
 		if !s.irqsOff(c) {
 			if t := m.urgent(s, c); t != nil {
 				out(t, intr, c, false)
@@ -182,12 +196,13 @@ func (m *Model) Next(s *State, emit func(check.Edge[State, Event])) {
 			t := m.newTx(s, -1, "sched", "wake_up_process("+m.names[task]+")")
 			// Shown on the CPU the task wakes up on (the waker is not
 			// modelled; the remote wakeup lands there).
-			t.ev.CPU = m.cpuOf[task]
+			t.ev.CPU = int(s.T[task].CPU)
 			t.s.T[task].St = stRunnable
-			m.resched(t, m.cpuOf[task], task)
+			m.resched(t, int(s.T[task].CPU), task)
 			out(t, m.wakeClass[task], -1, true)
 		}
 	}
+	m.migrations(s, func(t *tx) { out(t, 0, -1, true) })
 	m.gpTransitions(s, func(t *tx, class string) { out(t, m.class(class), -1, false) })
 }
 

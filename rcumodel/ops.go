@@ -106,6 +106,25 @@ func (m *Model) execOp(s *State, c int, o op, ctx string, emit func(*tx)) {
 			m.rcuPreemptDeferredQS(t, c, cur)
 			m.eqsQS(t, c)
 		}
+	case opCPUDown, opBarrier:
+		if !inTask {
+			t.violateRule("P3", finding.RuleSleepInReader, "%s may sleep in interrupt context", o.text)
+			t.advance(c)
+			emit(t)
+			return
+		}
+		if o.kind == opCPUDown {
+			if o.arg == c || o.arg >= m.ncpu {
+				t.note("cpu_down(%d): not another CPU of the scenario: -EINVAL", o.arg)
+				t.advance(c)
+				emit(t)
+				return
+			}
+			m.cpuDown(s, c, cur, o.arg, o, emit)
+		} else {
+			m.rcuBarrier(s, c, cur, o, emit)
+		}
+		return
 	case opRaise:
 		t.advance(c)
 		m.raiseSoftirq(t, c, o.arg)
@@ -276,13 +295,15 @@ func (m *Model) call(t *tx, c int, o op) {
 		t.violate("P3", "%s() in NMI context", Flavours[o.f].Call)
 		return
 	}
-	m.queueCB(t, o.f, o.act, o.arg)
+	m.queueCB(t, c, o.f, o.act, o.arg)
 }
 
-func (m *Model) queueCB(t *tx, f Flavour, act uint8, obj int) {
+// queueCB appends a callback to CPU c's list (call_rcu() and friends queue
+// on the current CPU).
+func (m *Model) queueCB(t *tx, c int, f Flavour, act uint8, obj int) {
 	for i := range t.s.CBs {
 		if t.s.CBs[i].F == 0 {
-			t.s.CBs[i] = CB{F: uint8(f) + 1, Seq: m.request(t, f), Act: act, Obj: uint8(obj)}
+			t.s.CBs[i] = CB{F: uint8(f) + 1, Seq: m.request(t, f), Act: act, Obj: uint8(obj), CPU: uint8(c)}
 			t.note("callback queued for %s grace period", f)
 			return
 		}
@@ -346,7 +367,7 @@ func (m *Model) spinUnlock(t *tx, c int, o op) {
 // tryToWakeUp models try_to_wake_up(): takes p->pi_lock, then the rq lock
 // of p's CPU, and makes p runnable.
 func (m *Model) tryToWakeUp(t *tx, c, p int) bool {
-	for _, l := range []int{MaxCPUs + p, m.cpuOf[p]} {
+	for _, l := range []int{MaxCPUs + p, int(t.s.T[p].CPU)} {
 		h := t.s.Locks[l]
 		if h != 0 && int(h>>4) != c {
 			return false
@@ -356,10 +377,10 @@ func (m *Model) tryToWakeUp(t *tx, c, p int) bool {
 			return true
 		}
 	}
-	if t.s.T[p].St == stSleeping {
+	if st := t.s.T[p].St; st == stSleeping || st == stBlocked {
 		t.s.T[p].St = stRunnable
 		t.note("%s runnable", m.names[p])
-		m.resched(t, m.cpuOf[p], p)
+		m.resched(t, int(t.s.T[p].CPU), p)
 	}
 	return true
 }

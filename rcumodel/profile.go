@@ -100,6 +100,15 @@ type Config struct {
 	// Bug injection for validation (research/rcu-model.md V2, V12/B9):
 	CtxSwitchQueues  bool // rcu_note_context_switch() queues a preempted reader on blkd_tasks
 	TasksQSOnPreempt bool // count preemption as a Tasks-RCU quiescent state (wrong)
+	// FanoutLeaf is CONFIG_RCU_FANOUT_LEAF: CPUs per leaf rcu_node (the
+	// tree has a root above the leaves when there are several).
+	FanoutLeaf int
+	// Fixes of the hotplug/tree machinery that can be turned off to
+	// reproduce the bugs they fixed:
+	GPInitReportsWaitBlkd  bool // rcu_gp_init() reports a ->wait_blkd_tasks leaf (ec2c29765a4a)
+	FQSReportsEmptyLeaf    bool // force_qs_rnp() fail-safe for such a leaf (cc99a310caf8, removed by ec2c29765a4a)
+	ExpTickDepOnline       bool // synchronize_rcu_expedited_wait() sets the tick dependency only on online CPUs (147f04b14add)
+	MigrateEntrainsBarrier bool // rcutree_migrate_callbacks() entrains rcu_barrier()'s callback for the outgoing CPU (a16578dd5e3a)
 }
 
 // knob describes one config key.
@@ -122,22 +131,45 @@ func boolKnob(name, doc string, f func(c *Config) *bool) knob {
 
 func maskKnob(name, doc string, f func(c *Config) *uint8) knob {
 	return knob{name, doc, func(c *Config, v string) error {
-		var m uint8
-		if v != "" && v != "none" {
-			for _, s := range strings.Split(v, ",") {
-				n, err := strconv.Atoi(s)
-				if err != nil || n < 0 || n >= MaxCPUs {
-					return fmt.Errorf("%s=%q: want CPU numbers 0..%d separated by commas", name, v, MaxCPUs-1)
-				}
-				m |= 1 << n
-			}
+		m, err := cpuMask(v)
+		if err != nil {
+			return fmt.Errorf("%s=%q: want CPU numbers 0..%d separated by commas", name, v, MaxCPUs-1)
 		}
 		*f(c) = m
 		return nil
 	}}
 }
 
+// cpuMask parses "0,2" ("" and "none": no CPU).
+func cpuMask(v string) (uint8, error) {
+	var m uint8
+	if v == "" || v == "none" {
+		return 0, nil
+	}
+	for _, s := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 || n >= MaxCPUs {
+			return 0, fmt.Errorf("bad CPU %q", s)
+		}
+		m |= 1 << n
+	}
+	return m, nil
+}
+
 var knobs = []knob{
+	{"rcu_fanout_leaf", "CONFIG_RCU_FANOUT_LEAF: CPUs per leaf rcu_node (default 16: one node); 1 gives a root above a leaf per CPU",
+		func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 64 {
+				return fmt.Errorf("rcu_fanout_leaf=%q: want 1..64", v)
+			}
+			c.FanoutLeaf = n
+			return nil
+		}},
+	boolKnob("gp_init_reports_wait_blkd", "rcu_gp_init() reports a leaf left waiting for blocked tasks (true; false: before ec2c29765a4a)", func(c *Config) *bool { return &c.GPInitReportsWaitBlkd }),
+	boolKnob("fqs_reports_empty_leaf", "force_qs_rnp() fail-safe reports such a leaf (false in 6.12; cc99a310caf8 to ec2c29765a4a)", func(c *Config) *bool { return &c.FQSReportsEmptyLeaf }),
+	boolKnob("exp_tick_dep_online", "the expedited GP turns the tick on only for online CPUs (true; false: before 147f04b14add)", func(c *Config) *bool { return &c.ExpTickDepOnline }),
+	boolKnob("migrate_entrains_barrier", "callback migration entrains rcu_barrier()'s callback for the outgoing CPU (true; false: a16578dd5e3a's race)", func(c *Config) *bool { return &c.MigrateEntrainsBarrier }),
 	{"do_trace", "guard __DO_TRACE() takes around probes: comma-separated lock-side primitives, or none (6.12: preempt_disable_notrace)",
 		func(c *Config, v string) error {
 			if _, err := GuardTracepoint(v); err != nil {
@@ -161,7 +193,8 @@ var knobs = []knob{
 
 // parseConfig applies the scenario's config lines over the defaults.
 func parseConfig(file string, kvs []scenario.KV) (Config, error) {
-	c := Config{PreemptRCU: true, ExpForcedTick: true, TraceImpliesRCU: true, CtxSwitchQueues: true}
+	c := Config{PreemptRCU: true, ExpForcedTick: true, TraceImpliesRCU: true, CtxSwitchQueues: true,
+		GPInitReportsWaitBlkd: true, ExpTickDepOnline: true, MigrateEntrainsBarrier: true}
 	softirqSet, tickSet := false, false
 	for _, kv := range kvs {
 		var k *knob

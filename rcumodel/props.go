@@ -133,6 +133,11 @@ func (m *Model) stallReason(s *State) string {
 					why = append(why, m.names[t]+" blocks it (gp_tasks)")
 				}
 			}
+			for l := 0; l < m.nleaves; l++ {
+				if s.RootQS&(1<<l) != 0 && m.leafQSMask(s, l) == 0 && !m.leafBlocked(s, l) {
+					why = append(why, fmt.Sprintf("the root still waits for leaf %d, which has nothing left to report", l))
+				}
+			}
 		case FlavourRCUExp:
 			for c := 0; c < m.ncpu; c++ {
 				if s.C[c].ExpM == 1 {

@@ -160,14 +160,14 @@ func specialString(tk *Task) string {
 // (tree_plugin.h, 6.12.117; the inline "expboost" of v6.12.0).
 func (m *Model) rcuUnlockNeedsExpHandling(s *State, c, task int, irqsWereDisabled bool) bool {
 	tk := &s.T[task]
-	if tk.Blkd == 1 && m.anyExpBlk(s) { // t->rcu_blocked_node && rnp->exp_tasks
+	if tk.Blkd != 0 && m.anyExpBlk(s) { // t->rcu_blocked_node && rnp->exp_tasks
 		return true
 	}
 	if s.C[c].ExpM == 1 { // rdp->grpmask & rnp->expmask
 		return true
 	}
 	// RCU_BOOST && irqs_were_disabled && t->rcu_blocked_node
-	return m.Config.RCUBoost && irqsWereDisabled && tk.Blkd == 1
+	return m.Config.RCUBoost && irqsWereDisabled && tk.Blkd != 0
 }
 
 func (m *Model) anyExpBlk(s *State) bool {
@@ -228,7 +228,9 @@ func (m *Model) rcuReadUnlockSpecial(t *tx, c, task int) {
 	}
 	cpu.Resch = 1
 	t.note("set_tsk_need_resched()")
-	if irqsWere && needsExp && cpu.Defer != deferPending {
+	// cpu_online(): an outgoing CPU past take_cpu_down() queues no irq_work
+	// on itself.
+	if irqsWere && needsExp && cpu.Defer != deferPending && cpu.Online == 1 {
 		cpu.Defer = deferPending
 		if m.Profile.ReinitPerQueue && cpu.IWQ == 1 {
 			// init_irq_work()/IRQ_WORK_INIT_HARD() on a queued work
@@ -279,7 +281,7 @@ func (m *Model) legacyUnlockSpecial(t *tx, c, task int) {
 		if wt := &t.s.T[w]; wt.St == stWaitGP && Flavour(wt.WaitF) == FlavourRCUExp {
 			t.note("rcu_report_exp_rnp(): wake_up(&sync_rcu_preempt_exp_wq): try_to_wake_up(%s)", m.names[w])
 			m.acquireMomentarily(t, c, MaxCPUs+w, "try_to_wake_up("+m.names[w]+")")
-			m.acquireMomentarily(t, c, m.cpuOf[w], "try_to_wake_up("+m.names[w]+")")
+			m.acquireMomentarily(t, c, int(t.s.T[w].CPU), "try_to_wake_up("+m.names[w]+")")
 		}
 	}
 }
@@ -331,15 +333,19 @@ func (m *Model) rcuPreemptDeferredQSIrqrestore(t *tx, c, task int) {
 		m.rcuReportExpRdp(t, c)
 	}
 	if blocked == 1 {
-		if tk.GPBlk == 1 {
+		l, wasGP := leafOfTask(tk), tk.GPBlk == 1
+		if wasGP {
 			t.note("%s leaves rnp->blkd_tasks: no longer blocks the normal GP", m.names[task])
 		}
 		if tk.ExpBlk == 1 {
 			t.note("%s no longer blocks the expedited GP", m.names[task])
 		}
 		tk.Blkd, tk.GPBlk, tk.ExpBlk = 0, 0, 0
-		if t.s.BoostOwner == uint8(task+1) {
-			t.s.BoostOwner = 0
+		if wasGP && !m.leafBlocked(&t.s, l) {
+			m.reportLeaf(t, l) // rcu_report_unblock_qs_rnp()
+		}
+		if t.s.Leaf[l].BoostOwner == uint8(task+1) {
+			t.s.Leaf[l].BoostOwner = 0
 			tk.Boosted = 0
 			t.note("rt_mutex_futex_unlock(&rnp->boost_mtx): %s deboosted", m.names[task])
 		}
@@ -352,6 +358,7 @@ func (m *Model) rcuQS(t *tx, c int) {
 	if t.s.C[c].NoQS == 1 {
 		t.s.C[c].NoQS = 0
 		t.note("rcu_qs(): CPU%d reports QS for GP #%d", c, t.s.Seq[FlavourRCU]/2+1)
+		m.reportLeaf(t, m.leafOf[c])
 	}
 }
 

@@ -88,9 +88,8 @@ func (m *Model) tickOn(s *State, c int) bool {
 	if m.Config.TickStopped&bit == 0 {
 		return true
 	}
-	// synchronize_rcu_expedited_wait(): tick_dep_set_cpu(TICK_DEP_BIT_RCU_EXP)
-	// for nohz_full CPUs still in rnp->expmask.
-	return m.Config.ExpForcedTick && m.Config.NohzFull&bit != 0 && s.C[c].ExpM == 1 && running(s.Seq[FlavourRCUExp])
+	// synchronize_rcu_expedited_wait() turned it on for this holdout.
+	return s.C[c].TickDepExp == 1
 }
 
 // tick models the scheduling-clock interrupt: rcu_sched_clock_irq() ->
@@ -162,7 +161,7 @@ func (m *Model) eprio(s *State, task int) int {
 func (m *Model) pickNext(s *State, c, exclude int) int {
 	best := -1
 	for task := 0; task < m.ntask; task++ {
-		if task == exclude || m.cpuOf[task] != c || s.T[task].St != stRunnable {
+		if task == exclude || int(s.T[task].CPU) != c || s.T[task].St != stRunnable {
 			continue
 		}
 		if best < 0 || m.eprio(s, task) > m.eprio(s, best) {
@@ -256,7 +255,7 @@ func (m *Model) schedule(t *tx, c int, preempt bool, next int) {
 	if next != cur {
 		t.note("context switch %s -> %s", m.names[cur], m.names[next])
 	}
-	if next == idleTask(c) {
+	if next == idleTask(c) && t.s.C[c].Online == 1 {
 		m.eqsQS(t, c) // idle entry: ct_kernel_exit(), an extended QS
 	}
 }
@@ -274,8 +273,8 @@ func (m *Model) rcuNoteContextSwitch(t *tx, c, task int, preempt bool) {
 			t.note("(injected bug: %s not queued on rnp->blkd_tasks)", m.names[task])
 			break
 		}
-		tk.SpBlocked, tk.Blkd = 1, 1
-		if running(t.s.Seq[FlavourRCU]) && cpu.NoQS == 1 {
+		tk.SpBlocked, tk.Blkd = 1, uint8(m.leafOf[c]+1)
+		if running(t.s.Seq[FlavourRCU]) && t.s.GPInit == 0 && cpu.NoQS == 1 {
 			tk.GPBlk = 1
 		}
 		if running(t.s.Seq[FlavourRCUExp]) && cpu.ExpM == 1 {

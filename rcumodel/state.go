@@ -9,9 +9,10 @@ const (
 	MaxFrames   = 5 // context stack depth; pushing beyond is unbounded recursion (P5)
 	MaxObjs     = 3
 	MaxCBs      = 4
-	MaxIRQs     = 3 // device irq + nmi handler definitions
-	MaxSoftirqs = 2 // scenario softirq handlers
-	MaxRefs     = 2 // references a task holds at once
+	MaxIRQs     = 3       // device irq + nmi handler definitions
+	MaxSoftirqs = 2       // scenario softirq handlers
+	MaxLeaves   = MaxCPUs // leaf rcu_node structures (CONFIG_RCU_FANOUT_LEAF=1)
+	MaxRefs     = 2       // references a task holds at once
 	MaxLocks    = MaxCPUs + MaxTasks
 	allTasks    = MaxTasks + MaxCPUs
 )
@@ -65,6 +66,14 @@ type CPU struct {
 	IPIExp             uint8 // rcu_exp_handler IPI pending
 	IPIRes             uint8 // resched IPI pending (FQS resched_cpu())
 	Dead               uint8 // self-deadlocked
+	// Online is cpu_online() (cleared by take_cpu_down() under
+	// stop_machine); RCUOnline is this CPU's bit in its leaf's
+	// ->qsmaskinitnext (cleared by rcutree_report_cpu_dead() in the
+	// outgoing CPU's last pass through the idle loop).
+	Online, RCUOnline uint8
+	// TickDepExp: tick_dep_set_cpu(TICK_DEP_BIT_RCU_EXP) by an expedited
+	// GP waiting for this nohz_full CPU (rdp->rcu_forced_tick_exp).
+	TickDepExp uint8
 	// TickOK: the CPU made task-level progress since the last tick. The
 	// tick needs it, so ticks cannot starve the interrupted code (which
 	// weak fairness alone would allow: the task is enabled only between
@@ -97,7 +106,8 @@ type Task struct {
 	PC, St, Phase              uint8
 	Nest                       uint8 // rcu_read_lock_nesting
 	SpBlocked, SpNeedQS, SpExp uint8 // rcu_read_unlock_special.b.{blocked,need_qs,exp_hint}
-	Blkd, GPBlk, ExpBlk        uint8 // on rnp->blkd_tasks; blocks the current normal / expedited GP
+	Blkd, GPBlk, ExpBlk        uint8 // leaf+1 of rnp->blkd_tasks it is on (->rcu_blocked_node); blocks the current normal / expedited GP
+	CPU                        uint8 // task_cpu(): the CPU it runs or last ran on
 	Boosted                    uint8
 	Trc                        uint8 // trc_reader_nesting
 	SRCU                       [2]uint8
@@ -113,11 +123,23 @@ const (
 	actFree          uint8 = iota + 1 // free(obj)
 	actChainRCU                       // call_rcu(free(obj))
 	actChainUnlessIm                  // rcu_trace_implies_rcu_gp() ? free(obj) : call_rcu(free(obj))
+	actTouch                          // the callback uses obj (its code or data: a module's callback)
+	actBarrier                        // rcu_barrier_callback()
 )
 
 // CB is a queued callback: flavour+1 (0: slot empty), the GP sequence it
-// needs, and the action.
-type CB struct{ F, Seq, Act, Obj uint8 }
+// needs, the action, and the CPU whose ->cblist holds it. Callbacks of a
+// CPU are invoked in the order of the array (rcu_do_batch() is FIFO).
+type CB struct{ F, Seq, Act, Obj, CPU uint8 }
+
+// Node is a leaf rcu_node structure (kernel/rcu/tree.h): ->qsmaskinit
+// (CPUs online when the current GP was initialised), ->wait_blkd_tasks,
+// and the boost state of its ->blkd_tasks (rcu_initiate_boost() done,
+// the task+1 owning ->boost_mtx). ->qsmask is the CPUs' NoQS bits,
+// ->gp_tasks/->exp_tasks the tasks' GPBlk/ExpBlk bits.
+type Node struct {
+	QSInit, WaitBlkd, Boost, BoostOwner uint8
+}
 
 // Object state bits: whether the pointer to it is published, whether the
 // memory is freed (independently: unpublish-then-free is the normal path).
@@ -136,15 +158,23 @@ type State struct {
 	// sequence, implementation holdouts (tasks in bits 0..3, CPUs in bits
 	// 4..6), the P1 oracle waitset (same layout), and a phase.
 	Seq, Req, Hold, Wait, Phase, Need [numFlavours]uint8
-	Boost                             uint8 // rcu_initiate_boost() done: boost kthread has work
 	BoostTimer                        uint8 // CONFIG_RCU_BOOST_DELAY elapsed for this GP
-	BoostOwner                        uint8 // task+1 owning rnp->boost_mtx
-	Obj                               [MaxObjs]uint8
-	CBs                               [MaxCBs]CB
-	IRQLeft                           [MaxIRQs]uint8
-	Locks                             [MaxLocks]uint8 // holder: cpu<<4 | frame level+1; 0 free
-	Vars                              [MaxVars]uint8  // litmus shared variables
-	Regs                              [MaxTasks][MaxRegs]uint8
+	// The rcu_node tree: leaves, and the root's ->qsmask and ->qsmaskinit
+	// (a bit per leaf). With one leaf, the leaf is the root.
+	Leaf             [MaxLeaves]Node
+	RootQS, RootInit uint8
+	// GPInit: rcu_gp_init() has applied hotplug to the tree (phase
+	// RCU_GP_ONOFF) but not yet initialised ->qsmask (RCU_GP_INIT).
+	GPInit uint8
+	// rcu_barrier(): CPUs whose ->barrier_seq_snap is current (entrained
+	// or skipped), barrier callbacks not yet invoked.
+	BarrierDone, BarrierCnt uint8
+	Obj                     [MaxObjs]uint8
+	CBs                     [MaxCBs]CB
+	IRQLeft                 [MaxIRQs]uint8
+	Locks                   [MaxLocks]uint8 // holder: cpu<<4 | frame level+1; 0 free
+	Vars                    [MaxVars]uint8  // litmus shared variables
+	Regs                    [MaxTasks][MaxRegs]uint8
 }
 
 // key appends the canonical encoding of s: its bytes. A test asserts that

@@ -47,9 +47,25 @@ func (g *graph[S, L]) liveness(i int, l Liveness[S], lv *livenessScratch) *Viola
 	var best []int32
 	bestDepth := int32(-1)
 	compNo := int32(0)
-	tarjan(lv, in, func(x int32, f func(int32)) {
-		succ(x, func(to int32, _ edgeRec) { f(to) })
-	}, func(comp []int32) {
+	// succAt returns the first internal successor of x at edge cursor k
+	// or after, and the cursor past it.
+	succAt := func(x, k int32) (int32, int32, bool) {
+		mx := g.m(x)
+		if mx.nedges == 0 {
+			if k == 0 && !progress(TagStutter) {
+				return x, 1, true
+			}
+			return 0, 0, false
+		}
+		for ; k < mx.nedges; k++ {
+			e := g.edge(mx.first + k)
+			if in(e.to) && !progress(e.tags) {
+				return e.to, k + 1, true
+			}
+		}
+		return 0, 0, false
+	}
+	tarjan(lv, in, succAt, func(comp []int32) {
 		compNo++
 		for _, x := range comp {
 			lv.member[x] = compNo
@@ -222,40 +238,35 @@ func (g *graph[S, L]) edgeByTarget(from int32, e edgeRec) Step[S, L] {
 
 // tarjan computes the SCCs of the subgraph of nodes selected by in,
 // iteratively (scenario graphs can be deep), calling emit per component.
-func tarjan(lv *livenessScratch, in func(int32) bool, succ func(int32, func(int32)), emit func([]int32)) {
+func tarjan(lv *livenessScratch, in func(int32) bool, succAt func(v, k int32) (w, next int32, ok bool), emit func([]int32)) {
 	n := int32(len(lv.index))
 	index, low, onStack := lv.index, lv.low, lv.onStack
 	for i := range index {
 		index[i] = -1
 		onStack[i] = false
 	}
-	var stack []int32
+	var stack, comp []int32
 	next := int32(0)
-	type frame struct {
-		v    int32
-		succ []int32
-		i    int
-	}
+	// A frame walks the successors of v with an edge cursor k, so no
+	// successor list is built per state.
+	type frame struct{ v, k int32 }
+	var call []frame
 	for root := int32(0); root < n; root++ {
 		if !in(root) || index[root] >= 0 {
 			continue
 		}
-		var call []frame
 		push := func(v int32) {
 			index[v], low[v] = next, next
 			next++
 			stack = append(stack, v)
 			onStack[v] = true
-			var s []int32
-			succ(v, func(w int32) { s = append(s, w) })
-			call = append(call, frame{v: v, succ: s})
+			call = append(call, frame{v: v})
 		}
 		push(root)
 		for len(call) > 0 {
 			f := &call[len(call)-1]
-			if f.i < len(f.succ) {
-				w := f.succ[f.i]
-				f.i++
+			if w, k, ok := succAt(f.v, f.k); ok {
+				f.k = k
 				if index[w] < 0 {
 					push(w)
 				} else if onStack[w] && index[w] < low[f.v] {
@@ -272,7 +283,7 @@ func tarjan(lv *livenessScratch, in func(int32) bool, succ func(int32, func(int3
 				}
 			}
 			if low[v] == index[v] {
-				var comp []int32
+				comp = comp[:0]
 				for {
 					w := stack[len(stack)-1]
 					stack = stack[:len(stack)-1]
