@@ -120,6 +120,12 @@ func (p *Patch) LostToDecoding() string {
 	return "the body cannot be decoded (" + p.Msg.Undecodable + "); a patch in it would be lost"
 }
 
+// LostDiff reports whether a mail says it is patch n of a series (not a
+// reply to one) but carries no diff: truncated or mangled in transit.
+func (p *Patch) LostDiff() bool {
+	return (p.Kind == KindOther || p.Kind == KindReply) && !p.Tags.IsReply && p.Tags.Patch && p.Tags.HasCounter && p.Tags.Index > 0
+}
+
 // hasDiffstat reports an unquoted diffstat summary line.
 func hasDiffstat(lines []string) bool {
 	for _, l := range lines {
