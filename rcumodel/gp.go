@@ -41,7 +41,7 @@ func (m *Model) readerKinds(s *State, task int) uint16 {
 	if tk.SRCU[1] > 0 {
 		k |= 1 << KindSRCU1
 	}
-	if task < m.ntask && tk.St == stRunnable && tk.EQS == 0 {
+	if task < m.ntask && tk.St == stRunnable && tk.EQS == 0 && tk.User == 0 {
 		k |= 1 << KindTasks
 	}
 	return k
@@ -97,6 +97,15 @@ func (m *Model) holdouts(s *State, f Flavour) uint8 {
 		return set
 	case FlavourTasks:
 		set := m.activeSet(s, f)
+		if !m.Config.TasksNohzFullUserQS {
+			// Before 176f8f7a52cc a task in nohz_full user mode stays a
+			// holdout: no context switch and no tick tell Tasks RCU.
+			for task := 0; task < m.ntask; task++ {
+				if tk := &s.T[task]; tk.User == 1 && tk.EQS == 1 && tk.St == stRunnable {
+					set |= 1 << task
+				}
+			}
+		}
 		for task := 0; task < m.ntask; task++ {
 			if s.T[task].PreemptedInGP == 1 {
 				set &^= 1 << task // tasks_qs_on_preempt: the injected bug
@@ -254,9 +263,14 @@ func (m *Model) treeGP(s *State, emit func(*tx, string)) {
 			emit(t, "fqs")
 			continue
 		}
-		if s.C[c].NoQS == 1 && s.C[c].IPIRes == 0 && s.C[c].Dead == 0 && !m.tickOn(s, c) {
-			t := m.newTx(s, -1, "kthread", m.sprintf("FQS: resched_cpu(%d)", c))
+		if s.C[c].NoQS == 1 && s.C[c].IPIRes == 0 && s.C[c].Resch == 0 && s.C[c].Dead == 0 && !m.tickOn(s, c) {
+			// rcu_watching_snap_recheck(): a nohz_full CPU in the kernel
+			// gets rcu_urgent_qs and the resched_cpu() hammer.
+			t := m.newTx(s, -1, "kthread", m.sprintf("FQS: rcu_urgent_qs, resched_cpu(%d)", c))
 			t.s.C[c].Resch, t.s.C[c].IPIRes = 1, 1
+			if m.Config.NohzFull&(1<<c) != 0 {
+				t.s.C[c].UrgentQS = 1
+			}
 			emit(t, "fqs")
 		}
 	}

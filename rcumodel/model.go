@@ -31,6 +31,8 @@ const (
 	opWakeUp
 	opIdleEnter
 	opIdleExit
+	opUserEnter
+	opUserExit
 	opStore
 	opLoad
 	opRaise
@@ -114,6 +116,7 @@ var simpleOps = map[string]opKind{
 	"nop": opNop, "work": opNop, "spin": opSpin, "may_fault": opMayFault, "sleep": opSleep,
 	"mutex_lock": opSleep, "cond_resched": opCondResched, "set_need_qs": opSetNeedQS,
 	"idle_enter": opIdleEnter, "ct_idle_enter": opIdleEnter, "idle_exit": opIdleExit, "ct_idle_exit": opIdleExit,
+	"user_enter": opUserEnter, "exit_to_user_mode": opUserEnter, "user_exit": opUserExit, "enter_from_user_mode": opUserExit,
 }
 
 var syncOps = map[string]Flavour{

@@ -29,7 +29,11 @@ func (m *Model) execOp(s *State, c int, o op, ctx string, emit func(*tx)) {
 		return
 	case opNop:
 	case opSpin:
-		t.note("loops in the kernel, no RCU calls")
+		if task.User == 1 {
+			t.note("loops in user space")
+		} else {
+			t.note("loops in the kernel, no RCU calls")
+		}
 		emit(t)
 		return // self-loop: the PC does not advance
 	case opDeref:
@@ -141,6 +145,27 @@ func (m *Model) execOp(s *State, c int, o op, ctx string, emit func(*tx)) {
 		if inTask {
 			task.EQS = 0
 			t.note("RCU watches CPU%d again", c)
+		}
+	case opUserEnter:
+		if !inTask {
+			t.violate("P3", "%s in interrupt context", o.text)
+			break
+		}
+		if task.Nest > 0 || task.Trc > 0 || t.s.preemptBH(c) || t.s.irqsOff(c) {
+			t.violate("P3", "%s returns to user space inside a read-side critical section or with preemption/bh/irqs disabled", m.names[cur])
+		}
+		task.User = 1
+		if m.Config.NohzFull&(1<<c) != 0 {
+			// ct_user_enter(): context tracking runs on nohz_full CPUs
+			// only; user mode is then an extended QS.
+			task.EQS = 1
+			t.note("ct_user_enter(): RCU stops watching CPU%d (nohz_full)", c)
+			m.rcuPreemptDeferredQS(t, c, cur)
+			m.eqsQS(t, c)
+		}
+	case opUserExit:
+		if inTask {
+			task.User, task.EQS = 0, 0
 		}
 	}
 	t.advanceAt(c, lvl)

@@ -109,6 +109,8 @@ type Config struct {
 	FQSReportsEmptyLeaf    bool // force_qs_rnp() fail-safe for such a leaf (cc99a310caf8, removed by ec2c29765a4a)
 	ExpTickDepOnline       bool // synchronize_rcu_expedited_wait() sets the tick dependency only on online CPUs (147f04b14add)
 	MigrateEntrainsBarrier bool // rcutree_migrate_callbacks() entrains rcu_barrier()'s callback for the outgoing CPU (a16578dd5e3a)
+	TasksNohzFullUserQS    bool // Tasks RCU counts nohz_full user mode as a QS (rcu_tasks_idle_cpu, 176f8f7a52cc)
+	ForcedTickRCU          bool // __rcu_irq_enter_check_tick() turns the tick on for an urgent nohz_full holdout (TICK_DEP_BIT_RCU, 01b4c39901e0)
 }
 
 // knob describes one config key.
@@ -169,6 +171,8 @@ var knobs = []knob{
 	boolKnob("gp_init_reports_wait_blkd", "rcu_gp_init() reports a leaf left waiting for blocked tasks (true; false: before ec2c29765a4a)", func(c *Config) *bool { return &c.GPInitReportsWaitBlkd }),
 	boolKnob("fqs_reports_empty_leaf", "force_qs_rnp() fail-safe reports such a leaf (false in 6.12; cc99a310caf8 to ec2c29765a4a)", func(c *Config) *bool { return &c.FQSReportsEmptyLeaf }),
 	boolKnob("exp_tick_dep_online", "the expedited GP turns the tick on only for online CPUs (true; false: before 147f04b14add)", func(c *Config) *bool { return &c.ExpTickDepOnline }),
+	boolKnob("forced_tick", "a nohz_full CPU the normal GP urgently needs turns its tick on (true; false: before 01b4c39901e0)", func(c *Config) *bool { return &c.ForcedTickRCU }),
+	boolKnob("tasks_nohz_full_user_qs", "Tasks RCU counts nohz_full user mode as a quiescent state (true; false: before 176f8f7a52cc)", func(c *Config) *bool { return &c.TasksNohzFullUserQS }),
 	boolKnob("migrate_entrains_barrier", "callback migration entrains rcu_barrier()'s callback for the outgoing CPU (true; false: a16578dd5e3a's race)", func(c *Config) *bool { return &c.MigrateEntrainsBarrier }),
 	{"do_trace", "guard __DO_TRACE() takes around probes: comma-separated lock-side primitives, or none (6.12: preempt_disable_notrace)",
 		func(c *Config, v string) error {
@@ -194,7 +198,7 @@ var knobs = []knob{
 // parseConfig applies the scenario's config lines over the defaults.
 func parseConfig(file string, kvs []scenario.KV) (Config, error) {
 	c := Config{PreemptRCU: true, ExpForcedTick: true, TraceImpliesRCU: true, CtxSwitchQueues: true,
-		GPInitReportsWaitBlkd: true, ExpTickDepOnline: true, MigrateEntrainsBarrier: true}
+		GPInitReportsWaitBlkd: true, ExpTickDepOnline: true, MigrateEntrainsBarrier: true, TasksNohzFullUserQS: true, ForcedTickRCU: true}
 	softirqSet, tickSet := false, false
 	for _, kv := range kvs {
 		var k *knob

@@ -360,6 +360,14 @@ func (m *Model) rcuQS(t *tx, c int) {
 		t.note("rcu_qs(): CPU%d reports QS for GP #%d", c, t.s.Seq[FlavourRCU]/2+1)
 		m.reportLeaf(t, m.leafOf[c])
 	}
+	// rcu_disable_urgency_upon_qs()
+	if cpu := &t.s.C[c]; cpu.UrgentQS == 1 || cpu.ForcedTick == 1 {
+		cpu.UrgentQS = 0
+		if cpu.ForcedTick == 1 {
+			cpu.ForcedTick = 0
+			t.note("rcu_disable_urgency_upon_qs(): tick_dep_clear_cpu(%d, TICK_DEP_BIT_RCU)", c)
+		}
+	}
 }
 
 // rcuReportExpRdp models rcu_report_exp_rdp() (tree_exp.h).
@@ -447,6 +455,25 @@ func (m *Model) rcuFlavorSchedClockIRQ(t *tx, c int) {
 	cpu := &t.s.C[c]
 	task := int(cpu.Curr)
 	tk := &t.s.T[task]
+	// rcu_sched_clock_irq() (tree.c): rcu_urgent_qs asks the interrupted
+	// kernel code to reschedule.
+	if cpu.UrgentQS == 1 {
+		cpu.UrgentQS = 0
+		if tk.User == 0 && cpu.N == 2 {
+			cpu.Resch = 1
+			t.note("rcu_urgent_qs: set need_resched")
+		}
+	}
+	if tk.User == 1 && cpu.N == 2 {
+		// Interrupted user space: rcu_flavor_sched_clock_irq(user) reports
+		// a QS, rcu_note_voluntary_context_switch() a Tasks-RCU one.
+		m.rcuQS(t, c)
+		if task < m.ntask && t.s.Hold[FlavourTasks]&(1<<task) != 0 {
+			t.s.Hold[FlavourTasks] &^= 1 << task
+			t.note("rcu_note_voluntary_context_switch(%s): Tasks RCU QS", m.names[task])
+		}
+		return
+	}
 	if !m.Config.PreemptRCU {
 		// !PREEMPT_RCU variant: QS unless in a preempt/bh-disabled region.
 		if !t.s.preemptBH(c) {

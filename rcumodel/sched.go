@@ -10,7 +10,16 @@ const (
 
 // enterIRQ pushes a hardirq frame (irq_enter(): irqs off, RCU watching).
 func (m *Model) enterIRQ(t *tx, c, script int, what string) bool {
-	return m.push(t, c, Frame{Kind: frameHardirq, Script: uint8(script), IRQOff: 1}, what)
+	if !m.push(t, c, Frame{Kind: frameHardirq, Script: uint8(script), IRQOff: 1}, what) {
+		return false
+	}
+	// __rcu_irq_enter_check_tick() (tree.c): a nohz_full CPU in the kernel
+	// that RCU urgently needs a QS from turns its tick on.
+	if cpu := &t.s.C[c]; cpu.UrgentQS == 1 && cpu.ForcedTick == 0 && m.Config.NohzFull&(1<<c) != 0 && m.Config.ForcedTickRCU {
+		cpu.ForcedTick = 1
+		t.note("__rcu_irq_enter_check_tick(): tick_dep_set_cpu(%d, TICK_DEP_BIT_RCU)", c)
+	}
+	return true
 }
 
 // irqExit models irq_exit_rcu() -> __irq_exit_rcu() (kernel/softirq.c):
@@ -88,8 +97,9 @@ func (m *Model) tickOn(s *State, c int) bool {
 	if m.Config.TickStopped&bit == 0 {
 		return true
 	}
-	// synchronize_rcu_expedited_wait() turned it on for this holdout.
-	return s.C[c].TickDepExp == 1
+	// synchronize_rcu_expedited_wait() or __rcu_irq_enter_check_tick()
+	// turned it on for this holdout.
+	return s.C[c].TickDepExp == 1 || s.C[c].ForcedTick == 1
 }
 
 // tick models the scheduling-clock interrupt: rcu_sched_clock_irq() ->

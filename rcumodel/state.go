@@ -74,6 +74,10 @@ type CPU struct {
 	// TickDepExp: tick_dep_set_cpu(TICK_DEP_BIT_RCU_EXP) by an expedited
 	// GP waiting for this nohz_full CPU (rdp->rcu_forced_tick_exp).
 	TickDepExp uint8
+	// UrgentQS: rcu_urgent_qs, set by the FQS scan for a nohz_full holdout;
+	// ForcedTick: rcu_forced_tick, the tick it then turned on
+	// (tick_dep_set_cpu(TICK_DEP_BIT_RCU) in __rcu_irq_enter_check_tick()).
+	UrgentQS, ForcedTick uint8
 	// TickOK: the CPU made task-level progress since the last tick. The
 	// tick needs it, so ticks cannot starve the interrupted code (which
 	// weak fairness alone would allow: the task is enabled only between
@@ -116,6 +120,7 @@ type Task struct {
 	WaitF, WaitSeq             uint8
 	Refs                       [MaxRefs]Ref
 	PreemptedInGP              uint8 // preempted since the Tasks GP started (for tasks_qs_on_preempt)
+	User                       uint8 // in user space (an extended QS too on a nohz_full CPU: EQS)
 }
 
 // Callback actions.
