@@ -1,0 +1,439 @@
+package lkmm
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/rcureview/rcureview/rcumodel/lkmm/litmus"
+)
+
+// Verdict is herd7's observation of a test's condition.
+type Verdict string
+
+// Verdicts: Never, Sometimes and Always are herd7's; the others say why
+// there is none.
+const (
+	Never       Verdict = "Never"
+	Sometimes   Verdict = "Sometimes"
+	Always      Verdict = "Always"
+	Unsupported Verdict = "Unsupported" // a construct this package does not model
+	NoVerdict   Verdict = "NoVerdict"   // a bound was reached
+	Invalid     Verdict = "Error"       // herd7 would reject the test too
+)
+
+// Result is the outcome of checking one test, with what herd7 prints.
+type Result struct {
+	Name    string   `json:"name"`
+	File    string   `json:"file,omitempty"`
+	Verdict Verdict  `json:"verdict"`
+	Reason  string   `json:"reason,omitempty"`
+	Kind    string   `json:"kind,omitempty"` // Allowed, Forbidden or Required
+	OK      bool     `json:"ok"`             // herd7's "Ok" (the test's claim holds)
+	Loop    bool     `json:"loop,omitempty"` // a loop was unrolled too far
+	Pos     int      `json:"positive"`       // executions satisfying the condition
+	Neg     int      `json:"negative"`       // executions not satisfying it
+	States  []string `json:"states,omitempty"`
+	Flags   []string `json:"flags,omitempty"`
+	Cond    string   `json:"condition,omitempty"` // herd7's "Condition" line, after "Condition "
+	// Construct names the unsupported construct (Verdict Unsupported).
+	Construct string `json:"construct,omitempty"`
+	// Witness is an execution that satisfies the condition (or, for
+	// forall and ~exists, one that contradicts it), when one exists.
+	Witness *Witness `json:"witness,omitempty"`
+	// Executions counts the executions the model allows.
+	Executions int `json:"executions"`
+}
+
+// Options tune Check.
+type Options struct {
+	Limits litmus.Limits
+	// MaxExecutions bounds the candidate executions examined; 0 means
+	// DefaultMaxExecutions. Reaching it gives NoVerdict.
+	MaxExecutions int
+	// Witness asks for a witness execution in the result.
+	Witness bool
+}
+
+// DefaultMaxExecutions bounds the work on one test (herd7 has no bound;
+// the largest test of the corpora needs about two million).
+const DefaultMaxExecutions = 50_000_000
+
+var errBound = errors.New("bound reached")
+
+// Check runs test t under the Linux-kernel memory model.
+func Check(t *litmus.Test, opt Options) Result {
+	res := Result{Name: t.Name, Kind: t.Quant.Kind(), Cond: condString(t)}
+	lim := opt.Limits
+	if lim == (litmus.Limits{}) {
+		lim = litmus.DefaultLimits
+	}
+	c, err := compile(t, lim)
+	if err != nil {
+		return errorResult(res, err)
+	}
+	maxEx := opt.MaxExecutions
+	if maxEx <= 0 {
+		maxEx = DefaultMaxExecutions
+	}
+	displayed := displayedLocs(t)
+	states := map[string]bool{}
+	var stateList []stateKey
+	flags := 0
+	examined := 0
+	var wit *Witness
+	err = c.enumerate(func(cd *candidate, s *solver) error {
+		x := newExecution(cd, s)
+		fin := c.finals(cd, s, x)
+		return x.enumerate(func(o *outcome) error {
+			examined++
+			if examined > maxEx {
+				return errBound
+			}
+			st := fin.withMem(o)
+			if t.Filter != nil && !evalProp(t.Filter, st) {
+				return nil
+			}
+			if cd.toofar() {
+				res.Loop = true
+				return nil
+			}
+			ok := evalProp(t.Cond, st)
+			if ok {
+				res.Pos++
+			} else {
+				res.Neg++
+			}
+			res.Executions++
+			flags |= o.flags
+			k := st.key(displayed)
+			if !states[k.text] {
+				states[k.text] = true
+				stateList = append(stateList, k)
+			}
+			wantWit := ok
+			if t.Quant != litmus.Exists {
+				wantWit = !ok
+			}
+			if opt.Witness && wit == nil && wantWit {
+				wit = newWitness(c, o, st)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return errorResult(res, err)
+	}
+	sort.Slice(stateList, func(i, j int) bool { return c.lessState(stateList[i], stateList[j]) })
+	for _, k := range stateList {
+		res.States = append(res.States, k.text)
+	}
+	for b := 0; b < nFlags; b++ {
+		if flags&(1<<b) != 0 {
+			res.Flags = append(res.Flags, flagNames[b])
+		}
+	}
+	switch {
+	case res.Pos == 0:
+		res.Verdict = Never
+	case res.Neg == 0:
+		res.Verdict = Always
+	default:
+		res.Verdict = Sometimes
+	}
+	switch t.Quant {
+	case litmus.Exists:
+		res.OK = res.Pos > 0
+	case litmus.NotExists:
+		res.OK = res.Pos == 0
+	case litmus.Forall:
+		res.OK = res.Neg == 0
+	}
+	res.Witness = wit
+	return res
+}
+
+func errorResult(res Result, err error) Result {
+	switch {
+	case errors.Is(err, errBound):
+		res.Verdict, res.Reason = NoVerdict, "more candidate executions than the bound"
+	case errors.Is(err, litmus.ErrLimit):
+		res.Verdict, res.Reason = NoVerdict, err.Error()
+	case errors.Is(err, litmus.ErrUnsupported):
+		res.Verdict, res.Reason = Unsupported, err.Error()
+		res.Construct = litmus.Construct(err)
+	default:
+		res.Verdict, res.Reason = Invalid, err.Error()
+	}
+	return res
+}
+
+func (cd *candidate) toofar() bool {
+	for _, p := range cd.paths {
+		if p.toofar {
+			return true
+		}
+	}
+	return false
+}
+
+// final is the final state of one execution: registers (fixed by the
+// reads-from map) and shared locations (fixed by co).
+type final struct {
+	c    *compiled
+	regs map[litmus.RLoc]val
+	mem  []val // by location index
+}
+
+func (c *compiled) finals(cd *candidate, s *solver, x *execution) *final {
+	f := &final{c: c, regs: map[litmus.RLoc]val{}}
+	for k, p := range cd.paths {
+		for r, t := range p.regs {
+			v, ok := s.get(t)
+			if !ok {
+				v = undet
+			}
+			f.regs[litmus.RLoc{Proc: k, Name: r}] = v
+		}
+	}
+	return f
+}
+
+func (f *final) withMem(o *outcome) *final {
+	g := &final{c: f.c, regs: f.regs, mem: make([]val, len(f.c.init))}
+	copy(g.mem, f.c.init)
+	fw := o.x.finalWrites(o.co)
+	fw.each(func(i int) {
+		if l := o.x.loc[i]; l >= 0 && l < len(g.mem) {
+			g.mem[l] = o.x.val[i]
+		}
+	})
+	return g
+}
+
+func (f *final) get(l litmus.RLoc) val {
+	if l.Global() {
+		if i, ok := f.c.b.locIdx[l.Name]; ok {
+			return f.mem[i]
+		}
+		return 0
+	}
+	if v, ok := f.regs[l]; ok {
+		return v
+	}
+	return f.c.b.initVal(l)
+}
+
+func (f *final) value(v litmus.Value) val {
+	if v.Sym != "" {
+		if i, ok := f.c.b.locIdx[v.Sym]; ok {
+			return symVal(i)
+		}
+		return undet - 1
+	}
+	return val(int32(v.Int))
+}
+
+func evalProp(p litmus.Prop, f *final) bool {
+	switch p := p.(type) {
+	case *litmus.Atom:
+		return f.get(p.Loc) == f.value(p.Val)
+	case *litmus.AtomLoc:
+		return f.get(p.Loc) == f.get(p.Loc2)
+	case *litmus.Not:
+		return !evalProp(p.P, f)
+	case *litmus.And:
+		for _, q := range p.Ps {
+			if !evalProp(q, f) {
+				return false
+			}
+		}
+		return true
+	case *litmus.Or:
+		for _, q := range p.Ps {
+			if evalProp(q, f) {
+				return true
+			}
+		}
+		return false
+	case *litmus.Implies:
+		return !evalProp(p.P, f) || evalProp(p.Q, f)
+	}
+	return false
+}
+
+// stateKey is a final state restricted to the displayed locations, with
+// herd7's order.
+type stateKey struct {
+	text string
+	vals []val
+}
+
+func (c *compiled) lessState(k, o stateKey) bool {
+	for i := range k.vals {
+		if k.vals[i] != o.vals[i] {
+			return c.cmpVal(k.vals[i], o.vals[i]) < 0
+		}
+	}
+	return false
+}
+
+// cmpVal orders values as herd7 does: integers before addresses,
+// addresses by name.
+func (c *compiled) cmpVal(a, b val) int {
+	as, bs := a.isSym(), b.isSym()
+	switch {
+	case as != bs:
+		if as {
+			return 1
+		}
+		return -1
+	case as:
+		return strings.Compare(c.show(a), c.show(b))
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func (f *final) key(locs []litmus.RLoc) stateKey {
+	var b strings.Builder
+	k := stateKey{}
+	for _, l := range locs {
+		v := f.get(l)
+		k.vals = append(k.vals, v)
+		fmt.Fprintf(&b, "%s=%s; ", l, f.c.show(v))
+	}
+	k.text = strings.TrimSuffix(b.String(), " ")
+	return k
+}
+
+// displayedLocs are the locations of the locations clause and the
+// condition, in herd7's order: registers by process and name, then shared
+// locations by name.
+func displayedLocs(t *litmus.Test) []litmus.RLoc {
+	seen := map[litmus.RLoc]bool{}
+	var out []litmus.RLoc
+	add := func(l litmus.RLoc) {
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	for _, l := range t.Locations {
+		add(l)
+	}
+	litmus.WalkProp(t.Cond, add)
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Global() != b.Global() {
+			return !a.Global()
+		}
+		if a.Proc != b.Proc {
+			return a.Proc < b.Proc
+		}
+		return a.Name < b.Name
+	})
+	return out
+}
+
+// condString prints the condition as herd7's "Condition" line does.
+func condString(t *litmus.Test) string {
+	return t.Quant.String() + " (" + propString(t.Cond, opTop) + ")"
+}
+
+const (
+	opTop = iota
+	opAnd
+	opOr
+	opImplies
+)
+
+func paren(above, here int) bool {
+	switch {
+	case above == opTop:
+		return false
+	case above == opImplies:
+		return here != opImplies
+	case above == opAnd:
+		return here != opAnd
+	}
+	return here == opImplies // above == opOr
+}
+
+func propString(p litmus.Prop, above int) string {
+	wrap := func(here int, s string) string {
+		if paren(above, here) {
+			return "(" + s + ")"
+		}
+		return s
+	}
+	switch p := p.(type) {
+	case *litmus.Atom:
+		return p.Loc.String() + "=" + p.Val.String()
+	case *litmus.AtomLoc:
+		return p.Loc.String() + "=" + p.Loc2.String()
+	case *litmus.Not:
+		return "not (" + propString(p.P, opTop) + ")"
+	case *litmus.And:
+		if len(p.Ps) == 0 {
+			return "true"
+		}
+		var parts []string
+		for _, q := range p.Ps {
+			parts = append(parts, propString(q, opAnd))
+		}
+		return wrap(opAnd, strings.Join(parts, " /\\ "))
+	case *litmus.Or:
+		if len(p.Ps) == 0 {
+			return "false"
+		}
+		var parts []string
+		for _, q := range p.Ps {
+			parts = append(parts, propString(q, opOr))
+		}
+		return wrap(opOr, strings.Join(parts, " \\/ "))
+	case *litmus.Implies:
+		return wrap(opImplies, propString(p.P, opImplies)+" => "+propString(p.Q, opImplies))
+	}
+	return "?"
+}
+
+// Herd formats the result as herd7 prints it, without the Time and Hash
+// lines. Tests without a verdict give one line "Error|Unsupported|NoVerdict
+// NAME: reason".
+func (r Result) Herd() string {
+	switch r.Verdict {
+	case Never, Sometimes, Always:
+	default:
+		return fmt.Sprintf("%s %s: %s\n", r.Verdict, r.Name, r.Reason)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Test %s %s\n", r.Name, r.Kind)
+	fmt.Fprintf(&b, "States %d\n", len(r.States))
+	for _, s := range r.States {
+		b.WriteString(s + "\n")
+	}
+	okText := "No"
+	if r.OK {
+		okText = "Ok"
+	}
+	if r.Loop {
+		okText = "Loop " + okText
+	}
+	b.WriteString(okText + "\n")
+	pos, neg := r.Pos, r.Neg
+	if r.Kind == "Forbidden" {
+		pos, neg = neg, pos
+	}
+	fmt.Fprintf(&b, "Witnesses\nPositive: %d Negative: %d\n", pos, neg)
+	for _, f := range r.Flags {
+		fmt.Fprintf(&b, "Flag %s\n", f)
+	}
+	fmt.Fprintf(&b, "Condition %s\n", r.Cond)
+	fmt.Fprintf(&b, "Observation %s %s %d %d\n", r.Name, r.Verdict, r.Pos, r.Neg)
+	return b.String()
+}
