@@ -60,23 +60,80 @@ func (s bset) count() int {
 	return n
 }
 
-// mat is a relation over n events as a bit matrix.
+// mat is a relation over n events as a bit matrix. Matrices made from one
+// with an arena are allocated in that arena.
 type mat struct {
 	n, w int
 	b    []uint64
+	a    *arena
 }
 
 func newMat(n int) mat {
 	w := (n + 63) / 64
-	return mat{n, w, make([]uint64, n*w)}
+	return mat{n: n, w: w, b: make([]uint64, n*w)}
 }
 
-func (m mat) row(i int) bset       { return bset(m.b[i*m.w : (i+1)*m.w : (i+1)*m.w]) }
-func (m mat) set(i, j int)         { m.b[i*m.w+j>>6] |= 1 << uint(j&63) }
-func (m mat) get(i, j int) bool    { return m.b[i*m.w+j>>6]&(1<<uint(j&63)) != 0 }
-func (m mat) clone() mat           { return mat{m.n, m.w, append([]uint64(nil), m.b...)} }
-func (m mat) zero() mat            { return newMat(m.n) }
-func (m mat) sameShape(o mat) bool { return m.n == o.n }
+// arena hands out the words of matrices, last in first out: release(m)
+// frees everything allocated after mark m was taken. The search checks
+// millions of executions; allocating their relations on the heap would
+// leave most of the time to the garbage collector. Matrices made by an
+// operation on an arena matrix are allocated in the same arena.
+type arena struct {
+	chunks [][]uint64
+	cur    int
+	off    int
+}
+
+type arenaMark struct{ cur, off int }
+
+const chunkWords = 1 << 16
+
+func (a *arena) words(k int) []uint64 {
+	for a.cur < len(a.chunks) {
+		c := a.chunks[a.cur]
+		if a.off+k <= len(c) {
+			s := c[a.off : a.off+k : a.off+k]
+			a.off += k
+			clear(s)
+			return s
+		}
+		if a.off == 0 {
+			// Nothing live in this chunk, but it is too small: replace it.
+			a.chunks[a.cur] = make([]uint64, max(chunkWords, k))
+			continue
+		}
+		a.cur++
+		a.off = 0
+	}
+	a.chunks = append(a.chunks, make([]uint64, max(chunkWords, k)))
+	a.cur, a.off = len(a.chunks)-1, 0
+	return a.words(k)
+}
+
+func (a *arena) mark() arenaMark     { return arenaMark{a.cur, a.off} }
+func (a *arena) release(m arenaMark) { a.cur, a.off = m.cur, m.off }
+
+func (a *arena) mat(n int) mat {
+	w := (n + 63) / 64
+	return mat{n: n, w: w, b: a.words(n * w), a: a}
+}
+
+// alloc returns a zero matrix shaped like m, in m's arena.
+func (m mat) alloc() mat {
+	if m.a != nil {
+		return m.a.mat(m.n)
+	}
+	return newMat(m.n)
+}
+
+func (m mat) row(i int) bset    { return bset(m.b[i*m.w : (i+1)*m.w : (i+1)*m.w]) }
+func (m mat) set(i, j int)      { m.b[i*m.w+j>>6] |= 1 << uint(j&63) }
+func (m mat) get(i, j int) bool { return m.b[i*m.w+j>>6]&(1<<uint(j&63)) != 0 }
+func (m mat) clone() mat {
+	out := m.alloc()
+	copy(out.b, m.b)
+	return out
+}
 func (m mat) rowHas(i int, s bset) bool {
 	r := m.row(i)
 	for k := range r {
@@ -97,7 +154,7 @@ func (m mat) isEmpty() bool {
 }
 
 func (m mat) or(o mat) mat {
-	out := mat{m.n, m.w, make([]uint64, len(m.b))}
+	out := m.alloc()
 	for i := range m.b {
 		out.b[i] = m.b[i] | o.b[i]
 	}
@@ -119,7 +176,7 @@ func ors(ms ...mat) mat {
 }
 
 func (m mat) and(o mat) mat {
-	out := mat{m.n, m.w, make([]uint64, len(m.b))}
+	out := m.alloc()
 	for i := range m.b {
 		out.b[i] = m.b[i] & o.b[i]
 	}
@@ -127,7 +184,7 @@ func (m mat) and(o mat) mat {
 }
 
 func (m mat) minus(o mat) mat {
-	out := mat{m.n, m.w, make([]uint64, len(m.b))}
+	out := m.alloc()
 	for i := range m.b {
 		out.b[i] = m.b[i] &^ o.b[i]
 	}
@@ -136,7 +193,7 @@ func (m mat) minus(o mat) mat {
 
 // seq is relational composition m;o.
 func (m mat) seq(o mat) mat {
-	out := newMat(m.n)
+	out := m.alloc()
 	w := m.w
 	for i := 0; i < m.n; i++ {
 		ri := m.b[i*w : (i+1)*w]
@@ -157,7 +214,7 @@ func (m mat) seq(o mat) mat {
 
 // inv is the converse relation.
 func (m mat) inv() mat {
-	out := newMat(m.n)
+	out := m.alloc()
 	for i := 0; i < m.n; i++ {
 		m.row(i).each(func(j int) { out.set(j, i) })
 	}
@@ -241,7 +298,7 @@ func (m mat) acyclic() bool {
 
 // restrict keeps the edges from dom to rng.
 func (m mat) restrict(dom, rng bset) mat {
-	out := newMat(m.n)
+	out := m.alloc()
 	w := m.w
 	for i := 0; i < m.n; i++ {
 		if !dom.has(i) {
@@ -277,15 +334,47 @@ func (m mat) rng() bset {
 }
 
 // idOn is the identity relation on s ([s] in cat).
-func idOn(n int, s bset) mat {
-	out := newMat(n)
+func (a *arena) idOn(n int, s bset) mat {
+	out := a.mat(n)
 	s.each(func(i int) { out.set(i, i) })
 	return out
 }
 
 // cross is s1 * s2.
-func cross(n int, s1, s2 bset) mat {
-	out := newMat(n)
+func (a *arena) cross(n int, s1, s2 bset) mat {
+	out := a.mat(n)
 	s1.each(func(i int) { copy(out.row(i), s2) })
 	return out
+}
+
+// dom keeps the edges that start in s ([s] ; m).
+func (m mat) dom(s bset) mat {
+	out := m.alloc()
+	w := m.w
+	for i := 0; i < m.n; i++ {
+		if s.has(i) {
+			copy(out.b[i*w:(i+1)*w], m.b[i*w:(i+1)*w])
+		}
+	}
+	return out
+}
+
+// rngOn keeps the edges that end in s (m ; [s]).
+func (m mat) rngOn(s bset) mat {
+	out := m.alloc()
+	w := m.w
+	for i := 0; i < m.n; i++ {
+		for k := 0; k < w; k++ {
+			out.b[i*w+k] = m.b[i*w+k] & s[k]
+		}
+	}
+	return out
+}
+
+// noID removes the diagonal in place.
+func (m mat) noID() mat {
+	for i := 0; i < m.n; i++ {
+		m.b[i*m.w+i>>6] &^= 1 << uint(i&63)
+	}
+	return m
 }

@@ -1,26 +1,27 @@
 package lkmm
 
-// outcome is one execution the model allows.
+// outcome is one execution the model allows. Its relations live in the
+// search's arena: they are valid during the callback only.
 type outcome struct {
 	x     *execution
-	rf    mat // final rf of lock.cat
-	co    mat // final co of lock.cat
+	rf    mat // the final rf of lock.cat
+	co    mat // the final co of lock.cat
 	flags int
 }
 
-// enumerate generates the executions lock.cat and cos-opt.cat generate for
-// x (rf of failed trylocks and spin_is_locked, then the coherence order)
-// and calls f for each one that satisfies every axiom.
+// enumerate generates the executions that lock.cat and cos-opt.cat
+// generate for x (the rf of failed trylocks and of spin_is_locked, then
+// the coherence orders) and calls f for each one that satisfies every
+// axiom.
 func (x *execution) enumerate(f func(o *outcome) error) error {
-	if !x.staticAxioms() {
+	if !x.ok {
 		return nil
 	}
-	n := x.n
-	nlf, nru := len(x.lfEvents), len(x.ruEvents)
-	pick := make([]int, nlf+nru)
+	nlf := len(x.lfEvents)
+	pick := make([]int, nlf+len(x.ruEvents))
 	for _, ws := range x.lfChoices {
 		if len(ws) == 0 {
-			return nil
+			return nil // with rfe-lf from cross(...): no choice, no execution
 		}
 	}
 	for _, ws := range x.ruChoices {
@@ -29,6 +30,7 @@ func (x *execution) enumerate(f func(o *outcome) error) error {
 		}
 	}
 	for {
+		mk := x.a.mark()
 		// let rf = rf | rf-lf | rf-ru
 		rf := x.rf0.or(x.rfiLF)
 		for k, e := range x.lfEvents {
@@ -37,7 +39,9 @@ func (x *execution) enumerate(f func(o *outcome) error) error {
 		for k, e := range x.ruEvents {
 			rf.set(x.ruChoices[k][pick[nlf+k]], e)
 		}
-		if err := x.cos(rf, f); err != nil {
+		err := x.cos(rf, f)
+		x.a.release(mk)
+		if err != nil {
 			return err
 		}
 		k := len(pick) - 1
@@ -55,39 +59,41 @@ func (x *execution) enumerate(f func(o *outcome) error) error {
 			pick[k] = 0
 		}
 		if k < 0 {
-			break
+			return nil
 		}
 	}
-	_ = n
-	return nil
 }
 
-// cos is cos-opt.cat: the coherence orders that extend cobase.
+// cos is cos-opt.cat: every coherence order that extends cobase.
 func (x *execution) cos(rf mat, f func(o *outcome) error) error {
 	n := x.n
+	// let invrf = rf^-1
 	invrf := rf.inv()
-	// obsco
+	// let obsco =
+	//	let ww = po-loc & (W * W)
+	//	and rw = rf ; (po-loc & (R * W))
+	//	and wr = ((po-loc & (W * R)) ; invrf) \ id
+	//	and rr = (rf ; (po-loc & (R * R)) ; invrf) \ id in
+	//	(ww|rw|wr|rr)
 	ww := x.poLoc.restrict(x.w, x.w)
 	rw := rf.seq(x.poLoc.restrict(x.r, x.w))
-	wr := x.poLoc.restrict(x.w, x.r).seq(invrf)
-	rr := seqs(rf, x.poLoc.restrict(x.r, x.r), invrf)
-	obsco := ors(ww, rw, wr, rr)
-	for i := 0; i < n; i++ {
-		obsco.b[i*obsco.w+i>>6] &^= 1 << uint(i&63) // \ id for wr and rr
-	}
-	// co0 = loc & (IW * (W \ IW)) | ([IW] ; loc ; [LKW]) |
-	//	(([LKW] ; loc ; [UNMATCHED-LKW]) \ [UNMATCHED-LKW]); the final
-	// writes of herd7's co0 are the co-last ones (all of them in turn).
+	wr := x.poLoc.restrict(x.w, x.r).seq(invrf).noID()
+	rr := seqs(rf, x.poLoc.restrict(x.r, x.r), invrf).noID()
+	// let rmwco = rf & (W * (R & W)): empty, the Linux RMWs are two events.
+	// let co0 = loc & ((IW * (W\IW)) | ((W\FW) * FW)), with
+	//	co0 | ([IW] ; loc ; [LKW]) | (([LKW] ; loc ; [UNMATCHED-LKW]) \ [UNMATCHED-LKW])
+	// from lock.cat. herd7 fixes the final writes (FW) first and
+	// generates the orders that end with them; generating every order is
+	// the same, so the FW term is left out here.
 	co0 := x.sameLoc.restrict(x.iw, x.w0.minus(x.iw).or(x.lkw))
-	um := x.sameLoc.restrict(x.lkw, x.unmatchedLKW)
-	x.unmatchedLKW.each(func(i int) { um.b[i*um.w+i>>6] &^= 1 << uint(i&63) })
-	co0.orIn(um)
-	cobase := obsco.or(co0)
-	// acyclic cobase as ConsCo
+	co0.orIn(x.sameLoc.restrict(x.lkw, x.unmatchedLKW).noID())
+	// let cobase = obsco|rmwco|co0 ; acyclic cobase as ConsCo
+	cobase := ors(ww, rw, wr, rr, co0)
 	if !cobase.acyclic() {
 		return nil
 	}
-	// Linearisations, location by location.
+	// with co from generate_cos(cobase): the linearisations of cobase,
+	// location by location, crossed.
 	var groups [][]int
 	seen := map[int]int{}
 	x.w.each(func(i int) {
@@ -100,11 +106,17 @@ func (x *execution) cos(rf mat, f func(o *outcome) error) error {
 		}
 		groups[g] = append(groups[g], i)
 	})
-	co := newMat(n)
+	co := x.a.mat(n)
 	var perLoc func(g int) error
 	perLoc = func(g int) error {
 		if g == len(groups) {
-			return x.finish(rf, co, f)
+			if err := x.cd.c.tick(); err != nil {
+				return err
+			}
+			mk := x.a.mark()
+			err := x.finish(rf, co, f)
+			x.a.release(mk)
+			return err
 		}
 		ws := groups[g]
 		placed := make([]bool, len(ws))
@@ -154,100 +166,110 @@ func (x *execution) cos(rf mat, f func(o *outcome) error) error {
 	return perLoc(0)
 }
 
-// finish completes lock.cat for one coherence order and checks
-// linux-kernel.cat.
+// finish completes lock.cat for one coherence order and checks the axioms
+// of linux-kernel.cat.
 func (x *execution) finish(rf0, co0 mat, f func(o *outcome) error) error {
-	n := x.n
-	// let co = (co | critical | (critical^-1 ; co))+
-	co := ors(co0, x.critical, x.critical.inv().seq(co0)).plus()
-	// let rf = rf | ([IW | UL] ; singlestep(co) ; lk-rmw^-1)
-	step := co.minus(co.seq(co))
-	rf := rf0.or(seqs(x.idm(x.iw.or(x.ul)), step, x.lkRmw.inv()))
+	fs := &x.fences
+	var co, rf mat
+	if x.hasLocks {
+		// let co = (co | critical | (critical^-1 ; co))+
+		co = ors(co0, x.critical, x.critical.inv().seq(co0)).plus()
+		// let rf = rf | ([IW | UL] ; singlestep(co) ; lk-rmw^-1),
+		// singlestep(co) = co \ (co ; co)
+		step := co.minus(co.seq(co))
+		rf = rf0.or(seqs(x.idIWUL, step, x.lkRmw.inv()))
+	} else {
+		co, rf = co0, rf0
+	}
+	// let rfe = rf & ext ; let rfi = rf & int ; let fr = rf^-1 ; co
 	rfe := rf.and(x.extR)
 	rfi := rf.and(x.intR)
-	// let fr = rf^-1 ; co
 	fr := rf.inv().seq(co)
-	w := x.w.or(x.ul)
-	m := x.r.or(w)
-	mk := x.idm(x.marked)
-	fs := x.fenceStatic
 
-	// Coherence: acyclic po-loc | com
-	com := ors(rf, co, fr)
-	if !x.poLoc.or(com).acyclic() {
+	// let com = rf | co | fr ; acyclic po-loc | com as coherence
+	if !ors(x.poLoc, rf, co, fr).acyclic() {
 		return nil
 	}
-	// Atomicity: empty rmw & (fre ; coe)
-	fre := fr.and(x.extR)
-	coe := co.and(x.extR)
-	if !x.rmw.and(fre.seq(coe)).isEmpty() {
+	// empty rmw & (fre ; coe) as atomic
+	if !x.rmw.and(fr.and(x.extR).seq(co.and(x.extR))).isEmpty() {
 		return nil
 	}
 	// let po-unlock-lock-po = po ; [UL] ; (po|rf) ; [LKR] ; po
-	pulp := seqs(x.po, x.idm(x.ul), x.po.or(rf), x.idm(x.lkr), x.po)
-	// mb's po-unlock-lock-po term
-	mb := fs.mbBase.or(seqs(pulp, x.idm(x.afterUnlockLock), x.po).restrict(m, m))
-	strongFence := mb.or(fs.gp)
+	var pulp mat
+	strongFence := fs.mbBase.or(fs.gp)
+	if x.hasLocks {
+		pulp = seqs(x.po.rngOn(x.ul), x.po.or(rf), x.idLKR, x.po)
+		// the po-unlock-lock-po term of mb
+		strongFence.orIn(seqs(pulp, x.idAfterULL, x.po).restrict(x.m, x.m))
+	} else {
+		pulp = x.a.mat(x.n)
+	}
+	// let strong-fence = mb | gp
+	// let nonrw-fence = strong-fence | po-rel | acq-po
 	nonrwFence := ors(strongFence, fs.poRel, fs.acqPo)
+	// let fence = nonrw-fence | wmb | rmb
 	fence := ors(nonrwFence, fs.wmb, fs.rmb)
-	// ppo
-	dep := x.addr.or(x.data)
-	rwdep := dep.or(x.ctrl).restrict(x.all, w)
+	// let overwrite = co | fr
 	overwrite := co.or(fr)
-	toW := ors(rwdep, overwrite.and(x.intR), seqs(x.addr, x.idm(x.plain), fs.wmb))
-	toR := x.addr.restrict(x.all, x.r).or(seqs(dep, mk, rfi))
+	// let to-w = rwdep | (overwrite & int) | (addr ; [Plain] ; wmb)
+	toW := ors(x.rwdep, overwrite.and(x.intR), x.addrPlainWmb)
+	// let to-r = (addr ; [R]) | (dep ; [Marked] ; rfi)
+	toR := x.toRAddr.or(x.dep.rngOn(x.marked).seq(rfi))
+	// let ppo = to-r | to-w | (fence & int) | (po-unlock-lock-po & int)
 	ppo := ors(toR, toW, fence.and(x.intR), pulp.and(x.intR))
 	// let A-cumul(r) = (rfe ; [Marked])? ; r
-	rfeM := rfe.seq(mk).opt()
 	// let rmw-sequence = (rf ; rmw)*
 	rmwSeq := rf.seq(x.rmw).star()
 	// let cumul-fence = [Marked] ; (A-cumul(strong-fence | po-rel) | wmb |
 	//	po-unlock-lock-po) ; [Marked] ; rmw-sequence
-	cumulFence := seqs(mk, ors(rfeM.seq(strongFence.or(fs.poRel)), fs.wmb, pulp), mk, rmwSeq)
-	// let prop = [Marked] ; (overwrite & ext)? ; cumul-fence* ; [Marked] ; rfe? ; [Marked]
+	aCumul := rfe.rngOn(x.marked).opt().seq(strongFence.or(fs.poRel))
+	cumulFence := ors(aCumul, fs.wmb, pulp).restrict(x.marked, x.marked).seq(rmwSeq)
+	// let prop = [Marked] ; (overwrite & ext)? ; cumul-fence* ; [Marked] ;
+	//	rfe? ; [Marked]
 	cfStar := cumulFence.star()
-	prop := seqs(mk, overwrite.and(x.extR).opt(), cfStar, mk, rfe.opt(), mk)
+	prop := overwrite.and(x.extR).opt().dom(x.marked).seq(cfStar).rngOn(x.marked).seq(rfe.opt()).rngOn(x.marked)
 	// let hb = [Marked] ; (ppo | rfe | ((prop \ id) & int)) ; [Marked]
-	propNoID := prop.clone()
-	for i := 0; i < n; i++ {
-		propNoID.b[i*propNoID.w+i>>6] &^= 1 << uint(i&63)
-	}
-	hb := seqs(mk, ors(ppo, rfe, propNoID.and(x.intR)), mk)
+	// acyclic hb as happens-before
+	hb := ors(ppo, rfe, prop.clone().noID().and(x.intR)).restrict(x.marked, x.marked)
 	if !hb.acyclic() {
 		return nil
 	}
 	hbStar := hb.star()
-	// let pb = prop ; strong-fence ; hb* ; [Marked]
-	pb := seqs(prop, strongFence, hbStar, mk)
+	// let pb = prop ; strong-fence ; hb* ; [Marked] ; acyclic pb as propagation
+	pb := seqs(prop, strongFence, hbStar).rngOn(x.marked)
 	if !pb.acyclic() {
 		return nil
 	}
-	pbStar := pb.star()
-	// RCU
-	var rcuFence mat
-	hasRCU := !x.syncRcu.empty() || !x.syncSrcu.empty()
-	if hasRCU {
+	rb := x.a.mat(x.n)
+	if x.hasRCU {
+		pbStar := pb.star()
 		// let rcu-link = po? ; hb* ; pb* ; prop ; po
-		rcuLink := seqs(x.po.opt(), hbStar, pbStar, prop, x.po)
-		rcuGP := x.idm(x.syncRcu)
-		srcuGP := x.idm(x.syncSrcu)
-		rcuRscsi := x.rcuRscs.inv()
-		srcuRscsi := x.srcuRscs.inv()
+		rcuLink := seqs(x.poOpt, hbStar, pbStar, prop, x.po)
+		// let rec rcu-order = rcu-gp | srcu-gp |
+		//	(rcu-gp ; rcu-link ; rcu-rscsi) |
+		//	((srcu-gp ; rcu-link ; srcu-rscsi) & loc) |
+		//	(rcu-rscsi ; rcu-link ; rcu-gp) |
+		//	((srcu-rscsi ; rcu-link ; srcu-gp) & loc) |
+		//	(rcu-gp ; rcu-link ; rcu-order ; rcu-link ; rcu-rscsi) |
+		//	((srcu-gp ; rcu-link ; rcu-order ; rcu-link ; srcu-rscsi) & loc) |
+		//	(rcu-rscsi ; rcu-link ; rcu-order ; rcu-link ; rcu-gp) |
+		//	((srcu-rscsi ; rcu-link ; rcu-order ; rcu-link ; srcu-gp) & loc) |
+		//	(rcu-order ; rcu-link ; rcu-order)
 		l := x.sameLoc
-		gpLink := rcuGP.seq(rcuLink)
-		sgpLink := srcuGP.seq(rcuLink)
-		rLink := rcuRscsi.seq(rcuLink)
-		srLink := srcuRscsi.seq(rcuLink)
-		base := ors(rcuGP, srcuGP, gpLink.seq(rcuRscsi), sgpLink.seq(srcuRscsi).and(l),
-			rLink.seq(rcuGP), srLink.seq(srcuGP).and(l))
+		gpLink := x.rcuGP.seq(rcuLink)
+		sgpLink := x.srcuGP.seq(rcuLink)
+		rLink := x.rcuRscsi.seq(rcuLink)
+		srLink := x.srcuRscsi.seq(rcuLink)
+		base := ors(x.rcuGP, x.srcuGP, gpLink.seq(x.rcuRscsi), sgpLink.seq(x.srcuRscsi).and(l),
+			rLink.seq(x.rcuGP), srLink.seq(x.srcuGP).and(l))
 		order := base
 		for {
 			ol := order.seq(rcuLink)
 			next := ors(base,
-				seqs(gpLink, ol, rcuRscsi),
-				seqs(sgpLink, ol, srcuRscsi).and(l),
-				seqs(rLink, ol, rcuGP),
-				seqs(srLink, ol, srcuGP).and(l),
+				seqs(gpLink, ol, x.rcuRscsi),
+				seqs(sgpLink, ol, x.srcuRscsi).and(l),
+				seqs(rLink, ol, x.rcuGP),
+				seqs(srLink, ol, x.srcuGP).and(l),
 				ol.seq(order))
 			if equalMat(next, order) {
 				break
@@ -255,67 +277,61 @@ func (x *execution) finish(rf0, co0 mat, f func(o *outcome) error) error {
 			order = next
 		}
 		// let rcu-fence = po ; rcu-order ; po?
-		rcuFence = seqs(x.po, order, x.po.opt())
-		// let rb = prop ; rcu-fence ; hb* ; pb* ; [Marked] ; irreflexive rb
-		rb := seqs(prop, rcuFence, hbStar, pbStar, mk)
+		rcuFence := seqs(x.po, order, x.poOpt)
+		// let rb = prop ; rcu-fence ; hb* ; pb* ; [Marked] ; irreflexive rb as rcu
+		rb = seqs(prop, rcuFence, hbStar, pbStar).rngOn(x.marked)
 		if !rb.irreflexive() {
 			return nil
 		}
+		// let fence = fence | rcu-fence ; let strong-fence = strong-fence | rcu-fence
 		fence = fence.or(rcuFence)
 		strongFence = strongFence.or(rcuFence)
-		// xbstar needs rb
-		return x.plainAccesses(f, rf, co, fr, rfe, fence, strongFence, nonrwFence, cumulFence, cfStar, hb, pb, rb, rmwSeq)
 	}
-	return x.plainAccesses(f, rf, co, fr, rfe, fence, strongFence, nonrwFence, cumulFence, cfStar, hb, pb, newMat(n), rmwSeq)
-}
-
-// plainAccesses is the last part of linux-kernel.cat: the plain-coherence
-// axiom and the data-race and mixed-accesses flags.
-func (x *execution) plainAccesses(f func(o *outcome) error, rf, co, fr, rfe, fence, strongFence, nonrwFence, cumulFence, cfStar, hb, pb, rb, rmwSeq mat) error {
-	flags := x.flags0
-	fs := x.fenceStatic
-	w := x.w.or(x.ul)
-	m := x.r.or(w)
-	mk := x.idm(x.marked)
-	plainW := x.plain.and(w)
-	// flag ~empty mixed-accesses
-	poLocNB := x.poLoc.minus(fs.barrier)
-	if !poLocNB.restrict(plainW, x.marked).isEmpty() || !poLocNB.restrict(x.marked, plainW).isEmpty() {
-		flags |= fMixedAccesses
-	}
-	needPlain := !x.plain.empty()
-	if needPlain {
+	flags := x.flags
+	if x.hasPlain {
+		// Plain accesses and data races.
+		// let xbstar = (hb | pb | rb)*
 		xbstar := ors(hb, pb, rb).star()
 		// let vis = cumul-fence* ; rfe? ; [Marked] ;
 		//	((strong-fence ; [Marked] ; xbstar) | (xbstar & int))
-		vis := seqs(cfStar, rfe.opt(), mk, seqs(strongFence, mk, xbstar).or(xbstar.and(x.intR)))
+		vis := cfStar.seq(rfe.opt()).rngOn(x.marked).seq(strongFence.rngOn(x.marked).seq(xbstar).or(xbstar.and(x.intR)))
 		// let w-pre-bounded = [Marked] ; (addr | fence)?
-		wPre := mk.seq(x.addr.or(fence).opt())
+		wPre := x.addr.or(fence).opt().dom(x.marked)
 		// let r-pre-bounded = [Marked] ; (addr | nonrw-fence |
 		//	([R4rmb] ; fencerel(Rmb) ; [~Noreturn]))?
-		rPre := mk.seq(ors(x.addr, nonrwFence, fs.fencerelRmbR4).opt())
+		rPre := ors(x.addr, nonrwFence, fs.fencerelRmbR4).opt().dom(x.marked)
 		// let w-post-bounded = fence? ; [Marked] ; rmw-sequence
-		wPost := seqs(fence.opt(), mk, rmwSeq)
+		wPost := fence.opt().rngOn(x.marked).seq(rmwSeq)
 		// let r-post-bounded = (nonrw-fence | ([~Noreturn] ; fencerel(Rmb) ;
 		//	[R4rmb]))? ; [Marked]
-		rPost := nonrwFence.or(fs.fencerelRmbNR).opt().seq(mk)
+		rPost := nonrwFence.or(fs.fencerelRmbNR).opt().rngOn(x.marked)
+		// let ww-vis = fence | (strong-fence ; xbstar ; w-pre-bounded) |
+		//	(w-post-bounded ; vis ; w-pre-bounded)
 		sfx := strongFence.seq(xbstar)
-		wwVis := ors(fence, sfx.seq(wPre), seqs(wPost, vis, wPre))
-		wrVis := ors(fence, sfx.seq(rPre), seqs(wPost, vis, rPre))
+		postVis := wPost.seq(vis)
+		wwVis := ors(fence, sfx.seq(wPre), postVis.seq(wPre))
+		// let wr-vis = fence | (strong-fence ; xbstar ; r-pre-bounded) |
+		//	(w-post-bounded ; vis ; r-pre-bounded)
+		wrVis := ors(fence, sfx.seq(rPre), postVis.seq(rPre))
+		// let rw-xbstar = fence | (r-post-bounded ; xbstar ; w-pre-bounded)
 		rwXbstar := fence.or(seqs(rPost, xbstar, wPre))
-		// let pre-race = ext & ((Plain * M) | ((M \ IW) * Plain))
-		preRace := cross(x.n, x.plain, m).or(cross(x.n, m.minus(x.iw), x.plain)).and(x.extR)
+		preRace := x.preRaseBase
+		// let wr-incoh = pre-race & rf & rw-xbstar^-1
+		// let rw-incoh = pre-race & fr & wr-vis^-1
+		// let ww-incoh = pre-race & co & ww-vis^-1
 		// empty (wr-incoh | rw-incoh | ww-incoh) as plain-coherence
-		wrIncoh := preRace.and(rf).and(rwXbstar.inv())
-		rwIncoh := preRace.and(fr).and(wrVis.inv())
-		wwIncoh := preRace.and(co).and(wwVis.inv())
-		if !ors(wrIncoh, rwIncoh, wwIncoh).isEmpty() {
+		rwXbstarInv := rwXbstar.inv()
+		if !ors(preRace.and(rf).and(rwXbstarInv), preRace.and(fr).and(wrVis.inv()), preRace.and(co).and(wwVis.inv())).isEmpty() {
 			return nil
 		}
 		// let ww-nonrace = ww-vis & ((Marked * W) | rw-xbstar) & ((W * Marked) | wr-vis)
-		wwNonrace := wwVis.and(cross(x.n, x.marked, w).or(rwXbstar)).and(cross(x.n, w, x.marked).or(wrVis))
+		// let ww-race = (pre-race & co) \ ww-nonrace
+		// let wr-race = (pre-race & (co? ; rf)) \ wr-vis \ rw-xbstar^-1
+		// let rw-race = (pre-race & fr) \ rw-xbstar
+		// flag ~empty (ww-race | wr-race | rw-race) as data-race
+		wwNonrace := wwVis.and(x.markedW.or(rwXbstar)).and(x.wMarked.or(wrVis))
 		wwRace := preRace.and(co).minus(wwNonrace)
-		wrRace := preRace.and(co.opt().seq(rf)).minus(wrVis).minus(rwXbstar.inv())
+		wrRace := preRace.and(co.opt().seq(rf)).minus(wrVis).minus(rwXbstarInv)
 		rwRace := preRace.and(fr).minus(rwXbstar)
 		if !ors(wwRace, wrRace, rwRace).isEmpty() {
 			flags |= fDataRace
@@ -323,11 +339,12 @@ func (x *execution) plainAccesses(f func(o *outcome) error, rf, co, fr, rfe, fen
 	}
 	// flag ~empty [FW] ; loc ; [ALL-LOCKS] as lock-final: FW are the
 	// co-last memory writes of the locations the test observes (herd7
-	// chooses final writes for those only).
-	allLocks := x.lkr.or(x.lkw).or(x.ul).or(x.lf).or(x.ru).or(x.srcuLock).or(x.srcuUnlock).or(x.syncSrcu)
-	fw := x.finalWrites(co).and(x.cd.c.observedWrites(x))
-	if !x.sameLoc.restrict(fw, allLocks).isEmpty() {
-		flags |= fLockFinal
+	// picks final writes for those only).
+	if !x.allLocks.empty() {
+		fw := x.finalWrites(co).and(x.observedW)
+		if !x.sameLoc.restrict(fw, x.allLocks).isEmpty() {
+			flags |= fLockFinal
+		}
 	}
 	return f(&outcome{x: x, rf: rf, co: co, flags: flags})
 }
@@ -336,27 +353,9 @@ func (x *execution) plainAccesses(f func(o *outcome) error, rf, co, fr, rfe, fen
 func (x *execution) finalWrites(co mat) bset {
 	fw := newSet(x.n)
 	x.w0.each(func(i int) {
-		last := true
-		co.row(i).each(func(j int) {
-			if x.w0.has(j) {
-				last = false
-			}
-		})
-		if last {
+		if !co.rowHas(i, x.w0) {
 			fw.add(i)
 		}
 	})
 	return fw
-}
-
-// observedWrites is the set of memory writes to the shared locations the
-// condition, the filter or the locations clause names.
-func (c *compiled) observedWrites(x *execution) bset {
-	s := newSet(x.n)
-	x.w0.each(func(i int) {
-		if l := x.loc[i]; l >= 0 && c.observed[l] {
-			s.add(i)
-		}
-	})
-	return s
 }

@@ -82,6 +82,9 @@ type candidate struct {
 	reads  []int // memory reads
 	writes []int // memory writes, initial writes first
 	rfw    []int // during the search: the write each read reads from
+	// constLocs: every location is known before reads-from is chosen, so
+	// the static part of the model is the same for every reads-from map.
+	constLocs bool
 }
 
 // compiled is a test ready for enumeration.
@@ -93,6 +96,17 @@ type compiled struct {
 	init []val
 	// observed shared locations (condition, filter, locations clause)
 	observed []bool
+	// work counts the candidates examined (path combinations, reads-from
+	// choices, coherence orders); tick stops the search past maxWork.
+	work, maxWork int
+}
+
+func (c *compiled) tick() error {
+	c.work++
+	if c.maxWork > 0 && c.work > c.maxWork {
+		return errBound
+	}
+	return nil
 }
 
 func compile(t *litmus.Test, lim litmus.Limits) (*compiled, error) {
@@ -156,6 +170,17 @@ func compile(t *litmus.Test, lim litmus.Limits) (*compiled, error) {
 			return nil, err
 		}
 		c.paths = append(c.paths, ps)
+	}
+	total := len(b.locs)
+	for k, ps := range c.paths {
+		most := 0
+		for _, p := range ps {
+			most = max(most, len(p.events))
+		}
+		total += most
+		if total > lim.Events {
+			return nil, fmt.Errorf("P%d: %w: more than %d events in an execution", k, litmus.ErrLimit, lim.Events)
+		}
 	}
 	if len(b.locs) > lim.Locs {
 		return nil, fmt.Errorf("%w: %d shared locations (at most %d)", litmus.ErrLimit, len(b.locs), lim.Locs)
@@ -234,6 +259,9 @@ func (c *compiled) enumerate(f func(cd *candidate, s *solver) error) error {
 		}
 	}
 	for {
+		if err := c.tick(); err != nil {
+			return err
+		}
 		ps := make([]*path, n)
 		for k := range ps {
 			ps[k] = c.paths[k][choice[k]]
@@ -265,6 +293,14 @@ func (c *compiled) enumerateRF(cd *candidate, f func(cd *candidate, s *solver) e
 			}
 		}
 	}
+	cd.constLocs = true
+	for i := range cd.ev {
+		if k := cd.ev[i].kind; k != aF && k != aTooFar {
+			if _, ok := s.get(cd.ev[i].loc); !ok {
+				cd.constLocs = false
+			}
+		}
+	}
 	rf := make([]int, cd.n) // read -> write, -1 unset
 	for i := range rf {
 		rf[i] = -1
@@ -272,6 +308,9 @@ func (c *compiled) enumerateRF(cd *candidate, f func(cd *candidate, s *solver) e
 	done := make([]bool, cd.n)
 	var dfs func(left int) error
 	dfs = func(left int) error {
+		if err := c.tick(); err != nil {
+			return err
+		}
 		if left == 0 {
 			if s.residual() {
 				return nil // herd7 drops candidates with unsolved equations

@@ -1,10 +1,14 @@
 package lkmm
 
-// This file encodes the Linux-kernel memory model of Linux 6.12
-// (tools/memory-model/linux-kernel.bell, lock.cat, linux-kernel.cat, with
-// herd7's stdlib.cat and cos-opt.cat), definition by definition, in the
-// order herd7 evaluates them. Comments give the cat text each line
-// implements, so that the code reads side by side with the .cat files.
+// This file and check.go encode the Linux-kernel memory model of Linux
+// 6.12 (tools/memory-model/linux-kernel.bell, lock.cat, linux-kernel.cat,
+// with herd7's stdlib.cat, cos-opt.cat and cross.cat), definition by
+// definition, in the order herd7 evaluates them. Comments give the cat
+// text each line implements, so that the code reads side by side with the
+// .cat files. What depends only on the events and program order is
+// computed once per candidate (static); what depends on reads-from once
+// per reads-from map (execution); what depends on the coherence order once
+// per execution (check.go).
 
 // flag bits, in herd7's printing order (by name).
 const (
@@ -32,43 +36,60 @@ var flagNames = [...]string{
 	"unmatched-unlock", "unpaired-LKR", "unpaired-LKW",
 }
 
-// execution is a candidate with a reads-from map for memory reads and
-// concrete locations and values: what the bell and lock.cat see before
-// the coherence order is generated.
-type execution struct {
-	cd  *candidate
-	n   int
-	loc []int // location index, -1 for fences
-	val []val
+// static holds the sets and relations of a candidate that do not depend
+// on reads-from or coherence: herd7's event sets, po, loc, int, ext, the
+// dependencies of the C semantics, and what the bell, lock.cat and
+// linux-kernel.cat derive from them alone.
+type static struct {
+	cd *candidate
+	a  *arena
+	n  int
+	// location index of each event, -1 for fences
+	loc []int
+
 	// herd7's event sets
 	all, mem0, r0, w0, iw, f, lkr, lkw, ul, lf, rl, ru, syncSrcu bset
-	once, release0, acquire0, noreturn, rmwSet                   bset
-	srcuLock, srcuUnlock                                         bset
-	mbF, wmbF, rmbF, barrierF, rcuLock, rcuUnlock, syncRcu       bset
-	beforeAtomic, afterAtomic, afterSpinlock, afterUnlockLock    bset
-	afterSrcuReadUnlock                                          bset
-	po, sameLoc, intR, extR, poLoc                               mat
-	rf0                                                          mat
-	rmw0, addr0, data0, ctrl0                                    mat
+	once, release0, acquire0, noreturn, rmwSet, srcuLock         bset
+	srcuUnlock, mbF, wmbF, rmbF, barrierF, rcuLock, rcuUnlock    bset
+	syncRcu, beforeAtomic, afterAtomic, afterSpinlock            bset
+	afterUnlockLock, afterSrcuReadUnlock                         bset
+	notSU                                                        bset // ~Srcu-unlock
 
-	// bell and lock.cat, before co
-	flags0               int
-	rcuRscs, srcuRscs    mat
-	marked, plain        bset
-	addr, data, ctrl     mat
+	po, poOpt, sameLoc, intR, extR, poLoc mat
+	addr0, data0, ctrl0, rmw0             mat
+	idNotSU                               mat
+
+	flags int // flags that depend on nothing else
+
+	// linux-kernel.bell
+	rcuRscs       mat
+	marked, plain bset
+	// lock.cat
 	lkRmw, rmw, critical mat
 	unmatchedLKW         bset
 	rfiLF                mat
-	lfChoices            [][]int // per LF without rfi-lf: possible LKW
-	lfEvents             []int
-	ruChoices            [][]int
-	ruEvents             []int
-	r, w                 bset // R and W of lock.cat before UL joins W
+	lfEvents, ruEvents   []int
+	lfChoices, ruChoices [][]int
+	ok                   bool // lock-nest, nested-is-locked, unmatched-locks hold
+	r, w, wUL, m         bset // R and W of lock.cat; W with UL; M = R | W
 	release, acquire     bset
-	fenceStatic          *fences
+	allLocks             bset
+	observedW            bset // memory writes to observed locations
+	// linux-kernel.cat
+	fences
+	hasRCU, hasPlain, hasLocks bool
+	idMarked, idUL, idLKR      mat
+	idIWUL, idAfterULL         mat
+	addrPlainWmb               mat // addr ; [Plain] ; wmb needs carry-dep: see execution
+	rcuGP, srcuGP              mat
+	rcuRscsi                   mat
+	preRaseBase                mat // ext & ((Plain * M) | ((M \ IW) * Plain))
+	markedW, wMarked           mat // Marked * W, W * Marked
+	poLocNB                    mat // po-loc \ barrier
+	plainW                     bset
 }
 
-// fences holds relations that depend only on po and the event sets.
+// fences holds the fence relations that depend only on po and the sets.
 type fences struct {
 	rmb, wmb, mbBase, gp, poRel, acqPo, barrier mat
 	fencerelRmbR4                               mat // [R4rmb] ; fencerel(Rmb) ; [~Noreturn]
@@ -76,7 +97,7 @@ type fences struct {
 	r4rmb                                       bset
 }
 
-func (x *execution) idm(s bset) mat { return idOn(x.n, s) }
+func (x *static) idm(s bset) mat { return x.a.idOn(x.n, s) }
 
 func seqs(ms ...mat) mat {
 	out := ms[0]
@@ -87,14 +108,15 @@ func seqs(ms ...mat) mat {
 }
 
 // fencerel(S) = (po & (_ * S)) ; po
-func (x *execution) fencerel(s bset) mat {
-	return x.po.restrict(x.all, s).seq(x.po)
+func (x *static) fencerel(s bset) mat {
+	return x.po.rngOn(s).seq(x.po)
 }
 
-// newExecution builds the execution of a candidate whose values are solved.
-func newExecution(cd *candidate, s *solver) *execution {
+// newStatic builds the static part of a candidate; loc gives the location
+// of each event.
+func newStatic(cd *candidate, a *arena, loc []int) *static {
 	n := cd.n
-	x := &execution{cd: cd, n: n, loc: make([]int, n), val: make([]val, n)}
+	x := &static{cd: cd, a: a, n: n, loc: loc}
 	set := func() bset { return newSet(n) }
 	x.all, x.mem0, x.r0, x.w0, x.iw, x.f = set(), set(), set(), set(), set(), set()
 	x.lkr, x.lkw, x.ul, x.lf, x.rl, x.ru, x.syncSrcu = set(), set(), set(), set(), set(), set(), set()
@@ -105,18 +127,6 @@ func newExecution(cd *candidate, s *solver) *execution {
 	for i := range cd.ev {
 		e := &cd.ev[i]
 		x.all.add(i)
-		x.loc[i] = -1
-		if e.kind != aF && e.kind != aTooFar {
-			l, _ := s.get(e.loc)
-			x.loc[i] = l.sym()
-		}
-		if e.kind == aR || e.kind == aW || e.kind == aRegR || e.kind == aRegW || e.kind == aSRCU && e.e != nil && e.e.hasV {
-			v, ok := s.get(e.v)
-			if !ok {
-				v = undet
-			}
-			x.val[i] = v
-		}
 		switch e.kind {
 		case aR:
 			x.mem0.add(i)
@@ -164,11 +174,17 @@ func newExecution(cd *candidate, s *solver) *execution {
 			}
 		}
 	}
-	x.po, x.addr0, x.data0, x.ctrl0, x.rmw0 = cd.po, cd.addr, cd.data, cd.ctrl, cd.rmw
-	x.sameLoc, x.intR, x.extR = newMat(n), newMat(n), newMat(n)
+	copyIn := func(m mat) mat {
+		out := a.mat(n)
+		copy(out.b, m.b)
+		return out
+	}
+	x.po, x.addr0, x.data0, x.ctrl0, x.rmw0 = copyIn(cd.po), copyIn(cd.addr), copyIn(cd.data), copyIn(cd.ctrl), copyIn(cd.rmw)
+	x.poOpt = x.po.opt()
+	x.sameLoc, x.intR, x.extR = a.mat(n), a.mat(n), a.mat(n)
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
-			if x.loc[i] >= 0 && x.loc[i] == x.loc[j] {
+			if loc[i] >= 0 && loc[i] == loc[j] {
 				x.sameLoc.set(i, j)
 			}
 			pi, pj := cd.ev[i].proc, cd.ev[j].proc
@@ -181,70 +197,56 @@ func newExecution(cd *candidate, s *solver) *execution {
 		}
 	}
 	x.poLoc = x.po.and(x.sameLoc)
-	x.rf0 = newMat(n)
-	for _, r := range cd.reads {
-		x.rf0.set(cd.rfw[r], r)
-	}
+	x.notSU = x.all.minus(x.srcuUnlock)
+	x.idNotSU = x.idm(x.notSU)
+	x.observedW = newSet(n)
+	x.w0.each(func(i int) {
+		if l := loc[i]; l >= 0 && cd.c.observed[l] {
+			x.observedW.add(i)
+		}
+	})
 	x.bell()
 	x.lockStatic()
+	x.catStatic()
 	return x
 }
 
-// bell evaluates linux-kernel.bell.
-func (x *execution) bell() {
+// bell evaluates the static part of linux-kernel.bell.
+func (x *static) bell() {
 	n := x.n
-	// let rcu-rscs = let rec ... in matched
-	matched := newMat(n)
-	for {
-		unmatchedLocks := x.rcuLock.minus(matched.domain())
-		unmatchedUnlocks := x.rcuUnlock.minus(matched.rng())
-		unmatched := unmatchedLocks.or(unmatchedUnlocks)
-		unmatchedPo := x.po.restrict(unmatched, unmatched)
-		locksToUnlocks := x.po.restrict(unmatchedLocks, unmatchedUnlocks)
-		next := matched.or(locksToUnlocks.minus(unmatchedPo.seq(unmatchedPo)))
-		if equalMat(next, matched) {
-			break
+	// let rcu-rscs = let rec
+	//	unmatched-locks = Rcu-lock \ domain(matched)
+	//  and unmatched-unlocks = Rcu-unlock \ range(matched)
+	//  and unmatched = unmatched-locks | unmatched-unlocks
+	//  and unmatched-po = [unmatched] ; po ; [unmatched]
+	//  and unmatched-locks-to-unlocks = [unmatched-locks] ; po ; [unmatched-unlocks]
+	//  and matched = matched | (unmatched-locks-to-unlocks \
+	//	(unmatched-po ; unmatched-po))
+	//  in matched
+	matched := x.a.mat(n)
+	if !x.rcuLock.empty() || !x.rcuUnlock.empty() {
+		for {
+			unmatchedLocks := x.rcuLock.minus(matched.domain())
+			unmatchedUnlocks := x.rcuUnlock.minus(matched.rng())
+			unmatched := unmatchedLocks.or(unmatchedUnlocks)
+			unmatchedPo := x.po.restrict(unmatched, unmatched)
+			locksToUnlocks := x.po.restrict(unmatchedLocks, unmatchedUnlocks)
+			next := matched.or(locksToUnlocks.minus(unmatchedPo.seq(unmatchedPo)))
+			if equalMat(next, matched) {
+				break
+			}
+			matched = next
 		}
-		matched = next
 	}
 	x.rcuRscs = matched
+	x.rcuRscsi = matched.inv()
 	// flag ~empty Rcu-lock \ domain(rcu-rscs) as unmatched-rcu-lock
 	if !x.rcuLock.minus(matched.domain()).empty() {
-		x.flags0 |= fUnmatchedRcuLock
+		x.flags |= fUnmatchedRcuLock
 	}
+	// flag ~empty Rcu-unlock \ range(rcu-rscs) as unmatched-rcu-unlock
 	if !x.rcuUnlock.minus(matched.rng()).empty() {
-		x.flags0 |= fUnmatchedRcuUnlock
-	}
-	// let carry-srcu-data = (data ; [~ Srcu-unlock] ; rf)*
-	notSU := x.all.minus(x.srcuUnlock)
-	carrySrcu := seqs(x.data0, x.idm(notSU), x.rf0).star()
-	// let srcu-rscs = ([Srcu-lock] ; carry-srcu-data ; data ; [Srcu-unlock]) & loc
-	x.srcuRscs = seqs(x.idm(x.srcuLock), carrySrcu, x.data0, x.idm(x.srcuUnlock)).and(x.sameLoc)
-	if !x.srcuLock.minus(x.srcuRscs.domain()).empty() {
-		x.flags0 |= fUnmatchedSrcuLock
-	}
-	if !x.srcuUnlock.minus(x.srcuRscs.rng()).empty() {
-		x.flags0 |= fUnmatchedSrcuUnlock
-	}
-	// flag ~empty (srcu-rscs^-1 ; srcu-rscs) \ id as multiple-srcu-matches
-	mm := x.srcuRscs.inv().seq(x.srcuRscs)
-	for i := 0; i < n; i++ {
-		r := mm.row(i)
-		if r.count() > 1 || r.count() == 1 && !r.has(i) {
-			x.flags0 |= fMultipleSrcuMatches
-		}
-	}
-	// flag ~empty rcu-rscs & (po ; [Sync-srcu] ; po) as invalid-sleep
-	if !x.rcuRscs.and(seqs(x.po, x.idm(x.syncSrcu), x.po)).isEmpty() {
-		x.flags0 |= fInvalidSleep
-	}
-	// flag ~empty different-values(srcu-rscs) as srcu-bad-value-match
-	for i := 0; i < n; i++ {
-		x.srcuRscs.row(i).each(func(j int) {
-			if x.val[i] != x.val[j] {
-				x.flags0 |= fSrcuBadValueMatch
-			}
-		})
+		x.flags |= fUnmatchedRcuUnlock
 	}
 	// let Marked = (~M) | IW | Once | Release | Acquire | domain(rmw) |
 	//	range(rmw) | LKR | LKW | UL | LF | RL | RU | Srcu-lock | Srcu-unlock
@@ -253,12 +255,6 @@ func (x *execution) bell() {
 		or(x.rl).or(x.ru).or(x.srcuLock).or(x.srcuUnlock)
 	// let Plain = M \ Marked
 	x.plain = x.mem0.minus(x.marked)
-	// let carry-dep = (data ; [~ Srcu-unlock] ; rfi)*
-	rfi := x.rf0.and(x.intR)
-	carryDep := seqs(x.data0, x.idm(notSU), rfi).star()
-	x.addr = carryDep.seq(x.addr0)
-	x.ctrl = carryDep.seq(x.ctrl0)
-	x.data = carryDep.seq(x.data0)
 }
 
 func equalMat(a, b mat) bool {
@@ -272,26 +268,28 @@ func equalMat(a, b mat) bool {
 
 // lockStatic evaluates the parts of lock.cat that precede the generation
 // of rf for LF and RU events and of co.
-func (x *execution) lockStatic() {
+func (x *static) lockStatic() {
 	n := x.n
 	// let LF = LF | RL
-	lf := x.lf.or(x.rl)
-	x.lf = lf
+	x.lf = x.lf.or(x.rl)
+	lf := x.lf
 	// let ALL-LOCKS = LKR | LKW | UL | LF | RU | Srcu-lock | Srcu-unlock | Sync-srcu
-	allLocks := x.lkr.or(x.lkw).or(x.ul).or(lf).or(x.ru).or(x.srcuLock).or(x.srcuUnlock).or(x.syncSrcu)
+	x.allLocks = x.lkr.or(x.lkw).or(x.ul).or(lf).or(x.ru).or(x.srcuLock).or(x.srcuUnlock).or(x.syncSrcu)
 	// flag ~empty [M \ IW \ ALL-LOCKS] ; loc ; [ALL-LOCKS] as mixed-lock-accesses
-	if !x.sameLoc.restrict(x.mem0.minus(x.iw).minus(allLocks), allLocks).isEmpty() {
-		x.flags0 |= fMixedLockAccesses
+	if !x.sameLoc.restrict(x.mem0.minus(x.iw).minus(x.allLocks), x.allLocks).isEmpty() {
+		x.flags |= fMixedLockAccesses
 	}
 	// let lk-rmw = ([LKR] ; po-loc ; [LKW]) \ (po ; po)
 	x.lkRmw = x.poLoc.restrict(x.lkr, x.lkw).minus(x.po.seq(x.po))
 	// let rmw = rmw | lk-rmw
 	x.rmw = x.rmw0.or(x.lkRmw)
+	// flag ~empty LKW \ range(lk-rmw) as unpaired-LKW
 	if !x.lkw.minus(x.lkRmw.rng()).empty() {
-		x.flags0 |= fUnpairedLKW
+		x.flags |= fUnpairedLKW
 	}
+	// flag ~empty LKR \ domain(lk-rmw) as unpaired-LKR
 	if !x.lkr.minus(x.lkRmw.domain()).empty() {
-		x.flags0 |= fUnpairedLKR
+		x.flags |= fUnpairedLKR
 	}
 	// let R = R | LKR | LF | RU ; let W = W | LKW
 	x.r = x.r0.or(x.lkr).or(lf).or(x.ru)
@@ -300,15 +298,18 @@ func (x *execution) lockStatic() {
 	x.release = x.release0.or(x.ul)
 	x.acquire = x.acquire0.or(x.lkr)
 	// let critical = ([LKW] ; po-loc ; [UL]) \ (po-loc ; [LKW | UL] ; po-loc)
-	x.critical = x.poLoc.restrict(x.lkw, x.ul).minus(seqs(x.poLoc, x.idm(x.lkw.or(x.ul)), x.poLoc))
+	x.critical = x.poLoc.restrict(x.lkw, x.ul).minus(x.poLoc.rngOn(x.lkw.or(x.ul)).seq(x.poLoc))
+	// flag ~empty UL \ range(critical) as unmatched-unlock
 	if !x.ul.minus(x.critical.rng()).empty() {
-		x.flags0 |= fUnmatchedUnlock
+		x.flags |= fUnmatchedUnlock
 	}
 	// let UNMATCHED-LKW = LKW \ domain(critical)
 	x.unmatchedLKW = x.lkw.minus(x.critical.domain())
 	// let rfi-lf = ([LKW] ; po-loc ; [LF]) \ ([LKW] ; po-loc ; [UL] ; po-loc)
-	x.rfiLF = x.poLoc.restrict(x.lkw, lf).minus(seqs(x.idm(x.lkw), x.poLoc, x.idm(x.ul), x.poLoc))
-	// rfe-lf: each LF outside rfi-lf reads from one LKW of another thread.
+	ulBetween := x.poLoc.rngOn(x.ul).seq(x.poLoc)
+	x.rfiLF = x.poLoc.restrict(x.lkw, lf).minus(ulBetween.dom(x.lkw))
+	// Possible rfe-lf edges: each LF outside rfi-lf reads from one LKW of
+	// another thread (all-possible-rfe-lf, crossed).
 	inRfi := x.rfiLF.rng()
 	lf.each(func(e int) {
 		if inRfi.has(e) {
@@ -323,9 +324,9 @@ func (x *execution) lockStatic() {
 		x.lfEvents = append(x.lfEvents, e)
 		x.lfChoices = append(x.lfChoices, ws)
 	})
-	// rf-ru: each RU reads from the last po-previous UL, or from a UL of
-	// another thread or the initial write.
-	ulPoUl := seqs(x.idm(x.ul), x.poLoc, x.idm(x.ul), x.poLoc)
+	// let possible-rf-ru e = (((UL * {e}) & po-loc) \ ([UL] ; po-loc ; [UL] ; po-loc)) |
+	//	(((UL | IW) * {e}) & loc & ext)
+	ulPoUl := ulBetween.dom(x.ul)
 	x.ru.each(func(e int) {
 		var ws []int
 		for w := 0; w < n; w++ {
@@ -338,37 +339,31 @@ func (x *execution) lockStatic() {
 		x.ruEvents = append(x.ruEvents, e)
 		x.ruChoices = append(x.ruChoices, ws)
 	})
-	x.fenceStatic = x.fenceRels()
-}
-
-// staticAxioms checks the axioms of lock.cat that do not depend on rf or co.
-func (x *execution) staticAxioms() bool {
+	// The axioms of lock.cat that depend on nothing else:
+	x.ok = true
 	// empty ([LKW] ; po-loc ; [LKR]) \ (po-loc ; [UL] ; po-loc) as lock-nest
-	ulBetween := seqs(x.poLoc, x.idm(x.ul), x.poLoc)
 	if !x.poLoc.restrict(x.lkw, x.lkr).minus(ulBetween).isEmpty() {
-		return false
+		x.ok = false
 	}
 	// empty ([LKW] ; po-loc ; [RU]) \ (po-loc ; [UL] ; po-loc) as nested-is-locked
 	if !x.poLoc.restrict(x.lkw, x.ru).minus(ulBetween).isEmpty() {
-		return false
+		x.ok = false
 	}
 	// empty ([UNMATCHED-LKW] ; loc ; [UNMATCHED-LKW]) \ id as unmatched-locks
-	um := x.sameLoc.restrict(x.unmatchedLKW, x.unmatchedLKW)
-	for i := 0; i < x.n; i++ {
-		r := um.row(i)
-		if r.count() > 1 || r.count() == 1 && !r.has(i) {
-			return false
-		}
+	if !x.sameLoc.restrict(x.unmatchedLKW, x.unmatchedLKW).noID().isEmpty() {
+		x.ok = false
 	}
-	return true
+	// let W = W | UL ; let M = R | W
+	x.wUL = x.w.or(x.ul)
+	x.m = x.r.or(x.wUL)
+	x.hasLocks = !x.lkw.empty() || !x.ul.empty() || !x.lkr.empty()
 }
 
-// fenceRels computes the fence relations of linux-kernel.cat that depend
-// only on po and the event sets (the M, R and W of lock.cat, with UL).
-func (x *execution) fenceRels() *fences {
-	fs := &fences{}
-	w := x.w.or(x.ul)
-	m := x.r.or(w)
+// catStatic computes the relations of linux-kernel.cat that depend only on
+// po and the event sets.
+func (x *static) catStatic() {
+	m, w := x.m, x.wUL
+	fs := &x.fences
 	// let R4rmb = R \ Noreturn
 	fs.r4rmb = x.r.minus(x.noreturn)
 	// let rmb = [R4rmb] ; fencerel(Rmb) ; [R4rmb]
@@ -376,16 +371,21 @@ func (x *execution) fenceRels() *fences {
 	fs.rmb = frRmb.restrict(fs.r4rmb, fs.r4rmb)
 	// let wmb = [W] ; fencerel(Wmb) ; [W]
 	fs.wmb = x.fencerel(x.wmbF).restrict(w, w)
-	// mb, without the po-unlock-lock-po term (it needs rf)
-	poOpt := x.po.opt()
+	// let mb = ([M] ; fencerel(Mb) ; [M]) |
+	//	([M] ; fencerel(Before-atomic) ; [RMW] ; po? ; [M]) |
+	//	([M] ; po? ; [RMW] ; fencerel(After-atomic) ; [M]) |
+	//	([M] ; po? ; [LKW] ; fencerel(After-spinlock) ; [M]) |
+	//	([M] ; po-unlock-lock-po ; [After-unlock-lock] ; po ; [M]) |
+	//	([M] ; po? ; [Srcu-unlock] ; fencerel(After-srcu-read-unlock) ; [M])
+	// (the po-unlock-lock-po term needs rf: check.go adds it)
 	mb := x.fencerel(x.mbF).restrict(m, m)
-	mb.orIn(seqs(x.fencerel(x.beforeAtomic), x.idm(x.rmwSet), poOpt).restrict(m, m))
-	mb.orIn(seqs(poOpt, x.idm(x.rmwSet), x.fencerel(x.afterAtomic)).restrict(m, m))
-	mb.orIn(seqs(poOpt, x.idm(x.lkw), x.fencerel(x.afterSpinlock)).restrict(m, m))
-	mb.orIn(seqs(poOpt, x.idm(x.srcuUnlock), x.fencerel(x.afterSrcuReadUnlock)).restrict(m, m))
+	mb.orIn(x.fencerel(x.beforeAtomic).rngOn(x.rmwSet).seq(x.poOpt).restrict(m, m))
+	mb.orIn(x.poOpt.rngOn(x.rmwSet).seq(x.fencerel(x.afterAtomic)).restrict(m, m))
+	mb.orIn(x.poOpt.rngOn(x.lkw).seq(x.fencerel(x.afterSpinlock)).restrict(m, m))
+	mb.orIn(x.poOpt.rngOn(x.srcuUnlock).seq(x.fencerel(x.afterSrcuReadUnlock)).restrict(m, m))
 	fs.mbBase = mb
 	// let gp = po ; [Sync-rcu | Sync-srcu] ; po?
-	fs.gp = seqs(x.po, x.idm(x.syncRcu.or(x.syncSrcu)), poOpt)
+	fs.gp = x.po.rngOn(x.syncRcu.or(x.syncSrcu)).seq(x.poOpt)
 	// let po-rel = [M] ; po ; [Release] ; let acq-po = [Acquire] ; po ; [M]
 	fs.poRel = x.po.restrict(m, x.release)
 	fs.acqPo = x.po.restrict(x.acquire, m)
@@ -395,9 +395,117 @@ func (x *execution) fenceRels() *fences {
 	bs := x.barrierF.or(x.rmbF).or(x.wmbF).or(x.mbF).or(x.syncRcu).or(x.syncSrcu).
 		or(x.beforeAtomic).or(x.afterAtomic).or(x.acquire).or(x.release).or(x.rcuLock).
 		or(x.rcuUnlock).or(x.srcuLock).or(x.srcuUnlock)
-	fs.barrier = x.fencerel(bs).or(x.po.restrict(x.all, x.release)).or(x.po.restrict(x.acquire, x.all))
+	fs.barrier = x.fencerel(bs).or(x.po.rngOn(x.release)).or(x.po.dom(x.acquire))
 	notNR := x.all.minus(x.noreturn)
 	fs.fencerelRmbR4 = frRmb.restrict(fs.r4rmb, notNR)
 	fs.fencerelRmbNR = frRmb.restrict(notNR, fs.r4rmb)
-	return fs
+
+	x.idMarked = x.idm(x.marked)
+	x.idUL = x.idm(x.ul)
+	x.idLKR = x.idm(x.lkr)
+	x.idIWUL = x.idm(x.iw.or(x.ul))
+	x.idAfterULL = x.idm(x.afterUnlockLock)
+	x.hasRCU = !x.syncRcu.empty() || !x.syncSrcu.empty()
+	x.rcuGP = x.idm(x.syncRcu)
+	x.srcuGP = x.idm(x.syncSrcu)
+	x.hasPlain = !x.plain.empty()
+	// let pre-race = ext & ((Plain * M) | ((M \ IW) * Plain))
+	x.preRaseBase = x.a.cross(x.n, x.plain, m).or(x.a.cross(x.n, m.minus(x.iw), x.plain)).and(x.extR)
+	x.markedW = x.a.cross(x.n, x.marked, w)
+	x.wMarked = x.a.cross(x.n, w, x.marked)
+	x.plainW = x.plain.and(w)
+	x.poLocNB = x.poLoc.minus(fs.barrier)
+	// flag ~empty mixed-accesses, where
+	// let mixed-accesses = ([Plain & W] ; (po-loc \ barrier) ; [Marked]) |
+	//	([Marked] ; (po-loc \ barrier) ; [Plain & W])
+	if !x.poLocNB.restrict(x.plainW, x.marked).isEmpty() || !x.poLocNB.restrict(x.marked, x.plainW).isEmpty() {
+		x.flags |= fMixedAccesses
+	}
+}
+
+// execution is a candidate with a reads-from map for the memory reads and
+// concrete values: what the bell sees, before lock.cat generates the rf of
+// LF and RU events and cos-opt.cat the coherence order.
+type execution struct {
+	*static
+	cd  *candidate
+	val []val
+	rf0 mat
+	// bell definitions that depend on rf
+	flags            int
+	srcuRscs         mat
+	srcuRscsi        mat
+	addr, data, ctrl mat
+	dep, toRAddr     mat // addr | data ; addr ; [R]
+	rwdep            mat // (dep | ctrl) ; [W]
+	addrPlainWmb     mat // addr ; [Plain] ; wmb
+}
+
+// newExecution adds the reads-from map and the values of the solver.
+func newExecution(st *static, cd *candidate, s *solver) *execution {
+	n := cd.n
+	x := &execution{static: st, cd: cd, val: make([]val, n), flags: st.flags}
+	for i := range cd.ev {
+		e := &cd.ev[i]
+		if e.kind == aR || e.kind == aW || e.kind == aSRCU && e.e != nil && e.e.hasV {
+			v, ok := s.get(e.v)
+			if !ok {
+				v = undet
+			}
+			x.val[i] = v
+		}
+	}
+	x.rf0 = st.a.mat(n)
+	for _, r := range cd.reads {
+		x.rf0.set(cd.rfw[r], r)
+	}
+	if !st.srcuLock.empty() || !st.srcuUnlock.empty() {
+		// let carry-srcu-data = (data ; [~ Srcu-unlock] ; rf)*
+		carrySrcu := seqs(st.data0, st.idNotSU, x.rf0).star()
+		// let srcu-rscs = ([Srcu-lock] ; carry-srcu-data ; data ; [Srcu-unlock]) & loc
+		x.srcuRscs = carrySrcu.dom(st.srcuLock).seq(st.data0).rngOn(st.srcuUnlock).and(st.sameLoc)
+		// flag ~empty Srcu-lock \ domain(srcu-rscs) as unmatched-srcu-lock
+		if !st.srcuLock.minus(x.srcuRscs.domain()).empty() {
+			x.flags |= fUnmatchedSrcuLock
+		}
+		// flag ~empty Srcu-unlock \ range(srcu-rscs) as unmatched-srcu-unlock
+		if !st.srcuUnlock.minus(x.srcuRscs.rng()).empty() {
+			x.flags |= fUnmatchedSrcuUnlock
+		}
+		// flag ~empty (srcu-rscs^-1 ; srcu-rscs) \ id as multiple-srcu-matches
+		if !x.srcuRscs.inv().seq(x.srcuRscs).noID().isEmpty() {
+			x.flags |= fMultipleSrcuMatches
+		}
+		// flag ~empty different-values(srcu-rscs) as srcu-bad-value-match
+		for i := 0; i < n; i++ {
+			x.srcuRscs.row(i).each(func(j int) {
+				if x.val[i] != x.val[j] {
+					x.flags |= fSrcuBadValueMatch
+				}
+			})
+		}
+	} else {
+		x.srcuRscs = st.a.mat(n)
+	}
+	x.srcuRscsi = x.srcuRscs.inv()
+	// flag ~empty rcu-rscs & (po ; [Sync-srcu] ; po) as invalid-sleep
+	if !st.syncSrcu.empty() && !st.rcuRscs.and(st.po.rngOn(st.syncSrcu).seq(st.po)).isEmpty() {
+		x.flags |= fInvalidSleep
+	}
+	// let carry-dep = (data ; [~ Srcu-unlock] ; rfi)*
+	// let addr = carry-dep ; addr ; let ctrl = carry-dep ; ctrl
+	// let data = carry-dep ; data
+	carry := seqs(st.data0, st.idNotSU, x.rf0.and(st.intR))
+	if carry.isEmpty() {
+		x.addr, x.data, x.ctrl = st.addr0, st.data0, st.ctrl0
+	} else {
+		cd := carry.star()
+		x.addr, x.data, x.ctrl = cd.seq(st.addr0), cd.seq(st.data0), cd.seq(st.ctrl0)
+	}
+	// let dep = addr | data ; let rwdep = (dep | ctrl) ; [W]
+	x.dep = x.addr.or(x.data)
+	x.rwdep = x.dep.or(x.ctrl).rngOn(st.wUL)
+	x.toRAddr = x.addr.rngOn(st.r)
+	x.addrPlainWmb = x.addr.rngOn(st.plain).seq(st.fences.wmb)
+	return x
 }

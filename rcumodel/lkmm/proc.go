@@ -61,7 +61,7 @@ func (b *build) initVal(l litmus.RLoc) val {
 
 // paths compiles process pr into its control-flow paths.
 func (b *build) paths(pr *litmus.Proc) ([]*path, error) {
-	g := &gen{t: b, proc: pr.Index, maxEvents: 8 * b.limits.Events, line: pr.Line}
+	g := &gen{t: b, proc: pr.Index, maxEvents: 8 * b.limits.Events, maxAlts: b.limits.Paths, line: pr.Line}
 	c := &csem{g: g}
 	alts := c.top(pr.Body, 0)(g)
 	if g.err != nil {
@@ -71,7 +71,12 @@ func (b *build) paths(pr *litmus.Proc) ([]*path, error) {
 		return nil, fmt.Errorf("P%d: %w: %d control-flow paths (at most %d)", pr.Index, litmus.ErrLimit, len(alts), b.limits.Paths)
 	}
 	var out []*path
+	budget := 1 << 24 // sum of the squared sizes of the paths
 	for _, a := range alts {
+		budget -= len(a.es.events) * len(a.es.events)
+		if budget < 0 {
+			return nil, fmt.Errorf("P%d: %w: %d control-flow paths of %d events", pr.Index, litmus.ErrLimit, len(alts), len(a.es.events))
+		}
 		p, err := b.path(g, pr.Index, a)
 		if err != nil {
 			return nil, err

@@ -49,16 +49,16 @@ type Result struct {
 // Options tune Check.
 type Options struct {
 	Limits litmus.Limits
-	// MaxExecutions bounds the candidate executions examined; 0 means
-	// DefaultMaxExecutions. Reaching it gives NoVerdict.
+	// MaxExecutions bounds the candidates examined (combinations of
+	// control-flow paths, reads-from choices and coherence orders); 0
+	// means DefaultMaxExecutions. Reaching it gives NoVerdict.
 	MaxExecutions int
 	// Witness asks for a witness execution in the result.
 	Witness bool
 }
 
-// DefaultMaxExecutions bounds the work on one test (herd7 has no bound;
-// the largest test of the corpora needs about two million).
-const DefaultMaxExecutions = 50_000_000
+// DefaultMaxExecutions bounds the work on one test (herd7 has no bound).
+const DefaultMaxExecutions = 20_000_000
 
 var errBound = errors.New("bound reached")
 
@@ -73,24 +73,36 @@ func Check(t *litmus.Test, opt Options) Result {
 	if err != nil {
 		return errorResult(res, err)
 	}
-	maxEx := opt.MaxExecutions
-	if maxEx <= 0 {
-		maxEx = DefaultMaxExecutions
+	c.maxWork = opt.MaxExecutions
+	if c.maxWork <= 0 {
+		c.maxWork = DefaultMaxExecutions
 	}
 	displayed := displayedLocs(t)
 	states := map[string]bool{}
 	var stateList []stateKey
 	flags := 0
-	examined := 0
 	var wit *Witness
+	a := &arena{}
+	var st *static
+	var stMark arenaMark
 	err = c.enumerate(func(cd *candidate, s *solver) error {
-		x := newExecution(cd, s)
-		fin := c.finals(cd, s, x)
-		return x.enumerate(func(o *outcome) error {
-			examined++
-			if examined > maxEx {
-				return errBound
+		if st == nil || st.cd != cd || !cd.constLocs {
+			a.release(arenaMark{})
+			loc := make([]int, cd.n)
+			for i := range cd.ev {
+				loc[i] = -1
+				if k := cd.ev[i].kind; k != aF && k != aTooFar {
+					l, _ := s.get(cd.ev[i].loc)
+					loc[i] = l.sym()
+				}
 			}
+			st = newStatic(cd, a, loc)
+			stMark = a.mark()
+		}
+		a.release(stMark)
+		x := newExecution(st, cd, s)
+		fin := c.finals(cd, s)
+		return x.enumerate(func(o *outcome) error {
 			st := fin.withMem(o)
 			if t.Filter != nil && !evalProp(t.Filter, st) {
 				return nil
@@ -186,7 +198,7 @@ type final struct {
 	mem  []val // by location index
 }
 
-func (c *compiled) finals(cd *candidate, s *solver, x *execution) *final {
+func (c *compiled) finals(cd *candidate, s *solver) *final {
 	f := &final{c: c, regs: map[litmus.RLoc]val{}}
 	for k, p := range cd.paths {
 		for r, t := range p.regs {

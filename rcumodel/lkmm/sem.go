@@ -80,8 +80,19 @@ type gen struct {
 	proc      int
 	events    []*event
 	maxEvents int
+	maxAlts   int // bound on the alternatives of one computation (paths)
 	line      int
 	err       error
+}
+
+// tooMany reports (and records) that a computation has more alternatives
+// than the bound on control-flow paths.
+func (g *gen) tooMany(n int) bool {
+	if n <= g.maxAlts {
+		return false
+	}
+	g.fail(fmt.Errorf("P%d: %w: more than %d control-flow paths", g.proc, litmus.ErrLimit, g.maxAlts))
+	return true
 }
 
 func (g *gen) fail(err error) {
@@ -118,7 +129,7 @@ func bindWith(comp func(a, b *es) *es, s mon, f func(any) mon) mon {
 			for _, a2 := range f(a1.v)(g) {
 				out = append(out, alt{a2.v, append(append([]cnstr(nil), a2.cs...), a1.cs...), comp(a1.es, a2.es)})
 			}
-			if g.err != nil {
+			if g.err != nil || g.tooMany(len(out)) {
 				return nil
 			}
 		}
@@ -139,6 +150,9 @@ func para(s1, s2 mon) mon {
 	return func(g *gen) []alt {
 		a1s := s1(g)
 		a2s := s2(g)
+		if g.err != nil || g.tooMany(len(a1s)*len(a2s)) {
+			return nil
+		}
 		var out []alt
 		for _, a1 := range a1s {
 			for _, a2 := range a2s {
@@ -165,6 +179,9 @@ func altT(m1, m2 mon) mon {
 	return func(g *gen) []alt {
 		a := m1(g)
 		b := m2(g)
+		if g.err != nil || g.tooMany(len(a)+len(b)) {
+			return nil
+		}
 		return append(a, b...)
 	}
 }
@@ -726,7 +743,7 @@ func (c *csem) top(is []litmus.Instr, poi int) mon {
 			for _, a2 := range rest {
 				out = append(out, alt{a2.v, append(append([]cnstr(nil), a2.cs...), a1.cs...), instCodeComp(a1.es, a2.es)})
 			}
-			if g.err != nil {
+			if g.err != nil || g.tooMany(len(out)) {
 				return nil
 			}
 		}

@@ -136,3 +136,61 @@ func (x *execution) describe(c *compiled, i int) string {
 	}
 	return "?"
 }
+
+// FormatWitness prints a witness as a table with one column per process
+// (event name, herd7's description and source line), then the rf and co
+// edges and the final state.
+func FormatWitness(w *Witness) string {
+	var b strings.Builder
+	cols := make([][]string, len(w.Procs))
+	width := make([]int, len(w.Procs))
+	rows := 0
+	for p, evs := range w.Procs {
+		cols[p] = append(cols[p], fmt.Sprintf("P%d", p))
+		for _, e := range evs {
+			s := e.ID + ": " + e.Text
+			if e.Line > 0 {
+				s += fmt.Sprintf(" (line %d)", e.Line)
+			}
+			cols[p] = append(cols[p], s)
+		}
+		for _, s := range cols[p] {
+			width[p] = max(width[p], len(s))
+		}
+		rows = max(rows, len(cols[p]))
+	}
+	b.WriteString("Witness\n")
+	for r := 0; r < rows; r++ {
+		var cells []string
+		for p := range cols {
+			s := ""
+			if r < len(cols[p]) {
+				s = cols[p][r]
+			}
+			cells = append(cells, fmt.Sprintf("%-*s", width[p], s))
+		}
+		b.WriteString("  " + strings.TrimRight(strings.Join(cells, " | "), " ") + "\n")
+	}
+	edges := func(name string, es []Edge) {
+		var parts []string
+		for _, e := range es {
+			parts = append(parts, e.From+" -> "+e.To)
+		}
+		if len(parts) > 0 {
+			fmt.Fprintf(&b, "  %s: %s\n", name, strings.Join(parts, ", "))
+		}
+	}
+	var inits []string
+	for _, e := range w.Init {
+		inits = append(inits, e.ID+" "+e.Text)
+	}
+	if len(inits) > 0 {
+		fmt.Fprintf(&b, "  init: %s\n", strings.Join(inits, ", "))
+	}
+	edges("rf", w.RF)
+	edges("co", w.CO)
+	if w.Final != "" {
+		fmt.Fprintf(&b, "  final: %s\n", w.Final)
+	}
+	return b.String()
+}

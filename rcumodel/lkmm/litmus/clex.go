@@ -65,7 +65,7 @@ func cNameChar(c byte) bool  { return isAlpha(c) || isDigit(c) || c == '_' }
 // clex splits C code into tokens, keeping line numbers. It stops with an
 // error where herd7's lexer would (for example at '!' or '[').
 func clex(src string, line int, maxTokens int) ([]ctok, error) {
-	var toks []ctok
+	toks := make([]ctok, 0, len(src)/4+1)
 	for i := 0; i < len(src); {
 		if len(toks) > maxTokens {
 			return nil, fmt.Errorf("line %d: more than %d tokens", line, maxTokens)

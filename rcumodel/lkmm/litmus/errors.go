@@ -50,7 +50,7 @@ type Limits struct {
 	Procs     int // processes
 	Regs      int // registers per process
 	Locs      int // shared locations
-	Events    int // memory and fence events per process path
+	Events    int // memory, lock and fence events of one execution, all processes
 	Paths     int // control-flow paths per process (branches, trylock, cmpxchg)
 	Nesting   int // nesting of statements, expressions and propositions
 	Expansion int // instructions after macro expansion, per process
@@ -64,7 +64,7 @@ var DefaultLimits = Limits{
 	Procs:     64,
 	Regs:      256,
 	Locs:      256,
-	Events:    256,
+	Events:    512,
 	Paths:     4096,
 	Nesting:   100,
 	Expansion: 4096,

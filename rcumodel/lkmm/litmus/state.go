@@ -40,7 +40,7 @@ var stateKeywords = map[string]string{
 }
 
 func slex(src string, line int, maxTokens int) ([]stok, error) {
-	var toks []stok
+	toks := make([]stok, 0, len(src)/4+1)
 	for i := 0; i < len(src); {
 		if len(toks) > maxTokens {
 			return nil, fmt.Errorf("line %d: more than %d tokens", line, maxTokens)
