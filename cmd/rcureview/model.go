@@ -16,18 +16,23 @@ import (
 const modelUsage = `usage: rcureview model list
        rcureview model run [--profile P] [--json] [--max-states N] SCENARIO
        rcureview model check [--profile P] [--json] [--max-states N] FILE
-       rcureview model litmus [--json] [--counts] [--index [--all]] [--max-states N] FILE|DIR...
+       rcureview model litmus [--json] [--witness] [--tree DIR] [--index [--rcu]] [--max-executions N] FILE|DIR...
 
 The embedded executable model of RCU. "list" names the embedded scenarios
 (the validation scenarios V1-V12 in failing and fixed variants) with what each
 is expected to show; "run" checks one of them; "check" checks a scenario file
 written in the format documented by "go doc ./rcumodel/scenario"; "litmus"
-checks C litmus tests under sequential consistency plus the RCU grace-period
-guarantee (see "go doc ./rcumodel/litmus"), printing herd7's observation line
-(Never/Sometimes/Always) or Unsupported NAME: reason per test and, for a
-directory or --index (DIR is a corpus root with INDEX.tsv; its RCU C tests, or
-all C tests with --all), the counts against the expected verdicts. Exit 1 if
-a test expected Never comes out Sometimes or Always.
+checks C litmus tests under the Linux-kernel memory model exactly as herd7
+runs it with tools/memory-model/linux-kernel.cfg (see "go doc
+./rcumodel/lkmm"): for each test it prints herd7's output (Test, States, Ok
+or No, Witnesses, Flag, Condition, Observation), with --witness an execution
+satisfying the condition, or "Error|Unsupported|NoVerdict NAME: reason".
+--tree takes the kernel API (linux-kernel.def) from a kernel tree. For several
+files or --index (DIR is a corpus root with INDEX.tsv and HERD7-RESULTS.tsv;
+its C tests, or its RCU tests with --rcu) a summary compares the verdicts with
+herd7's and with the tests' "Result:" claims. Exit 2 when a test cannot be
+read or parsed (or an index path leaves the corpus root), 1 when a verdict
+disagrees with herd7's, else 0.
 
 Each checked property prints holds, violated (with the shortest
 counterexample as a per-CPU table) or no verdict when a bound was reached.

@@ -5,113 +5,192 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
-	"github.com/rcureview/rcureview/rcumodel/litmus"
+	"github.com/rcureview/rcureview/rcumodel/lkmm"
+	"github.com/rcureview/rcureview/rcumodel/lkmm/litmus"
 )
 
-// modelLitmus runs "rcureview model litmus": it checks C litmus files,
-// directories of them, or (with --index) a corpus's INDEX.tsv.
+// modelLitmus runs "rcureview model litmus": it checks C litmus tests under
+// the Linux-kernel memory model as herd7 runs it and prints herd7's output
+// for each; for directories and corpus indexes it adds a summary against
+// the expected results.
 func modelLitmus(fs *flag.FlagSet, args []string, jsonFlag *bool, maxStates *int, stdout, stderr io.Writer) int {
-	index := fs.Bool("index", false, "arguments are corpus roots with INDEX.tsv: check their RCU C tests")
-	all := fs.Bool("all", false, "with --index: check every C test, not only RCU ones")
-	counts := fs.Bool("counts", false, "also enumerate all final states for herd7's POS NEG counts (slower)")
+	index := fs.Bool("index", false, "arguments are corpus roots with INDEX.tsv: check their C tests")
+	rcuOnly := fs.Bool("rcu", false, "with --index: only the tests that use RCU")
+	tree := fs.String("tree", "", "kernel source `DIR` whose tools/memory-model/linux-kernel.def maps the kernel API (default: Linux 6.12's)")
+	maxEx := fs.Int("max-executions", 0, "examine at most `N` candidate executions per test (default 50000000)")
+	witness := fs.Bool("witness", false, "print a witness execution for each test whose condition some execution satisfies")
 	if err := fs.Parse(args); err != nil {
 		return flagExit(err)
 	}
-	asJSON := *jsonFlag
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "rcureview model litmus: want at least one FILE or DIR")
 		return 2
 	}
-	opt := litmus.Options{MaxStates: *maxStates, Counts: *counts}
-	enc := json.NewEncoder(stdout)
-	print := func(r litmus.Result) {
-		if asJSON {
-			_ = enc.Encode(r)
-		} else {
-			fmt.Fprintln(stdout, r.Line())
+	mod := lkmm.DefaultModel()
+	if *tree != "" {
+		var err error
+		if mod, err = lkmm.LoadModel(*tree); err != nil {
+			fmt.Fprintf(stderr, "rcureview model litmus: %v\n", err)
+			return 2
+		}
+		if mod.Note != "" {
+			fmt.Fprintf(stderr, "rcureview model litmus: note: %s\n", mod.Note)
 		}
 	}
-	var sum litmus.Summary
+	opt := lkmm.Options{MaxExecutions: *maxEx, Witness: *witness}
+	if opt.MaxExecutions == 0 && *maxStates > 0 {
+		opt.MaxExecutions = *maxStates
+	}
+	enc := json.NewEncoder(stdout)
+	var sum litmusSummary
 	start := time.Now()
+	check := func(file string, e *litmus.Entry) {
+		r := mod.CheckFile(file, opt)
+		if *jsonFlag {
+			_ = enc.Encode(r)
+		} else {
+			fmt.Fprint(stdout, r.Herd())
+			if r.Witness != nil {
+				fmt.Fprint(stdout, lkmm.FormatWitness(r.Witness))
+			}
+			fmt.Fprintln(stdout)
+		}
+		sum.add(r, e)
+	}
 	summary := *index
 	if *index {
-		sel := litmus.RCUTests
-		if *all {
-			sel = litmus.CTests
-		}
 		for _, root := range fs.Args() {
-			s, err := litmus.SweepIndex(root, sel, opt, func(_ litmus.Entry, r litmus.Result) { print(r) })
+			entries, err := litmus.LoadIndex(root)
 			if err != nil {
 				fmt.Fprintf(stderr, "rcureview model litmus: %v\n", err)
 				return 2
 			}
-			merge(&sum, s)
-		}
-	} else {
-		expect := map[string]litmus.Verdict{}
-		for _, a := range fs.Args() {
-			if st, err := os.Stat(a); err == nil && st.IsDir() {
-				summary = true
-				for k, v := range litmus.Expectations(a) {
-					expect[k] = v
+			for i := range entries {
+				e := &entries[i]
+				if e.Dialect != "C" || *rcuOnly && len(e.Features) == 0 {
+					continue
 				}
+				if e.Err != nil {
+					r := lkmm.Result{Name: e.Path, Verdict: lkmm.Invalid, Reason: e.Err.Error()}
+					if *jsonFlag {
+						_ = enc.Encode(r)
+					} else {
+						fmt.Fprint(stdout, r.Herd(), "\n")
+					}
+					sum.add(r, nil)
+					continue
+				}
+				check(e.File, e)
 			}
 		}
+	} else {
 		files, err := litmus.Files(fs.Args())
 		if err != nil {
 			fmt.Fprintf(stderr, "rcureview model litmus: %v\n", err)
 			return 2
 		}
+		summary = len(files) > 1
 		for _, f := range files {
-			r := litmus.CheckFile(f, opt)
-			print(r)
-			abs, _ := filepath.Abs(f)
-			sum.Add(r, expect[abs])
+			check(f, nil)
 		}
 	}
 	if summary {
-		if asJSON {
+		if *jsonFlag {
 			_ = enc.Encode(struct {
-				Summary litmus.Summary `json:"summary"`
+				Summary *litmusSummary `json:"summary"`
 				Seconds float64        `json:"seconds"`
-			}{sum, time.Since(start).Seconds()})
+			}{&sum, time.Since(start).Seconds()})
 		} else {
-			_ = sum.Write(stdout)
+			sum.write(stdout)
 			fmt.Fprintf(stdout, "time %.2fs\n", time.Since(start).Seconds())
 		}
 	}
-	if len(sum.ModelBugs) > 0 {
+	switch {
+	case sum.Errors > 0:
+		return 2
+	case len(sum.HerdDisagree) > 0:
 		return 1
 	}
 	return 0
 }
 
-// merge adds the counts of b to a.
-func merge(a *litmus.Summary, b litmus.Summary) {
-	if a.Verdicts == nil {
-		a.Verdicts = map[litmus.Verdict]int{}
-		a.Reasons = map[string]int{}
+// litmusSummary counts the results of a sweep.
+type litmusSummary struct {
+	Tests         int            `json:"tests"`
+	Verdicts      map[string]int `json:"verdicts"`
+	Errors        int            `json:"errors"`
+	Unsupported   map[string]int `json:"unsupported,omitempty"`
+	NoVerdict     int            `json:"no_verdict"`
+	HerdCompared  int            `json:"herd_compared"`
+	HerdAgree     int            `json:"herd_agree"`
+	HerdDisagree  []string       `json:"herd_disagree,omitempty"`
+	ClaimCompared int            `json:"claims_compared"`
+	ClaimAgree    int            `json:"claims_agree"`
+}
+
+func (s *litmusSummary) add(r lkmm.Result, e *litmus.Entry) {
+	if s.Verdicts == nil {
+		s.Verdicts = map[string]int{}
+		s.Unsupported = map[string]int{}
 	}
-	a.Total += b.Total
-	a.Supported += b.Supported
-	a.Unsupported += b.Unsupported
-	a.NoVerdict += b.NoVerdict
-	a.Errors += b.Errors
-	for k, v := range b.Verdicts {
-		a.Verdicts[k] += v
+	s.Tests++
+	s.Verdicts[string(r.Verdict)]++
+	switch r.Verdict {
+	case lkmm.Invalid:
+		s.Errors++
+	case lkmm.Unsupported:
+		s.Unsupported[r.Construct]++
+	case lkmm.NoVerdict:
+		s.NoVerdict++
 	}
-	for k, v := range b.Reasons {
-		a.Reasons[k] += v
+	if e == nil || e.Expected == "" {
+		return
 	}
-	a.ExpectedNever += b.ExpectedNever
-	a.NeverSupported += b.NeverSupported
-	a.NeverAgree += b.NeverAgree
-	a.ModelBugs = append(a.ModelBugs, b.ModelBugs...)
-	a.ExpectedSometimes += b.ExpectedSometimes
-	a.SometimesSupported += b.SometimesSupported
-	a.SometimesAgree += b.SometimesAgree
+	switch e.Expected {
+	case "Never", "Sometimes", "Always":
+	default:
+		return
+	}
+	agree := string(r.Verdict) == e.Expected
+	if e.HerdExpected {
+		s.HerdCompared++
+		if agree {
+			s.HerdAgree++
+		} else if r.Verdict == lkmm.Never || r.Verdict == lkmm.Sometimes || r.Verdict == lkmm.Always {
+			s.HerdDisagree = append(s.HerdDisagree, fmt.Sprintf("%s: herd7 %s, got %s", e.Path, e.Expected, r.Verdict))
+		}
+		return
+	}
+	s.ClaimCompared++
+	if agree {
+		s.ClaimAgree++
+	}
+}
+
+func (s *litmusSummary) write(w io.Writer) {
+	var vs []string
+	for k, v := range s.Verdicts {
+		vs = append(vs, fmt.Sprintf("%s %d", k, v))
+	}
+	sort.Strings(vs)
+	fmt.Fprintf(w, "tests %d: %s\n", s.Tests, strings.Join(vs, ", "))
+	if len(s.Unsupported) > 0 {
+		var us []string
+		for k, v := range s.Unsupported {
+			us = append(us, fmt.Sprintf("%s %d", k, v))
+		}
+		sort.Strings(us)
+		fmt.Fprintf(w, "unsupported constructs: %s\n", strings.Join(us, ", "))
+	}
+	fmt.Fprintf(w, "herd7 verdicts: %d of %d agree\n", s.HerdAgree, s.HerdCompared)
+	for _, d := range s.HerdDisagree {
+		fmt.Fprintf(w, "  disagree: %s\n", d)
+	}
+	if s.ClaimCompared > 0 {
+		fmt.Fprintf(w, "Result: claims: %d of %d agree\n", s.ClaimAgree, s.ClaimCompared)
+	}
 }

@@ -4,30 +4,36 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
 
+const litmusData = "../../rcumodel/lkmm/testdata/herd"
+
 func TestModelLitmus(t *testing.T) {
-	dir := "../../rcumodel/litmus/testdata"
 	tests := []struct {
 		name   string
 		args   []string
 		code   int
 		stdout []string
 	}{
-		{"one file", []string{dir + "/gp-guarantee.litmus"}, 0, []string{"Observation gp-guarantee Never ("}},
-		{"unsupported", []string{dir + "/unsupported-call-rcu.litmus"}, 0, []string{"Unsupported unsupported-call-rcu: ", "call_rcu()"}},
-		{"directory counts", []string{dir}, 0, []string{"Observation srcu-xdomain Sometimes", "Observation forall-always Always", "unsupported 2", "time "}},
+		{"one file", []string{litmusData + "/plain-race.litmus"}, 0, []string{
+			"Test plain-race Allowed\nStates 3\n", "Flag data-race\n", "Observation plain-race Sometimes 1 2\n"}},
+		{"witness", []string{"--witness", litmusData + "/notexists.litmus", litmusData + "/trylock.litmus"}, 0, []string{
+			"Observation notexists Never 0 3\n\n", "Observation trylock Sometimes", "Witness\n  P0", "rf: "}},
+		{"parse error exits 2", []string{litmusData + "/syntax.litmus"}, 2, []string{"Error syntax: line 8: unexpected character '!'"}},
+		{"unknown macro", []string{litmusData + "/call-rcu.litmus"}, 2, []string{"Error call-rcu: ", "unknown macro call_rcu"}},
+		{"directory", []string{litmusData}, 2, []string{"Observation srcu-gp Never", "tests ", "Error 2", "time "}},
 		{"no args", nil, 2, nil},
-		{"missing", []string{dir + "/nope.litmus"}, 2, nil},
+		{"missing", []string{litmusData + "/nope.litmus"}, 2, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
 			code := run(append([]string{"model", "litmus"}, tt.args...), strings.NewReader(""), &out, &errb)
 			if code != tt.code {
-				t.Fatalf("exit %d, want %d; stderr %s", code, tt.code, errb.String())
+				t.Fatalf("exit %d, want %d; stderr %s\n%s", code, tt.code, errb.String(), out.String())
 			}
 			for _, w := range tt.stdout {
 				if !strings.Contains(out.String(), w) {
@@ -40,35 +46,78 @@ func TestModelLitmus(t *testing.T) {
 
 func TestModelLitmusJSON(t *testing.T) {
 	var out, errb bytes.Buffer
-	code := run([]string{"model", "litmus", "--json", "../../rcumodel/litmus/testdata/srcu-overlap.litmus"}, strings.NewReader(""), &out, &errb)
+	code := run([]string{"model", "litmus", "--json", "--witness", litmusData + "/srcu-updown.litmus"}, strings.NewReader(""), &out, &errb)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	var r struct {
 		Name, Verdict string
-		Witness       []string
+		Positive      int
+		Negative      int
+		Witness       *struct{ RF []struct{ From, To string } }
 	}
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		t.Fatalf("%v: %s", err, out.String())
 	}
-	if r.Name != "srcu-overlap" || r.Verdict != "Sometimes" || len(r.Witness) == 0 {
+	if r.Name != "srcu-updown" || r.Verdict != "Sometimes" || r.Witness == nil || len(r.Witness.RF) == 0 {
 		t.Fatalf("got %+v", r)
 	}
 }
 
-// TestModelLitmusIndex runs the V0 sweep through the command on the
-// kernel's tests (fast) and checks the counts line against the index.
+// TestModelLitmusIndex: a corpus index whose paths leave the root gets an
+// Error line per such entry (nothing outside the root is read), the
+// verdicts are compared with the expected ones, and a disagreement with
+// herd7's verdict exits 1.
 func TestModelLitmusIndex(t *testing.T) {
-	root := "../../../shared/litmus"
-	if _, err := os.Stat(root + "/INDEX.tsv"); err != nil {
-		t.Skip("litmus corpus not present: " + root)
+	root := t.TempDir()
+	outside := filepath.Join(t.TempDir(), "secret.litmus")
+	if err := os.WriteFile(outside, []byte("C secret-content\n{}\nP0(int *x) { WRITE_ONCE(*x, 1); }\nexists (x=1)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"notexists.litmus", "plain-race.litmus"} {
+		b, err := os.ReadFile(filepath.Join(litmusData, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "link.litmus")); err != nil {
+		t.Fatal(err)
+	}
+	index := "path\tdialect\texpected_result\tnprocs\trcu_features\n" +
+		"notexists.litmus\tC\therd:Never\t2\t-\n" +
+		"plain-race.litmus\tC\tSometimes\t2\t-\n" +
+		"../" + filepath.Base(filepath.Dir(outside)) + "/secret.litmus\tC\t-\t1\t-\n" +
+		outside + "\tC\t-\t1\t-\n" +
+		"link.litmus\tC\t-\t1\t-\n"
+	if err := os.WriteFile(filepath.Join(root, "INDEX.tsv"), []byte(index), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
-	code := run([]string{"model", "litmus", root + "/linux-6.12"}, strings.NewReader(""), &out, &errb)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
+	code := run([]string{"model", "litmus", "--index", root}, strings.NewReader(""), &out, &errb)
+	if code != 2 {
+		t.Fatalf("exit %d, want 2 (entries outside the root)\n%s", code, out.String())
 	}
-	if !strings.Contains(out.String(), "tests 47: supported 47") || !strings.Contains(out.String(), "model bugs (Sometimes/Always) 0") {
-		t.Fatalf("unexpected summary:\n%s", out.String())
+	s := out.String()
+	if strings.Contains(s, "secret-content") {
+		t.Fatalf("read a file outside the corpus root:\n%s", s)
+	}
+	for _, w := range []string{"leaves the corpus root", "is not relative to the corpus root", "outside the corpus root through a symbolic link",
+		"herd7 verdicts: 1 of 1 agree", "Result: claims: 1 of 1 agree"} {
+		if !strings.Contains(s, w) {
+			t.Errorf("output lacks %q:\n%s", w, s)
+		}
+	}
+	// A wrong herd7 expectation is a disagreement: exit 1.
+	index = "path\tdialect\texpected_result\tnprocs\trcu_features\nnotexists.litmus\tC\therd:Sometimes\t2\t-\n"
+	if err := os.WriteFile(filepath.Join(root, "INDEX.tsv"), []byte(index), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	code = run([]string{"model", "litmus", "--index", root}, strings.NewReader(""), &out, &errb)
+	if code != 1 || !strings.Contains(out.String(), "disagree: notexists.litmus: herd7 Sometimes, got Never") {
+		t.Fatalf("exit %d, want 1 with a disagreement:\n%s", code, out.String())
 	}
 }

@@ -39,8 +39,8 @@ type Result struct {
 	Cond    string   `json:"condition,omitempty"` // herd7's "Condition" line, after "Condition "
 	// Construct names the unsupported construct (Verdict Unsupported).
 	Construct string `json:"construct,omitempty"`
-	// Witness is an execution that satisfies the condition (or, for
-	// forall and ~exists, one that contradicts it), when one exists.
+	// Witness is an execution that satisfies the condition (for exists
+	// and ~exists) or violates it (for forall), when there is one.
 	Witness *Witness `json:"witness,omitempty"`
 	// Executions counts the executions the model allows.
 	Executions int `json:"executions"`
@@ -124,8 +124,10 @@ func Check(t *litmus.Test, opt Options) Result {
 				states[k.text] = true
 				stateList = append(stateList, k)
 			}
+			// The witness is an execution that satisfies the condition
+			// (for exists and ~exists) or violates it (for forall).
 			wantWit := ok
-			if t.Quant != litmus.Exists {
+			if t.Quant == litmus.Forall {
 				wantWit = !ok
 			}
 			if opt.Witness && wit == nil && wantWit {
