@@ -13,11 +13,12 @@ import (
 
 // cacheVersion changes whenever the skimmer's output changes, so stale
 // facts are never reused.
-const cacheVersion = 5 // 5: instrumentation depth merged over if/else chains and noreturn calls
+const cacheVersion = 6 // 6: RCU facts (rcu.go); 5: instrumentation depth merged over if/else chains and noreturn calls
 
-// packVersion changes whenever the cache file's layout changes (5: the
-// lazily read pack of pack.go; up to 4 one gob stream).
-const packVersion = 5
+// packVersion changes whenever the cache file's layout changes (6: the
+// RCU location table; 5: the lazily read pack of pack.go; up to 4 one gob
+// stream).
+const packVersion = 6
 
 // Cache keeps file facts between runs in a directory, one pack file per
 // tree, each entry keyed by path and content key.

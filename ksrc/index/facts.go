@@ -14,6 +14,10 @@ type FileFacts struct {
 	Macros      []Macro
 	Invocations []Invocation
 	Make        *MakeFacts // set for Makefile / Kbuild files
+	// RCUFields and RCUVars are the struct fields and globals the file
+	// declares __rcu (rcu.go).
+	RCUFields []RCUField
+	RCUVars   []RCUVar
 }
 
 // CondSet returns the condition set with index i ("CONFIG_X", "!CONFIG_Y",
@@ -131,6 +135,8 @@ type Func struct {
 	// the body (returns or the end of the body with instrumentation still
 	// enabled, an end without a begin).
 	Unbalanced []Mark
+	// RCU lists the calls of RCU primitives with the locations they name.
+	RCU []RCUSite
 }
 
 // Mark is a located message.
@@ -188,6 +194,8 @@ type Macro struct {
 	// Calls are the calls its body makes (identifiers followed by '(' that
 	// are not its parameters).
 	Calls []Call
+	// RCU lists the calls of RCU primitives with the locations they name.
+	RCU []RCUSite
 }
 
 // Invocation is a top-level use of a declaring macro: tracepoint

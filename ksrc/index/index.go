@@ -45,6 +45,7 @@ type Index struct {
 	guards  map[string][]InvRef // by guard/class name
 	invMacs map[string]bool     // invocation macro names seen
 	makes   map[string]*FileFacts
+	rcu     map[string][]*FileFacts // RCU table names (rcuTableNames) → files
 
 	callerTab callerTable // callee→callers of this layer's files, on first use
 	// lazy, when set, serves this (base) layer from a cache pack instead
@@ -66,11 +67,19 @@ func (ix *Index) add(files []*FileFacts) {
 	ix.events = map[string][]InvRef{}
 	ix.guards = map[string][]InvRef{}
 	ix.makes = map[string]*FileFacts{}
+	ix.rcu = map[string][]*FileFacts{}
 	for _, f := range files {
 		if f == nil {
 			continue
 		}
 		ix.files[f.Path] = f
+		seen := map[string]bool{}
+		for _, n := range rcuTableNames(f) {
+			if !seen[n] {
+				seen[n] = true
+				ix.rcu[n] = append(ix.rcu[n], f)
+			}
+		}
 		for i := range f.Funcs {
 			fn := &f.Funcs[i]
 			ix.funcs[fn.Name] = append(ix.funcs[fn.Name], FuncRef{f, fn})

@@ -20,8 +20,9 @@ import (
 //	records        one encodeFacts record per file, in index order
 //	directory      tree id, versions, Stats, the file table (path, key,
 //	               record offset, length and CRC-32C) and sorted name
-//	               tables: function, macro, event, guard and callee names,
-//	               each → the ids of the files that hold them, and the
+//	               tables: function, macro, event, guard and callee names
+//	               and RCU locations (rcuTableNames), each → the ids of
+//	               the files that hold them, and the
 //	               Makefile table (directory → file id)
 //	trailer        directory offset and length (uint64), its CRC-32C
 //	               (uint32), "RCUP"
@@ -73,18 +74,18 @@ func (t *nameTable) lookup(name string) []uint32 {
 
 // packTables are the name tables of a pack, in directory order.
 type packTables struct {
-	funcs, macros, events, guards, callers nameTable
+	funcs, macros, events, guards, callers, rcu nameTable
 }
 
 func (p *packTables) list() []*nameTable {
-	return []*nameTable{&p.funcs, &p.macros, &p.events, &p.guards, &p.callers}
+	return []*nameTable{&p.funcs, &p.macros, &p.events, &p.guards, &p.callers, &p.rcu}
 }
 
 // tableNames lists, per table of packTables, the names one file
 // contributes (each once).
-func tableNames(f *FileFacts) [5][]string {
-	var out [5][]string
-	seen := [5]map[string]bool{}
+func tableNames(f *FileFacts) [6][]string {
+	var out [6][]string
+	seen := [6]map[string]bool{}
 	add := func(t int, name string) {
 		if seen[t] == nil {
 			seen[t] = map[string]bool{}
@@ -117,6 +118,9 @@ func tableNames(f *FileFacts) [5][]string {
 		if ev := eventName(inv); ev != "" {
 			add(2, ev)
 		}
+	}
+	for _, n := range rcuTableNames(f) {
+		add(5, n)
 	}
 	return out
 }
@@ -161,7 +165,7 @@ func writePack(w io.Writer, treeID string, files []*FileFacts) error {
 		dir.uint(uint64(v))
 	}
 	dir.uint(uint64(len(files)))
-	var tabs [5]map[string][]uint32
+	var tabs [6]map[string][]uint32
 	for t := range tabs {
 		tabs[t] = map[string][]uint32{}
 	}

@@ -122,6 +122,7 @@ func encodeFacts(b []byte, f *FileFacts) []byte {
 			e.int(int64(v.Line))
 		}
 	}
+	e.rcuFacts(f)
 	return e.b
 }
 
@@ -314,6 +315,7 @@ func decodeFacts(b []byte) (*FileFacts, error) {
 		}
 		f.Make = mk
 	}
+	d.rcuFacts(f)
 	if d.err == nil && len(d.b) != 0 {
 		d.fail(fmt.Errorf("%d bytes after the record", len(d.b)))
 	}

@@ -50,6 +50,8 @@ type skimmer struct {
 	pp      []ppFrame
 	ppCond  int32 // current preprocessor condition set
 	condIdx map[string]int32
+	// rcuState collects what the RCU sites of the file need (rcu.go).
+	rcuState *rcuScan
 }
 
 func newSkimmer(path string, src []byte, intern map[string]string) *skimmer {
@@ -78,6 +80,7 @@ func (s *skimmer) run() {
 		s.tcond = append(s.tcond, s.ppCond)
 	}
 	s.toplevel()
+	s.rcuFinish()
 }
 
 // internCond returns the index of the condition set terms.
@@ -295,6 +298,12 @@ func (s *skimmer) define(text string, line int32) {
 	if !m.FuncLike && m.Alias == "" && len(m.Calls) == 0 {
 		return // a constant: nothing to resolve through it
 	}
+	for _, c := range m.Calls {
+		if isRCUName(c.Name) {
+			m.RCU = s.rcuSitesIn(bt, 0, line-1, nil, params)
+			break
+		}
+	}
 	s.ff.Macros = append(s.ff.Macros, m)
 }
 
@@ -403,6 +412,7 @@ func (s *skimmer) toplevel() {
 				if !hasEq {
 					if fi, ok := s.funcHead(start, j); ok {
 						end := s.body(fi, j)
+						s.rcuSites(&s.ff.Funcs[len(s.ff.Funcs)-1], start, j, end)
 						j = end + 1
 						ended = true
 						break decl
@@ -449,6 +459,7 @@ func (s *skimmer) declEnd(start, end int) {
 	if start >= end || start >= len(s.toks) {
 		return
 	}
+	s.rcuDecl(start, end)
 	t := s.toks[start]
 	if t.kind != tIdent || !isInvocationMacro(t.text) || start+1 >= end || s.toks[start+1].text != "(" {
 		return
