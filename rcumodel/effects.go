@@ -37,6 +37,13 @@ type Effects struct {
 	Traced string
 	// NMISafe: legal in NMI context.
 	NMISafe bool
+	// Atomic: the SRCU counter increment is atomic even against NMIs
+	// (atomic_long_inc()); otherwise it is this_cpu_inc(), a load and a
+	// store on architectures without NMI-safe this_cpu ops.
+	Atomic bool
+	// Watching: legal only where RCU is watching (SRCU-fast readers rely
+	// on an implicit RCU reader).
+	Watching bool
 }
 
 // Primitives is the default effect summary of each read-side primitive
@@ -69,10 +76,17 @@ var Primitives = map[string]Effects{
 	"srcu_read_unlock":         {Counter: CounterSRCU, Delta: -1},
 	"srcu_read_lock_notrace":   {Counter: CounterSRCU, Delta: 1},
 	"srcu_read_unlock_notrace": {Counter: CounterSRCU, Delta: -1},
-	"srcu_read_lock_nmisafe":   {Counter: CounterSRCU, Delta: 1, NMISafe: true},
-	"srcu_read_unlock_nmisafe": {Counter: CounterSRCU, Delta: -1, NMISafe: true},
-	"rcu_read_lock_trace":      {Counter: CounterTrace, Delta: 1},
-	"rcu_read_unlock_trace":    {Counter: CounterTrace, Delta: -1, TestsSpecial: true, CallsSpecial: true},
+	"srcu_read_lock_nmisafe":   {Counter: CounterSRCU, Delta: 1, NMISafe: true, Atomic: true},
+	"srcu_read_unlock_nmisafe": {Counter: CounterSRCU, Delta: -1, NMISafe: true, Atomic: true},
+	// SRCU-fast (v6.15+, include/linux/srcutree.h; not in 6.12): no
+	// smp_mb(), RCU must be watching; NMI-safe since 3cec27453db4
+	// (atomic_long_inc() where this_cpu_inc() is not NMI-safe).
+	"srcu_read_lock_fast":           {Counter: CounterSRCU, Delta: 1, NMISafe: true, Atomic: true, Watching: true},
+	"srcu_read_unlock_fast":         {Counter: CounterSRCU, Delta: -1, NMISafe: true, Atomic: true, Watching: true},
+	"srcu_read_lock_fast_notrace":   {Counter: CounterSRCU, Delta: 1, NMISafe: true, Atomic: true, Watching: true},
+	"srcu_read_unlock_fast_notrace": {Counter: CounterSRCU, Delta: -1, NMISafe: true, Atomic: true, Watching: true},
+	"rcu_read_lock_trace":           {Counter: CounterTrace, Delta: 1},
+	"rcu_read_unlock_trace":         {Counter: CounterTrace, Delta: -1, TestsSpecial: true, CallsSpecial: true},
 }
 
 // PrimitiveNames lists the primitives with default effects, sorted.
@@ -134,12 +148,19 @@ func effectsFor(file string, op scenario.Op) (Effects, bool, error) {
 			} else {
 				e.Traced = kv.Value
 			}
-		case "nmi_safe":
+		case "nmi_safe", "atomic", "watching":
 			b, err := yesNo(kv.Value)
 			if err != nil {
 				return e, true, bad("yes or no")
 			}
-			e.NMISafe = b
+			switch kv.Key {
+			case "nmi_safe":
+				e.NMISafe = b
+			case "atomic":
+				e.Atomic = b
+			default:
+				e.Watching = b
+			}
 		case "preempt", "bh", "irq":
 			n, err := strconv.Atoi(kv.Value)
 			if err != nil || n < -1 || n > 1 {
@@ -154,7 +175,7 @@ func effectsFor(file string, op scenario.Op) (Effects, bool, error) {
 				e.IRQ = int8(n)
 			}
 		default:
-			return e, true, fmt.Errorf("%s:%s: %s: unknown attribute %q (special, tests_special, calls_special, traced, nmi_safe, preempt, bh, irq, counter, delta)", file, kv.Pos, op.Name, kv.Key)
+			return e, true, fmt.Errorf("%s:%s: %s: unknown attribute %q (special, tests_special, calls_special, traced, nmi_safe, atomic, watching, preempt, bh, irq, counter, delta)", file, kv.Pos, op.Name, kv.Key)
 		}
 	}
 	return e, true, nil
@@ -198,6 +219,6 @@ func OpFromEffects(e Effects) scenario.Op {
 	}
 	return scenario.O(e.Name, "counter="+cn, "delta="+strconv.Itoa(int(e.Delta)),
 		"tests_special="+yn(e.TestsSpecial), "calls_special="+yn(e.CallsSpecial), "traced="+traced,
-		"nmi_safe="+yn(e.NMISafe), "preempt="+strconv.Itoa(int(e.Preempt)), "bh="+strconv.Itoa(int(e.BH)),
+		"nmi_safe="+yn(e.NMISafe), "atomic="+yn(e.Atomic), "watching="+yn(e.Watching), "preempt="+strconv.Itoa(int(e.Preempt)), "bh="+strconv.Itoa(int(e.BH)),
 		"irq="+strconv.Itoa(int(e.IRQ)))
 }

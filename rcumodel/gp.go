@@ -84,17 +84,6 @@ func (m *Model) inHandler(s *State, c int) bool {
 // holdouts is the implementation's view for the non-tree flavours.
 func (m *Model) holdouts(s *State, f Flavour) uint8 {
 	switch f {
-	case FlavourTrace:
-		// Tasks Trace proper waits for trace readers only; the RCU
-		// readers are covered by the synchronize_rcu() in
-		// rcu_tasks_trace_postscan() (phase 1 below).
-		var set uint8
-		for task := 0; task < m.ntask; task++ {
-			if s.T[task].Trc > 0 {
-				set |= 1 << task
-			}
-		}
-		return set
 	case FlavourTasks:
 		set := m.activeSet(s, f)
 		if !m.Config.TasksNohzFullUserQS {
@@ -125,7 +114,7 @@ func (m *Model) settle(s *State) {
 			continue
 		}
 		s.Wait[f] &= m.activeSet(s, f)
-		if f >= FlavourSRCU0 {
+		if f >= FlavourTasks && f != FlavourTrace {
 			s.Hold[f] &= m.holdouts(s, f)
 		}
 	}
@@ -210,9 +199,11 @@ func (m *Model) gpTransitions(s *State, emit func(*tx, string)) {
 	m.treeGP(s, emit)
 	m.expGP(s, emit)
 	m.rcuBoost(s, emit)
-	for f := FlavourSRCU0; f < numFlavours; f++ {
-		m.otherGP(s, f, emit)
-	}
+	m.srcuGP(s, FlavourSRCU0, 0, emit)
+	m.srcuGP(s, FlavourSRCU1, 1, emit)
+	m.otherGP(s, FlavourTasks, emit)
+	m.traceGP(s, emit)
+	m.otherGP(s, FlavourRude, emit)
 	m.callbacks(s, emit)
 }
 
@@ -432,9 +423,7 @@ func (m *Model) expGP(s *State, emit func(*tx, string)) {
 var gpClassNames = [numFlavours]string{FlavourSRCU0: "srcu(ss0) gp", FlavourSRCU1: "srcu(ss1) gp", FlavourTasks: "tasks gp",
 	FlavourTrace: "tasks-trace gp", FlavourRude: "tasks-rude gp"}
 
-// otherGP: SRCU (srcu_gp_start()/srcu_readers_active_idx_check()), Tasks
-// (rcu_tasks_wait_gp() holdout scan), Tasks Trace (+ rcu_tasks_trace_postscan()
-// synchronize_rcu() when rcu_trace_implies_rcu_gp()), Tasks Rude
+// otherGP: Tasks (rcu_tasks_wait_gp() holdout scan) and Tasks Rude
 // (schedule_on_each_cpu()). Holdouts come from the flavour table.
 func (m *Model) otherGP(s *State, f Flavour, emit func(*tx, string)) {
 	class := gpClassNames[f]
@@ -456,20 +445,6 @@ func (m *Model) otherGP(s *State, f Flavour, emit func(*tx, string)) {
 	}
 	if s.Hold[f] != 0 {
 		return
-	}
-	if f == FlavourTrace && m.Config.TraceImpliesRCU {
-		switch s.Phase[f] {
-		case 0:
-			t := m.newTx(s, -1, "kthread", "rcu_tasks_trace_postscan(): synchronize_rcu()")
-			t.s.Phase[f] = 1
-			t.s.Need[f] = m.request(t, FlavourRCU)
-			emit(t, class)
-			return
-		case 1:
-			if s.Seq[FlavourRCU] < s.Need[f] {
-				return
-			}
-		}
 	}
 	t := m.newTx(s, -1, "kthread", m.sprintf("%s GP #%d ends", f, s.Seq[f]/2+1))
 	m.endGP(t, f)

@@ -111,6 +111,8 @@ type Config struct {
 	MigrateEntrainsBarrier bool // rcutree_migrate_callbacks() entrains rcu_barrier()'s callback for the outgoing CPU (a16578dd5e3a)
 	TasksNohzFullUserQS    bool // Tasks RCU counts nohz_full user mode as a QS (rcu_tasks_idle_cpu, 176f8f7a52cc)
 	ForcedTickRCU          bool // __rcu_irq_enter_check_tick() turns the tick on for an urgent nohz_full holdout (TICK_DEP_BIT_RCU, 01b4c39901e0)
+	NMISafeThisCPUOps      bool // the architecture's this_cpu_inc() is NMI-safe (x86, arm64: true)
+	TrcRetryExiting        bool // Tasks Trace retries a reader caught exiting (18f08e758f34)
 }
 
 // knob describes one config key.
@@ -172,6 +174,8 @@ var knobs = []knob{
 	boolKnob("fqs_reports_empty_leaf", "force_qs_rnp() fail-safe reports such a leaf (false in 6.12; cc99a310caf8 to ec2c29765a4a)", func(c *Config) *bool { return &c.FQSReportsEmptyLeaf }),
 	boolKnob("exp_tick_dep_online", "the expedited GP turns the tick on only for online CPUs (true; false: before 147f04b14add)", func(c *Config) *bool { return &c.ExpTickDepOnline }),
 	boolKnob("forced_tick", "a nohz_full CPU the normal GP urgently needs turns its tick on (true; false: before 01b4c39901e0)", func(c *Config) *bool { return &c.ForcedTickRCU }),
+	boolKnob("nmi_safe_this_cpu_ops", "the architecture's this_cpu_inc() is NMI-safe (true: x86, arm64; false: a load and a store an NMI can fall between)", func(c *Config) *bool { return &c.NMISafeThisCPUOps }),
+	boolKnob("trc_retry_exiting", "Tasks Trace inspection retries a reader caught in rcu_read_unlock_trace() (true; false: before 18f08e758f34)", func(c *Config) *bool { return &c.TrcRetryExiting }),
 	boolKnob("tasks_nohz_full_user_qs", "Tasks RCU counts nohz_full user mode as a quiescent state (true; false: before 176f8f7a52cc)", func(c *Config) *bool { return &c.TasksNohzFullUserQS }),
 	boolKnob("migrate_entrains_barrier", "callback migration entrains rcu_barrier()'s callback for the outgoing CPU (true; false: a16578dd5e3a's race)", func(c *Config) *bool { return &c.MigrateEntrainsBarrier }),
 	{"do_trace", "guard __DO_TRACE() takes around probes: comma-separated lock-side primitives, or none (6.12: preempt_disable_notrace)",
@@ -198,7 +202,8 @@ var knobs = []knob{
 // parseConfig applies the scenario's config lines over the defaults.
 func parseConfig(file string, kvs []scenario.KV) (Config, error) {
 	c := Config{PreemptRCU: true, ExpForcedTick: true, TraceImpliesRCU: true, CtxSwitchQueues: true,
-		GPInitReportsWaitBlkd: true, ExpTickDepOnline: true, MigrateEntrainsBarrier: true, TasksNohzFullUserQS: true, ForcedTickRCU: true}
+		GPInitReportsWaitBlkd: true, ExpTickDepOnline: true, MigrateEntrainsBarrier: true, TasksNohzFullUserQS: true, ForcedTickRCU: true,
+		NMISafeThisCPUOps: true, TrcRetryExiting: true}
 	softirqSet, tickSet := false, false
 	for _, kv := range kvs {
 		var k *knob

@@ -18,6 +18,16 @@ func (m *Model) readSide(t *tx, c int, o op, lvl int) {
 	if t.s.inNMI(c) && !e.NMISafe {
 		t.violate("P3", "%s() in NMI context", e.Name)
 	}
+	if e.Counter == CounterSRCU {
+		if e.Delta < 0 && tk.SRCU[o.arg] == 0 {
+			t.violateRule("P3", finding.RuleUnbalanced, "%s(%s) without a matching srcu_read_lock() (unbalanced or wrong domain)", e.Name, m.srcuDoms[o.arg])
+		} else if !m.srcuReadSide(t, c, o.arg, e) {
+			return // a later step finishes the primitive
+		}
+		t.advanceAt(c, lvl)
+		m.disableCounts(t, c, e)
+		return
+	}
 	if e.Delta > 0 {
 		m.readLock(t, c, e, o.arg)
 		t.advanceAt(c, lvl)
@@ -58,21 +68,8 @@ func (m *Model) readSide(t *tx, c int, o op, lvl int) {
 			}
 		}
 	case CounterTrace:
-		if tk.Trc == 0 {
-			t.violateRule("P3", finding.RuleUnbalanced, "%s() without a matching rcu_read_lock_trace() (unbalanced)", e.Name)
-		} else {
-			tk.Trc-- // rcu_read_unlock_trace(); the Tasks Trace GP sees the reader end
-			t.note("[trc_nest=%d]", tk.Trc)
-		}
-	case CounterSRCU:
-		if t.s.inNMI(c) && !e.NMISafe {
-			break
-		}
-		if tk.SRCU[o.arg] == 0 {
-			t.violateRule("P3", finding.RuleUnbalanced, "%s(%s) without a matching srcu_read_lock() (unbalanced or wrong domain)", e.Name, m.srcuDoms[o.arg])
-		} else {
-			tk.SRCU[o.arg]--
-			t.note("[srcu(%s) held=%d]", m.srcuDoms[o.arg], tk.SRCU[o.arg])
+		if !m.traceUnlock(t, c, e) {
+			return
 		}
 	}
 	t.advanceAt(c, lvl)
@@ -98,11 +95,7 @@ func (m *Model) readLock(t *tx, c int, e Effects, arg int) {
 		tk.Trc++ // rcu_read_lock_trace(): trc_reader_nesting++
 		t.note("[trc_nest=%d]", tk.Trc)
 	case CounterSRCU:
-		if t.s.inNMI(c) && !e.NMISafe {
-			return
-		}
-		tk.SRCU[arg]++
-		t.note("[srcu(%s) held=%d]", m.srcuDoms[arg], tk.SRCU[arg])
+		m.srcuLockAtomic(t, c, arg)
 	}
 }
 

@@ -32,6 +32,10 @@ const (
 	phaseHooked        // the primitive's ftrace/tracepoint hook has run
 	phaseDecDone       // rcu_read_unlock(): nesting already decremented, special test pending
 	phaseExiting       // hardirq frame: in irq_exit() after HARDIRQ_OFFSET was dropped
+	phaseIdx0          // srcu_read_lock(): read srcu_idx, which was 0, not yet counted
+	phaseIdx1          // ... which was 1
+	phaseRMW           // this_cpu_inc() loaded the counter, the store is pending
+	phaseTrcExit       // rcu_read_unlock_trace(): nesting is INT_MIN + nesting, not yet written back
 )
 
 // Frame is one level of a CPU's context stack; Preempt/BH/IRQOff are the
@@ -78,6 +82,10 @@ type CPU struct {
 	// ForcedTick: rcu_forced_tick, the tick it then turned on
 	// (tick_dep_set_cpu(TICK_DEP_BIT_RCU) in __rcu_irq_enter_check_tick()).
 	UrgentQS, ForcedTick uint8
+	// RMW: a this_cpu_inc() of an SRCU counter split into load and store
+	// (no NMI-safe this_cpu ops): 1 + domain<<2 | idx<<1 | unlock;
+	// RMWLost: NMI increments of that counter the store will overwrite.
+	RMW, RMWLost uint8
 	// TickOK: the CPU made task-level progress since the last tick. The
 	// tick needs it, so ticks cannot starve the interrupted code (which
 	// weak fairness alone would allow: the task is enabled only between
@@ -113,10 +121,13 @@ type Task struct {
 	Blkd, GPBlk, ExpBlk        uint8 // leaf+1 of rnp->blkd_tasks it is on (->rcu_blocked_node); blocks the current normal / expedited GP
 	CPU                        uint8 // task_cpu(): the CPU it runs or last ran on
 	Boosted                    uint8
-	Trc                        uint8 // trc_reader_nesting
-	SRCU                       [2]uint8
-	EQS                        uint8 // ct_idle_enter()ed: RCU not watching this CPU
-	Preempt, BH, IRQOff        uint8 // disable counts saved at context switch
+	Trc                        uint8    // trc_reader_nesting (as the reader sees it)
+	TrcExit                    uint8    // rcu_read_unlock_trace() has set it to INT_MIN + nesting
+	TrcNeedQS                  uint8    // trc_reader_special.b.need_qs
+	SRCU                       [2]uint8 // SRCU readers held per domain
+	SRCUIdx                    [2]uint8 // bit k: the srcu_idx of the k-th nested reader (what srcu_read_lock() returned)
+	EQS                        uint8    // ct_idle_enter()ed: RCU not watching this CPU
+	Preempt, BH, IRQOff        uint8    // disable counts saved at context switch
 	WaitF, WaitSeq             uint8
 	Refs                       [MaxRefs]Ref
 	PreemptedInGP              uint8 // preempted since the Tasks GP started (for tasks_qs_on_preempt)
@@ -174,12 +185,18 @@ type State struct {
 	// rcu_barrier(): CPUs whose ->barrier_seq_snap is current (entrained
 	// or skipped), barrier callbacks not yet invoked.
 	BarrierDone, BarrierCnt uint8
-	Obj                     [MaxObjs]uint8
-	CBs                     [MaxCBs]CB
-	IRQLeft                 [MaxIRQs]uint8
-	Locks                   [MaxLocks]uint8 // holder: cpu<<4 | frame level+1; 0 free
-	Vars                    [MaxVars]uint8  // litmus shared variables
-	Regs                    [MaxTasks][MaxRegs]uint8
+	// SRCU per domain: ->srcu_idx & 1 and the lock/unlock counts summed
+	// over CPUs per index (srcu_readers_lock_idx(), ..._unlock_idx()).
+	SIdx           [2]uint8
+	SLock, SUnlock [2][2]uint8
+	// TrcNeedEnd is trc_n_readers_need_end minus its initial 1.
+	TrcNeedEnd uint8
+	Obj        [MaxObjs]uint8
+	CBs        [MaxCBs]CB
+	IRQLeft    [MaxIRQs]uint8
+	Locks      [MaxLocks]uint8 // holder: cpu<<4 | frame level+1; 0 free
+	Vars       [MaxVars]uint8  // litmus shared variables
+	Regs       [MaxTasks][MaxRegs]uint8
 }
 
 // key appends the canonical encoding of s: its bytes. A test asserts that
