@@ -471,9 +471,20 @@ func (m *Model) callbacks(s *State, emit func(*tx, string)) {
 			continue
 		}
 		var t *tx
-		if f == FlavourRCU {
+		switch {
+		case f == FlavourRCU && !m.Config.UseSoftirq:
+			// rcuc/N, SCHED_FIFO: it preempts the task it interrupts.
+			c := int(cb.CPU)
+			if !s.preemptible(c) {
+				continue
+			}
+			t = m.newTx(s, c, "kthread", m.sprintf("rcuc/%d: rcu_do_batch(): callback runs", c))
+			if cur := int(s.C[c].Curr); cur < m.ntask {
+				m.rcuNoteContextSwitch(t, c, cur, true)
+			}
+		case f == FlavourRCU:
 			t = m.newTx(s, int(cb.CPU), "softirq", "rcu_do_batch(): callback runs")
-		} else {
+		default:
 			t = m.newTx(s, -1, "kthread", m.sprintf("%s callback runs", f))
 		}
 		t.s.removeCB(i)

@@ -18,6 +18,7 @@ const (
 	stWaitHotplug = stIdle + 1 + iota // the cpu_down caller waits for the CPU to die
 	stWaitBarrier                     // rcu_barrier() waits for its callbacks
 	stBlocked                         // waits for a wake_up of the scenario (start=blocked)
+	stLockWait                        // PREEMPT_RT: blocked on a sleeping spinlock
 )
 
 // cpuDown executes one step of "cpu_down n" by task cur on CPU c; frame

@@ -48,6 +48,7 @@ type op struct {
 	f    Flavour
 	act  uint8
 	irq  bool // spin_lock_irq / _irqsave
+	raw  bool // raw_spin_lock*: never sleeps, even on PREEMPT_RT
 	text string
 	pos  scenario.Pos
 	hook int // probe script fired on entry (instrumented primitive), -1 none
@@ -100,7 +101,8 @@ type Model struct {
 	cls         map[string]int
 	srcuDoms    []string
 	labels      bool
-	txFree      []*tx // recycled transitions (Next is not reentrant)
+	spinlocks   []string // the scenario's spinlock_t names
+	txFree      []*tx    // recycled transitions (Next is not reentrant)
 	vars        []string
 	regs        [MaxTasks][]string
 	initVals    [MaxVars]uint8
@@ -384,7 +386,36 @@ func (m *Model) lockIndex(name string) (int, error) {
 		}
 		return MaxCPUs + t, nil
 	}
-	return 0, fmt.Errorf("lock %q: want rq0..rq%d or pi.TASK", name, MaxCPUs-1)
+	if !isIdent(name) {
+		return 0, fmt.Errorf("lock %q: want rq0..rq%d, pi.TASK or a lock name", name, MaxCPUs-1)
+	}
+	for i, n := range m.spinlocks {
+		if n == name {
+			return MaxCPUs + MaxTasks + i, nil
+		}
+	}
+	if len(m.spinlocks) == MaxSpinlocks {
+		return 0, fmt.Errorf("lock %q: at most %d scenario locks", name, MaxSpinlocks)
+	}
+	m.spinlocks = append(m.spinlocks, name)
+	return MaxCPUs + MaxTasks + len(m.spinlocks) - 1, nil
+}
+
+// isSpinlock reports whether lock l is one of the scenario's spinlock_t
+// locks (not a runqueue or pi_lock, which are raw).
+func isSpinlock(l int) bool { return l >= MaxCPUs+MaxTasks }
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *Model) compileOp(o scenario.Op, task int) (op, error) {
@@ -526,6 +557,7 @@ func (m *Model) compileOp(o scenario.Op, task int) (op, error) {
 			return co, errf("%v", err)
 		}
 		co.arg, co.irq = l, strings.Contains(o.Name, "irq")
+		co.raw = strings.HasPrefix(o.Name, "raw_")
 		co.kind = opLock
 		if strings.Contains(o.Name, "unlock") {
 			co.kind = opUnlock

@@ -214,7 +214,7 @@ func TestCompileErrors(t *testing.T) {
 		{"too many tasks", "scenario a\ntask A\ntask B\ntask C\ntask D\ntask E\n", "more than 4 tasks"},
 		{"bad property", "scenario a\ncheck P9\ntask T1\n", "unknown property \"P9\""},
 		{"missing srcu domain", "scenario a\ntask T1\n    srcu_read_lock\n", "want 1 argument(s)"},
-		{"bad lock", "scenario a\ntask T1\n    spin_lock foo\n", "lock \"foo\""},
+		{"bad lock", "scenario a\ntask T1\n    spin_lock pi.nobody\n", "lock \"pi.nobody\""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, err := ParseScenario("a", []byte(tc.src))

@@ -190,6 +190,9 @@ func (m *Model) Next(s *State, emit func(check.Edge[State, Event])) {
 		if t := m.ksoftirqd(s, c); t != nil {
 			out(t, m.cpuClass[c][3], c, false)
 		}
+		if t := m.irqWorkKthread(s, c); t != nil {
+			out(t, m.cpuClass[c][3], c, false)
+		}
 	}
 	for task := 0; task < m.ntask; task++ {
 		if s.T[task].St == stSleeping {

@@ -90,10 +90,24 @@ func (m *Model) execOp(s *State, c int, o op, ctx string, emit func(*tx)) {
 		emit(t)
 		return
 	case opLock:
+		if m.Config.PreemptRT && isSpinlock(o.arg) && !o.raw && inTask {
+			if !m.rtSpinLock(t, c, cur, o) {
+				emit(t) // blocked: the op runs again when the task is woken
+				return
+			}
+			break
+		}
 		if !m.spinLock(t, c, o) {
 			return // the lock is held by another CPU: wait
 		}
 	case opUnlock:
+		if m.Config.PreemptRT && isSpinlock(o.arg) && !o.raw && inTask {
+			m.rtSpinUnlock(t, c, cur, o)
+			t.advance(c)
+			m.reschedPoint(t, c)
+			emit(t)
+			return
+		}
 		m.spinUnlock(t, c, o)
 		t.advance(c)
 		m.reschedPoint(t, c)
@@ -352,8 +366,11 @@ func (m *Model) spinLock(t *tx, c int, o op) bool {
 }
 
 func (m *Model) lockName(l int) string {
-	if l < MaxCPUs {
+	switch {
+	case l < MaxCPUs:
 		return fmt.Sprintf("rq%d->lock", l)
+	case isSpinlock(l):
+		return m.spinlocks[l-MaxCPUs-MaxTasks]
 	}
 	return fmt.Sprintf("%s->pi_lock", m.names[l-MaxCPUs])
 }

@@ -36,6 +36,11 @@ type Profile struct {
 	// blocking an expedited GP wakes the synchronize_rcu_expedited()
 	// waiter right there (rcu_report_exp_rnp(): wake_up()).
 	Legacy Legacy
+	// IRQWorkHard: the deferred-QS irq_work is IRQ_WORK_INIT_HARD, so it
+	// runs in hard interrupt context even on PREEMPT_RT (b41642c87716 with
+	// Frederic's PREEMPT_RT fix, 61399e0c5410); before, init_irq_work()
+	// made it run in the irq_work/N kthread there.
+	IRQWorkHard bool
 }
 
 // Legacy is the interrupt-context check of a v3.0-era
@@ -60,9 +65,9 @@ var Profiles = []Profile{
 	{Name: "v5.2", WakeupsWithIRQsOff: true},
 	{Name: "v6.12.0", ReinitPerQueue: true},
 	{Name: "rcu-next-2025-07", DeferTristate: true},
-	{Name: "v6.17-rc1", DeferTristate: true, HandlerResetsInReader: true, ReinitPerQueue: true},
-	{Name: "v6.17", DeferTristate: true, HandlerResetsInReader: true},
-	{Name: "v6.12.117", DeferTristate: true, HandlerResetsInReader: true, SoftirqGuarded: true},
+	{Name: "v6.17-rc1", DeferTristate: true, HandlerResetsInReader: true, ReinitPerQueue: true, IRQWorkHard: true},
+	{Name: "v6.17", DeferTristate: true, HandlerResetsInReader: true, IRQWorkHard: true},
+	{Name: "v6.12.117", DeferTristate: true, HandlerResetsInReader: true, SoftirqGuarded: true, IRQWorkHard: true},
 }
 
 // DefaultProfile is the Debian 6.12 stable kernel the project targets.
@@ -113,6 +118,7 @@ type Config struct {
 	ForcedTickRCU          bool // __rcu_irq_enter_check_tick() turns the tick on for an urgent nohz_full holdout (TICK_DEP_BIT_RCU, 01b4c39901e0)
 	NMISafeThisCPUOps      bool // the architecture's this_cpu_inc() is NMI-safe (x86, arm64: true)
 	TrcRetryExiting        bool // Tasks Trace retries a reader caught exiting (18f08e758f34)
+	RTLockWaitPreempt      bool // PREEMPT_RT: blocking on a spinlock_t is a preemption for RCU (SM_RTLOCK_WAIT, 6991436c2b5d)
 }
 
 // knob describes one config key.
@@ -176,6 +182,7 @@ var knobs = []knob{
 	boolKnob("forced_tick", "a nohz_full CPU the normal GP urgently needs turns its tick on (true; false: before 01b4c39901e0)", func(c *Config) *bool { return &c.ForcedTickRCU }),
 	boolKnob("nmi_safe_this_cpu_ops", "the architecture's this_cpu_inc() is NMI-safe (true: x86, arm64; false: a load and a store an NMI can fall between)", func(c *Config) *bool { return &c.NMISafeThisCPUOps }),
 	boolKnob("trc_retry_exiting", "Tasks Trace inspection retries a reader caught in rcu_read_unlock_trace() (true; false: before 18f08e758f34)", func(c *Config) *bool { return &c.TrcRetryExiting }),
+	boolKnob("rtlock_wait_is_preempt", "PREEMPT_RT: blocking on a sleeping spinlock counts as preemption for RCU (true; false: before 6991436c2b5d)", func(c *Config) *bool { return &c.RTLockWaitPreempt }),
 	boolKnob("tasks_nohz_full_user_qs", "Tasks RCU counts nohz_full user mode as a quiescent state (true; false: before 176f8f7a52cc)", func(c *Config) *bool { return &c.TasksNohzFullUserQS }),
 	boolKnob("migrate_entrains_barrier", "callback migration entrains rcu_barrier()'s callback for the outgoing CPU (true; false: a16578dd5e3a's race)", func(c *Config) *bool { return &c.MigrateEntrainsBarrier }),
 	{"do_trace", "guard __DO_TRACE() takes around probes: comma-separated lock-side primitives, or none (6.12: preempt_disable_notrace)",
@@ -203,7 +210,7 @@ var knobs = []knob{
 func parseConfig(file string, kvs []scenario.KV) (Config, error) {
 	c := Config{PreemptRCU: true, ExpForcedTick: true, TraceImpliesRCU: true, CtxSwitchQueues: true,
 		GPInitReportsWaitBlkd: true, ExpTickDepOnline: true, MigrateEntrainsBarrier: true, TasksNohzFullUserQS: true, ForcedTickRCU: true,
-		NMISafeThisCPUOps: true, TrcRetryExiting: true}
+		NMISafeThisCPUOps: true, TrcRetryExiting: true, RTLockWaitPreempt: true}
 	softirqSet, tickSet := false, false
 	for _, kv := range kvs {
 		var k *knob

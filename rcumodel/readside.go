@@ -115,9 +115,13 @@ func (m *Model) disableCounts(t *tx, c int, e Effects) {
 		}
 	}
 	add(&f.Preempt, e.Preempt, "preemption")
-	add(&f.BH, e.BH, "bottom halves")
+	if m.Config.PreemptRT && e.BH != 0 && f.Kind == frameTask {
+		m.rtBH(t, c, e)
+	} else {
+		add(&f.BH, e.BH, "bottom halves")
+	}
 	add(&f.IRQOff, e.IRQ, "irqs")
-	if e.BH < 0 && !t.s.preemptBH(c) && !t.s.irqsOff(c) && !t.s.inInterrupt(c) && t.s.softirqPending(c) {
+	if e.BH < 0 && !t.s.preemptBH(c) && !t.s.irqsOff(c) && !m.inInterrupt(&t.s, c) && t.s.softirqPending(c) {
 		t.note("local_bh_enable(): do_softirq()")
 		if m.handleSoftirqs(t, c) {
 			return // the resched point follows when the softirq returns
@@ -428,8 +432,19 @@ func (m *Model) rcuPreemptDeferredQSHandler(t *tx, c int) {
 		t.s.top(c).Script = scriptIWLoop
 		return
 	}
+	if m.Config.PreemptRT && !m.Profile.IRQWorkHard {
+		cpu.IWQ, cpu.IWKthread = 0, 1
+		t.note("irq_work_run(): not IRQ_WORK_HARD_IRQ on PREEMPT_RT: wake irq_work/%d", c)
+		return
+	}
+	m.deferredQSHandler(t, c, int(t.s.T[cpu.Curr].Nest))
+}
+
+// deferredQSHandler is the body of rcu_preempt_deferred_qs_handler();
+// depth is rcu_preempt_depth() of the task it runs in.
+func (m *Model) deferredQSHandler(t *tx, c, depth int) {
+	cpu := &t.s.C[c]
 	cpu.IWQ = 0
-	depth := t.s.T[cpu.Curr].Nest
 	switch {
 	case !m.Profile.DeferTristate:
 		cpu.Defer = deferIdle // v6.12.0: rdp->defer_qs_iw_pending = false

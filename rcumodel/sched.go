@@ -29,7 +29,8 @@ func (m *Model) enterIRQ(t *tx, c, script int, what string) bool {
 // then the return to the interrupted context may preempt it.
 func (m *Model) irqExit(t *tx, c int) {
 	t.s.top(c).Phase = phaseExiting
-	if !t.s.inInterrupt(c) && t.s.softirqPending(c) {
+	// PREEMPT_RT: invoke_softirq() only wakes ksoftirqd.
+	if !m.Config.PreemptRT && !t.s.inInterrupt(c) && t.s.softirqPending(c) {
 		t.note("invoke_softirq()")
 		if m.handleSoftirqs(t, c) {
 			return // irqExitTail runs when the softirq returns

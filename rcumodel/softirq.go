@@ -76,11 +76,20 @@ func (m *Model) raiseSoftirq(t *tx, c, nr int) {
 		t.s.C[c].SoftUser |= 1 << nr
 		t.note("raise_softirq_irqoff(%s)", m.softirqs[nr].name)
 	}
-	if !t.s.inInterrupt(c) {
+	if !m.inInterrupt(&t.s, c) {
 		t.note("wakeup_softirqd(): try_to_wake_up(ksoftirqd/%d) takes rq%d->lock", c, c)
 		m.acquireMomentarily(t, c, c, "try_to_wake_up(ksoftirqd)")
 	}
 	m.fireProbe(t, c, m.probeFor("softirq_raise"), "trace_softirq_raise")
+}
+
+// inInterrupt is in_interrupt() for the modelled kernel (softirq_count()
+// is per task on PREEMPT_RT).
+func (m *Model) inInterrupt(s *State, c int) bool {
+	if m.Config.PreemptRT {
+		return s.inInterruptRT(c)
+	}
+	return s.inInterrupt(c)
 }
 
 // softirqDef is a scenario softirq handler.

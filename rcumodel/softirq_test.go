@@ -66,3 +66,23 @@ func TestSoftirqContexts(t *testing.T) {
 		t.Fatalf("nested irq above softirq reached: %v; softirq from local_bh_enable(): %v", nested, fromBHEnable)
 	}
 }
+
+// TestRTMechanisms: on PREEMPT_RT the deferred-QS irq_work of v6.12.0 runs
+// in the irq_work/N kthread, and a task is preempted inside its
+// bh-disabled region (a preemptible RCU reader there).
+func TestRTMechanisms(t *testing.T) {
+	kthread := false
+	reachable(t, "rt-irq-work-kthread-v6.12.0", func(m *Model, s *State) {
+		kthread = kthread || s.C[0].IWKthread == 1
+	})
+	preemptedInBH := false
+	reachable(t, "rt-bh-disabled-reader", func(m *Model, s *State) {
+		t1 := &s.T[0]
+		if t1.RTBH > 0 && t1.Nest > 0 && s.C[0].Curr != 0 && t1.SpBlocked == 1 {
+			preemptedInBH = true
+		}
+	})
+	if !kthread || !preemptedInBH {
+		t.Fatalf("irq_work/N woken: %v; T1 preempted inside local_bh_disable() and queued: %v", kthread, preemptedInBH)
+	}
+}

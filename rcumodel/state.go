@@ -13,8 +13,11 @@ const (
 	MaxSoftirqs = 2       // scenario softirq handlers
 	MaxLeaves   = MaxCPUs // leaf rcu_node structures (CONFIG_RCU_FANOUT_LEAF=1)
 	MaxRefs     = 2       // references a task holds at once
-	MaxLocks    = MaxCPUs + MaxTasks
-	allTasks    = MaxTasks + MaxCPUs
+	MaxLocks    = MaxCPUs + MaxTasks + MaxSpinlocks
+	// MaxSpinlocks is how many of the scenario's own spinlock_t locks
+	// (sleeping rt_mutex-based locks on PREEMPT_RT) a scenario may use.
+	MaxSpinlocks = 2
+	allTasks     = MaxTasks + MaxCPUs
 )
 
 // Frame kinds: what runs at one level of a CPU's context stack.
@@ -86,6 +89,9 @@ type CPU struct {
 	// (no NMI-safe this_cpu ops): 1 + domain<<2 | idx<<1 | unlock;
 	// RMWLost: NMI increments of that counter the store will overwrite.
 	RMW, RMWLost uint8
+	// IWKthread: irq_work/N has the deferred-QS irq_work to run (PREEMPT_RT,
+	// work not marked IRQ_WORK_HARD_IRQ).
+	IWKthread uint8
 	// TickOK: the CPU made task-level progress since the last tick. The
 	// tick needs it, so ticks cannot starve the interrupted code (which
 	// weak fairness alone would allow: the task is enabled only between
@@ -132,6 +138,8 @@ type Task struct {
 	Refs                       [MaxRefs]Ref
 	PreemptedInGP              uint8 // preempted since the Tasks GP started (for tasks_qs_on_preempt)
 	User                       uint8 // in user space (an extended QS too on a nohz_full CPU: EQS)
+	RTBH                       uint8 // PREEMPT_RT: current->softirq_disable_cnt (local_bh_disable() nesting)
+	LockWait                   uint8 // PREEMPT_RT: spinlock+1 this task blocks on (rtlock_slowlock())
 }
 
 // Callback actions.
@@ -194,7 +202,7 @@ type State struct {
 	Obj        [MaxObjs]uint8
 	CBs        [MaxCBs]CB
 	IRQLeft    [MaxIRQs]uint8
-	Locks      [MaxLocks]uint8 // holder: cpu<<4 | frame level+1; 0 free
+	Locks      [MaxLocks]uint8 // holder: cpu<<4 | frame level+1; 0 free (PREEMPT_RT spinlock_t: task+1)
 	Vars       [MaxVars]uint8  // litmus shared variables
 	Regs       [MaxTasks][MaxRegs]uint8
 }
@@ -275,6 +283,12 @@ func (s *State) inInterrupt(c int) bool {
 		}
 	}
 	return false
+}
+
+// inInterruptRT reports in_interrupt() on PREEMPT_RT, where softirq_count()
+// is the current task's softirq_disable_cnt.
+func (s *State) inInterruptRT(c int) bool {
+	return s.inInterrupt(c) || s.T[s.C[c].Curr].RTBH > 0
 }
 
 // inServingSoftirq reports in_serving_softirq(): a softirq handler runs.
