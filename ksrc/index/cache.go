@@ -13,7 +13,10 @@ import (
 
 // cacheVersion changes whenever the skimmer's output changes, so stale
 // facts are never reused.
-const cacheVersion = 6 // 6: RCU facts (rcu.go); 5: instrumentation depth merged over if/else chains and noreturn calls
+// 5: instrumentation depth merged over if/else chains and noreturn calls;
+// 6: RCU facts (rcu.go); 7: calls in a multi-line #define carry their own
+// line.
+const cacheVersion = 7
 
 // packVersion changes whenever the cache file's layout changes (6: the
 // RCU location table; 5: the lazily read pack of pack.go; up to 4 one gob

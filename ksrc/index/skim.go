@@ -150,6 +150,9 @@ func ppCondOf(e string) string {
 
 func (s *skimmer) directive(t token) {
 	name, rest := splitDirective(t.text)
+	if name != "define" {
+		rest = strings.ReplaceAll(rest, "\n", " ")
+	}
 	switch name {
 	case "if":
 		s.pp = append(s.pp, ppFrame{cur: ppCondOf(rest), active: true})
@@ -242,6 +245,7 @@ func (s *skimmer) define(text string, line int32) {
 			body = ""
 		}
 	}
+	rawBody := body
 	body = strings.TrimSpace(body)
 	if body != "" && isIdentStart(body[0]) {
 		j := 0
@@ -258,7 +262,11 @@ func (s *skimmer) define(text string, line int32) {
 		}
 		return
 	}
-	bl := newLexer([]byte(body), s.lx.intern)
+	bl := newLexer([]byte(rawBody), s.lx.intern)
+	bl.macroBody = true
+	// the body lexer counts the continuation lines from 1; the body
+	// starts on the line of the #define, after the name and parameters
+	bl.line = 1 + int32(strings.Count(text[:len(text)-len(rawBody)], "\n"))
 	var bt []token
 	for {
 		t := bl.next()
@@ -278,7 +286,7 @@ func (s *skimmer) define(text string, line int32) {
 		if k > 0 && bt[k-1].kind == tPunct && (bt[k-1].text == "##" || bt[k-1].text == "." || bt[k-1].text == "->" || bt[k-1].text == "#") {
 			continue
 		}
-		c := Call{Name: t.text, Line: line, Cond: s.ppCond}
+		c := Call{Name: t.text, Line: line + t.line - 1, Cond: s.ppCond}
 		switch {
 		case staticCallWords[t.text]:
 			name, ok := identArg(bt, k+1)

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -219,6 +220,34 @@ func TestSkimInstrumentationBranches(t *testing.T) {
 		if c.Name == "call_me" && c.Instr != 1 {
 			t.Errorf("call after the chain at depth %d, want 1", c.Instr)
 		}
+	}
+}
+
+// TestSkimMacroCallLines: calls in a multi-line #define carry the line of
+// their continuation line, so a change to one line of __DO_TRACE() maps
+// to the macro and the call; '#' at the start of a continuation line is
+// stringizing, not a directive.
+func TestSkimMacroCallLines(t *testing.T) {
+	src := "int x;\n#define __DO_TRACE(name, args)\t\\\n\tdo {\t\\\n\t\t/* keep */\t\\\n\t\tpreempt_disable_notrace();\t\\\n" +
+		"\t\t/* two\t\\\n\t\t * lines */\t\\\n\t\tcall_probe(#name);\t\\\n\t\tpreempt_enable_notrace();\t\\\n\t} while (0)\n" +
+		"#if defined(CONFIG_A) && \\\n\tdefined(CONFIG_B)\nint after(void) { return g(); }\n#endif\n"
+	ff := SkimC("x.h", []byte(src))
+	if len(ff.Macros) != 1 {
+		t.Fatalf("macros: %+v", ff.Macros)
+	}
+	var got []string
+	for _, c := range ff.Macros[0].Calls {
+		got = append(got, fmt.Sprintf("%s:%d", c.Name, c.Line))
+	}
+	want := "preempt_disable_notrace:5 call_probe:8 preempt_enable_notrace:9"
+	if strings.Join(got, " ") != want {
+		t.Errorf("macro call lines %q, want %q", got, want)
+	}
+	if len(ff.Funcs) != 1 || ff.Funcs[0].Line != 13 || len(ff.Funcs[0].Calls) != 1 || ff.Funcs[0].Calls[0].Line != 13 {
+		t.Fatalf("function after a continued #if: %+v", ff.Funcs)
+	}
+	if c := ff.CondSet(ff.Funcs[0].Cond); len(c) != 1 || !strings.Contains(c[0], "CONFIG_A") || !strings.Contains(c[0], "CONFIG_B") {
+		t.Errorf("condition of a continued #if: %q", c)
 	}
 }
 

@@ -33,6 +33,9 @@ type lexer struct {
 	lineStart bool // nothing but whitespace seen on this line yet
 	col0      bool
 	intern    map[string]string
+	// macroBody: the source is a #define's body, whose lines are its
+	// continuation lines: a '#' there is stringizing, never a directive.
+	macroBody bool
 }
 
 func newLexer(src []byte, intern map[string]string) *lexer {
@@ -88,7 +91,7 @@ func (l *lexer) next() token {
 		t := token{line: l.line, first: first, col0: col0}
 		start := l.pos
 		switch {
-		case c == '#' && first:
+		case c == '#' && first && !l.macroBody:
 			t.kind = tDirective
 			t.text = l.directive()
 			return t
@@ -215,8 +218,10 @@ var punctStrings = func() [256]string {
 }()
 
 // directive reads a preprocessor line from '#' to the end of the logical
-// line (continuations joined with a space, comments removed) and returns
-// it without the '#'. The newline is left for next().
+// line (continuation lines joined with a newline, so that a #define's
+// body keeps its line numbers; comments removed, a comment spanning lines
+// leaves its newlines) and returns it without the '#'. The newline is left
+// for next().
 func (l *lexer) directive() string {
 	src := l.src
 	l.pos++ // '#'
@@ -244,16 +249,20 @@ func (l *lexer) directive() string {
 		case c == '\\' && l.pos+1 < len(src) && src[l.pos+1] == '\n':
 			l.pos += 2
 			l.line++
-			buf = append(buf, ' ')
+			buf = append(buf, '\n')
 			continue
 		case c == '\\' && l.pos+2 < len(src) && src[l.pos+1] == '\r' && src[l.pos+2] == '\n':
 			l.pos += 3
 			l.line++
-			buf = append(buf, ' ')
+			buf = append(buf, '\n')
 			continue
 		case c == '/' && l.pos+1 < len(src) && src[l.pos+1] == '*':
+			before := l.line
 			l.skipBlockComment()
 			buf = append(buf, ' ')
+			for ; before < l.line; before++ {
+				buf = append(buf, '\n')
+			}
 			continue
 		case c == '/' && l.pos+1 < len(src) && src[l.pos+1] == '/':
 			for l.pos < len(src) && src[l.pos] != '\n' {
