@@ -7,7 +7,7 @@ import "fmt"
 // a few hundred MiB whatever the input.
 const (
 	DefaultBudgetPatches = 5000
-	DefaultBudgetBytes   = 16 << 20
+	DefaultBudgetBytes   = 4 << 20
 )
 
 // Budget bounds what a Collector keeps for review.
@@ -195,6 +195,9 @@ func (c *Collector) reject(p *Patch, noDiff bool, why string) {
 	}
 	c.rejections = append(c.rejections, r)
 }
+
+// Budget returns the collector's budget, defaults filled in.
+func (c *Collector) Budget() Budget { return c.budget }
 
 // Patches returns what GroupSeries needs, in arrival order: the kept
 // patches and covers, and the naked-cover candidates still remembered.

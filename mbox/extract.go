@@ -63,7 +63,8 @@ func ExtractPatch(m *Message) *Patch {
 	p.Diff, p.DiffLine = d.text, d.line
 	p.Problems = append(p.Problems, d.problems...)
 
-	lines := strings.Split(strings.ReplaceAll(m.Body, "\r\n", "\n"), "\n")
+	body := strings.ReplaceAll(m.Body, "\r\n", "\n")
+	lines := strings.Split(body, "\n")
 	limit := findDiffStart(lines)
 	if limit < 0 {
 		limit = len(lines)
@@ -80,7 +81,7 @@ func ExtractPatch(m *Message) *Patch {
 	splitMessage(p, lines, next, limit)
 	p.Trailers = ParseTrailers(p.CommitMessage)
 	readMetadata(p, lines[next:])
-	p.PullURL = parsePullRequest(lines)
+	p.PullURL = parsePullRequest(body)
 	p.Kind = classify(p, lines[next:])
 	return p
 }
@@ -402,8 +403,7 @@ func readMetadata(p *Patch, lines []string) {
 // parse_pull_request): "The following changes since commit" … "are
 // available in the git repository at:", then, after blank lines, the URL
 // and optional branch, possibly wrapped onto the next line.
-func parsePullRequest(lines []string) string {
-	text := strings.Join(lines, "\n")
+func parsePullRequest(text string) string {
 	since := pullSinceRE.FindStringIndex(text)
 	if since == nil {
 		return ""

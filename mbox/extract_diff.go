@@ -157,11 +157,16 @@ func extractDiff(src string) diffResult {
 		return diffResult{}
 	}
 	last, problems := walkDiff(lines, start)
-	var b strings.Builder
-	for _, l := range raw[start : last+1] {
-		b.WriteString(l)
+	// The diff is a run of whole lines of src: slice it, do not copy it
+	// (a 60 MB patch would be copied, and its copy grown, line by line).
+	off, n := 0, 0
+	for _, l := range raw[:start] {
+		off += len(l)
 	}
-	res := diffResult{text: b.String(), line: start + 1, problems: problems}
+	for _, l := range raw[start : last+1] {
+		n += len(l)
+	}
+	res := diffResult{text: src[off : off+n], line: start + 1, problems: problems}
 	res.problems = append(res.problems, scanDiffChars(lines[start:last+1], start+1)...)
 	return res
 }

@@ -404,7 +404,13 @@ func (s *Splitter) nextMbox() (*RawMessage, error) {
 	if tooBig {
 		return nil, &ItemError{Index: msg.Index, Err: fmt.Errorf("%w (%d bytes)", ErrMessageTooLarge, s.opts.MaxMessageBytes)}
 	}
-	msg.Data = bytes.Clone(buf)
+	if s.scratch == nil {
+		// A buffer too large to keep as scratch becomes the message's:
+		// no second copy of a large message.
+		msg.Data = buf[:len(buf):len(buf)]
+	} else {
+		msg.Data = bytes.Clone(buf)
+	}
 	return msg, nil
 }
 

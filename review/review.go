@@ -48,9 +48,14 @@ type Options struct {
 	// Indexes hands the analyzers the indexes of the trees; nil: a
 	// provider without cache for this review (embedded facts without a
 	// tree).
-	Indexes     *index.Provider
-	AllVersions bool // review every version of a series, not only the newest
-	All         bool // audit the whole tree (passed to analyzers)
+	Indexes *index.Provider
+	// MaxPatches and MaxPatchBytes are the run's budget: patches (and
+	// covers) reviewed and the bytes of their diffs; a mail past it is an
+	// input-mail error. 0: mbox.DefaultBudgetPatches, DefaultBudgetBytes.
+	MaxPatches    int
+	MaxPatchBytes int64
+	AllVersions   bool // review every version of a series, not only the newest
+	All           bool // audit the whole tree (passed to analyzers)
 	// RevGiven says the revision of a git Tree was named by the user
 	// (--rev): it is tried before a series' base-commit, not after.
 	RevGiven bool
@@ -79,45 +84,38 @@ func Run(inputs []Input, opt Options) *Result {
 	if opt.Indexes == nil {
 		opt.Indexes = index.NewProvider(index.Options{}, index.Embedded())
 	}
-	var patches []*mbox.Patch
-	skipped := map[mbox.Kind]int{}
-	var msgs []*mbox.Message
-	var bare []*mbox.Patch
+	// Mails are classified as they are read and only what is reviewed is
+	// kept (mbox.Collector), within the run's budget: memory follows the
+	// patches reviewed, not the size of the mailbox.
+	budget := mbox.Budget{Patches: opt.MaxPatches, Bytes: opt.MaxPatchBytes}
+	coll := mbox.NewCollector(budget)
+	failed := &failedList{max: coll.Budget().Patches}
 	for _, in := range inputs {
-		ms, bp, failed := readInput(in)
-		rep.Patches = append(rep.Patches, failed...)
-		msgs = append(msgs, ms...)
-		bare = append(bare, bp...)
+		readInput(in, coll, failed)
+	}
+	rep.Patches = append(rep.Patches, failed.items...)
+	if failed.unlisted > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d more unreadable mails are not listed", failed.unlisted))
 	}
 	// The same mail can arrive several times (cross-posted to several lists,
 	// or in several input files): review one copy, the least mangled.
-	deduped := mbox.DedupeMessages(msgs)
-	if n := len(msgs) - len(deduped); n > 0 {
+	if n := coll.Duplicates(); n > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("dropped %d duplicate mail(s) (same Message-ID)", n))
 	}
-	all := bare
-	for _, m := range deduped {
-		all = append(all, mbox.ExtractPatch(m))
+	rejected, more := coll.Rejections()
+	for _, r := range rejected {
+		rep.Patches = append(rep.Patches, rejectionEntry(r))
 	}
-	for _, p := range all {
-		if p.Kind == mbox.KindPatch {
-			patches = append(patches, p)
-		} else if why := p.LostToDecoding(); why != "" {
-			rep.Patches = append(rep.Patches, undecodableEntry(p, why))
-		} else if lostDiff(p) {
-			rep.Patches = append(rep.Patches, noDiffEntry(p))
-		} else {
-			skipped[p.Kind]++
-			if p.Kind == mbox.KindCover {
-				patches = append(patches, p) // covers name and anchor their series
-			}
-		}
+	if more > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d more mails were not reviewed and are not listed (the run's budget of %d patches)", more, coll.Budget().Patches))
 	}
+	skipped := coll.Skipped()
 	for _, k := range []mbox.Kind{mbox.KindReply, mbox.KindPullRequest, mbox.KindOther} {
 		if n := skipped[k]; n > 0 {
 			rep.Notes = append(rep.Notes, fmt.Sprintf("skipped %d %s mail(s): they carry no patch to review", n, k))
 		}
 	}
+	patches := coll.Patches()
 	for _, s := range mbox.GroupSeries(patches, mbox.GroupOptions{AllVersions: opt.AllVersions}) {
 		if len(s.Missing) > 0 && len(s.Patches) > 0 {
 			rep.Notes = append(rep.Notes, fmt.Sprintf("series %q: patches %v of %d were not received; later patches may not apply",
@@ -131,47 +129,57 @@ func Run(inputs []Input, opt Options) *Result {
 	return res
 }
 
-// lostDiff reports whether a mail says it is patch n of a series but
-// carries no diff: truncated or mangled in transit.
-func lostDiff(p *mbox.Patch) bool {
-	return p.Kind == mbox.KindOther && p.Tags.Patch && p.Tags.HasCounter && p.Tags.Index > 0
-}
-
-func noDiffEntry(p *mbox.Patch) *reports.Patch {
-	e := &reports.Patch{Subject: p.Subject, Index: p.Tags.Index, Total: p.Tags.Total}
-	if p.Msg != nil {
-		e.MessageID = p.Msg.MessageID
+// rejectionEntry reports a mail that may have carried a patch but is not
+// reviewed: it says it is a patch and has no diff (input-patch), or its
+// body cannot be decoded, or the run's budget is spent (input-mail).
+func rejectionEntry(r mbox.Rejection) *reports.Patch {
+	e := &reports.Patch{Subject: r.Subject, MessageID: r.MessageID, Index: r.Index, Total: r.Total, Error: r.Reason}
+	rule := finding.RuleInputMail
+	if r.NoDiff {
+		rule = finding.RuleInputPatch
 	}
-	e.Error = fmt.Sprintf("the mail is marked as patch %d/%d but carries no diff (truncated or mangled?)", p.Tags.Index, p.Tags.Total)
-	e.Findings = []finding.Finding{inputFinding(finding.RuleInputPatch, e.Error, "", 0, 0, "")}
+	e.Findings = []finding.Finding{inputFinding(rule, r.Reason, "", 0, 0, "")}
 	return e
 }
 
-// undecodableEntry reports a mail whose body could not be decoded and
-// that may have carried a patch.
-func undecodableEntry(p *mbox.Patch, why string) *reports.Patch {
-	e := &reports.Patch{Subject: p.Subject, Index: p.Tags.Index, Total: p.Tags.Total, Error: why}
-	if p.Msg != nil {
-		e.MessageID = p.Msg.MessageID
-	}
-	e.Findings = []finding.Finding{inputFinding(finding.RuleInputMail, why, "", 0, 0, "")}
-	return e
+// failedList collects the entries of unreadable mails, listing at most
+// max of them.
+type failedList struct {
+	items    []*reports.Patch
+	max      int
+	unlisted int
 }
 
-// readInput splits and parses one input. It returns the mails found, or the
-// patch of a bare diff, and report entries for items that could not be read.
-func readInput(in Input) ([]*mbox.Message, []*mbox.Patch, []*reports.Patch) {
+func (l *failedList) add(e *reports.Patch) {
+	if len(l.items) >= l.max {
+		l.unlisted++
+		return
+	}
+	l.items = append(l.items, e)
+}
+
+// readInput splits and parses one input and hands each mail (or the
+// patch of a bare diff) to coll as it is read; items that cannot be read
+// go to failed.
+func readInput(in Input, coll *mbox.Collector, failed *failedList) {
 	br := bufio.NewReaderSize(in.R, 64*1024)
 	head, _ := br.Peek(4096)
 	if isBareDiff(head) {
-		data, err := io.ReadAll(br)
-		if err != nil {
-			return nil, nil, []*reports.Patch{failedItem(in.Name, 0, finding.RuleInputMail, fmt.Errorf("read %s: %w", in.Name, err))}
+		// A bare diff is one patch: read no more of it than the budget
+		// can take.
+		limit := coll.Budget().Bytes
+		data, err := io.ReadAll(io.LimitReader(br, limit+1))
+		switch {
+		case err != nil:
+			failed.add(failedItem(in.Name, 0, finding.RuleInputMail, fmt.Errorf("read %s: %w", in.Name, err)))
+		case int64(len(data)) > limit:
+			failed.add(failedItem(in.Name, 0, finding.RuleInputMail,
+				fmt.Errorf("%s: not reviewed: the diff exceeds the run's budget of %d bytes (--max-patch-bytes)", in.Name, limit)))
+		default:
+			coll.Add(bareDiffPatch(in.Name, data))
 		}
-		return nil, []*mbox.Patch{bareDiffPatch(in.Name, data)}, nil
+		return
 	}
-	var msgs []*mbox.Message
-	var failed []*reports.Patch
 	n := 0
 	for msg, err := range mbox.Messages(mbox.NewSplitter(br)) {
 		n++
@@ -179,20 +187,19 @@ func readInput(in Input) ([]*mbox.Message, []*mbox.Patch, []*reports.Patch) {
 			if msg.Raw != nil {
 				msg.Raw.Source = in.Name
 			}
-			msgs = append(msgs, msg)
+			coll.Add(mbox.ExtractPatch(msg))
 			continue
 		}
 		var ie *mbox.ItemError
 		if errors.As(err, &ie) {
-			failed = append(failed, failedItem(in.Name, ie.Index+1, finding.RuleInputMail, err))
+			failed.add(failedItem(in.Name, ie.Index+1, finding.RuleInputMail, err))
 		} else {
-			failed = append(failed, failedItem(in.Name, n, finding.RuleInputMail, fmt.Errorf("read %s: %w", in.Name, err)))
+			failed.add(failedItem(in.Name, n, finding.RuleInputMail, fmt.Errorf("read %s: %w", in.Name, err)))
 		}
 	}
-	if len(msgs) == 0 && len(failed) == 0 {
-		failed = append(failed, failedItem(in.Name, 0, finding.RuleInputMail, fmt.Errorf("%s: no mail or patch found", in.Name)))
+	if n == 0 {
+		failed.add(failedItem(in.Name, 0, finding.RuleInputMail, fmt.Errorf("%s: no mail or patch found", in.Name)))
 	}
-	return msgs, nil, failed
 }
 
 // isBareDiff reports whether the input starts like a diff rather than a mail

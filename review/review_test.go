@@ -2,12 +2,15 @@ package review
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/ksrc"
@@ -210,5 +213,112 @@ func TestUndecodablePatchMailIsAnInputError(t *testing.T) {
 	}
 	if res.Reviewed != 2 {
 		t.Errorf("%d patches reviewed, want the sample's 2", res.Reviewed)
+	}
+}
+
+// tinyMails streams n small mails without a patch.
+type tinyMails struct {
+	n, i int
+	buf  []byte
+}
+
+func (r *tinyMails) Read(p []byte) (int, error) {
+	for len(r.buf) == 0 {
+		if r.i == r.n {
+			return 0, io.EOF
+		}
+		r.buf = fmt.Appendf(nil, "From x@z Thu Jan  1 00:00:00 1970\nFrom: a%d@example.org\nSubject: hello %d\nMessage-ID: <%d@x>\n\nhi\n\n", r.i%89, r.i, r.i)
+		r.i++
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// peakHeap runs fn and samples the heap in use while it runs.
+func peakHeap(fn func()) uint64 {
+	done := make(chan struct{})
+	peak := make(chan uint64)
+	go func() {
+		var peakSeen uint64
+		var ms runtime.MemStats
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			peakSeen = max(peakSeen, ms.HeapInuse)
+			select {
+			case <-done:
+				peak <- peakSeen
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	fn()
+	close(done)
+	return <-peak
+}
+
+// TestMemoryFollowsWhatIsReviewed reviews 300,000 small mails without a
+// patch and the sample series: the heap stays near what the two patches
+// need, because mails are dropped once classified (it grew with every
+// mail read before).
+func TestMemoryFollowsWhatIsReviewed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams 300,000 mails")
+	}
+	good, err := os.ReadFile(sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	var res *Result
+	peak := peakHeap(func() {
+		res = Run([]Input{{Name: "big.mbox", R: io.MultiReader(&tinyMails{n: 300_000}, bytes.NewReader(good))}}, Options{Tool: "rcureview"})
+	})
+	if res.Reviewed != 2 {
+		t.Errorf("%d patches reviewed, want the sample's 2", res.Reviewed)
+	}
+	if !strings.Contains(strings.Join(res.Report.Notes, "\n"), "skipped 300000 other mail(s)") {
+		t.Errorf("notes %q", res.Report.Notes)
+	}
+	t.Logf("peak heap in use: %d MiB", peak>>20)
+	if peak > 256<<20 {
+		t.Errorf("peak heap %d MiB for 300,000 skipped mails", peak>>20)
+	}
+}
+
+// TestBudgetBoundsTheRun: past --max-patches / --max-patch-bytes a patch
+// is an input-mail error naming the budget; the listed errors are bounded
+// too.
+func TestBudgetBoundsTheRun(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 12; i++ {
+		fmt.Fprintf(&b, "From x@z Thu Jan  1 00:00:00 1970\nFrom: Dev <dev@example.org>\nSubject: [PATCH] rcu: change %d\nMessage-ID: <p%d@x>\n\n"+
+			"Fix.\n---\ndiff --git a/kernel/rcu/f%d.c b/kernel/rcu/f%d.c\n--- a/kernel/rcu/f%d.c\n+++ b/kernel/rcu/f%d.c\n@@ -1 +1 @@\n-a\n+b\n\n", i, i, i, i, i, i)
+	}
+	res := Run([]Input{{Name: "many.mbox", R: strings.NewReader(b.String())}}, Options{Tool: "rcureview", MaxPatches: 4})
+	over := 0
+	for _, p := range res.Report.Patches {
+		if strings.Contains(p.Error, "budget of 4 patches") && p.Findings[0].Rule == finding.RuleInputMail {
+			over++
+		}
+	}
+	if res.Reviewed != 4 || over != 4 {
+		t.Errorf("reviewed %d, %d budget errors listed; want 4 and 4", res.Reviewed, over)
+	}
+	if !strings.Contains(strings.Join(res.Report.Notes, "\n"), "4 more mails were not reviewed") {
+		t.Errorf("notes %q", res.Report.Notes)
+	}
+	res = Run([]Input{{Name: "many.mbox", R: strings.NewReader(b.String())}}, Options{Tool: "rcureview", MaxPatchBytes: 300})
+	if res.Reviewed == 0 || res.Reviewed == 12 {
+		t.Errorf("with a 300-byte budget %d patches were reviewed", res.Reviewed)
+	}
+	// A bare diff larger than the budget is refused without reading it whole.
+	big := &repeatReader{line: []byte("+ a line of a diff\n"), left: 10 << 20}
+	res = Run([]Input{{Name: "big.patch", R: io.MultiReader(strings.NewReader("--- a/x.c\n+++ b/x.c\n@@ -0,0 +1 @@\n"), big)}}, Options{Tool: "rcureview", MaxPatchBytes: 1 << 20})
+	if len(res.Report.Patches) != 1 || !strings.Contains(res.Report.Patches[0].Error, "exceeds the run's budget") || big.left < 8<<20 {
+		t.Errorf("big bare diff: %+v (%d bytes left unread)", res.Report.Patches[0], big.left)
 	}
 }

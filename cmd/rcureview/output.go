@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/mail"
 	"os"
+	"strconv"
 	"strings"
 
 	"golang.org/x/term"
@@ -72,6 +73,37 @@ func writeError(w io.Writer, err error) error {
 		}
 	}
 	return fmt.Errorf("write %s: %w", name, err)
+}
+
+// byteSize is a flag value in bytes, given as a number with an optional
+// K, M or G suffix (powers of 1024; "KiB", "MB" and the like too).
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+func (b *byteSize) Set(s string) error {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "B"), "I")
+	mult := int64(1)
+	if t != "" {
+		switch t[len(t)-1] {
+		case 'K':
+			mult = 1 << 10
+		case 'M':
+			mult = 1 << 20
+		case 'G':
+			mult = 1 << 30
+		}
+		if mult > 1 {
+			t = t[:len(t)-1]
+		}
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return fmt.Errorf("size %q: want a positive number of bytes, optionally with K, M or G", s)
+	}
+	*b = byteSize(n * mult)
+	return nil
 }
 
 func isDir(path string) bool {

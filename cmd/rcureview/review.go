@@ -11,6 +11,7 @@ import (
 
 	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc"
+	"github.com/rcureview/rcureview/mbox"
 	"github.com/rcureview/rcureview/reports"
 	"github.com/rcureview/rcureview/review"
 )
@@ -21,6 +22,7 @@ const reviewUsage = `usage: rcureview review [--tree DIR | --git DIR [--rev REV]
                         [--terse] [--emacs|--showfile] [--no-summary] [--mailback]
                         [--ignore RULE,…] [--types RULE,…]
                         [--baseline FILE] [--update-baseline FILE]
+                        [--max-patches N] [--max-patch-bytes SIZE]
                         FILE...
 
 Review the patches in each FILE: an mbox (mboxo or mboxrd, optionally
@@ -46,6 +48,11 @@ mail, as an mbox; with --out naming an existing directory, one .eml file per
 reply instead. --format b4 is b4's review CI protocol (a JSON array of
 results). Colour is used on a terminal unless NO_COLOR is set.
 
+Memory follows what is reviewed: mails without a patch are dropped as they
+are read, and a run reviews at most --max-patches patches (and covers) with
+at most --max-patch-bytes of diff; a mail past that budget is an input-mail
+error naming it.
+
 checkpatch habits: --terse prints one line per finding (FILE:LINE:
 SEVERITY:RULE: message), --emacs names the input file and line instead,
 --ignore/--types drop or keep rules; "#N" counts lines of the input file.
@@ -58,6 +65,8 @@ type reviewFlags struct {
 	all, allVersions, quiet             bool
 	from, color                         string
 	cp                                  reportFlags
+	maxPatches                          int
+	maxPatchBytes                       byteSize
 }
 
 func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -76,6 +85,9 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.allVersions, "all-versions", false, "review every version of a series, not only the newest")
 	fs.BoolVar(&f.quiet, "quiet", false, "text format: print only findings, one summary line per patch and the total")
 	fs.BoolVar(&f.quiet, "q", false, "short for --quiet")
+	fs.IntVar(&f.maxPatches, "max-patches", mbox.DefaultBudgetPatches, "review at most `N` patches and cover letters in one run")
+	f.maxPatchBytes = mbox.DefaultBudgetBytes
+	fs.Var(&f.maxPatchBytes, "max-patch-bytes", "review at most `SIZE` of diff in one run (bytes, or with K, M, G)")
 	f.cp.register(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, reviewUsage)
@@ -109,7 +121,12 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
 		return 2
 	}
-	opt := review.Options{Tool: "rcureview", Version: version, AllVersions: f.allVersions, All: f.all}
+	if f.maxPatches <= 0 {
+		fmt.Fprintln(stderr, "rcureview review: --max-patches must be positive")
+		return 2
+	}
+	opt := review.Options{Tool: "rcureview", Version: version, AllVersions: f.allVersions, All: f.all,
+		MaxPatches: f.maxPatches, MaxPatchBytes: int64(f.maxPatchBytes)}
 	fs.Visit(func(fl *flag.Flag) { opt.RevGiven = opt.RevGiven || fl.Name == "rev" })
 	if opt.Tree, err = openTree(f); err != nil {
 		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
