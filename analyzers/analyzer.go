@@ -38,7 +38,11 @@ type Pass struct {
 	Pre      ksrc.Tree         // nil without a tree
 	Post     ksrc.Tree         // nil without a tree or when the patch did not apply
 	Config   map[string]string // kernel .config values (CONFIG_X -> "y"/"m"/value), nil if none
-	All      bool              // audit the whole tree, not only what the patch introduces
+	// Named are configurations that findings are checked against when
+	// there is no Config (Debian's, when installed): an analyzer may set
+	// Finding.Holds itself, else the driver sets it from Finding.Config.
+	Named []NamedConfig
+	All   bool // audit the whole tree, not only what the patch introduces
 	// Provider hands out the indexes of Pre and Post (see Indexes); the
 	// driver sets it.
 	Provider *index.Provider
@@ -81,6 +85,12 @@ type Diagnostic struct {
 	// Lines, when set, are the post-patch lines that make the finding: it
 	// counts as introduced only when the patch adds one of them.
 	Lines []Pos
+}
+
+// NamedConfig is a kernel configuration known by name.
+type NamedConfig struct {
+	Name   string
+	Config map[string]string
 }
 
 // Def names a definition: a function, or a macro (or other named root

@@ -99,6 +99,34 @@ type Trace struct {
 	Steps    []Step `json:"steps"`
 }
 
+// ConfigHold says whether a finding holds in one named configuration.
+type ConfigHold struct {
+	Config string `json:"config"`
+	Holds  bool   `json:"holds"`
+}
+
+// HoldsText renders Holds for the text formats: "debian-amd64,
+// debian-rt; not in debian-cloud", "" when there is nothing to say.
+func HoldsText(hs []ConfigHold) string {
+	var in, out []string
+	for _, h := range hs {
+		if h.Holds {
+			in = append(in, h.Config)
+		} else {
+			out = append(out, h.Config)
+		}
+	}
+	switch {
+	case len(hs) == 0:
+		return ""
+	case len(in) == 0:
+		return "in none of " + strings.Join(out, ", ")
+	case len(out) == 0:
+		return "in " + strings.Join(in, ", ")
+	}
+	return "in " + strings.Join(in, ", ") + "; not in " + strings.Join(out, ", ")
+}
+
 // Finding is one reported problem. File and Line point into the patched tree.
 type Finding struct {
 	Rule     string   `json:"rule"`
@@ -131,6 +159,9 @@ type Finding struct {
 	// Target is what the finding's chain reaches: the event, function or
 	// hook name (paths[].target in JSON).
 	Target string `json:"-"`
+	// Holds says, for a review without a .config, whether the finding
+	// holds in each named configuration (Debian's, when installed).
+	Holds []ConfigHold `json:"holds,omitempty"`
 
 	// PatchLine is the 1-based line of the patch text the finding concerns
 	// (checkpatch's "#42:"), 0 when unknown. Not part of the JSON schema.

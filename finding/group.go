@@ -18,6 +18,8 @@ type Path struct {
 	Message  string   `json:"message"`
 	Chain    []Hop    `json:"chain"`
 	Config   []string `json:"config"`
+	// Holds is the path's Finding.Holds.
+	Holds []ConfigHold `json:"holds,omitempty"`
 }
 
 // Group merges the findings that are one problem seen through several
@@ -77,7 +79,7 @@ func merge(ms []Finding) Finding {
 			continue
 		}
 		paths = append(paths, Path{Sink: m.Sink, Target: m.Target, Severity: m.Severity, Status: m.Status,
-			Message: m.Message, Chain: m.Chain, Config: m.Config})
+			Message: m.Message, Chain: m.Chain, Config: m.Config, Holds: m.Holds})
 		from = append(from, i)
 	}
 	order := make([]int, len(paths))
@@ -109,12 +111,31 @@ func merge(ms []Finding) Finding {
 			f.Status = p.Status
 		}
 	}
+	f.Holds = anyHolds(sorted)
 	if len(sorted) == 1 {
 		f.Message = sorted[0].Message
 	} else {
 		f.Message = groupMessage(lead.Lead, f.Group, sorted)
 	}
 	return f
+}
+
+// anyHolds is whether some path holds, per named configuration.
+func anyHolds(ps []Path) []ConfigHold {
+	var out []ConfigHold
+	for _, p := range ps {
+		for _, h := range p.Holds {
+			i := 0
+			for i < len(out) && out[i].Config != h.Config {
+				i++
+			}
+			if i == len(out) {
+				out = append(out, ConfigHold{Config: h.Config})
+			}
+			out[i].Holds = out[i].Holds || h.Holds
+		}
+	}
+	return out
 }
 
 // pathBefore orders paths as a maintainer reads them: worst severity first,

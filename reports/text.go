@@ -141,6 +141,9 @@ func writeFindingText(w *bufio.Writer, p *Patch, f finding.Finding, opt TextOpti
 	}
 	if len(f.Config) > 0 {
 		fmt.Fprintf(w, "  config: %s\n", strings.Join(f.Config, " && "))
+		if h := finding.HoldsText(f.Holds); h != "" {
+			fmt.Fprintf(w, "  holds: %s\n", h)
+		}
 	}
 	if n := pathsNote(f); n != "" {
 		fmt.Fprintf(w, "  paths: %s\n", n)

@@ -41,10 +41,13 @@ type Input struct {
 // Options configures a review.
 type Options struct {
 	Tool, Version string
-	Tree          ksrc.Tree           // nil: no tree, embedded facts only
-	Config        kconfig.Config      // nil: no .config
-	ConfigName    string              // the --config path, for the report
-	Registry      *analyzers.Registry // nil: no analyzers
+	Tree          ksrc.Tree      // nil: no tree, embedded facts only
+	Config        kconfig.Config // nil: no .config
+	ConfigName    string         // the --config path or name, for the report
+	// Named are configurations every finding is checked against when
+	// Config is nil (kconfig.Installed: Debian's, when installed).
+	Named    []kconfig.Loaded
+	Registry *analyzers.Registry // nil: no analyzers
 	// Indexes hands the analyzers the indexes of the trees; nil: a
 	// provider without cache for this review (embedded facts without a
 	// tree).
@@ -308,6 +311,11 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 		}
 		reviewed++
 		pass := analyzers.Pass{Subject: p.Subject, Files: files, Config: opt.Config, All: opt.All, Provider: opt.Indexes}
+		if opt.Config == nil {
+			for _, n := range opt.Named {
+				pass.Named = append(pass.Named, analyzers.NamedConfig{Name: n.Name, Config: n.Config})
+			}
+		}
 		if cur != nil {
 			post, ferr := applyPatch(cur, p, files, e)
 			if ferr != nil {
@@ -346,7 +354,9 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 				fs[i].InputLine = p.InputLine(fs[i].PatchLine)
 				fs[i].PatchLine = patchLine(p, fs[i].PatchLine)
 			}
-			e.Findings = append(e.Findings, finding.Group(filterByConfig(fs, opt.Config))...)
+			fs = filterByConfig(fs, opt.Config)
+			setHolds(fs, pass.Named)
+			e.Findings = append(e.Findings, finding.Group(fs)...)
 		}
 	}
 	return out, reviewed
@@ -417,6 +427,23 @@ func patchLine(p *mbox.Patch, diffLine int) int {
 		return p.DiffLine - 1 + diffLine
 	}
 	return diffLine
+}
+
+// setHolds says, for the findings whose analyzer did not, whether each
+// holds in the named configurations: whether its conditions do.
+func setHolds(fs []finding.Finding, named []analyzers.NamedConfig) {
+	if len(named) == 0 {
+		return
+	}
+	for i := range fs {
+		f := &fs[i]
+		if f.Holds != nil || strings.HasPrefix(f.Rule, "input-") {
+			continue
+		}
+		for _, n := range named {
+			f.Holds = append(f.Holds, finding.ConfigHold{Config: n.Name, Holds: index.CondsHold(f.Config, n.Config)})
+		}
+	}
 }
 
 // filterByConfig drops findings whose config conditions a given .config

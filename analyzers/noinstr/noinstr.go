@@ -69,7 +69,20 @@ func run(pass *analyzers.Pass) (any, error) {
 // report reports the findings of one noinstr function of ix.
 func report(pass *analyzers.Pass, ix *index.Index, ff *index.FileFacts, fn *index.Func) {
 	def := analyzers.Def{File: ff.Path, Name: fn.Name}
-	for _, f := range Check(ix, ff, fn, pass.Config) {
+	fs := Check(ix, ff, fn, pass.Config)
+	if len(fs) > 0 && pass.Config == nil && pass.Baseline == nil {
+		// per named configuration, whether the same violation is there
+		for _, n := range pass.Named {
+			in := map[string]bool{}
+			for _, f := range Check(ix, ff, fn, n.Config) {
+				in[key(f)] = true
+			}
+			for i := range fs {
+				fs[i].Holds = append(fs[i].Holds, finding.ConfigHold{Config: n.Name, Holds: in[key(fs[i])]})
+			}
+		}
+	}
+	for _, f := range fs {
 		pass.Report(analyzers.Diagnostic{Finding: f, Key: ff.Path + "|" + key(f), Def: def})
 	}
 }
@@ -94,10 +107,14 @@ var skipNames = map[string]bool{
 // Check returns the noinstr findings of one function (status unset).
 func Check(ix *index.Index, ff *index.FileFacts, fn *index.Func, cfg map[string]string) []finding.Finding {
 	var out []finding.Finding
+	fnConds := ix.DefConds(ff.Path, ff.CondSet(fn.Cond))
+	if !ix.Possible(fnConds, cfg) {
+		return nil // not compiled in any configuration (or not in this one)
+	}
 	for _, m := range fn.Unbalanced {
 		out = append(out, finding.Finding{
 			Rule: finding.RuleNoinstrUnbalanced, Severity: finding.Error, File: ff.Path, Line: int(m.Line),
-			Function: fn.Name, Sink: "noinstr", Config: conds(ff.CondSet(fn.Cond)),
+			Function: fn.Name, Sink: "noinstr", Config: ix.SimplifyConds(conds(fnConds)),
 			Message: fmt.Sprintf("%s(): %s (objtool-like: %s: warning: objtool: %s(): %s)", fn.Name, m.Msg, ff.Path, fn.Name, m.Msg),
 		})
 	}
@@ -107,7 +124,7 @@ func Check(ix *index.Index, ff *index.FileFacts, fn *index.Func, cfg map[string]
 			continue
 		}
 		w := &walker{ix: ix, cfg: cfg, seen: map[string]bool{}}
-		w.call(ff.Path, ff, c, nil, ff.CondSet(c.Cond), 0)
+		w.call(ff.Path, ff, c, nil, append(append([]string(nil), fnConds...), ff.CondSet(c.Cond)...), 0)
 		for _, v := range w.found {
 			k := v.rule + v.chain[len(v.chain)-1].Function
 			if reported[k] {
@@ -118,7 +135,7 @@ func Check(ix *index.Index, ff *index.FileFacts, fn *index.Func, cfg map[string]
 			f := finding.Finding{
 				Rule: finding.RuleNoinstrInstrumentedCall, Severity: v.sev, File: ff.Path, Line: int(c.Line),
 				Function: fn.Name, Sink: v.sink, Chain: v.chain,
-				Config: conds(append(append([]string(nil), ff.CondSet(fn.Cond)...), v.conds...)),
+				Config: ix.SimplifyConds(conds(append(append([]string(nil), fnConds...), v.conds...))),
 			}
 			if v.sev == finding.Warning {
 				f.Message = fmt.Sprintf("%s(): calls %s(), which is plain inline and may be emitted out of line into .text: use __always_inline", fn.Name, callee)
@@ -202,16 +219,7 @@ func (w *walker) call(from string, ff *index.FileFacts, c index.Call, chain []fi
 	}
 }
 
-func (w *walker) possible(cs []string) bool {
-	for _, c := range cs {
-		for _, d := range cs {
-			if c == "!"+d {
-				return false
-			}
-		}
-	}
-	return index.CondsHold(cs, w.cfg)
-}
+func (w *walker) possible(cs []string) bool { return w.ix.Possible(cs, w.cfg) }
 
 func conds(cs []string) []string {
 	seen := map[string]bool{}

@@ -25,8 +25,8 @@ func TestHookOnlyUnderItsOwnConfig(t *testing.T) {
 		}
 		hook++
 		cfg := strings.Join(f.Config, " && ")
-		if !strings.Contains(cfg, "defined(CONFIG_DEBUG_PREEMPT) || defined(CONFIG_TRACE_PREEMPT_TOGGLE)") ||
-			strings.Contains(cfg, "!(defined(CONFIG_DEBUG_PREEMPT)") {
+		if !strings.Contains(cfg, "CONFIG_DEBUG_PREEMPT || CONFIG_TRACE_PREEMPT_TOGGLE") ||
+			strings.Contains(cfg, "!(CONFIG_DEBUG_PREEMPT") {
 			t.Errorf("hook finding under the wrong configuration: %s", cfg)
 		}
 	}

@@ -34,7 +34,6 @@ package notrace
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/rcureview/rcureview/analyzers"
@@ -215,6 +214,10 @@ func (c *checker) reverse(chs []index.Changed) []root {
 // checkRoot reports the sinks reachable from a root, and a *_notrace
 // function that is itself ftrace-able.
 func (c *checker) checkRoot(r root) {
+	r.conds = c.ix.DefConds(r.facts.Path, r.conds)
+	if !c.ix.Possible(r.conds, c.pass.Config) {
+		return // a definition no configuration (or not this one) compiles
+	}
 	def := analyzers.Def{File: r.facts.Path, Name: r.name, Macro: r.fn == nil}
 	key := r.facts.Path + ":" + r.name + "|"
 	// the name contract (NT005)
@@ -224,19 +227,35 @@ func (c *checker) checkRoot(r root) {
 				Rule: finding.RuleNotraceNameContract, Severity: finding.Error,
 				File: r.facts.Path, Line: r.line, Function: r.name, Sink: SinkFtrace,
 				Message: fmt.Sprintf("%s() is named *_notrace but is itself ftrace-able (%s): mark it notrace or static inline", r.name, why),
-				Config:  configOnly(r.conds),
+				Config:  c.ix.SimplifyConds(configOnly(r.conds)),
 			}
 			c.locate(&f, r, 0)
 			c.pass.Report(analyzers.Diagnostic{Finding: f, Key: key + "name-contract", Def: def})
 		}
 	}
-	for _, s := range (&Walker{Ix: c.ix, Config: c.pass.Config}).Walk(r.facts, r.calls, r.conds) {
+	sinks := (&Walker{Ix: c.ix, Config: c.pass.Config}).Walk(r.facts, r.calls, r.conds)
+	// per named configuration (no --config), whether each sink is reached
+	// there at all, possibly by another chain than the shortest one shown
+	var in []map[string]bool
+	if len(sinks) > 0 && c.pass.Config == nil && c.pass.Baseline == nil {
+		for _, n := range c.pass.Named {
+			m := map[string]bool{}
+			for _, s := range (&Walker{Ix: c.ix, Config: n.Config}).Walk(r.facts, r.calls, r.conds) {
+				m[s.Key()] = true
+			}
+			in = append(in, m)
+		}
+	}
+	for _, s := range sinks {
 		f := finding.Finding{
 			Rule: finding.RuleNotraceInstrumentedCall,
 			File: r.facts.Path, Line: s.FirstLine, Function: r.name, Sink: s.Kind,
 			Chain: s.Chain, Config: appendConds(configOnly(r.conds), parenAll(s.Conds)...),
 		}
-		sort.Strings(f.Config)
+		f.Config = c.ix.SimplifyConds(f.Config)
+		for i, m := range in {
+			f.Holds = append(f.Holds, finding.ConfigHold{Config: c.pass.Named[i].Name, Holds: m[s.Key()]})
+		}
 		f.Severity, f.Message = describe(r.name, s)
 		f.Target, f.Group, f.Lead = s.Name, s.Chain[s.Via].Function, f.Message
 		if s.Via < len(s.Chain)-1 {

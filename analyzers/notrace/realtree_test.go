@@ -58,7 +58,8 @@ func TestRealTreeHeadline(t *testing.T) {
 		{"tracepoint:trace_softirq_raise", "raise_softirq_irqoff", "inline", "CONFIG_PREEMPT_RCU"},
 		{"tracepoint:trace_softirq_raise", "__raise_softirq_irqoff", "ftrace-able", ""},
 		{"tracepoint:trace_ipi_send_cpu", "irq_work_queue_on", "built without ftrace", "CONFIG_PREEMPT_RCU"},
-		{"tracepoint:trace_csd_queue_cpu", "irq_work_queue_on", "built without ftrace", "CONFIG_IRQ_WORK"},
+		// CONFIG_IRQ_WORK is not printed: x86 selects PERF_EVENTS, which selects it
+		{"tracepoint:trace_csd_queue_cpu", "irq_work_queue_on", "built without ftrace", "CONFIG_SMP"},
 	}
 	for _, c := range checks {
 		f, ok := found[c.key]
@@ -122,5 +123,37 @@ func TestRealTreeAuditPreExisting(t *testing.T) {
 	}
 	if !ok {
 		t.Errorf("the Baseline run does not report %q with chain %q", d.Key, d.Detail)
+	}
+}
+
+// TestRealTreeHeadlineDebianConfig: with Debian's amd64 configuration
+// (no LOCKDEP, no DEBUG_PREEMPT, no TRACE_PREEMPT_TOGGLE) the notrace
+// unlock reaches no lockdep, printk or preempt-count hook: their real
+// definitions are not compiled there. The tracepoints stay.
+func TestRealTreeHeadlineDebianConfig(t *testing.T) {
+	cfg := realtest.Named(t, "debian-amd64")
+	passes := realtest.Passes(t, nil, "../../testdata/rcu-read-lock-notrace.mbox", cfg)
+	fs, err := realtest.Run(Analyzer, realtest.Provider(), &passes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	sinks := map[string]bool{}
+	for _, f := range fs {
+		last := f.Chain[len(f.Chain)-1].Function
+		sinks[last] = true
+		if f.Sink == SinkHook {
+			switch hooks[last] {
+			case "lockdep", "printk", "preempt tracing":
+				t.Errorf("hook %s is not compiled in debian-amd64: %s\n%s", last, f.Message, dump([]finding.Finding{f}))
+			}
+		}
+		if last == "__this_cpu_preempt_check" || last == "check_preemption_disabled" {
+			t.Errorf("DEBUG_PREEMPT-only function in the chain: %s", dump([]finding.Finding{f}))
+		}
+	}
+	for _, want := range []string{"trace_softirq_raise", "trace_ipi_send_cpu"} {
+		if !sinks[want] {
+			t.Errorf("missing %s in\n%s", want, dump(fs))
+		}
 	}
 }

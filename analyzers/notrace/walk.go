@@ -123,12 +123,18 @@ func (w *Walker) Walk(file *index.FileFacts, calls []index.Call, rootConds []str
 		parent int
 	}
 	var queue []item
+	// every chain carries the root's own conditions: its file is built
+	// and its #if holds
+	rootConds = w.Ix.DefConds(file.Path, rootConds)
+	if !w.possible(rootConds) {
+		return nil
+	}
 	for _, c := range calls {
 		queue = append(queue, item{file.Path, file, c, -1})
 	}
 	for qi := 0; qi < len(queue) && len(nodes) < max; qi++ {
 		it := queue[qi]
-		var pconds []string
+		pconds := rootConds
 		depth, fdepth, traced := 1, 0, false
 		if it.parent >= 0 {
 			p := nodes[it.parent]
@@ -194,18 +200,10 @@ func nodeKey(t index.Target) string {
 	return fmt.Sprintf("%d:%s", t.Kind, t.Name)
 }
 
-// possible reports whether conditions can hold under the configuration.
+// possible reports whether conditions can hold under the configuration
+// (any configuration Kconfig allows when there is none).
 func (w *Walker) possible(conds []string) bool {
-	for _, c := range conds {
-		if strings.HasPrefix(c, "!") {
-			for _, d := range conds {
-				if d == c[1:] || "!("+d+")" == c {
-					return false // X and !X
-				}
-			}
-		}
-	}
-	return index.CondsHold(conds, w.Config)
+	return w.Ix.Possible(conds, w.Config)
 }
 
 // classify sets the node's "why" and says whether it is a sink and whether

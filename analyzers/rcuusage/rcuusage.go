@@ -143,7 +143,7 @@ func check(z *rcueffects.Summarizer, ff *index.FileFacts, fn *index.Func, toks [
 		r, _ := finding.LookupRule(rule)
 		out = append(out, result{
 			Finding: finding.Finding{Rule: rule, Severity: r.Severity, File: ff.Path, Line: line,
-				Function: fn.Name, Message: msg, Chain: chain, Config: configOf(ff, fn)},
+				Function: fn.Name, Message: msg, Chain: chain, Config: configOf(z.Index, ff, fn)},
 			key: rule + "|" + key, lines: lines,
 		})
 	}
@@ -242,15 +242,16 @@ func check(z *rcueffects.Summarizer, ff *index.FileFacts, fn *index.Func, toks [
 	return out
 }
 
-// configOf returns the #if conditions of a definition.
-func configOf(ff *index.FileFacts, fn *index.Func) []string {
+// configOf returns the conditions of a definition: its file is compiled
+// and its #if holds, simplified.
+func configOf(ix *index.Index, ff *index.FileFacts, fn *index.Func) []string {
 	var out []string
-	for _, c := range ff.CondSet(fn.Cond) {
-		if strings.Contains(c, "CONFIG_") {
+	for _, c := range ix.DefConds(ff.Path, ff.CondSet(fn.Cond)) {
+		if strings.Contains(c, "CONFIG_") || c == "0" {
 			out = append(out, c)
 		}
 	}
-	return out
+	return ix.SimplifyConds(out)
 }
 
 func inNMI(guards [][]rcueffects.Token) bool {

@@ -238,7 +238,7 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 	if err != nil {
 		return err
 	}
-	indexes := defaultIndexes()
+	indexes := defaultIndexes("")
 	reviewer := func(ctx context.Context, msgs [][]byte) (*reports.Report, int, error) {
 		inputs := make([]review.Input, len(msgs))
 		for i, m := range msgs {

@@ -67,7 +67,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rcureview check: unknown --format %q (have %s)\n", *format, strings.Join(formats.Names(), ", "))
 		return 2
 	}
-	opt.Indexes = defaultIndexes()
+	opt.Indexes = defaultIndexes("")
 	if opt.Registry, err = all.Registry(); err != nil {
 		fmt.Fprintf(stderr, "rcureview check: %v\n", err)
 		return 2

@@ -16,7 +16,7 @@ import (
 	"github.com/rcureview/rcureview/review"
 )
 
-const reviewUsage = `usage: rcureview review [--tree DIR | --git DIR [--rev REV]] [--config FILE]
+const reviewUsage = `usage: rcureview review [--tree DIR | --git DIR [--rev REV]] [--config FILE|NAME] [--arch ARCH]
                         [--format text|json|sarif|email|html|b4] [--out FILE|DIR]
                         [--all] [--all-versions] [--quiet] [--color auto|always|never]
                         [--terse] [--emacs|--showfile] [--no-summary] [--mailback]
@@ -42,6 +42,13 @@ base was used. A patch the tree already has (its reverse applies, as with
 git apply -R --check) is reported as already applied and not analyzed. A
 patch reviewed from its hunks alone (no tree, or it did not apply) gets
 findings only on the lines it adds, each marked as such.
+Findings carry the configuration conditions under which they hold: the
+#if conditions of the chain and whether Kbuild compiles each file, with
+what Kconfig implies left out (the tree's Kconfig is read for --arch).
+--config evaluates them exactly for one .config (plain, .xz or .gz) or one
+of these names:
+` + "{{NAMES}}" + `Without --config, each finding says in which of these it holds (when
+linux-config-6.12 is installed).
 
 --format email writes one reply per reviewed patch, threaded on the patch
 mail, as an mbox; with --out naming an existing directory, one .eml file per
@@ -62,6 +69,7 @@ Options:
 
 type reviewFlags struct {
 	tree, git, rev, config, format, out string
+	arch                                string
 	all, allVersions, quiet             bool
 	from, color                         string
 	cp                                  reportFlags
@@ -76,7 +84,8 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.tree, "tree", "", "kernel source `DIR` to apply the patches to")
 	fs.StringVar(&f.git, "git", "", "kernel git repository `DIR` (read with go-git, no checkout)")
 	fs.StringVar(&f.rev, "rev", "HEAD", "`REV`ision of --git to apply the patches to")
-	fs.StringVar(&f.config, "config", "", "kernel .config `FILE`: drop findings whose conditions it rules out")
+	fs.StringVar(&f.config, "config", "", "kernel .config `FILE` or configuration name (debian-amd64, debian-rt, debian-cloud): drop findings whose conditions it rules out")
+	fs.StringVar(&f.arch, "arch", "x86", "`ARCH`itecture of the tree: its arch/ directory and Kconfig are read")
 	fs.StringVar(&f.format, "format", "text", "output `FORMAT`: text, json, sarif, email (mbox of replies), html or b4 (b4's review CI JSON)")
 	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of standard output (email: an existing DIR gets one file per reply)")
 	fs.StringVar(&f.from, "from", "", "email: sender `ADDRESS` of the replies (default rcureview <rcureview@localhost>)")
@@ -90,7 +99,7 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&f.maxPatchBytes, "max-patch-bytes", "review at most `SIZE` of diff in one run (bytes, or with K, M, G)")
 	f.cp.register(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, reviewUsage)
+		fmt.Fprint(stderr, strings.Replace(reviewUsage, "{{NAMES}}", kconfig.NamesHelp(), 1))
 		fs.PrintDefaults()
 		fmt.Fprint(stderr, "\nExit status: 0 no finding of severity warning or above, 1 such findings,\n2 usage error or no input could be reviewed.\n")
 	}
@@ -133,20 +142,16 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if f.config != "" {
-		cf, err := os.Open(f.config)
+		opt.Config, err = kconfig.Load(f.config)
 		if err != nil {
-			fmt.Fprintf(stderr, "rcureview review: %v\n", err)
-			return 2
-		}
-		opt.Config, err = kconfig.Parse(cf)
-		cf.Close()
-		if err != nil {
-			fmt.Fprintf(stderr, "rcureview review: --config %s: %v\n", f.config, err)
+			fmt.Fprintf(stderr, "rcureview review: --config %v\n", err)
 			return 2
 		}
 		opt.ConfigName = f.config
+	} else {
+		opt.Named = kconfig.Installed()
 	}
-	opt.Indexes = defaultIndexes()
+	opt.Indexes = defaultIndexes(f.arch)
 	if opt.Registry, err = all.Registry(); err != nil {
 		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
 		return 2

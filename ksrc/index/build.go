@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc"
 )
 
@@ -26,7 +27,7 @@ type Options struct {
 	// Progress, if set, is called as files are indexed (done of total).
 	Progress func(done, total int)
 	// Prefixes, if set, restricts indexing to paths under these prefixes
-	// (the embedded fact set is built this way).
+	// and the Kconfig files (the embedded fact set is built this way).
 	Prefixes []string
 	// Logf, if set, receives the notes about the cache (a damaged pack
 	// that is re-indexed); the default writes them with the log package.
@@ -53,9 +54,22 @@ var skippedTops = map[string]bool{"tools": true, "Documentation": true, "scripts
 
 // Wanted reports whether a tree path is indexed: C sources and headers
 // and Kbuild makefiles, outside tools/, Documentation/, scripts/,
-// samples/ and other architectures' arch/ directories.
+// samples/ and other architectures' arch/ directories, and the Kconfig
+// files of the architecture's configuration (those of Documentation/,
+// scripts/, samples/ and usr/ one level deep included: the top-level
+// Kconfig sources them).
 func Wanted(p, arch string) bool {
 	top, rest, _ := strings.Cut(p, "/")
+	if IsKconfig(p) {
+		if top == "tools" || strings.Count(p, "/") > 2 && skippedTops[top] {
+			return false
+		}
+		if top == "arch" {
+			a, _, nested := strings.Cut(rest, "/")
+			return !nested || a == arch
+		}
+		return true
+	}
 	if skippedTops[top] {
 		return false
 	}
@@ -83,10 +97,20 @@ func SkimFile(p string, data []byte) *FileFacts {
 	return new(Skimmer).SkimFile(p, data)
 }
 
+// IsKconfig reports whether a tree path is a Kconfig file (Kconfig,
+// Kconfig.debug, Kconfig.cpu, …).
+func IsKconfig(p string) bool {
+	base := p[strings.LastIndexByte(p, '/')+1:]
+	return base == "Kconfig" || strings.HasPrefix(base, "Kconfig.")
+}
+
 // SkimFile is SkimFile with the skimmer's buffers.
 func (k *Skimmer) SkimFile(p string, data []byte) *FileFacts {
 	if IsMakefile(p) {
 		return SkimMake(p, data)
+	}
+	if IsKconfig(p) {
+		return &FileFacts{Path: p, Conds: [][]string{nil}, Kconfig: kconfig.ParseFile(data)}
 	}
 	return k.SkimC(p, data)
 }
@@ -105,8 +129,8 @@ type BuildStats struct {
 func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 	var st BuildStats
 	inPrefixes := func(p string) bool {
-		if len(opt.Prefixes) == 0 {
-			return true
+		if len(opt.Prefixes) == 0 || IsKconfig(p) {
+			return true // a partial index still gets the whole Kconfig model
 		}
 		for _, pre := range opt.Prefixes {
 			if p == pre || strings.HasPrefix(p, strings.TrimSuffix(pre, "/")+"/") {
@@ -157,7 +181,7 @@ func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 			if opt.Progress != nil {
 				opt.Progress(len(entries), len(entries))
 			}
-			return &Index{Source: t.Describe(), lazy: lz}, st, nil
+			return &Index{Source: t.Describe(), Arch: opt.Arch, lazy: lz}, st, nil
 		default:
 			cached = lz.reusable()
 		}
@@ -237,7 +261,9 @@ func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 			return nil, st, fmt.Errorf("index %s: save cache: %w", t.Describe(), err)
 		}
 	}
-	return New(t.Describe(), files), st, nil
+	ix := New(t.Describe(), files)
+	ix.Arch = opt.Arch
+	return ix, st, nil
 }
 
 // treeID names a tree for the cache: the directory of a tree, the

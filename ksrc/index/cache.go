@@ -15,13 +15,14 @@ import (
 // facts are never reused.
 // 5: instrumentation depth merged over if/else chains and noreturn calls;
 // 6: RCU facts (rcu.go); 7: calls in a multi-line #define carry their own
-// line.
-const cacheVersion = 7
+// line; 8: Kbuild object lists and makefile includes, #includes, Kconfig
+// (kbuild.go, kconfig.go).
+const cacheVersion = 8
 
-// packVersion changes whenever the cache file's layout changes (6: the
-// RCU location table; 5: the lazily read pack of pack.go; up to 4 one gob
-// stream).
-const packVersion = 6
+// packVersion changes whenever the cache file's layout changes (7: the
+// #includes table; 6: the RCU location table; 5: the lazily read pack of
+// pack.go; up to 4 one gob stream).
+const packVersion = 7
 
 // Cache keeps file facts between runs in a directory, one pack file per
 // tree, each entry keyed by path and content key.

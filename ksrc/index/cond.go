@@ -111,6 +111,9 @@ func negateCond(c string) string {
 	if isSimpleCall(c) {
 		return "!" + c
 	}
+	if strings.HasPrefix(c, "!(") && matchingParen(c, 1) == len(c)-1 {
+		return c[2 : len(c)-1]
+	}
 	return "!(" + c + ")"
 }
 

@@ -17,7 +17,8 @@ import (
 //	go run ./cmd/rcureview index --tree $RCUREVIEW_KERNEL_TREE --embedded \
 //	    --out ksrc/index/embedded.facts.gz
 //
-// (EmbeddedPrefixes lists what it covers.)
+// (EmbeddedPrefixes lists what it covers; every Kconfig file is included
+// too, for the constraint model.)
 //
 //go:embed embedded.facts.gz
 var embeddedFacts []byte
@@ -29,6 +30,8 @@ var EmbeddedPrefixes = []string{
 	"kernel/Makefile", "kernel/panic.c", "kernel/printk", "kernel/irq", "kernel/time",
 	"include/linux", "include/trace", "include/asm-generic", "arch/x86/include",
 	"arch/x86/kernel/irq_work.c", "arch/x86/kernel/Makefile", "lib/smp_processor_id.c", "lib/Makefile",
+	// the makefiles kbuild descends through to them (build conditions)
+	"Kbuild", "Makefile", "arch/x86/Kbuild", "arch/x86/Makefile",
 }
 
 // EmbeddedSource names the embedded facts in reports.
@@ -75,7 +78,7 @@ func ReadFacts(r io.Reader) (*Index, error) {
 		return nil, fmt.Errorf("read facts: %w", err)
 	}
 	ix := New(EmbeddedSource, files)
-	ix.Partial, ix.Covers = true, h.Prefixes
+	ix.Partial, ix.Covers, ix.Arch = true, h.Prefixes, "x86"
 	return ix, nil
 }
 

@@ -1,6 +1,10 @@
 package index
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/rcureview/rcureview/kconfig"
+)
 
 // FileFacts is what the skimmer extracts from one file. It is the unit the
 // cache stores, keyed by the file's content key.
@@ -13,11 +17,23 @@ type FileFacts struct {
 	Funcs       []Func
 	Macros      []Macro
 	Invocations []Invocation
-	Make        *MakeFacts // set for Makefile / Kbuild files
+	// Includes are the quoted #include "…" directives, resolved against
+	// the file's directory: the local headers and .c files a file pulls
+	// in, which are compiled when it is (kbuild.go).
+	Includes []Include
+	Make     *MakeFacts    // set for Makefile / Kbuild files
+	Kconfig  *kconfig.File // set for Kconfig files
 	// RCUFields and RCUVars are the struct fields and globals the file
 	// declares __rcu (rcu.go).
 	RCUFields []RCUField
 	RCUVars   []RCUVar
+}
+
+// Include is one #include "path" directive.
+type Include struct {
+	Path string // tree path, cleaned relative to the including file's directory
+	Line int32
+	Cond int32 // preprocessor conditions around the directive
 }
 
 // CondSet returns the condition set with index i ("CONFIG_X", "!CONFIG_Y",

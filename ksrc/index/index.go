@@ -4,6 +4,9 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
+
+	"github.com/rcureview/rcureview/kconfig"
 )
 
 // FuncRef names one function definition in the index.
@@ -31,6 +34,9 @@ type InvRef struct {
 // immutable once built and safe for concurrent use.
 type Index struct {
 	Source string // the tree it describes ("tree:PATH", "embedded:6.12", …)
+	// Arch is the architecture whose arch/ directory and Kconfig the
+	// index reads ("" means x86).
+	Arch string
 	// Partial is set for indexes that cover only part of a tree (the
 	// embedded facts); Covers lists the covered path prefixes.
 	Partial bool
@@ -48,6 +54,16 @@ type Index struct {
 	rcu     map[string][]*FileFacts // RCU table names (rcuTableNames) → files
 
 	callerTab callerTable // callee→callers of this layer's files, on first use
+
+	// build conditions (kbuild.go) and the Kconfig model (kconfig.go),
+	// computed on first use; a layer that changes no makefile, include
+	// or Kconfig file shares its base's.
+	kbOnce  sync.Once
+	kbState *kbuildState
+	incOnce sync.Once
+	incTab  map[string][]*FileFacts
+	kcOnce  sync.Once
+	kcModel *kconfig.Model
 	// lazy, when set, serves this (base) layer from a cache pack instead
 	// of the maps above.
 	lazy *lazyFiles
@@ -100,8 +116,11 @@ func (ix *Index) add(files []*FileFacts) {
 				ix.events[ev] = append(ix.events[ev], InvRef{f, inv})
 			}
 		}
-		if f.Make != nil {
-			ix.makes[path.Dir(f.Path)] = f
+		if f.Make != nil && isKbuildFile(f.Path) {
+			// kbuild reads Kbuild when a directory has both
+			if d := path.Dir(f.Path); ix.makes[d] == nil || path.Base(f.Path) == "Kbuild" {
+				ix.makes[d] = f
+			}
 		}
 	}
 }
@@ -126,7 +145,7 @@ func eventName(inv *Invocation) string {
 // With returns an index in which the given files replace (or add to) the
 // base's and the deleted paths are gone. The base is not modified.
 func (ix *Index) With(changed []*FileFacts, deleted []string) *Index {
-	nx := &Index{Source: ix.Source, Partial: ix.Partial, Covers: ix.Covers, base: ix, hidden: map[string]bool{}}
+	nx := &Index{Source: ix.Source, Arch: ix.Arch, Partial: ix.Partial, Covers: ix.Covers, base: ix, hidden: map[string]bool{}}
 	for _, f := range changed {
 		nx.hidden[f.Path] = true
 	}

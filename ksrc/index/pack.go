@@ -21,8 +21,8 @@ import (
 //	directory      tree id, versions, Stats, the file table (path, key,
 //	               record offset, length and CRC-32C) and sorted name
 //	               tables: function, macro, event, guard and callee names
-//	               and RCU locations (rcuTableNames), each → the ids of
-//	               the files that hold them, and the
+//	               and RCU locations (rcuTableNames) and #included paths,
+//	               each → the ids of the files that hold them, and the
 //	               Makefile table (directory → file id)
 //	trailer        directory offset and length (uint64), its CRC-32C
 //	               (uint32), "RCUP"
@@ -74,18 +74,21 @@ func (t *nameTable) lookup(name string) []uint32 {
 
 // packTables are the name tables of a pack, in directory order.
 type packTables struct {
-	funcs, macros, events, guards, callers, rcu nameTable
+	funcs, macros, events, guards, callers, rcu, includes nameTable
 }
 
 func (p *packTables) list() []*nameTable {
-	return []*nameTable{&p.funcs, &p.macros, &p.events, &p.guards, &p.callers, &p.rcu}
+	return []*nameTable{&p.funcs, &p.macros, &p.events, &p.guards, &p.callers, &p.rcu, &p.includes}
 }
+
+// numTables is the number of name tables of a pack.
+const numTables = 7
 
 // tableNames lists, per table of packTables, the names one file
 // contributes (each once).
-func tableNames(f *FileFacts) [6][]string {
-	var out [6][]string
-	seen := [6]map[string]bool{}
+func tableNames(f *FileFacts) [numTables][]string {
+	var out [numTables][]string
+	seen := [numTables]map[string]bool{}
 	add := func(t int, name string) {
 		if seen[t] == nil {
 			seen[t] = map[string]bool{}
@@ -121,6 +124,9 @@ func tableNames(f *FileFacts) [6][]string {
 	}
 	for _, n := range rcuTableNames(f) {
 		add(5, n)
+	}
+	for _, inc := range f.Includes {
+		add(6, inc.Path)
 	}
 	return out
 }
@@ -165,7 +171,7 @@ func writePack(w io.Writer, treeID string, files []*FileFacts) error {
 		dir.uint(uint64(v))
 	}
 	dir.uint(uint64(len(files)))
-	var tabs [6]map[string][]uint32
+	var tabs [numTables]map[string][]uint32
 	for t := range tabs {
 		tabs[t] = map[string][]uint32{}
 	}
@@ -174,6 +180,7 @@ func writePack(w io.Writer, treeID string, files []*FileFacts) error {
 		id  int
 	}
 	var makes []mk
+	makeAt := map[string]int{}
 	var rec []byte
 	for id, f := range files {
 		rec = encodeFacts(rec[:0], f)
@@ -191,8 +198,17 @@ func writePack(w io.Writer, treeID string, files []*FileFacts) error {
 				tabs[t][n] = append(tabs[t][n], uint32(id))
 			}
 		}
-		if f.Make != nil {
-			makes = append(makes, mk{path.Dir(f.Path), id})
+		if f.Make != nil && isKbuildFile(f.Path) {
+			// kbuild reads Kbuild when a directory has both
+			d := path.Dir(f.Path)
+			if i, ok := makeAt[d]; ok {
+				if path.Base(f.Path) == "Kbuild" {
+					makes[i].id = id
+				}
+			} else {
+				makeAt[d] = len(makes)
+				makes = append(makes, mk{d, id})
+			}
 		}
 	}
 	for _, tab := range tabs {

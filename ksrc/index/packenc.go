@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"github.com/rcureview/rcureview/kconfig"
 )
 
 // The cache stores each file's facts as a small binary record: unsigned
@@ -107,6 +109,12 @@ func encodeFacts(b []byte, f *FileFacts) []byte {
 			e.calls(ac)
 		}
 	}
+	e.uint(uint64(len(f.Includes)))
+	for _, inc := range f.Includes {
+		e.str(inc.Path)
+		e.int(int64(inc.Line))
+		e.int(int64(inc.Cond))
+	}
 	e.bool(f.Make != nil)
 	if mk := f.Make; mk != nil {
 		e.uint(uint64(len(mk.FtraceRemoved)))
@@ -121,9 +129,43 @@ func encodeFacts(b []byte, f *FileFacts) []byte {
 			e.str(v.Value)
 			e.int(int64(v.Line))
 		}
+		e.strs(mk.Includes)
+		e.uint(uint64(len(mk.Assigns)))
+		for _, a := range mk.Assigns {
+			e.str(a.Name)
+			e.str(a.Value)
+			e.bool(a.Append)
+			e.int(int64(a.Line))
+			e.strs(a.Conds)
+		}
+	}
+	e.bool(f.Kconfig != nil)
+	if kc := f.Kconfig; kc != nil {
+		e.uint(uint64(len(kc.Entries)))
+		for i := range kc.Entries {
+			en := &kc.Entries[i]
+			e.uint(uint64(en.Kind))
+			e.str(en.Name)
+			e.int(int64(en.Line))
+			e.str(en.Type)
+			e.bool(en.Prompt)
+			e.str(en.PromptIf)
+			e.strs(en.Depends)
+			e.props(en.Selects)
+			e.props(en.Defaults)
+			e.bool(en.Optional)
+		}
 	}
 	e.rcuFacts(f)
 	return e.b
+}
+
+func (e *factsEncoder) props(ps []kconfig.Prop) {
+	e.uint(uint64(len(ps)))
+	for _, p := range ps {
+		e.str(p.Value)
+		e.str(p.If)
+	}
 }
 
 var errShortRecord = errors.New("truncated record")
@@ -231,6 +273,18 @@ func (d *factsDecoder) calls() []Call {
 	return out
 }
 
+func (d *factsDecoder) props() []kconfig.Prop {
+	n := d.count(2)
+	if n == 0 {
+		return nil
+	}
+	out := make([]kconfig.Prop, n)
+	for i := range out {
+		out[i] = kconfig.Prop{Value: d.str(), If: d.str()}
+	}
+	return out
+}
+
 func (d *factsDecoder) rule() MakeRule {
 	return MakeRule{Object: d.str(), Line: d.int32(), Conds: d.strs(), Text: d.str()}
 }
@@ -297,6 +351,12 @@ func decodeFacts(b []byte) (*FileFacts, error) {
 			}
 		}
 	}
+	if n := d.count(3); n > 0 {
+		f.Includes = make([]Include, n)
+		for i := range f.Includes {
+			f.Includes[i] = Include{Path: d.str(), Line: d.int32(), Cond: d.int32()}
+		}
+	}
 	if d.bool() {
 		mk := &MakeFacts{}
 		if n := d.count(4); n > 0 {
@@ -313,7 +373,34 @@ func decodeFacts(b []byte) (*FileFacts, error) {
 				mk.Vars[i] = MakeVar{Name: d.str(), Value: d.str(), Line: d.int32()}
 			}
 		}
+		mk.Includes = d.strs()
+		if n := d.count(5); n > 0 {
+			mk.Assigns = make([]MakeAssign, n)
+			for i := range mk.Assigns {
+				mk.Assigns[i] = MakeAssign{Name: d.str(), Value: d.str(), Append: d.bool(), Line: d.int32(), Conds: d.strs()}
+			}
+		}
 		f.Make = mk
+	}
+	if d.bool() {
+		kc := &kconfig.File{}
+		if n := d.count(11); n > 0 {
+			kc.Entries = make([]kconfig.Entry, n)
+			for i := range kc.Entries {
+				en := &kc.Entries[i]
+				en.Kind = kconfig.EntryKind(d.uint())
+				en.Name = d.str()
+				en.Line = d.int32()
+				en.Type = d.str()
+				en.Prompt = d.bool()
+				en.PromptIf = d.str()
+				en.Depends = d.strs()
+				en.Selects = d.props()
+				en.Defaults = d.props()
+				en.Optional = d.bool()
+			}
+		}
+		f.Kconfig = kc
 	}
 	d.rcuFacts(f)
 	if d.err == nil && len(d.b) != 0 {

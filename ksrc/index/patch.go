@@ -108,7 +108,7 @@ func Fragments(base *Index, files []*diffparse.File, arch string) []*FileFacts {
 	var out []*FileFacts
 	var sk Skimmer
 	for _, f := range files {
-		if f.IsDelete || f.IsBinary || !Wanted(f.Path(), arch) || IsMakefile(f.Path()) {
+		if f.IsDelete || f.IsBinary || !Wanted(f.Path(), arch) || IsMakefile(f.Path()) || IsKconfig(f.Path()) {
 			continue
 		}
 		var b strings.Builder
@@ -153,6 +153,7 @@ func Fragments(base *Index, files []*diffparse.File, arch string) []*FileFacts {
 		ff.Key = "fragment"
 		if base != nil {
 			mergePartial(base, ff, partial)
+			mergeIncludes(base, ff)
 		}
 		out = append(out, ff)
 	}
@@ -222,6 +223,27 @@ func mergePartial(base *Index, ff *FileFacts, partial map[string]bool) {
 			break
 		}
 	}
+}
+
+// mergeIncludes gives a fragment the #includes of the whole file in
+// base that its hunks do not show (they decide where the file's local
+// headers are compiled).
+func mergeIncludes(base *Index, ff *FileFacts) {
+	bf := base.File(ff.Path)
+	if bf == nil {
+		return
+	}
+	have := map[string]bool{}
+	for _, inc := range ff.Includes {
+		have[inc.Path] = true
+	}
+	for _, inc := range bf.Includes {
+		if !have[inc.Path] {
+			inc.Cond = internInto(ff, bf.CondSet(inc.Cond))
+			ff.Includes = append(ff.Includes, inc)
+		}
+	}
+	sort.SliceStable(ff.Includes, func(a, b int) bool { return ff.Includes[a].Line < ff.Includes[b].Line })
 }
 
 func internInto(ff *FileFacts, terms []string) int32 {

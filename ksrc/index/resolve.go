@@ -77,7 +77,7 @@ func (ix *Index) Resolve(from string, c Call) []Target {
 	var out []Target
 	for _, m := range ix.visibleMacros(from, name) {
 		t := Target{Kind: TargetMacro, Name: name, File: m.File.Path, Line: int(m.Macro.Line),
-			Conds: m.File.CondSet(m.Macro.Cond), Facts: m.File, Calls: m.Macro.Calls}
+			Conds: ix.DefConds(m.File.Path, m.File.CondSet(m.Macro.Cond)), Facts: m.File, Calls: m.Macro.Calls}
 		if m.Macro.Alias != "" && m.Macro.Alias != name {
 			t.Calls = []Call{{Name: m.Macro.Alias, Line: m.Macro.Line, Cond: m.Macro.Cond}}
 		}
@@ -85,7 +85,7 @@ func (ix *Index) Resolve(from string, c Call) []Target {
 	}
 	for _, f := range ix.visibleFuncs(from, name) {
 		out = append(out, Target{Kind: TargetFunc, Name: name, File: f.File.Path, Line: int(f.Func.Line),
-			Conds: f.File.CondSet(f.Func.Cond), Func: f.Func, Facts: f.File})
+			Conds: ix.DefConds(f.File.Path, f.File.CondSet(f.Func.Cond)), Func: f.Func, Facts: f.File})
 	}
 	if len(out) == 0 {
 		return []Target{{Kind: TargetUnknown, Name: name}}
@@ -151,7 +151,7 @@ func (ix *Index) resolveTrace(name string) []Target {
 		for _, conds := range ix.liveConds(d.Inv.Macro, 0) {
 			out = append(out, Target{Kind: TargetTracepoint, Name: name, Event: ev, Decl: d.Inv.Macro,
 				File: d.File.Path, Line: int(d.Inv.Line), Facts: d.File,
-				Conds: appendUnique(append([]string(nil), d.File.CondSet(d.Inv.Cond)...), conds...)})
+				Conds: appendUnique(append([]string(nil), ix.DefConds(d.File.Path, d.File.CondSet(d.Inv.Cond))...), conds...)})
 		}
 	}
 	if out == nil {
@@ -194,7 +194,7 @@ func (ix *Index) resolveGuard(name string) []Target {
 	var out []Target
 	for _, g := range ix.Guards(name) {
 		t := Target{Kind: TargetGuard, Name: "guard(" + name + ")", File: g.File.Path, Line: int(g.Inv.Line),
-			Conds: g.File.CondSet(g.Inv.Cond), Facts: g.File}
+			Conds: ix.DefConds(g.File.Path, g.File.CondSet(g.Inv.Cond)), Facts: g.File}
 		for _, i := range guardArgs(g.Inv.Macro) {
 			if i < len(g.Inv.ArgCalls) {
 				t.Calls = append(t.Calls, g.Inv.ArgCalls[i]...)
@@ -274,7 +274,9 @@ func (ix *Index) visibleFuncs(from, name string) []FuncRef {
 		for i, d := range defs {
 			if ranks[i] == r {
 				out = append(out, d)
-				uncond = uncond || d.Func.Cond == 0
+				// a definition without #if in a file that is always
+				// compiled with the caller hides the ranks below it
+				uncond = uncond || d.Func.Cond == 0 && (r <= 1 || ix.BuildCond(d.File.Path) == "")
 			}
 		}
 		// alternatives under #if branches keep the next ranks in play

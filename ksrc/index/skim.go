@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"path"
 	"strings"
 )
 
@@ -199,10 +200,30 @@ func (s *skimmer) directive(t token) {
 	case "define":
 		s.define(rest, t.line)
 		return
+	case "include":
+		s.include(rest, t.line)
+		return
 	default:
 		return
 	}
 	s.recomputePP()
+}
+
+// include records a quoted #include, resolved against the file's
+// directory; <…> includes name global headers, which need no record.
+func (s *skimmer) include(rest string, line int32) {
+	if len(rest) < 3 || rest[0] != '"' {
+		return
+	}
+	end := strings.IndexByte(rest[1:], '"')
+	if end <= 0 {
+		return
+	}
+	p := path.Join(path.Dir(s.ff.Path), rest[1:1+end])
+	if p == ".." || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") {
+		return
+	}
+	s.ff.Includes = append(s.ff.Includes, Include{Path: p, Line: line, Cond: s.ppCond})
 }
 
 func firstWord(s string) string {

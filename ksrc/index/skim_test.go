@@ -258,7 +258,7 @@ func TestSkimMake(t *testing.T) {
 	if len(mf.FtraceRemoved) != 2 || mf.FtraceRemoved[0].Object != "irq_work.o" || mf.FtraceRemoved[1].Object != "tsc.o" {
 		t.Errorf("ftrace removed: %+v", mf.FtraceRemoved)
 	}
-	if strings.Join(mf.FtraceRemoved[0].Conds, ",") != "CONFIG_FUNCTION_TRACER" {
+	if strings.Join(mf.FtraceRemoved[0].Conds, ",") != "IS_ENABLED(CONFIG_FUNCTION_TRACER)" {
 		t.Errorf("conds: %v", mf.FtraceRemoved[0].Conds)
 	}
 	if mf.DirFtraceRemoved == nil || len(mf.Vars) != 1 || mf.Vars[0].Name != "KCOV_INSTRUMENT" {

@@ -32,10 +32,13 @@ func wantedFiles(t ksrc.Tree, arch string, keep func(p string) bool) ([]fileEntr
 	}
 	prune := func(dir string) bool {
 		top, rest, nested := strings.Cut(dir, "/")
-		if !nested {
-			return skippedTops[top]
+		if top == "tools" {
+			return true
 		}
-		return top == "arch" && !strings.Contains(rest, "/") && rest != arch
+		if skippedTops[top] {
+			return strings.Contains(rest, "/") // only their Kconfig files, one level deep
+		}
+		return nested && top == "arch" && !strings.Contains(rest, "/") && rest != arch
 	}
 	var parts []walkPart
 	if err := listLevels(d, "", 2, prune, keep, &parts); err != nil {

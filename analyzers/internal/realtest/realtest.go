@@ -167,3 +167,21 @@ func ByRule(fs []finding.Finding) map[string]finding.Finding {
 	}
 	return out
 }
+
+// Named returns a named configuration (kconfig.DebianConfigs), or skips
+// the test when Debian's linux-config-6.12 package is not installed.
+func Named(t testing.TB, name string) map[string]string {
+	t.Helper()
+	n, ok := kconfig.Lookup(name)
+	if !ok {
+		t.Fatalf("no configuration named %s", name)
+	}
+	if _, err := os.Stat(n.Path()); err != nil {
+		t.Skipf("%s: %v (install Debian's linux-config-6.12)", name, err)
+	}
+	c, err := kconfig.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
