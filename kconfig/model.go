@@ -39,6 +39,7 @@ type Model struct {
 	mu     sync.Mutex
 	memo   map[string]bool
 	parsed map[string]*Expr
+	simple map[string][]string
 }
 
 type symbol struct {
@@ -76,7 +77,8 @@ type choice struct {
 // the parsed file, nil when absent), starting at "Kconfig". With no
 // top-level Kconfig it returns an open model (every symbol free).
 func NewModel(arch string, read func(path string) *File) *Model {
-	m := &Model{Arch: arch, syms: map[string]*symbol{}, memo: map[string]bool{}, parsed: map[string]*Expr{}}
+	m := &Model{Arch: arch, syms: map[string]*symbol{}, memo: map[string]bool{}, parsed: map[string]*Expr{},
+		simple: map[string][]string{}}
 	if read("Kconfig") == nil {
 		m.open = true
 		return m
@@ -311,6 +313,24 @@ func condKey(conds []string) string {
 // next to CONFIG_PREEMPT_RCU, which selects it), sorted. Conditions that
 // cannot hold together are returned respelled but otherwise unchanged.
 func (m *Model) Simplify(conds []string) []string {
+	key := condKey(conds)
+	m.mu.Lock()
+	out, ok := m.simple[key]
+	m.mu.Unlock()
+	if ok {
+		return append([]string(nil), out...)
+	}
+	out = m.simplify(conds)
+	m.mu.Lock()
+	if len(m.simple) > 1<<16 {
+		m.simple = map[string][]string{}
+	}
+	m.simple[key] = out
+	m.mu.Unlock()
+	return append([]string(nil), out...)
+}
+
+func (m *Model) simplify(conds []string) []string {
 	type item struct {
 		e    *Expr
 		text string
@@ -327,10 +347,11 @@ func (m *Model) Simplify(conds []string) []string {
 		items = append(items, item{e, t})
 	}
 	all := make([]*Expr, len(items))
+	texts := make([]string, len(items))
 	for i := range items {
-		all[i] = items[i].e
+		all[i], texts[i] = items[i].e, items[i].text
 	}
-	if !m.satKey(all) {
+	if !m.satKey(all, texts) {
 		out := make([]string, len(items))
 		for i := range items {
 			out[i] = items[i].text
@@ -350,12 +371,14 @@ func (m *Model) Simplify(conds []string) []string {
 	}
 	for _, i := range order {
 		q := []*Expr{{Kind: ExprNot, L: items[i].e}}
+		qt := []string{"!(" + items[i].text + ")"}
 		for j := range items {
 			if j != i && keep[j] {
 				q = append(q, items[j].e)
+				qt = append(qt, items[j].text)
 			}
 		}
-		if !m.satKey(q) {
+		if !m.satKey(q, qt) {
 			keep[i] = false // implied by the others (or by Kconfig alone)
 		}
 	}
@@ -370,11 +393,7 @@ func (m *Model) Simplify(conds []string) []string {
 }
 
 // satKey is sat with the memo, keyed by the expressions' spellings.
-func (m *Model) satKey(es []*Expr) bool {
-	texts := make([]string, len(es))
-	for i, e := range es {
-		texts[i] = e.CString(nil)
-	}
+func (m *Model) satKey(es []*Expr, texts []string) bool {
 	key := "\x01" + condKey(texts)
 	m.mu.Lock()
 	v, ok := m.memo[key]

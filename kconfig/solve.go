@@ -1,6 +1,7 @@
 package kconfig
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/crillab/gophersat/solver"
@@ -9,7 +10,7 @@ import (
 // maxConstrained bounds how many symbols' constraints one query takes,
 // nearest to the queried symbols first; the others stay free, which can
 // only make more combinations satisfiable.
-const maxConstrained = 400
+const maxConstrained = 150
 
 // query is one satisfiability question: variables, clauses in CNF
 // (Tseitin encoding, literals as ±variable) and the symbols still to
@@ -182,7 +183,9 @@ func (q *query) tri(x *Expr) (int, int) {
 	case ExprEq, ExprNe:
 		v, ok := q.equal(x.L, x.R)
 		if !ok {
-			v = q.named("u:" + x.CString(nil))
+			// a comparison of strings or numbers: free, one variable per
+			// node (parsed conditions are shared per spelling)
+			v = q.named(fmt.Sprintf("u:%p", x))
 		}
 		if x.Kind == ExprNe {
 			v = -v
