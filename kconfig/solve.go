@@ -10,7 +10,7 @@ import (
 // maxConstrained bounds how many symbols' constraints one query takes,
 // nearest to the queried symbols first; the others stay free, which can
 // only make more combinations satisfiable.
-const maxConstrained = 150
+const maxConstrained = 50
 
 // query is one satisfiability question: variables, clauses in CNF
 // (Tseitin encoding, literals as ±variable) and the symbols still to

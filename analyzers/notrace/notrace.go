@@ -235,9 +235,11 @@ func (c *checker) checkRoot(r root) {
 	}
 	sinks := (&Walker{Ix: c.ix, Config: c.pass.Config}).Walk(r.facts, r.calls, r.conds)
 	// per named configuration (no --config), whether each sink is reached
-	// there at all, possibly by another chain than the shortest one shown
+	// there at all, possibly by another chain than the shortest one shown;
+	// a whole-tree audit leaves it to the driver, which checks the
+	// chain's conditions (three more walks per root cost too much there)
 	var in []map[string]bool
-	if len(sinks) > 0 && c.pass.Config == nil && c.pass.Baseline == nil {
+	if len(sinks) > 0 && c.pass.Config == nil && c.pass.Baseline == nil && !c.pass.All {
 		for _, n := range c.pass.Named {
 			m := map[string]bool{}
 			for _, s := range (&Walker{Ix: c.ix, Config: n.Config}).Walk(r.facts, r.calls, r.conds) {
