@@ -357,11 +357,11 @@ func leadOf(rootName string, hop finding.Hop) string {
 	return fmt.Sprintf("%s() reaches traceable %s() (%s)", rootName, hop.Function, hop.Why)
 }
 
-// parenAll applies parenOr to every condition.
+// parenAll applies index.ParenOr to every condition.
 func parenAll(conds []string) []string {
 	out := make([]string, len(conds))
 	for i, c := range conds {
-		out[i] = parenOr(c)
+		out[i] = index.ParenOr(c)
 	}
 	return out
 }

@@ -327,31 +327,13 @@ func configOnly(conds []string) []string {
 	var out []string
 	for _, c := range conds {
 		if strings.Contains(c, "CONFIG_") || strings.Contains(c, "()") {
-			out = append(out, parenOr(c))
+			out = append(out, index.ParenOr(c))
 		}
 	}
 	sort.Strings(out)
 	return out
 }
 
-// parenOr parenthesises a condition whose top level is a disjunction, so it
-// keeps its meaning inside a conjunction; other conditions are returned as is.
-func parenOr(c string) string {
-	depth := 0
-	for i := 0; i < len(c); i++ {
-		switch c[i] {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case '|':
-			if depth == 0 && i+1 < len(c) && c[i+1] == '|' {
-				return "(" + c + ")"
-			}
-		}
-	}
-	return c
-}
 
 // chainNames is the chain as function names, to compare trees.
 func chainNames(ch []finding.Hop) string {

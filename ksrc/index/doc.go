@@ -9,7 +9,13 @@
 // DEFINE_CLASS), and which objects Kbuild builds without
 // $(CC_FLAGS_FTRACE) (CFLAGS_REMOVE_x.o, ccflags-remove-…,
 // subdir-ccflags-remove-…) or without sanitizers (KCOV_INSTRUMENT,
-// KASAN_SANITIZE, …).
+// KASAN_SANITIZE, …), under which configuration Kbuild compiles each file
+// (kbuild.go: object lists, composite objects, the arch/$(SRCARCH)
+// descent, #included .c files and local headers) and what the
+// architecture's Kconfig allows (kconfig.go, with package kconfig): every
+// definition a call resolves to carries its file's build condition next
+// to its own #if, and Possible decides whether conditions can hold
+// together.
 //
 // # Parsing approach, chosen by measurement
 //

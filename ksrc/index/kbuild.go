@@ -779,21 +779,7 @@ func makeFunc(ref string) (fn string, args []string, ok bool) {
 	default:
 		return "", nil, false
 	}
-	depth, start := 0, 0
-	for i := 0; i < len(rest); i++ {
-		switch rest[i] {
-		case '(', '{':
-			depth++
-		case ')', '}':
-			depth--
-		case ',':
-			if depth == 0 {
-				args = append(args, strings.TrimSpace(rest[start:i]))
-				start = i + 1
-			}
-		}
-	}
-	return fn, append(args, strings.TrimSpace(rest[start:])), true
+	return fn, splitMakeArgs(rest), true
 }
 
 // call evaluates a make text function on the words of its last
@@ -948,7 +934,7 @@ func andCond(parts ...string) string {
 		return keep[0]
 	}
 	for i, k := range keep {
-		keep[i] = parenOr(k)
+		keep[i] = ParenOr(k)
 	}
 	return strings.Join(keep, " && ")
 }
@@ -981,8 +967,10 @@ func orCond(terms []string) string {
 	return strings.Join(keep, " || ")
 }
 
-// parenOr parenthesises a condition whose top level is a disjunction.
-func parenOr(c string) string {
+// ParenOr parenthesises a condition whose top level is a disjunction, so
+// that it keeps its meaning inside a conjunction; other conditions are
+// returned as they are.
+func ParenOr(c string) string {
 	depth := 0
 	for i := 0; i+1 < len(c); i++ {
 		switch c[i] {

@@ -262,21 +262,11 @@ func makeCond(word, rest string) string {
 func makeCmpArgs(rest string) (a, b string, ok bool) {
 	rest = strings.TrimSpace(rest)
 	if strings.HasPrefix(rest, "(") && strings.HasSuffix(rest, ")") {
-		inner := rest[1 : len(rest)-1]
-		depth := 0
-		for i := 0; i < len(inner); i++ {
-			switch inner[i] {
-			case '(', '{':
-				depth++
-			case ')', '}':
-				depth--
-			case ',':
-				if depth == 0 {
-					return strings.TrimSpace(inner[:i]), strings.TrimSpace(inner[i+1:]), true
-				}
-			}
+		args := splitMakeArgs(rest[1 : len(rest)-1])
+		if len(args) != 2 {
+			return "", "", false
 		}
-		return "", "", false
+		return args[0], args[1], true
 	}
 	f := strings.Fields(rest)
 	if len(f) != 2 {
@@ -362,6 +352,27 @@ func isRule(l string) bool {
 		}
 	}
 	return false
+}
+
+// splitMakeArgs splits make function arguments at the commas outside
+// parentheses and braces, trimming each.
+func splitMakeArgs(s string) []string {
+	var args []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(', '{':
+			depth++
+		case ')', '}':
+			depth--
+		case ',':
+			if depth == 0 {
+				args = append(args, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	return append(args, strings.TrimSpace(s[start:]))
 }
 
 // assignment splits "NAME op value" for the make assignment operators.

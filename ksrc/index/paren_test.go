@@ -1,4 +1,4 @@
-package notrace
+package index
 
 import "testing"
 
@@ -10,10 +10,10 @@ func TestParenOrKeepsConjunctionMeaning(t *testing.T) {
 		"!(defined(CONFIG_A) || defined(CONFIG_B))":   "!(defined(CONFIG_A) || defined(CONFIG_B))",
 		"defined(CONFIG_A) && (CONFIG_B || CONFIG_C)": "defined(CONFIG_A) && (CONFIG_B || CONFIG_C)",
 	} {
-		if got := parenOr(in); got != want {
-			t.Errorf("parenOr(%q) = %q, want %q", in, got, want)
+		if got := ParenOr(in); got != want {
+			t.Errorf("ParenOr(%q) = %q, want %q", in, got, want)
 		}
-		if got := parenOr(parenOr(in)); got != want {
+		if got := ParenOr(ParenOr(in)); got != want {
 			t.Errorf("parenOr is not idempotent on %q: %q", in, got)
 		}
 	}
