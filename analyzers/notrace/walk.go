@@ -334,7 +334,6 @@ func configOnly(conds []string) []string {
 	return out
 }
 
-
 // chainNames is the chain as function names, to compare trees.
 func chainNames(ch []finding.Hop) string {
 	var b strings.Builder
