@@ -10,10 +10,11 @@ const (
 	FnUnlockSpecial = "rcu_read_unlock_special"
 	FnIrqrestore    = "rcu_preempt_deferred_qs_irqrestore"
 	FnHandler       = "rcu_preempt_deferred_qs_handler"
+	FnDeferredInit  = "rcu_preempt_deferred_qs_init"
 )
 
 // MachineryFuncs are the functions Machinery reads.
-var MachineryFuncs = []string{FnUnlockSpecial, FnIrqrestore, FnHandler}
+var MachineryFuncs = []string{FnUnlockSpecial, FnIrqrestore, FnHandler, FnDeferredInit}
 
 // Evidence keys of a Machinery (one per rcumodel.Profile flag).
 const (
@@ -62,6 +63,18 @@ func (z *Summarizer) Machinery() Machinery {
 	m.Found = true
 	p := &m.Profile
 	queues := false
+	// IRQWorkHard: no init_irq_work()/IRQ_WORK_INIT() (which make the work
+	// run in the irq_work/N kthread on PREEMPT_RT) where the deferred-QS
+	// irq_work is initialised: rcu_read_unlock_special() or
+	// rcu_preempt_deferred_qs_init().
+	softInit := false
+	if in, ok := z.pick(FnDeferredInit); ok {
+		for _, c := range Calls(in.toks) {
+			if c.Name == "init_irq_work" || c.Name == "IRQ_WORK_INIT" || c.Name == "IRQ_WORK_INIT_LAZY" {
+				softInit = true
+			}
+		}
+	}
 	eachGuarded(ParseBody(us.toks), nil, func(toks []Token, guards [][]Token) {
 		for _, c := range Calls(toks) {
 			loc := Loc{us.loc.File, c.Line, us.loc.Func}
@@ -69,6 +82,9 @@ func (z *Summarizer) Machinery() Machinery {
 			case "init_irq_work", "IRQ_WORK_INIT_HARD", "IRQ_WORK_INIT", "IRQ_WORK_INIT_LAZY":
 				p.ReinitPerQueue = true
 				m.Evidence[EvReinit] = loc
+				if c.Name != "IRQ_WORK_INIT_HARD" {
+					softInit = true
+				}
 			case "irq_work_queue_on", "irq_work_queue":
 				queues = true
 				m.Evidence[EvWakeups] = loc
@@ -109,6 +125,7 @@ func (z *Summarizer) Machinery() Machinery {
 			}
 		})
 	}
+	p.IRQWorkHard = !softInit && !p.WakeupsWithIRQsOff
 	p.DeferTristate = clearsOnReport && !handlerAlways
 	if handlerAlways {
 		p.HandlerResetsInReader = false

@@ -71,3 +71,51 @@ func FreeUnderReadersScenario(readers []Reader, free ...scenario.Op) *scenario.S
 	s.AddTask("U", min(len(readers), len(names)), append([]scenario.Op{scenario.O("unpublish", "obj")}, free...)...)
 	return s
 }
+
+// ReentryHooks are the tracepoints the model fires on its own paths, where
+// a re-entry scenario can attach a probe: trace_softirq_raise in
+// raise_softirq_irqoff() (the unlock slow path's RCU_SOFTIRQ) and
+// trace_tick_stop in irq_exit()'s tick_irq_exit().
+var ReentryHooks = []string{"softirq_raise", "tick_stop"}
+
+// ReentryScenario instantiates the re-entry check of a tracer-context
+// reader (research/rcu-model.md B1/B2, the seed thread's recursion
+// argument): a chain from the reader's unlock reaches tracepoint, and a
+// probe attached to that tracepoint is itself a reader built from lock and
+// unlock. The probe's unlock runs while the special bits that sent the
+// outer unlock down the slow path are still set:
+//
+//   - softirq_raise: an interrupt handler's reader ends with need_qs set in
+//     hardirq, so rcu_read_unlock_special() raises RCU_SOFTIRQ and
+//     trace_softirq_raise fires the probe (V8's shape);
+//   - tick_stop: on a nohz_full CPU during an expedited GP, irq_exit()'s
+//     trace_tick_stop fires the probe with irqs disabled after
+//     HARDIRQ_OFFSET was dropped, and its unlock queues the deferred-QS
+//     irq_work (V5's shape).
+//
+// Unbounded nesting is P5 (context stack overflow), re-arming forever is
+// P5's livelock half; P4 catches a probe that deadlocks on what its
+// context holds. ok is false for a tracepoint the model does not fire.
+func ReentryScenario(lock, unlock Effects, tracepoint string) (s *scenario.Scenario, ok bool) {
+	s = scenario.New("reentry:" + unlock.Name + "@" + tracepoint).
+		WithDoc("a probe on trace_" + tracepoint + "() that uses " + lock.Name + "()/" + unlock.Name + "(), reached from " + unlock.Name + "()'s slow path")
+	switch tracepoint {
+	case "softirq_raise":
+		s.AddTask("T1", 0, scenario.O("nop"))
+		s.AddIRQ(0, 1, OpFromEffects(lock), scenario.O("set_need_qs"), OpFromEffects(unlock))
+	case "tick_stop":
+		s.Set("nohz_full", "0")
+		s.AddTask("T1", 0, scenario.O("preempt_disable"), scenario.O("nop"), scenario.O("preempt_enable"))
+		s.AddTask("T2", 1, scenario.O("synchronize_rcu_expedited"))
+		s.AddIRQ(0, 1, scenario.O("nop"))
+	default:
+		return nil, false
+	}
+	probe := []scenario.Op{OpFromEffects(lock)}
+	if tracepoint == "tick_stop" {
+		probe = append(probe, scenario.O("set_need_qs"))
+	}
+	s.AddProbe(tracepoint, append(probe, OpFromEffects(unlock))...)
+	s.Check = []string{"P4", "P5"}
+	return s, true
+}

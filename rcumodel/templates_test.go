@@ -89,3 +89,36 @@ func named(n string) Effects {
 	e.Name = n
 	return e
 }
+
+// TestReentryScenario: the re-entry template with the 6.12 unlock under
+// a machinery whose softirq raise is not guarded (v6.17) recurses without
+// bound through trace_softirq_raise; with the guard (v6.12.117) it does
+// not. The tick_stop variant loops under v6.12.0's handler only.
+func TestReentryScenario(t *testing.T) {
+	lock, unlock := Primitives["rcu_read_lock_notrace"], Primitives["rcu_read_unlock_notrace"]
+	lock.Name, unlock.Name = "rcu_read_lock_notrace", "rcu_read_unlock_notrace"
+	for _, tc := range []struct {
+		tp, profile string
+		want        Verdict
+	}{
+		{"softirq_raise", "v6.17", Violated},
+		{"softirq_raise", "v6.12.117", Holds},
+		{"tick_stop", "v6.12.0", Violated},
+		{"tick_stop", "v6.12.117", Holds},
+	} {
+		s, ok := ReentryScenario(lock, unlock, tc.tp)
+		if !ok {
+			t.Fatal(tc.tp)
+		}
+		r, err := Check(s, Options{Profile: tc.profile})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, _ := r.Get("P5"); p.Verdict != tc.want {
+			t.Errorf("%s %s: P5 %v, want %v", tc.tp, tc.profile, p.Verdict, tc.want)
+		}
+	}
+	if _, ok := ReentryScenario(lock, unlock, "sched_switch"); ok {
+		t.Error("a tracepoint the model does not fire")
+	}
+}

@@ -105,6 +105,13 @@ func describeProfile(a, b rcumodel.Profile) string {
 			d = append(d, "raise_softirq_irqoff() is no longer guarded by the pending state")
 		}
 	}
+	if a.IRQWorkHard != b.IRQWorkHard {
+		if b.IRQWorkHard {
+			d = append(d, "the deferred-QS irq_work is IRQ_WORK_INIT_HARD (hard interrupt context on PREEMPT_RT)")
+		} else {
+			d = append(d, "the deferred-QS irq_work runs in the irq_work/N kthread on PREEMPT_RT (init_irq_work())")
+		}
+	}
 	if a.WakeupsWithIRQsOff != b.WakeupsWithIRQsOff {
 		if b.WakeupsWithIRQsOff {
 			d = append(d, "rcu_read_unlock_special() no longer queues the irq_work")
@@ -126,6 +133,9 @@ func (c *checker) locateMachinery(a, b rcumodel.Profile) (string, rcueffects.Loc
 	}
 	if a.SoftirqGuarded != b.SoftirqGuarded {
 		keys = append(keys, rcueffects.EvSoftirqGuarded)
+	}
+	if a.IRQWorkHard != b.IRQWorkHard {
+		keys = append(keys, rcueffects.EvReinit)
 	}
 	if a.WakeupsWithIRQsOff != b.WakeupsWithIRQsOff {
 		keys = append(keys, rcueffects.EvWakeups)

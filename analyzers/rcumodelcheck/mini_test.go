@@ -20,6 +20,9 @@ func TestMiniTree(t *testing.T) {
 		{"unlock that only decrements the nesting counter", "testdata/mini-nesting-only-unlock.mbox",
 			[]string{finding.RuleGPStall, finding.RuleDeferredQSLost}, "+\tcurrent->rcu_read_lock_nesting--;"},
 		{"twin: unlock that keeps the special path", "testdata/mini-unlock-special.mbox", nil, ""},
+		{"notrace unlock on a tree whose softirq raise is not guarded: re-entry through trace_softirq_raise",
+			"testdata/mini-notrace-unlock-unguarded-raise.mbox", []string{finding.RuleIRQWorkRecursion}, "+\t__rcu_read_unlock();"},
+		{"twin: the same unlock where the raise is guarded by defer_qs_pending", "testdata/mini-notrace-unlock-guarded-raise.mbox", nil, ""},
 		{"irq_work handler re-arms unconditionally", "testdata/mini-handler-rearm.mbox",
 			[]string{finding.RuleIRQWorkRecursion}, "+\tWRITE_ONCE(rdp->defer_qs_pending, DEFER_QS_IDLE);"},
 	}

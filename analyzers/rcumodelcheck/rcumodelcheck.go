@@ -24,7 +24,12 @@
 //     validation scenarios V5-V8 (tracepoint probe in irq_exit() with an
 //     expedited GP, requeue inside a reader on nohz_full, irq_work on an arch
 //     without self-IPI, a reader in the softirq_raise probe), run with the
-//     profile derived from the pre-patch and from the post-patch code.
+//     profile derived from the pre-patch and from the post-patch code;
+//   - a changed tracepoint implementation (the guard __DO_TRACE() takes
+//     around the probes, rcueffects.TracepointGuard): the scenarios with
+//     probes (a probe dereferencing an object across synchronize_rcu() and
+//     synchronize_rcu_expedited(), V5, V8), run with the pre- and the
+//     post-patch guard.
 //
 // Without a .config the defaults of rcueffects.DefaultConfig hold
 // (preemptible RCU) and the boost template is not run.
@@ -102,6 +107,9 @@ func (c *checker) run() error {
 	if err := c.primitives(); err != nil {
 		return err
 	}
+	if err := c.tracepoint(); err != nil {
+		return err
+	}
 	return c.machinery()
 }
 
@@ -138,6 +146,9 @@ func (c *checker) primitives() error {
 		s, ok := c.zpost.Summary(n)
 		if !ok || !s.IsReadSide() || s.Effects.Counter != rcumodel.CounterRCU {
 			continue
+		}
+		if err := c.reentry(s); err != nil {
+			return err
 		}
 		before, baseline := c.preEffects(n, s.Effects.Delta)
 		if rcueffects.SameEffects(before, s.Effects) {

@@ -173,3 +173,42 @@ func TestRealTreeNotraceAgrees(t *testing.T) {
 		t.Error("notrace reports nothing for the wrapper that calls traceable __rcu_read_unlock()")
 	}
 }
+
+// TestRealTreeTracepointGuard: the probe frame follows the guard
+// __DO_TRACE() takes in the patched tree. Dropping 6.12's
+// preempt_disable_notrace() lets synchronize_rcu() end inside a probe (P1,
+// with the trace); the RFC's rcu_read_lock_notrace() keeps probes readers.
+func TestRealTreeTracepointGuard(t *testing.T) {
+	p := realProvider(t)
+	t.Run("guard dropped", func(t *testing.T) {
+		passes := realPasses(t, "testdata/tracepoint-drop-preempt-guard.mbox", nil)
+		fs, err := realtest.Run(Analyzer, p, &passes[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("findings:\n%s", dump(fs))
+		f, ok := rules(fs)[finding.RuleGPEndsInReader]
+		if !ok {
+			t.Fatal("no rcu-gp-ends-in-reader finding")
+		}
+		if f.Severity != finding.Error || f.File != "include/linux/tracepoint.h" || f.Function != "__DO_TRACE" ||
+			!strings.Contains(f.Message, "preempt_disable_notrace() -> none") || !strings.Contains(f.Message, "the probe on trace_foo()") ||
+			!hasStep(f, "rcu_qs()") {
+			t.Fatalf("finding %+v", f)
+		}
+	})
+	t.Run("RFC rcu_read_lock_notrace() guard", func(t *testing.T) {
+		passes := realPasses(t, "../../testdata/rcu-read-lock-notrace.mbox", nil)
+		for i := range passes {
+			fs, err := realtest.Run(Analyzer, p, &passes[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range fs {
+				if f.Function == "__DO_TRACE" {
+					t.Fatalf("patch %d: unexpected tracepoint finding %+v", i+1, f)
+				}
+			}
+		}
+	})
+}
