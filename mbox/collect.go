@@ -2,12 +2,14 @@ package mbox
 
 import "fmt"
 
-// Default budget of one review run: enough for any series and for a
-// month of a busy list's patches, small enough that the run stays within
-// a few hundred MiB whatever the input.
+// Default budget of one review run: 5000 patches and 2 MiB of diff, more
+// than any series sent to a list (vger takes mails of up to 100 KB) and
+// small enough that a run stays under 512 MiB whatever the input (the
+// costliest is a diff of one C token per byte: ~150 bytes of memory per
+// byte of diff, most of it the index skimmer's token array).
 const (
 	DefaultBudgetPatches = 5000
-	DefaultBudgetBytes   = 4 << 20
+	DefaultBudgetBytes   = 2 << 20
 )
 
 // Budget bounds what a Collector keeps for review.
