@@ -14,7 +14,10 @@
 //	profile v6.12.117             # read-side implementation (see rcumodel.Profiles)
 //	config key=value ...          # knobs, e.g. nohz_full=0 preempt_rt=true
 //	cpus 2                        # optional, default: highest cpu used + 1
-//	task NAME cpu=N [prio=normal|rt]
+//	task NAME cpu=N [prio=normal|rt] [cpus=0,1] [start=running|sleeping|blocked]
+//	                              # cpus: CPUs the load balancer may move it to;
+//	                              # sleeping: woken at some point; blocked: only
+//	                              # by a wake_up of the scenario
 //	    op [arg ...] [key=value ...]
 //	probe TRACEPOINT              # script run whenever TRACEPOINT fires
 //	    op ...
