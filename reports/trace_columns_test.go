@@ -14,15 +14,7 @@ import (
 // steps no CPU (CPU < 0); every format shows them in a "GP/kthreads"
 // column instead of dropping them.
 func TestKthreadStepsKeepTheirColumn(t *testing.T) {
-	s, err := rcumodel.Load("V3-exp-ipi-notrace-nohz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := rcumodel.Check(s, rcumodel.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs := res.Findings()
+	fs := modelFindings(t, "V3-exp-ipi-notrace-nohz")
 	if len(fs) == 0 {
 		t.Fatal("the scenario has no violation")
 	}
@@ -67,15 +59,7 @@ func TestKthreadStepsKeepTheirColumn(t *testing.T) {
 // than a column fits 80 columns in the email layout: the GP column folds
 // into spanning rows, long words break, and the CPU columns stay aligned.
 func TestMailTraceFitsEightyColumns(t *testing.T) {
-	s, err := rcumodel.Load("V3-exp-ipi-notrace-nohz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := rcumodel.Check(s, rcumodel.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs := res.Findings()
+	fs := modelFindings(t, "V3-exp-ipi-notrace-nohz")
 	if len(fs) != 1 {
 		t.Fatalf("%d findings: L1 and L2 share one counterexample, want one finding", len(fs))
 	}
@@ -107,4 +91,18 @@ func TestMailTraceFitsEightyColumns(t *testing.T) {
 	if !strings.Contains(text, "L1 rcu-gp-stall, L2 rcu-deferred-qs-lost") {
 		t.Errorf("the shared trace does not name both properties:\n%s", text)
 	}
+}
+
+// modelFindings checks an embedded model scenario and returns its findings.
+func modelFindings(t *testing.T, name string) []finding.Finding {
+	t.Helper()
+	s, err := rcumodel.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := rcumodel.Check(s, rcumodel.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Findings()
 }

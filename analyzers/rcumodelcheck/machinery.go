@@ -25,8 +25,14 @@ var machineryScenarios = []struct {
 // touchesMachinery reports whether the patch changes one of the functions
 // the deferred-QS profile is read from.
 func (c *checker) touchesMachinery() bool {
+	return c.changes(rcueffects.MachineryFuncs)
+}
+
+// changes reports whether the patch changes a definition called one of
+// names.
+func (c *checker) changes(names []string) bool {
 	for _, ch := range c.changed {
-		for _, n := range rcueffects.MachineryFuncs {
+		for _, n := range names {
 			if ch.Name() == n {
 				return true
 			}

@@ -30,14 +30,7 @@ func (c *checker) touchesTracepoint() bool {
 			return true
 		}
 	}
-	for _, ch := range c.changed {
-		for _, n := range rcueffects.TracepointMacros {
-			if ch.Name() == n {
-				return true
-			}
-		}
-	}
-	return false
+	return c.changes(rcueffects.TracepointMacros)
 }
 
 // tracepoint compares the model's probes run under the pre- and the
