@@ -1,6 +1,10 @@
 package rcueffects
 
-import "github.com/rcureview/rcureview/rcumodel"
+import (
+	"strings"
+
+	"github.com/rcureview/rcureview/rcumodel"
+)
 
 // GPWait is an update-side primitive that waits for (or defers to) a
 // grace period of a flavour.
@@ -26,4 +30,79 @@ var GPWaits = map[string]GPWait{
 	"synchronize_rcu_tasks_trace": {Flavour: rcumodel.FlavourTrace}, "call_rcu_tasks_trace": {Flavour: rcumodel.FlavourTrace, Call: true},
 	"rcu_barrier_tasks_trace":    {Flavour: rcumodel.FlavourTrace, Barrier: true},
 	"synchronize_rcu_tasks_rude": {Flavour: rcumodel.FlavourRude},
+	// cond_synchronize_*() waits unless a grace period elapsed since the
+	// cookie; queue_rcu_work() runs its work after a grace period.
+	"cond_synchronize_rcu": {Flavour: rcumodel.FlavourRCU}, "cond_synchronize_rcu_full": {Flavour: rcumodel.FlavourRCU},
+	"cond_synchronize_rcu_expedited": {Flavour: rcumodel.FlavourRCUExp},
+	"queue_rcu_work":                 {Flavour: rcumodel.FlavourRCU, Call: true},
+	"kvfree_call_rcu":                {Flavour: rcumodel.FlavourRCU, Call: true},
+}
+
+// AccessKind says what an RCU primitive does with the location it names.
+type AccessKind uint8
+
+// Access kinds.
+const (
+	AccessNone    AccessKind = iota
+	AccessRead               // rcu_dereference*(), srcu_dereference*(), the _rcu list iterators and list_entry_rcu(): needs a reader
+	AccessRawRead            // rcu_dereference_raw*(): a read lockdep does not check
+	AccessPeek               // rcu_access_pointer(): no dereference, no reader needed
+	AccessUpdate             // rcu_dereference_protected(): the update side's read under its lock
+	AccessPublish            // rcu_assign_pointer(), RCU_INIT_POINTER(), rcu_replace_pointer(), list_add*_rcu(), *_replace_rcu()
+	AccessRemove             // list_del_rcu(), hlist_del*_rcu(): unlinks an element readers may still hold
+)
+
+var accessNames = [...]string{"", "read", "raw read", "peek", "update-side read", "publish", "remove"}
+
+// String names the access kind.
+func (k AccessKind) String() string {
+	if int(k) < len(accessNames) {
+		return accessNames[k]
+	}
+	return "access?"
+}
+
+// Access classifies an RCU primitive by its name (include/linux/rcupdate.h,
+// rculist.h, rculist_nulls.h, rculist_bl.h, srcu.h of 6.12).
+func Access(name string) AccessKind {
+	switch name {
+	case "rcu_access_pointer":
+		return AccessPeek
+	case "rcu_assign_pointer", "RCU_INIT_POINTER", "rcu_replace_pointer", "rcu_replace_pointer_rcu":
+		return AccessPublish
+	}
+	if strings.Contains(name, "dereference") {
+		switch {
+		case strings.Contains(name, "protected"):
+			return AccessUpdate
+		case strings.Contains(name, "_raw"):
+			return AccessRawRead
+		case strings.HasPrefix(name, "rcu_dereference") || strings.HasPrefix(name, "srcu_dereference"):
+			return AccessRead
+		}
+		return AccessNone
+	}
+	if !(strings.HasPrefix(name, "list_") || strings.HasPrefix(name, "hlist_")) ||
+		!(strings.HasSuffix(name, "_rcu") || strings.HasSuffix(name, "_srcu")) {
+		return AccessNone
+	}
+	switch {
+	case strings.Contains(name, "for_each_entry") || strings.Contains(name, "_entry_rcu") ||
+		strings.Contains(name, "_or_null_rcu"):
+		return AccessRead
+	case strings.Contains(name, "_del"):
+		return AccessRemove
+	case strings.Contains(name, "_add") || strings.Contains(name, "_replace"):
+		return AccessPublish
+	}
+	return AccessNone
+}
+
+// ReadNeedsReader reports whether lockdep (PROVE_RCU) checks that a read
+// primitive runs inside a reader: rcu_dereference*() and the list
+// iterators without a lockdep condition of their own. srcu_dereference()
+// and the _check forms name their own condition.
+func ReadNeedsReader(name string) bool {
+	return Access(name) == AccessRead && !strings.HasPrefix(name, "srcu_") && !strings.Contains(name, "_check") &&
+		!strings.Contains(name, "srcu")
 }

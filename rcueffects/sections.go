@@ -179,7 +179,19 @@ type Event struct {
 // falls through. Loop bodies are assumed balanced. A goto ends its path; at
 // its label the path resumes with the state of the goto.
 func (z *Summarizer) WalkSections(stmts []*Stmt, visit func(Event)) {
-	w := &swalk{z: z, visit: visit, labels: map[string][]Section{}}
+	z.walkSections(stmts, visit, false)
+}
+
+// WalkSectionsMost is WalkSections that keeps, after an if whose branches
+// fall through with different sections open, the branch with more: the
+// sections that may be open. A call it sees with none open has none open
+// on every path (what a check for unprotected readers needs).
+func (z *Summarizer) WalkSectionsMost(stmts []*Stmt, visit func(Event)) {
+	z.walkSections(stmts, visit, true)
+}
+
+func (z *Summarizer) walkSections(stmts []*Stmt, visit func(Event), most bool) {
+	w := &swalk{z: z, visit: visit, labels: map[string][]Section{}, most: most}
 	st := &sstate{}
 	w.block(stmts, st, nil)
 	if !st.dead && len(st.open) > 0 {
@@ -204,6 +216,7 @@ type swalk struct {
 	z      *Summarizer
 	visit  func(Event)
 	labels map[string][]Section
+	most   bool // keep the branch with more sections open
 }
 
 func (w *swalk) block(stmts []*Stmt, st *sstate, guards [][]Token) {
@@ -233,6 +246,8 @@ func (w *swalk) stmt(s *Stmt, st *sstate, guards [][]Token) {
 			if open, ok := w.labels[s.Toks[0].Text]; ok && st.dead {
 				st.open, st.dead = copySecs(open), false
 			}
+		} else {
+			st.dead = false // case/default: entered from the switch
 		}
 	case Simple:
 		w.calls(s.Toks, st, guards)
@@ -261,7 +276,7 @@ func (w *swalk) stmt(s *Stmt, st *sstate, guards [][]Token) {
 		switch {
 		case a.dead:
 			*st = *b
-		case b.dead || len(a.open) <= len(b.open):
+		case b.dead || len(a.open) <= len(b.open) != w.most || len(a.open) == len(b.open):
 			*st = *a
 		default:
 			// Both branches fall through with different sections open

@@ -21,6 +21,7 @@ Commands:
   review    review patches from mbox, .patch or .mbox.gz files (or stdin)
   extract   split mail and list the patch each message carries
   index     index a kernel tree (cached) for the analyzers
+  rcu-map   the RCU protection map of a field or pointer: readers, retire paths, coverage
   model     list and run the embedded RCU model's scenarios
   rules     list the rule IDs rcureview reports
   explain   explain a rule: meaning, kernel background, fix, example
@@ -65,6 +66,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runModel(rest, stdout, stderr)
 	case "index":
 		return runIndex(rest, stdout, stderr)
+	case "rcu-map":
+		return runRCUMap(rest, stdout, stderr)
 	case "bot":
 		return runBot(rest, stdout, stderr)
 	case "check":

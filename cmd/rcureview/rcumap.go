@@ -1,0 +1,99 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/rcureview/rcureview/kconfig"
+	"github.com/rcureview/rcureview/rcueffects"
+	"github.com/rcureview/rcureview/rcumap"
+)
+
+// runRCUMap implements "rcureview rcu-map": print the protection map of
+// the locations a query names (readers with their protection, retire
+// paths with their grace periods, coverage).
+func runRCUMap(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("rcu-map", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f reviewFlags
+	fs.StringVar(&f.tree, "tree", "", "kernel source directory")
+	fs.StringVar(&f.git, "git", "", "kernel git repository (instead of --tree)")
+	fs.StringVar(&f.rev, "rev", "HEAD", "revision of --git")
+	fs.StringVar(&f.config, "config", "", "kernel .config whose conditions decide which definitions exist")
+	all := fs.Bool("all", false, "check every location of the tree and print those a retire path does not cover")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: rcureview rcu-map [--tree DIR | --git DIR [--rev REV]] [--config FILE] FIELD|SYMBOL...\n"+
+			"       rcureview rcu-map [--tree DIR | --git DIR [--rev REV]] [--config FILE] --all\n\n"+
+			"Print the RCU protection map of a location: a struct field (\"struct tracepoint.funcs\",\n"+
+			"or just \"funcs\"), a global or per-CPU pointer, or the entries of an RCU list (\"struct\n"+
+			"packet_type.list\"): its readers with the read-side protection of each path that reaches\n"+
+			"them, its publications with the grace periods that retire the old object, and whether\n"+
+			"every retire path waits for every reader. Without a tree the embedded 6.12 facts are used\n"+
+			"(readers and retire paths in the subsystems they cover only).\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return flagExit(err)
+	}
+	if fs.NArg() == 0 && !*all || fs.NArg() > 0 && *all {
+		fs.Usage()
+		return 2
+	}
+	t, err := openTree(f)
+	if err != nil {
+		fmt.Fprintf(stderr, "rcureview rcu-map: %v\n", err)
+		return 2
+	}
+	var cfg map[string]string
+	if f.config != "" {
+		cf, err := os.Open(f.config)
+		if err != nil {
+			fmt.Fprintf(stderr, "rcureview rcu-map: %v\n", err)
+			return 2
+		}
+		cfg, err = kconfig.Parse(cf)
+		cf.Close()
+		if err != nil {
+			fmt.Fprintf(stderr, "rcureview rcu-map: --config %s: %v\n", f.config, err)
+			return 2
+		}
+	}
+	ix, err := defaultIndexes().For(t)
+	if err != nil {
+		fmt.Fprintf(stderr, "rcureview rcu-map: %v\n", err)
+		return 2
+	}
+	m := rcumap.New(ix, rcueffects.NewSummarizer(ix, rcueffects.NewSource(t, nil), cfg), cfg)
+	status := 0
+	if *all {
+		n := 0
+		for _, k := range m.Keys() {
+			e := m.Entry(k, false)
+			if bad, _ := e.Mismatches(); len(bad) > 0 {
+				e.WriteText(stdout)
+				fmt.Fprintln(stdout)
+				n++
+			}
+		}
+		fmt.Fprintf(stdout, "%d locations with a reader a retire path does not cover\n", n)
+		if n > 0 {
+			status = 1
+		}
+		return status
+	}
+	for _, q := range fs.Args() {
+		keys := m.Lookup(q)
+		if len(keys) == 0 {
+			fmt.Fprintf(stderr, "rcureview rcu-map: no RCU location matches %q\n", q)
+			status = 1
+			continue
+		}
+		for _, k := range keys {
+			m.Entry(k, true).WriteText(stdout)
+			fmt.Fprintln(stdout)
+		}
+	}
+	return status
+}

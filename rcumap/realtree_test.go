@@ -1,0 +1,83 @@
+package rcumap
+
+import (
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rcureview/rcureview/ksrc"
+	"github.com/rcureview/rcureview/ksrc/index"
+	"github.com/rcureview/rcureview/rcueffects"
+	"github.com/rcureview/rcureview/rcumodel"
+)
+
+var real struct {
+	once sync.Once
+	t    ksrc.Tree
+	ix   *index.Index
+	err  error
+}
+
+// realMap returns the map of the real 6.12 tree, skipping without it.
+func realMap(t *testing.T) *Map {
+	dir := os.Getenv("RCUREVIEW_KERNEL_TREE")
+	if dir == "" {
+		t.Skip("RCUREVIEW_KERNEL_TREE not set: no real kernel tree")
+	}
+	real.once.Do(func() {
+		real.t, real.err = ksrc.OpenDir(dir)
+		if real.err != nil {
+			return
+		}
+		opt := index.Options{}
+		if c, err := index.DefaultCache(); err == nil {
+			opt.Cache = c
+		}
+		real.ix, _, real.err = index.Build(real.t, opt)
+	})
+	if real.err != nil {
+		t.Fatal(real.err)
+	}
+	return New(real.ix, rcueffects.NewSummarizer(real.ix, rcueffects.NewSource(real.t, nil), nil), nil)
+}
+
+func TestRealTreeTracepointFuncs(t *testing.T) {
+	m := realMap(t)
+	if got := m.Resolve("?.funcs"); got != "struct tracepoint.funcs" {
+		t.Fatalf("?.funcs resolves to %q", got)
+	}
+	e := m.Entry("struct tracepoint.funcs", true)
+	var doTrace *Reader
+	for i := range e.Readers {
+		if e.Readers[i].Func == "__DO_TRACE_CALL" {
+			doTrace = &e.Readers[i]
+		}
+	}
+	if doTrace == nil || len(doTrace.Paths) != 1 || len(doTrace.Paths[0].Sections) == 0 ||
+		doTrace.Paths[0].Sections[0].Prim != "preempt_disable_notrace" || doTrace.Paths[0].Callers[0].Func != "__DO_TRACE" {
+		t.Fatalf("the __DO_TRACE reader is not under __DO_TRACE()'s preempt_disable_notrace(): %+v", doTrace)
+	}
+	// tracepoint_add_func() publishes, release_probes() queues call_rcu()
+	// whose callback queues call_srcu(): both grace periods retire the old
+	// array.
+	var chain *Retire
+	for i := range e.Retires {
+		if e.Retires[i].Func == "tracepoint_add_func" {
+			chain = &e.Retires[i]
+		}
+	}
+	if chain == nil {
+		t.Fatal("no retire path from tracepoint_add_func()")
+	}
+	var flavours []string
+	for _, st := range chain.Steps {
+		flavours = append(flavours, rcumodel.Flavours[st.Flavour].Name+"@"+st.At.Func)
+	}
+	if got := strings.Join(flavours, " "); got != "rcu@release_probes srcu(ss0)@rcu_free_old_probes" {
+		t.Errorf("retire steps %s", got)
+	}
+	if bad, _ := e.Mismatches(); len(bad) != 0 {
+		t.Errorf("%d mismatches on struct tracepoint.funcs", len(bad))
+	}
+}
