@@ -263,7 +263,7 @@ func (m *Map) Keys() []string {
 		if strings.HasPrefix(n, "__rcu:") {
 			return true
 		}
-		if k := m.Resolve(n); k != "" {
+		if k := m.Resolve(n); k != "" && IsLocation(k) {
 			set[k] = true
 		}
 		return true
@@ -274,6 +274,41 @@ func (m *Map) Keys() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// IsLocation reports whether a key names a location: a field path or a
+// global, not the bare type of an object ("struct T", what kfree_rcu(p,
+// rcu) names).
+func IsLocation(key string) bool {
+	_, bare, ok := strings.Cut(key, ":")
+	if !ok {
+		bare = key
+	}
+	return !strings.HasPrefix(bare, "struct ") || strings.Contains(bare, ".")
+}
+
+// retiresOld reports whether a publication or removal replaces an object
+// readers may still hold: removals and replacements do; a publication
+// does when its function read the location's old value first
+// (rcu_dereference_protected(), rcu_access_pointer(), …), else it may be
+// the first publication of a new object.
+func retiresOld(d Def, s index.RCUSite) bool {
+	a := rcueffects.Access(s.Name)
+	switch {
+	case a == rcueffects.AccessRemove || strings.Contains(s.Name, "replace"):
+		return true
+	case a != rcueffects.AccessPublish || strings.HasPrefix(s.Name, "list_") || strings.HasPrefix(s.Name, "hlist_"):
+		return false
+	}
+	for _, o := range d.sites() {
+		if o.Loc == s.Loc && o.Line <= s.Line && o.Name != s.Name {
+			switch rcueffects.Access(o.Name) {
+			case rcueffects.AccessUpdate, rcueffects.AccessPeek, rcueffects.AccessRead, rcueffects.AccessRawRead:
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // sitesOf returns the definitions and sites that name key, directly or as
@@ -348,7 +383,7 @@ func (m *Map) Entry(key string, withReaders bool) *Entry {
 			continue
 		}
 		a := rcueffects.Access(x.s.Name)
-		if a != rcueffects.AccessPublish && a != rcueffects.AccessRemove {
+		if a != rcueffects.AccessPublish && a != rcueffects.AccessRemove || !retiresOld(x.d, x.s) {
 			continue
 		}
 		site := m.site(x.d, x.s)
@@ -411,6 +446,11 @@ func Cover(p Path, steps []Step) Covered {
 			f := st.Flavour
 			if f == rcumodel.FlavourSRCU1 {
 				f = rcumodel.FlavourSRCU0
+			}
+			if f == rcumodel.FlavourTasks && !s.Kind.MaySleep() {
+				// A reader that cannot sleep does not switch voluntarily:
+				// outside the idle loop it is a Tasks RCU implicit reader.
+				k = rcumodel.KindTasks
 			}
 			switch rcumodel.Flavours[f].Waits[k] {
 			case rcumodel.Yes:

@@ -19,6 +19,10 @@ type bodyEvents struct {
 	blocks *Hop
 	// impliesGP: the body asks rcu_trace_implies_rcu_gp().
 	impliesGP bool
+	// assigns maps each assigned variable to the identifiers of the
+	// expressions assigned to it; params are the parameters.
+	assigns map[string][]string
+	params  map[string]bool
 }
 
 func (m *Map) body(d Def) *bodyEvents {
@@ -40,6 +44,27 @@ func (m *Map) body(d Def) *bodyEvents {
 	}
 	b.ok = true
 	stmts := rcueffects.ParseBody(toks)
+	b.assigns = map[string][]string{}
+	collectAssigns(stmts, b.assigns)
+	b.params = map[string]bool{}
+	if d.Func != nil {
+		if head, ok := m.Z.Src.Range(d.File.Path, int(d.Func.Line), int(d.Func.Line)+8); ok {
+			ht := rcueffects.Lex([]byte(head), int(d.Func.Line))
+			for i := 0; i+1 < len(ht); i++ {
+				if ht[i].Text == d.Func.Name && ht[i+1].Text == "(" {
+					for _, c := range rcueffects.Calls(ht[i:]) {
+						for _, a := range c.Args {
+							if n := rcueffects.LastIdent(a); n != "" {
+								b.params[n] = true
+							}
+						}
+						break
+					}
+					break
+				}
+			}
+		}
+	}
 	m.Z.WalkSections(stmts, func(e rcueffects.Event) {
 		if e.Kind != rcueffects.EvCall {
 			return
@@ -268,49 +293,204 @@ func hopsKey(hs []Hop) string {
 	return strings.Join(parts, "<")
 }
 
-// retireAfter returns the grace periods that follow a publication: in its
-// function after it, else in its callers after the call.
+// retireAfter returns the grace periods that retire the object a
+// publication or removal replaces. The old object is followed by name:
+// the variables of the primitive's arguments and those assigned from
+// them (old = rcu_replace_pointer(…), old = rcu_dereference_protected(
+// p->f, …) before rcu_assign_pointer(p->f, new)). After the site, in its
+// function:
+//
+//   - a callback queued on one of them (call_rcu(&old->rcu, cb),
+//     kfree_rcu(old, rcu)), directly or in a callee passed one of them
+//     (release_probes(old)), retires it behind that flavour and the
+//     flavours its callback chain queues;
+//   - a blocking wait (synchronize_*(), or a callee that waits:
+//     synchronize_net(), tracepoint_synchronize_unregister()) retires it
+//     when one of them is freed after it (kfree(old), a *free*/*release*/
+//     *destroy* call passed one of them).
+//
+// A removal done in a helper (unlist_netdevice()) is followed into its
+// callers, with the helper's arguments as the old object. Anything else is
+// not a retire path of this location: the answer is nil.
 func (m *Map) retireAfter(d Def, s index.RCUSite) []Step {
 	b := m.body(d)
 	if !b.ok {
 		return nil
 	}
 	budget := 400
-	var steps []Step
-	after := false
-	for _, e := range b.calls {
+	idx := -1
+	for i, e := range b.calls {
 		if e.Call.Name == s.Name && (d.Macro != nil || e.Call.Line == int(s.Line)) {
-			after = true
-			continue
+			idx = i
+			break
 		}
-		if !after && e.Call.Line != int(s.Line) {
-			continue
-		}
-		steps = append(steps, m.stepsOf(d.File.Path, d.Name(), e.Call, 0, nil, &budget)...)
 	}
-	if len(steps) > 0 || d.Func == nil {
+	if idx < 0 {
+		return nil
+	}
+	site := b.calls[idx]
+	vars := rootIdents(site.Call.Args)
+	steps, pending := m.retireIn(d, b, idx, site.Call.Line, vars, nil, nil, &budget)
+	if len(steps) > 0 || d.Func == nil || rcueffects.Access(s.Name) != rcueffects.AccessRemove {
 		return steps
+	}
+	// the helper's parameters that name the old object
+	params := paramIdents(b, vars)
+	if len(params) == 0 {
+		return nil
 	}
 	for _, c := range m.callers(d) {
 		cb := m.body(c)
 		if !cb.ok {
 			continue
 		}
-		after := false
-		var cs []Step
-		for _, e := range cb.calls {
-			if e.Call.Name == d.Name() && !e.Call.Member {
-				after = true
+		for i, e := range cb.calls {
+			if e.Call.Name != d.Name() || e.Call.Member {
 				continue
 			}
-			if after {
-				hop := Hop{Func: c.Name(), File: c.File.Path, Line: e.Call.Line, Why: "calls " + d.Name() + "() first"}
-				cs = append(cs, m.stepsOf(c.File.Path, c.Name(), e.Call, 1, []Hop{hop}, &budget)...)
-			}
+			hop := Hop{Func: c.Name(), File: c.File.Path, Line: e.Call.Line, Why: "calls " + d.Name() + "(), which removes it"}
+			// waits the helper did after the removal count for the
+			// caller's free (mmu_notifier_unregister() waits, the
+			// caller's kfree_rcu() frees)
+			st, _ := m.retireIn(c, cb, i, e.Call.Line, rootIdents(e.Call.Args), []Hop{hop}, pending, &budget)
+			steps = append(steps, st...)
 		}
-		steps = append(steps, cs...)
 	}
 	return steps
+}
+
+// retireIn searches the calls of b after b.calls[idx] for the retire of
+// the object named by vars (closed over b's assignments); pending are
+// blocking waits already done (by a helper) that a free here completes.
+// It returns the retire steps and the blocking waits no free followed.
+func (m *Map) retireIn(d Def, b *bodyEvents, idx, line int, vars map[string]bool, via []Hop, pending []Step, budget *int) ([]Step, []Step) {
+	vars = closeOver(vars, b.assigns)
+	var steps []Step
+	pending = append([]Step(nil), pending...)
+	for i, e := range b.calls {
+		if i == idx || i < idx && e.Call.Line != line {
+			continue
+		}
+		c := e.Call
+		if c.Member {
+			continue
+		}
+		mentions := mentionsAny(c.Args, vars)
+		if w, ok := rcueffects.GPWaits[c.Name]; ok {
+			if w.Barrier {
+				continue
+			}
+			if !w.Call {
+				pending = append(pending, m.stepsOf(d.File.Path, d.Name(), c, 0, via, budget)...)
+			} else if mentions {
+				steps = append(steps, m.stepsOf(d.File.Path, d.Name(), c, 0, via, budget)...)
+			}
+			continue
+		}
+		if mentions && isFree(c.Name) && len(pending) > 0 {
+			steps = append(steps, pending...)
+			pending = nil
+		}
+		if c.Name == "synchronize_rcu_mult" {
+			pending = append(pending, m.stepsOf(d.File.Path, d.Name(), c, 0, via, budget)...)
+			continue
+		}
+		sub := m.stepsOf(d.File.Path, d.Name(), c, 0, via, budget)
+		for _, st := range sub {
+			if rcueffects.GPWaits[st.Prim].Call {
+				if mentions {
+					steps = append(steps, st)
+				}
+			} else if len(st.Via) == len(via)+1 {
+				// a wrapper that waits (synchronize_net())
+				pending = append(pending, st)
+			}
+		}
+	}
+	return steps, pending
+}
+
+// isFree reports whether a call frees (or hands to a release function)
+// what it is passed.
+func isFree(name string) bool {
+	return strings.Contains(name, "free") || strings.Contains(name, "release") || strings.Contains(name, "destroy")
+}
+
+// rootIdents returns the variables an argument list names: the roots of
+// its paths (p of p->f, old of &old->rcu) and plain identifiers.
+func rootIdents(args [][]rcueffects.Token) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range args {
+		for i, t := range a {
+			if t.Kind != rcueffects.Ident {
+				continue
+			}
+			if i > 0 && (a[i-1].Text == "->" || a[i-1].Text == ".") {
+				continue
+			}
+			if i+1 < len(a) && a[i+1].Text == "(" {
+				continue // a call's name
+			}
+			if t.Text == "NULL" || t.Text == "true" || t.Text == "false" || allUpper(t.Text) {
+				continue
+			}
+			out[t.Text] = true
+		}
+	}
+	return out
+}
+
+func allUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'a' && s[i] <= 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+func mentionsAny(args [][]rcueffects.Token, vars map[string]bool) bool {
+	for v := range rootIdents(args) {
+		if vars[v] {
+			return true
+		}
+	}
+	return false
+}
+
+// closeOver adds the variables assigned from expressions that mention
+// vars (two rounds).
+func closeOver(vars map[string]bool, assigns map[string][]string) map[string]bool {
+	out := map[string]bool{}
+	for v := range vars {
+		out[v] = true
+	}
+	for round := 0; round < 2; round++ {
+		for lhs, rhs := range assigns {
+			if out[lhs] {
+				continue
+			}
+			for _, r := range rhs {
+				if out[r] {
+					out[lhs] = true
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// paramIdents returns the variables of vars that are the function's
+// parameters (the helper was passed the old object).
+func paramIdents(b *bodyEvents, vars map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for v := range vars {
+		if b.params[v] {
+			out[v] = true
+		}
+	}
+	return out
 }
 
 // stepsOf returns the grace periods a call waits for or queues behind.
@@ -454,4 +634,40 @@ func macroAt(f *index.FileFacts, name string, line int) *index.Macro {
 		}
 	}
 	return nil
+}
+
+// collectAssigns records "x = expr" and "T *x = expr" statements: x and
+// the identifiers of expr.
+func collectAssigns(stmts []*rcueffects.Stmt, out map[string][]string) {
+	for _, st := range stmts {
+		if st == nil {
+			continue
+		}
+		if st.Kind == rcueffects.Simple {
+			toks := st.Toks
+			depth := 0
+			for i, t := range toks {
+				switch t.Text {
+				case "(", "[", "{":
+					depth++
+				case ")", "]", "}":
+					depth--
+				case "=":
+					if depth == 0 && i > 0 && toks[i-1].Kind == rcueffects.Ident {
+						lhs := toks[i-1].Text
+						for v := range rootIdents([][]rcueffects.Token{toks[i+1:]}) {
+							out[lhs] = append(out[lhs], v)
+						}
+					}
+				}
+			}
+		}
+		if st.Then != nil {
+			collectAssigns([]*rcueffects.Stmt{st.Then}, out)
+		}
+		if st.Else != nil {
+			collectAssigns([]*rcueffects.Stmt{st.Else}, out)
+		}
+		collectAssigns(st.Body, out)
+	}
 }

@@ -68,15 +68,32 @@ func runRCUMap(args []string, stdout, stderr io.Writer) int {
 	m := rcumap.New(ix, rcueffects.NewSummarizer(ix, rcueffects.NewSource(t, nil), cfg), cfg)
 	status := 0
 	if *all {
-		n := 0
+		n, keys, retired, judged, notes := 0, 0, 0, 0, 0
 		for _, k := range m.Keys() {
+			keys++
 			e := m.Entry(k, false)
-			if bad, _ := e.Mismatches(); len(bad) > 0 {
+			if len(e.Retires) > 0 {
+				retired++
+			}
+			for _, r := range e.Readers {
+				for _, p := range r.Paths {
+					if p.Protected() {
+						judged += len(e.Retires)
+					}
+				}
+			}
+			bad, acc := e.Mismatches()
+			notes += len(acc)
+			if len(bad) > 0 || len(acc) > 0 {
 				e.WriteText(stdout)
 				fmt.Fprintln(stdout)
+			}
+			if len(bad) > 0 {
 				n++
 			}
 		}
+		fmt.Fprintf(stdout, "%d locations, %d with a retire path, %d reader path x retire path pairs judged, %d covered only by accident\n",
+			keys, retired, judged, notes)
 		fmt.Fprintf(stdout, "%d locations with a reader a retire path does not cover\n", n)
 		if n > 0 {
 			status = 1
