@@ -134,7 +134,9 @@ type Site struct {
 	Macro bool   // in a macro body
 }
 
-func (s Site) String() string { return fmt.Sprintf("%s() in %s() at %s:%d", s.Prim, s.Func, s.File, s.Line) }
+func (s Site) String() string {
+	return fmt.Sprintf("%s() in %s() at %s:%d", s.Prim, s.Func, s.File, s.Line)
+}
 
 // Path is one way a read is reached, with the protection in force.
 type Path struct {
@@ -490,4 +492,44 @@ func (e *Entry) Mismatches() (bad, accident []Mismatch) {
 		}
 	}
 	return bad, accident
+}
+
+// Sites returns the RCU sites of the definition.
+func (d Def) Sites() []index.RCUSite { return d.sites() }
+
+// Callees returns the definitions d calls directly (as the index resolves
+// them from d's file) that exist under the map's configuration.
+func (d Def) Callees(m *Map) []Def {
+	var calls []index.Call
+	if d.Func != nil {
+		calls = d.Func.Calls
+	} else if d.Macro != nil {
+		calls = d.Macro.Calls
+	}
+	var out []Def
+	seen := map[string]bool{}
+	for _, c := range calls {
+		if c.Kind != index.CallDirect || seen[c.Name] {
+			continue
+		}
+		seen[c.Name] = true
+		for _, t := range m.Index.Resolve(d.File.Path, c) {
+			var cd Def
+			switch {
+			case t.Kind == index.TargetFunc && t.Func != nil:
+				cd = Def{File: t.Facts, Func: t.Func}
+			case t.Kind == index.TargetMacro && t.Facts != nil:
+				cd = Def{File: t.Facts, Macro: macroAt(t.Facts, t.Name, t.Line)}
+			default:
+				continue
+			}
+			if cd.File == nil {
+				cd.File = m.Index.File(t.File)
+			}
+			if cd.File != nil && (cd.Func != nil || cd.Macro != nil) && m.defHolds(cd) {
+				out = append(out, cd)
+			}
+		}
+	}
+	return out
 }

@@ -34,8 +34,8 @@ func TestMiniTree(t *testing.T) {
 				t.Fatalf("want one rcu-gp-flavor-mismatch with a trace")
 			}
 			// The wait is not in the patch; the finding is located at the
-			// wait (the update side) and is new because the read is.
-			if f := fs[0]; f.Function != "demo_set" || f.Status != finding.StatusNew || f.Chain[1].Function != "demo_read" {
+			// patch's end, the read, and is new because the read is.
+			if f := fs[0]; f.Function != "demo_read" || f.Chain[0].Function != "demo_set" || f.Status != finding.StatusNew || f.Chain[len(f.Chain)-1].Function != "demo_read" {
 				t.Errorf("finding %+v", f)
 			}
 		})

@@ -2,33 +2,31 @@
 // RCU flavour and freed or reused after a grace period of another flavour
 // that does not wait for those readers (research/rcu-model.md §4.2, B6/B7).
 //
-// In every C file the patch touches, each function is walked with its
-// reader sections (rcueffects.WalkSections):
+// It checks the tree-wide protection map (package rcumap) of every
+// location the patch touches: the locations its added or changed
+// definitions read, publish or remove, and those read by the functions
+// they call (a patch that changes the sections around a call changes the
+// protection of the reads below it). For each location every reader path
+// (the sections open at the read, locally or in the callers that reach
+// it) must be waited for by every retire path (the grace periods between
+// unpublishing the old object and freeing it, through wrappers and
+// callback chains), by the model's flavour table; readers and retire paths
+// may sit in any file of the tree. An uncovered pair is confirmed by the
+// model (rcumodel.FreeUnderReadersScenario: that reader against that wait
+// and free; a violated P2 is the counterexample) and reported at the
+// patch's end of it (the read or its section when the patch adds them,
+// else the publication), naming both ends. Coverage that holds only
+// because rcu_trace_implies_rcu_gp() is true is reported as a note.
 //
-//   - readers: rcu_dereference*() / srcu_dereference*() of a pointer, with
-//     the flavours of the sections around it and those named by the
-//     lockdep condition of rcu_dereference_check() (rcu_read_lock_held(),
-//     rcu_read_lock_trace_held(), srcu_read_lock_held(ss), …); whether the
-//     section may fault or sleep comes from the may-sleep summaries;
-//   - updaters: rcu_assign_pointer() / rcu_replace_pointer() /
-//     RCU_INIT_POINTER() of the same pointer (named by its last identifier:
-//     the variable or field), followed in the same function by a grace-period
-//     wait or callback (rcueffects.GPWaits).
+// The driver decides whether the patch introduces a finding: its key is
+// the location, the reader path and the retire path (no line numbers),
+// re-checked on the pre-patch tree from the definitions of its ends.
 //
-// When the flavour table says the updater's grace period does not wait for
-// one of the readers, the model confirms it: rcumodel.FreeUnderReadersScenario
-// with that reader (faulting inside when it may) and the updater's
-// wait-then-free; a violated P2 is reported at the wait, with the model's
-// counterexample as trace and the reader as chain. The finding is new when the
-// patch adds the wait, the read or the reader section.
-//
-// On the 266 files of kernel/ and net/ in 6.12 that publish RCU pointers
-// the analyzer reports nothing (audit mode).
-//
-// Escapes: readers in other files than those the patch touches, pointers
-// passed through helpers (the reader's rcu_dereference() in a callee), frees
-// reached through callbacks registered elsewhere, and reliance on
-// rcu_trace_implies_rcu_gp() (treated as covered).
+// Escapes (silence, not findings): reads whose callers are not known
+// (called through pointers), publications whose retire path is not found
+// (the old object is freed elsewhere, by reference count, or not at all),
+// locations the skimmer cannot name (a pointer reached through a call's
+// result).
 package rcuflavor
 
 import (
@@ -37,162 +35,198 @@ import (
 	"strings"
 
 	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/rcueffects"
+	"github.com/rcureview/rcureview/rcumap"
 	"github.com/rcureview/rcureview/rcumodel"
 	"github.com/rcureview/rcureview/rcumodel/scenario"
 )
 
-// Analyzer checks the files a patch touches.
+// Analyzer checks the protection map of the locations a patch touches.
 var Analyzer = &analyzers.Analyzer{
 	Name:     "rcuflavor",
-	Doc:      "report grace periods that do not wait for the readers of the data they free (model-confirmed)",
+	Doc:      "report grace periods that do not wait for the readers of the data they free (tree-wide map, model-confirmed)",
 	Rules:    []string{finding.RuleGPFlavorMismatch},
 	Requires: []*analyzers.Analyzer{analyzers.Indexes, analyzers.Effects},
 	Run:      run,
 }
 
-type reader struct {
-	key, fn, file string
-	line          int
-	secs          []rcueffects.Section // sections (or lockdep conditions) the read is under
-	mayBlock      bool
-}
-
-type update struct {
-	key, fn, file string
-	line          int
-}
-
-type wait struct {
-	prim, fn, file, domain string
-	line                   int
-	w                      rcueffects.GPWait
-}
-
-// run checks the files one patch touches.
 func run(pass *analyzers.Pass) (any, error) {
-	post, z := analyzers.IndexesOf(pass).Post, analyzers.EffectsOf(pass).Post
-	var readers []reader
-	var updates []update
-	var waits []wait
-	for _, f := range pass.Files {
-		path := f.Path()
-		if f.IsDelete || !(strings.HasSuffix(path, ".c") || strings.HasSuffix(path, ".h")) {
-			continue
+	ix, z := analyzers.IndexesOf(pass), analyzers.EffectsOf(pass)
+	if pass.Baseline != nil {
+		m := rcumap.New(ix.Pre, z.Pre, pass.Config)
+		var defs []rcumap.Def
+		for _, d := range pass.Baseline {
+			defs = append(defs, lookupDefs(ix.Pre, d)...)
 		}
-		ff := post.File(path)
-		if ff == nil {
-			continue
+		for _, k := range Keys(m, defs) {
+			report(pass, m, k, nil)
 		}
-		if !publishes(ff) {
-			continue // no updater in this file: nothing to pair readers with
-		}
-		for i := range ff.Funcs {
-			fn := &ff.Funcs[i]
-			toks, ok := z.Src.FuncBody(path, fn)
-			if !ok {
-				continue
-			}
-			r, u, w := scan(z, path, fn.Name, toks)
-			readers, updates, waits = append(readers, r...), append(updates, u...), append(waits, w...)
-		}
+		return nil, nil
 	}
-	for _, d := range match(readers, updates, waits) {
-		pass.Report(d)
+	m := rcumap.New(ix.Post, z.Post, pass.Config)
+	var defs []rcumap.Def
+	for _, ch := range ix.Changed {
+		defs = append(defs, rcumap.Def{File: ch.File, Func: ch.Func, Macro: ch.Macro})
+	}
+	for _, k := range Keys(m, defs) {
+		report(pass, m, k, pass.Files)
 	}
 	return nil, nil
 }
 
-// publishes reports whether a file has a function that publishes an
-// RCU pointer (cheap: the index's call lists).
-func publishes(ff *index.FileFacts) bool {
-	for i := range ff.Funcs {
-		for _, c := range ff.Funcs[i].Calls {
-			switch c.Name {
-			case "rcu_assign_pointer", "RCU_INIT_POINTER", "rcu_replace_pointer":
-				return true
+// lookupDefs finds a definition of the driver's re-check in an index.
+func lookupDefs(ix *index.Index, d analyzers.Def) []rcumap.Def {
+	var out []rcumap.Def
+	if d.Macro {
+		for _, r := range ix.Macros(d.Name) {
+			if r.File.Path == d.File {
+				out = append(out, rcumap.Def{File: r.File, Macro: r.Macro})
 			}
+		}
+		return out
+	}
+	for _, r := range ix.Funcs(d.Name) {
+		if r.File.Path == d.File {
+			out = append(out, rcumap.Def{File: r.File, Func: r.Func})
+		}
+	}
+	return out
+}
+
+// Keys returns the locations definitions touch: those their RCU sites
+// name and those the functions they call read (one level down).
+func Keys(m *rcumap.Map, defs []rcumap.Def) []string {
+	set := map[string]bool{}
+	add := func(d rcumap.Def) {
+		for _, s := range d.Sites() {
+			if k := m.Resolve(s.Loc); k != "" && rcumap.IsLocation(k) {
+				set[k] = true
+			}
+		}
+	}
+	for _, d := range defs {
+		add(d)
+		for _, c := range d.Callees(m) {
+			add(c)
+		}
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// report checks one location; files is the patch (nil in the re-check).
+func report(pass *analyzers.Pass, m *rcumap.Map, key string, files []*diffparse.File) {
+	e := m.Entry(key, true)
+	bad, acc := e.Mismatches()
+	seen := map[string]bool{}
+	for _, mm := range bad {
+		d, ok := diagnostic(mm, files, false)
+		if ok && !seen[d.Key] {
+			seen[d.Key] = true
+			pass.Report(d)
+		}
+	}
+	for _, mm := range acc {
+		d, ok := diagnostic(mm, files, true)
+		if ok && !seen[d.Key] {
+			seen[d.Key] = true
+			pass.Report(d)
+		}
+	}
+}
+
+// diagnostic builds the finding of an uncovered (or accidentally covered)
+// reader path and retire path.
+func diagnostic(mm rcumap.Mismatch, files []*diffparse.File, accident bool) (analyzers.Diagnostic, bool) {
+	r, p, rt := mm.Reader, mm.Path, mm.Retire
+	miss := p.Sections[len(p.Sections)-1]
+	if len(rt.Steps) == 0 {
+		return analyzers.Diagnostic{}, false
+	}
+	st := rt.Steps[0]
+	var f finding.Finding
+	if accident {
+		f = finding.Finding{Rule: finding.RuleGPFlavorMismatch, Severity: finding.Note,
+			Message: fmt.Sprintf("%s is read in %s() under %s and retired after %s in %s(): covered only because rcu_trace_implies_rcu_gp() is true in this kernel (an implementation accident, not an API guarantee; a Tasks Trace grace period that stops implying an RCU one breaks it)",
+				mm.Key, r.Func, p.Describe(), stepsText(rt.Steps), rt.Func)}
+	} else {
+		var ok bool
+		if f, ok = confirm(st, r, miss, mm.Key); !ok {
+			return analyzers.Diagnostic{}, false
+		}
+	}
+	// Located at the patch's end: the wait (or queue) when the patch adds
+	// it, else the publication when it adds that, else the read.
+	added := func(file string, line int) bool { return files != nil && diffparse.Added(files, file, line) }
+	switch {
+	case added(st.At.File, st.At.Line) || !added(rt.File, rt.Line) && !added(r.File, r.Line) && !readerSectionAdded(p, added):
+		f.File, f.Line, f.Function = st.At.File, st.At.Line, st.At.Func
+	case added(rt.File, rt.Line):
+		f.File, f.Line, f.Function = rt.File, rt.Line, rt.Func
+	default:
+		f.File, f.Line, f.Function = r.File, r.Line, r.Func
+	}
+	chain := []finding.Hop{{Function: rt.Func, File: rt.File, Line: rt.Line,
+		Why: fmt.Sprintf("%s() unpublishes the old %s", rt.Prim, mm.Key)}}
+	for _, h := range st.Via {
+		chain = append(chain, finding.Hop{Function: h.Func, File: h.File, Line: h.Line, Why: h.Why})
+	}
+	chain = append(chain, finding.Hop{Function: st.At.Func, File: st.At.File, Line: st.At.Line,
+		Why: rcumap.StepText(st)})
+	for i := len(p.Callers) - 1; i >= 0; i-- {
+		h := p.Callers[i]
+		chain = append(chain, finding.Hop{Function: h.Func, File: h.File, Line: h.Line, Why: h.Why})
+	}
+	chain = append(chain, finding.Hop{Function: r.Func, File: r.File, Line: r.Line,
+		Why: fmt.Sprintf("reads %s under %s", mm.Key, p.Describe())})
+	f.Chain = chain
+	lines := []analyzers.Pos{{File: r.File, Line: r.Line}, {File: rt.File, Line: rt.Line}}
+	for _, w := range p.Where {
+		lines = append(lines, analyzers.Pos{File: w.File, Line: w.Line})
+	}
+	for _, s := range rt.Steps {
+		lines = append(lines, analyzers.Pos{File: s.At.File, Line: s.At.Line})
+	}
+	for _, h := range p.Callers {
+		lines = append(lines, analyzers.Pos{File: h.File, Line: h.Line})
+	}
+	var callers []string
+	for _, h := range p.Callers {
+		callers = append(callers, h.Func)
+	}
+	key := strings.Join([]string{mm.Key, r.Func + ":" + r.Prim, p.Describe(), strings.Join(callers, "<"),
+		rt.Func + ":" + rt.Prim, fmt.Sprint(accident)}, "|")
+	def := analyzers.Def{File: r.File, Name: r.Func, Macro: r.Macro}
+	return analyzers.Diagnostic{Finding: f, Key: key, Detail: stepsText(rt.Steps), Def: def, Lines: lines}, true
+}
+
+func readerSectionAdded(p rcumap.Path, added func(string, int) bool) bool {
+	for _, w := range p.Where {
+		if added(w.File, w.Line) {
+			return true
 		}
 	}
 	return false
 }
 
-// lockdepKinds maps rcu_dereference_check() conditions to reader kinds.
-var lockdepKinds = map[string]rcueffects.SectionKind{
-	"rcu_read_lock_held": rcueffects.SecRCU, "rcu_read_lock_trace_held": rcueffects.SecTrace,
-	"rcu_read_lock_bh_held": rcueffects.SecBH, "rcu_read_lock_sched_held": rcueffects.SecSched,
-	"srcu_read_lock_held": rcueffects.SecSRCU, "rcu_read_lock_any_held": rcueffects.SecRCU,
-}
-
-func isDeref(name string) bool {
-	if strings.Contains(name, "protected") || strings.HasSuffix(name, "_raw") {
-		return false
-	}
-	return strings.HasPrefix(name, "rcu_dereference") || strings.HasPrefix(name, "srcu_dereference")
-}
-
-// scan collects the reads, publications and grace-period waits of a body.
-func scan(z *rcueffects.Summarizer, file, fn string, toks []rcueffects.Token) ([]reader, []update, []wait) {
-	var rs []reader
-	var us []update
-	var ws []wait
-	blocksIn := map[int]bool{} // section opening line -> a call inside may block
-	z.WalkSections(rcueffects.ParseBody(toks), func(e rcueffects.Event) {
-		if e.Kind != rcueffects.EvCall {
-			return
-		}
-		c := e.Call
-		if len(e.Open) > 0 {
-			if b, _ := z.Blocks(file, c); b != rcueffects.NoBlock {
-				for _, s := range e.Open {
-					blocksIn[s.Line] = true
-				}
-			}
-		}
-		switch {
-		case isDeref(c.Name) && len(c.Args) > 0:
-			r := reader{key: rcueffects.LastIdent(c.Args[0]), fn: fn, file: file, line: c.Line, secs: e.Open}
-			if strings.HasPrefix(c.Name, "srcu_dereference") && len(c.Args) > 1 {
-				r.secs = append(r.secs, rcueffects.Section{Kind: rcueffects.SecSRCU, Domain: rcueffects.LastIdent(c.Args[1]), Line: c.Line, Prim: c.Name})
-			}
-			if len(c.Args) > 1 {
-				for _, cc := range rcueffects.Calls(c.Args[len(c.Args)-1]) {
-					if k, ok := lockdepKinds[cc.Name]; ok {
-						dom := ""
-						if len(cc.Args) > 0 {
-							dom = rcueffects.LastIdent(cc.Args[0])
-						}
-						r.secs = append(r.secs, rcueffects.Section{Kind: k, Domain: dom, Line: c.Line, Prim: cc.Name + "()"})
-					}
-				}
-			}
-			if r.key != "" && len(r.secs) > 0 {
-				rs = append(rs, r)
-			}
-		case c.Name == "rcu_assign_pointer" || c.Name == "RCU_INIT_POINTER" || c.Name == "rcu_replace_pointer":
-			if len(c.Args) > 0 {
-				us = append(us, update{key: rcueffects.LastIdent(c.Args[0]), fn: fn, file: file, line: c.Line})
-			}
-		default:
-			if w, ok := rcueffects.GPWaits[c.Name]; ok && !w.Barrier {
-				dom := ""
-				if w.Flavour == rcumodel.FlavourSRCU0 && len(c.Args) > 0 {
-					dom = rcueffects.LastIdent(c.Args[0])
-				}
-				ws = append(ws, wait{prim: c.Name, fn: fn, file: file, line: c.Line, w: w, domain: dom})
-			}
-		}
-	})
-	for i := range rs {
-		for _, s := range rs[i].secs {
-			if blocksIn[s.Line] {
-				rs[i].mayBlock = true
-			}
+func stepsText(steps []rcumap.Step) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, st := range steps {
+		t := st.Prim + "() in " + st.At.Func + "()"
+		if !seen[t] {
+			seen[t] = true
+			parts = append(parts, t)
 		}
 	}
-	return rs, us, ws
+	return strings.Join(parts, ", then ")
 }
 
 // readerPrims are the primitives the model runs for a section kind.
@@ -208,89 +242,30 @@ func prim(n string) rcumodel.Effects {
 	return e
 }
 
-// match pairs updaters with readers of the same pointer and checks each
-// uncovered pair with the model. A finding is introduced by the patch when
-// the patch adds the wait, the read or the reader section.
-func match(rs []reader, us []update, ws []wait) []analyzers.Diagnostic {
-	var out []analyzers.Diagnostic
-	seen := map[string]bool{}
-	for _, u := range us {
-		var w *wait
-		for i := range ws {
-			if ws[i].fn == u.fn && ws[i].file == u.file && ws[i].line > u.line && (w == nil || ws[i].line < w.line) {
-				w = &ws[i]
-			}
-		}
-		if w == nil {
-			continue
-		}
-		for _, r := range rs {
-			if r.key != u.key {
-				continue
-			}
-			covered := false
-			var miss rcueffects.Section
-			for _, s := range r.secs {
-				same := s.Domain == w.domain || s.Domain == "" || w.domain == ""
-				if rcumodel.Waits(w.w.Flavour, s.Kind.ReaderKind(same), true) {
-					covered = true
-				} else if miss.Kind == rcueffects.SecNone {
-					miss = s
-				}
-			}
-			if covered || miss.Kind == rcueffects.SecNone {
-				continue
-			}
-			key := fmt.Sprintf("%s:%d|%s:%d", w.file, w.line, r.file, r.line)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			f, ok := confirm(w, r, miss)
-			if !ok {
-				continue
-			}
-			f.Function = u.fn
-			f.File, f.Line = w.file, w.line
-			f.Chain = []finding.Hop{
-				{Function: u.fn, File: u.file, Line: u.line, Why: "publishes the new " + u.key + " (" + w.prim + "() then frees the old one)"},
-				{Function: r.fn, File: r.file, Line: r.line, Why: "reads " + u.key + " under " + miss.Prim + " (" + miss.Kind.String() + " reader)"},
-			}
-			out = append(out, analyzers.Diagnostic{Finding: f, Key: key,
-				Lines: []analyzers.Pos{{File: w.file, Line: w.line}, {File: r.file, Line: r.line}, {File: r.file, Line: miss.Line}}})
-		}
-	}
-	return out
-}
-
-// confirm runs the model: the reader of kind miss (faulting inside if it
-// may) against the updater's wait and free; true with the P2 finding when
-// the model finds the use after free.
-func confirm(w *wait, r reader, miss rcueffects.Section) (finding.Finding, bool) {
+// confirm runs the model: the reader of kind miss against the retire
+// step's wait and free; true with the P2 finding when the model finds the
+// use after free.
+func confirm(st rcumap.Step, r rcumap.Reader, miss rcueffects.Section, key string) (finding.Finding, bool) {
 	ps, ok := readerPrims[miss.Kind]
 	if !ok {
 		return finding.Finding{}, false
 	}
-	rd := rcumodel.Reader{Lock: prim(ps[0]), Unlock: prim(ps[1]), MayFault: r.mayBlock && miss.Kind.MaySleep()}
-	var free []scenario.Op
-	name := w.prim
-	if rcumodel.Flavours[w.w.Flavour].Synchronize != "" && !w.w.Call {
-		name = rcumodel.Flavours[w.w.Flavour].Synchronize
-	}
+	rd := rcumodel.Reader{Lock: prim(ps[0]), Unlock: prim(ps[1])}
+	fl := st.Flavour
+	w := rcueffects.GPWaits[st.Prim]
 	if miss.Kind == rcueffects.SecSRCU {
 		rd.SRCUDomain = "ss1"
 	}
+	var free []scenario.Op
 	switch {
-	case w.w.Call:
-		call := rcumodel.Flavours[w.w.Flavour].Call
-		if call == "" || w.w.Flavour == rcumodel.FlavourSRCU0 {
-			return finding.Finding{}, false
-		}
-		free = []scenario.Op{scenario.O(call, "free", "obj")}
-	case w.w.Flavour == rcumodel.FlavourSRCU0:
-		free = []scenario.Op{scenario.O(name, "ss0"), scenario.O("free", "obj")}
+	case w.Call && rcumodel.Flavours[fl].Call != "" && fl != rcumodel.FlavourSRCU0:
+		free = []scenario.Op{scenario.O(rcumodel.Flavours[fl].Call, "free", "obj")}
+	case rcumodel.Flavours[fl].Synchronize == "":
+		return finding.Finding{}, false
+	case fl == rcumodel.FlavourSRCU0:
+		free = []scenario.Op{scenario.O(rcumodel.Flavours[fl].Synchronize, "ss0"), scenario.O("free", "obj")}
 	default:
-		free = []scenario.Op{scenario.O(name), scenario.O("free", "obj")}
+		free = []scenario.Op{scenario.O(rcumodel.Flavours[fl].Synchronize), scenario.O("free", "obj")}
 	}
 	res, err := rcumodel.Check(rcumodel.FreeUnderReadersScenario([]rcumodel.Reader{rd}, free...), rcumodel.Options{})
 	if err != nil {
@@ -302,13 +277,12 @@ func confirm(w *wait, r reader, miss rcueffects.Section) (finding.Finding, bool)
 	}
 	f := pr.Violation.Finding()
 	f.Rule = finding.RuleGPFlavorMismatch
-	fix := suggest(miss.Kind, w.w.Call)
 	under := miss.Prim
 	if !strings.HasSuffix(under, ")") {
 		under += "()"
 	}
-	f.Message = fmt.Sprintf("%s() waits for a %s grace period, but %s is read in %s() under %s, a %s reader that grace period does not wait for: the old object may be freed under the reader (use %s); model: %s",
-		w.prim, rcumodel.Flavours[w.w.Flavour].Name, r.key, r.fn, under, miss.Kind, fix, pr.Violation.Msg)
+	f.Message = fmt.Sprintf("%s() waits for a %s grace period before %s is freed, but %s() reads it under %s, a %s reader that grace period does not wait for: the old object may be freed under the reader (use %s); model: %s",
+		st.Prim, rcumodel.Flavours[fl].Name, key, r.Func, under, miss.Kind, suggest(miss.Kind, w.Call), pr.Violation.Msg)
 	f.Config = nil
 	return f, true
 }

@@ -45,7 +45,8 @@ func TestRealTreeFaultableProbe(t *testing.T) {
 			if f.Trace == nil || !strings.HasPrefix(f.Trace.Property, "P2") || len(f.Trace.Steps) == 0 {
 				t.Fatalf("no P2 trace: %+v", f.Trace)
 			}
-			if !strings.Contains(f.Message, "rcu_read_lock_trace") || len(f.Chain) != 2 || f.Chain[1].Function != "demo_probe_run" {
+			if !strings.Contains(f.Message, "rcu_read_lock_trace") || len(f.Chain) != 3 || f.Chain[0].Function != "demo_probe_set" ||
+				f.Chain[2].Function != "demo_probe_run" {
 				t.Errorf("message/chain do not name the reader: %s %+v", f.Message, f.Chain)
 			}
 		})
