@@ -74,7 +74,11 @@ func (m *Map) body(d Def) *bodyEvents {
 			b.impliesGP = true
 		}
 	})
+	underflow := false
 	m.Z.WalkSectionsMost(stmts, func(e rcueffects.Event) {
+		if e.Kind == rcueffects.EvUnderflow {
+			underflow = true
+		}
 		if e.Kind != rcueffects.EvCall {
 			return
 		}
@@ -85,6 +89,12 @@ func (m *Map) body(d Def) *bodyEvents {
 			}
 		}
 	})
+	if underflow {
+		// It closes a section its caller opened (rcu_read_unlock(); mutex_lock();
+		// rcu_read_lock() in posix_cpu_timer_wait_running()): blocking here
+		// says nothing about what its callers hold.
+		b.blocks = nil
+	}
 	return b
 }
 

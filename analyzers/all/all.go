@@ -9,13 +9,14 @@ import (
 	"github.com/rcureview/rcureview/analyzers/notrace"
 	"github.com/rcureview/rcureview/analyzers/rcuflavor"
 	"github.com/rcureview/rcureview/analyzers/rcumodelcheck"
+	"github.com/rcureview/rcureview/analyzers/rcuprotect"
 	"github.com/rcureview/rcureview/analyzers/rcuusage"
 )
 
 // Analyzers returns the analyzers rcureview runs. Adding an analyzer is
 // adding it here.
 func Analyzers() []*analyzers.Analyzer {
-	return []*analyzers.Analyzer{notrace.Analyzer, noinstr.Analyzer, rcumodelcheck.Analyzer, rcuusage.Analyzer, rcuflavor.Analyzer}
+	return []*analyzers.Analyzer{notrace.Analyzer, noinstr.Analyzer, rcumodelcheck.Analyzer, rcuusage.Analyzer, rcuflavor.Analyzer, rcuprotect.Analyzer}
 }
 
 // Registry returns a registry of Analyzers.
