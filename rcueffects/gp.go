@@ -99,10 +99,16 @@ func Access(name string) AccessKind {
 }
 
 // ReadNeedsReader reports whether lockdep (PROVE_RCU) checks that a read
-// primitive runs inside a reader: rcu_dereference*() and the list
-// iterators without a lockdep condition of their own. srcu_dereference()
-// and the _check forms name their own condition.
+// primitive runs inside a reader with no condition of its own:
+// rcu_dereference(), rcu_dereference_bh() and rcu_dereference_sched().
+// The _check forms, srcu_dereference() and wrappers such as
+// rcu_dereference_rtnl() name their own condition; the list iterators are
+// checked only with CONFIG_PROVE_RCU_LIST, and update-side code walks
+// lists with them under its lock.
 func ReadNeedsReader(name string) bool {
-	return Access(name) == AccessRead && !strings.HasPrefix(name, "srcu_") && !strings.Contains(name, "_check") &&
-		!strings.Contains(name, "srcu")
+	switch name {
+	case "rcu_dereference", "rcu_dereference_bh", "rcu_dereference_sched":
+		return true
+	}
+	return false
 }

@@ -533,3 +533,24 @@ func (d Def) Callees(m *Map) []Def {
 	}
 	return out
 }
+
+// Def returns the definition the site is in.
+func (s Site) Def(m *Map) Def {
+	ff := m.Index.File(s.File)
+	if ff == nil {
+		return Def{}
+	}
+	if s.Macro {
+		for i := range ff.Macros {
+			if ff.Macros[i].Name == s.Func {
+				return Def{File: ff, Macro: &ff.Macros[i]}
+			}
+		}
+	}
+	for i := range ff.Funcs {
+		if ff.Funcs[i].Name == s.Func && int(ff.Funcs[i].Start) <= s.Line && s.Line <= int(ff.Funcs[i].End) {
+			return Def{File: ff, Func: &ff.Funcs[i]}
+		}
+	}
+	return Def{}
+}

@@ -681,3 +681,85 @@ func collectAssigns(stmts []*rcueffects.Stmt, out map[string][]string) {
 		collectAssigns(st.Body, out)
 	}
 }
+
+// Unprotected returns the paths by which the read prim at line of d is
+// proven to run with no read-side protection (see package rcuprotect):
+// no section may be open on it (WalkSectionsMost), the read names no
+// lockdep condition, and the path ends, at the read's function or its
+// direct caller, in a function that blocks unconditionally where no
+// section is open. Paths through a function that may open a reader in a
+// way the section walk does not see (a callee whose effect summary
+// enters a reader: rhashtable_walk_start()), reads in a function that
+// also reads the location with a lockdep condition (a function that
+// serves both the read and the update side), and reads in a branch of a
+// function whose blocking is its only proof, are not proven.
+func (m *Map) Unprotected(d Def, prim string, line int, loc string) []Path {
+	if d.Func == nil {
+		return nil
+	}
+	for _, o := range d.sites() {
+		if o.Loc == loc && o.Name != prim && (rcueffects.Access(o.Name) == rcueffects.AccessUpdate ||
+			strings.Contains(o.Name, "_check") || strings.HasPrefix(o.Name, "srcu_")) {
+			return nil
+		}
+	}
+	b := m.body(d)
+	found := findCall(b.most, prim, line, false)
+	if len(found) == 0 || m.opensHidden(d) {
+		return nil
+	}
+	var out []Path
+	for _, p := range m.ReadPaths(d, prim, line, true) {
+		if p.Protected() || p.Lockdep != "" || p.Blocks == nil || p.Unknown || len(p.Callers) > 1 {
+			continue
+		}
+		if len(p.Callers) == 0 && len(found[0].Guards) > 0 {
+			continue
+		}
+		if len(p.Callers) == 1 {
+			c := Def{File: m.Index.File(p.Callers[0].File)}
+			if c.File == nil {
+				continue
+			}
+			for i := range c.File.Funcs {
+				if c.File.Funcs[i].Name == p.Callers[0].Func {
+					c.Func = &c.File.Funcs[i]
+				}
+			}
+			if c.Func == nil || m.opensHidden(c) {
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// opensHidden reports whether a function calls something that enters a
+// reader by its effect summary although the section walk does not count
+// it as a section (a wrapper such as rhashtable_walk_start()).
+func (m *Map) opensHidden(d Def) bool {
+	k := "hidden|" + d.key()
+	if v, ok := m.busy[k]; ok {
+		return v
+	}
+	b := m.body(d)
+	hidden := false
+	seen := map[string]bool{}
+	for _, e := range b.most {
+		n := e.Call.Name
+		if e.Call.Member || seen[n] {
+			continue
+		}
+		seen[n] = true
+		if kind, _, _ := m.Z.Classify(e.Call); kind != rcueffects.SecNone {
+			continue
+		}
+		if s, ok := m.Z.Summary(n); ok && s.IsReadSide() && s.Effects.Delta > 0 {
+			hidden = true
+			break
+		}
+	}
+	m.busy[k] = hidden
+	return hidden
+}

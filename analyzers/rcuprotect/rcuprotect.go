@@ -87,10 +87,8 @@ func check(m *rcumap.Map, d rcumap.Def) []analyzers.Diagnostic {
 		if !rcueffects.ReadNeedsReader(s.Name) {
 			continue
 		}
-		for _, p := range m.ReadPaths(d, s.Name, int(s.Line), true) {
-			if unprotected(p) {
-				emit(d, s, p)
-			}
+		for _, p := range m.Unprotected(d, s.Name, int(s.Line), s.Loc) {
+			emit(d, s, p)
 		}
 	}
 	for _, c := range d.Callees(m) {
@@ -101,8 +99,8 @@ func check(m *rcumap.Map, d rcumap.Def) []analyzers.Diagnostic {
 			if !rcueffects.ReadNeedsReader(s.Name) {
 				continue
 			}
-			for _, p := range m.ReadPaths(c, s.Name, int(s.Line), true) {
-				if unprotected(p) && len(p.Callers) > 0 && p.Callers[0].Func == d.Name() && p.Callers[0].File == d.File.Path {
+			for _, p := range m.Unprotected(c, s.Name, int(s.Line), s.Loc) {
+				if len(p.Callers) > 0 && p.Callers[0].Func == d.Name() && p.Callers[0].File == d.File.Path {
 					emit(c, s, p)
 				}
 			}
@@ -110,10 +108,6 @@ func check(m *rcumap.Map, d rcumap.Def) []analyzers.Diagnostic {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
-}
-
-func unprotected(p rcumap.Path) bool {
-	return !p.Protected() && p.Lockdep == "" && p.Blocks != nil && !p.Unknown
 }
 
 func diagnostic(m *rcumap.Map, changed, rd rcumap.Def, s index.RCUSite, p rcumap.Path) analyzers.Diagnostic {

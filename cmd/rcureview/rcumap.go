@@ -68,10 +68,10 @@ func runRCUMap(args []string, stdout, stderr io.Writer) int {
 	m := rcumap.New(ix, rcueffects.NewSummarizer(ix, rcueffects.NewSource(t, nil), cfg), cfg)
 	status := 0
 	if *all {
-		n, keys, retired, judged, notes := 0, 0, 0, 0, 0
+		n, keys, retired, judged, notes, unprot := 0, 0, 0, 0, 0, 0
 		for _, k := range m.Keys() {
 			keys++
-			e := m.Entry(k, false)
+			e := m.Entry(k, true)
 			if len(e.Retires) > 0 {
 				retired++
 			}
@@ -79,6 +79,17 @@ func runRCUMap(args []string, stdout, stderr io.Writer) int {
 				for _, p := range r.Paths {
 					if p.Protected() {
 						judged += len(e.Retires)
+					}
+				}
+			}
+			for _, r := range e.Readers {
+				if !rcueffects.ReadNeedsReader(r.Prim) {
+					continue
+				}
+				for _, p := range m.Unprotected(r.Def(m), r.Prim, r.Line, r.Loc) {
+					{
+						unprot++
+						fmt.Fprintf(stdout, "UNPROTECTED: %s() in %s() %s:%d reads %s: %s\n", r.Prim, r.Func, r.File, r.Line, k, rcumap.PathText(p))
 					}
 				}
 			}
@@ -94,7 +105,7 @@ func runRCUMap(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "%d locations, %d with a retire path, %d reader path x retire path pairs judged, %d covered only by accident\n",
 			keys, retired, judged, notes)
-		fmt.Fprintf(stdout, "%d locations with a reader a retire path does not cover\n", n)
+		fmt.Fprintf(stdout, "%d locations with a reader a retire path does not cover, %d reads reachable unprotected\n", n, unprot)
 		if n > 0 {
 			status = 1
 		}
