@@ -52,3 +52,50 @@ func TestRealTreeFaultableProbe(t *testing.T) {
 		})
 	}
 }
+
+// The reader and the retire path of one location in different files: the
+// patch adds an SRCU reader of dev->ifalias in net-sysfs.c while the
+// unchanged dev_set_alias() in dev.c frees the old alias with kfree_rcu().
+func TestRealTreeReaderAndRetireInOtherFiles(t *testing.T) {
+	p := realtest.Provider()
+	tests := []struct {
+		name string
+		mbox string
+		want bool
+	}{
+		{"SRCU reader in net-sysfs.c, kfree_rcu() in unchanged dev.c", "testdata/srcu-reader-ifalias-kfree-rcu.mbox", true},
+		{"twin: dev.c frees through call_rcu() then call_srcu()", "testdata/srcu-reader-ifalias-call-srcu.mbox", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			passes := realtest.Passes(t, nil, tc.mbox, nil)
+			fs, err := realtest.Run(Analyzer, p, &passes[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("findings:\n%s", realtest.Dump(fs))
+			if !tc.want {
+				if len(fs) != 0 {
+					t.Fatalf("want no finding, got %d", len(fs))
+				}
+				return
+			}
+			if len(fs) != 1 {
+				t.Fatalf("%d findings, want 1", len(fs))
+			}
+			f := fs[0]
+			if f.Rule != finding.RuleGPFlavorMismatch || f.Status != finding.StatusNew || f.File != "net/core/net-sysfs.c" ||
+				f.Function != "netdev_ifalias_len" || f.Trace == nil {
+				t.Errorf("finding %s %s %s:%d %s", f.Rule, f.Status, f.File, f.Line, f.Function)
+			}
+			files := map[string]bool{}
+			for _, h := range f.Chain {
+				files[h.File] = true
+			}
+			if !files["net/core/dev.c"] || !files["net/core/net-sysfs.c"] || !strings.Contains(f.Message, "kfree_rcu()") ||
+				!strings.Contains(f.Message, "struct net_device.ifalias") {
+				t.Errorf("the finding does not name both ends: %s %+v", f.Message, f.Chain)
+			}
+		})
+	}
+}
