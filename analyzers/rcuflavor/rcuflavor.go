@@ -125,21 +125,43 @@ func Keys(m *rcumap.Map, defs []rcumap.Def) []string {
 func report(pass *analyzers.Pass, m *rcumap.Map, key string, files []*diffparse.File) {
 	e := m.Entry(key, true)
 	bad, acc := e.Mismatches()
-	seen := map[string]bool{}
-	for _, mm := range bad {
-		d, ok := diagnostic(mm, files, false)
-		if ok && !seen[d.Key] {
-			seen[d.Key] = true
-			pass.Report(d)
+	for gi, group := range [][]rcumap.Mismatch{bad, acc} {
+		accident := gi == 1
+		// one finding per reader path: the first retire path that misses
+		// it leads, the others are counted
+		var order []string
+		byReader := map[string][]rcumap.Mismatch{}
+		for _, mm := range group {
+			k := readerKey(mm)
+			if _, ok := byReader[k]; !ok {
+				order = append(order, k)
+			}
+			byReader[k] = append(byReader[k], mm)
+		}
+		for _, k := range order {
+			mms := byReader[k]
+			for i, mm := range mms {
+				d, ok := diagnostic(mm, files, accident)
+				if !ok {
+					continue
+				}
+				if n := len(mms) - i - 1; n > 0 {
+					d.Message += fmt.Sprintf(" (%d more retire paths of %s miss this reader)", n, mm.Key)
+				}
+				pass.Report(d)
+				break
+			}
 		}
 	}
-	for _, mm := range acc {
-		d, ok := diagnostic(mm, files, true)
-		if ok && !seen[d.Key] {
-			seen[d.Key] = true
-			pass.Report(d)
-		}
+}
+
+// readerKey names a reader path independently of the retire path.
+func readerKey(mm rcumap.Mismatch) string {
+	var callers []string
+	for _, h := range mm.Path.Callers {
+		callers = append(callers, h.Func)
 	}
+	return strings.Join([]string{mm.Key, mm.Reader.Func + ":" + mm.Reader.Prim, mm.Path.Describe(), strings.Join(callers, "<")}, "|")
 }
 
 // diagnostic builds the finding of an uncovered (or accidentally covered)
@@ -158,7 +180,7 @@ func diagnostic(mm rcumap.Mismatch, files []*diffparse.File, accident bool) (ana
 				mm.Key, r.Func, p.Describe(), stepsText(rt.Steps), rt.Func)}
 	} else {
 		var ok bool
-		if f, ok = confirm(st, r, miss, mm.Key); !ok {
+		if f, ok = confirm(rt.Steps, r, miss, mm.Key); !ok {
 			return analyzers.Diagnostic{}, false
 		}
 	}
@@ -180,6 +202,13 @@ func diagnostic(mm rcumap.Mismatch, files []*diffparse.File, accident bool) (ana
 	}
 	chain = append(chain, finding.Hop{Function: st.At.Func, File: st.At.File, Line: st.At.Line,
 		Why: rcumap.StepText(st)})
+	for _, more := range rt.Steps[1:] {
+		if len(more.Via) > 0 {
+			h := more.Via[len(more.Via)-1]
+			chain = append(chain, finding.Hop{Function: h.Func, File: h.File, Line: h.Line, Why: h.Why})
+		}
+		chain = append(chain, finding.Hop{Function: more.At.Func, File: more.At.File, Line: more.At.Line, Why: rcumap.StepText(more)})
+	}
 	for i := len(p.Callers) - 1; i >= 0; i-- {
 		h := p.Callers[i]
 		chain = append(chain, finding.Hop{Function: h.Func, File: h.File, Line: h.Line, Why: h.Why})
@@ -197,14 +226,27 @@ func diagnostic(mm rcumap.Mismatch, files []*diffparse.File, accident bool) (ana
 	for _, h := range p.Callers {
 		lines = append(lines, analyzers.Pos{File: h.File, Line: h.Line})
 	}
-	var callers []string
-	for _, h := range p.Callers {
-		callers = append(callers, h.Func)
-	}
-	key := strings.Join([]string{mm.Key, r.Func + ":" + r.Prim, p.Describe(), strings.Join(callers, "<"),
-		rt.Func + ":" + rt.Prim, fmt.Sprint(accident)}, "|")
+	key := readerKey(mm) + "|" + fmt.Sprint(accident)
 	def := analyzers.Def{File: r.File, Name: r.Func, Macro: r.Macro}
 	return analyzers.Diagnostic{Finding: f, Key: key, Detail: stepsText(rt.Steps), Def: def, Lines: lines}, true
+}
+
+// flavoursText lists the waits of a retire path with their flavours.
+func flavoursText(steps []rcumap.Step) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, st := range steps {
+		fl := rcumodel.Flavours[st.Flavour].Name
+		if st.Domain != "" {
+			fl = "srcu(" + st.Domain + ")"
+		}
+		t := fmt.Sprintf("%s() [%s] in %s()", st.Prim, fl, st.At.Func)
+		if !seen[t] {
+			seen[t] = true
+			parts = append(parts, t)
+		}
+	}
+	return strings.Join(parts, ", then ")
 }
 
 func readerSectionAdded(p rcumap.Path, added func(string, int) bool) bool {
@@ -245,7 +287,8 @@ func prim(n string) rcumodel.Effects {
 // confirm runs the model: the reader of kind miss against the retire
 // step's wait and free; true with the P2 finding when the model finds the
 // use after free.
-func confirm(st rcumap.Step, r rcumap.Reader, miss rcueffects.Section, key string) (finding.Finding, bool) {
+func confirm(steps []rcumap.Step, r rcumap.Reader, miss rcueffects.Section, key string) (finding.Finding, bool) {
+	st := steps[0]
 	ps, ok := readerPrims[miss.Kind]
 	if !ok {
 		return finding.Finding{}, false
@@ -281,8 +324,8 @@ func confirm(st rcumap.Step, r rcumap.Reader, miss rcueffects.Section, key strin
 	if !strings.HasSuffix(under, ")") {
 		under += "()"
 	}
-	f.Message = fmt.Sprintf("%s() waits for a %s grace period before %s is freed, but %s() reads it under %s, a %s reader that grace period does not wait for: the old object may be freed under the reader (use %s); model: %s",
-		st.Prim, rcumodel.Flavours[fl].Name, key, r.Func, under, miss.Kind, suggest(miss.Kind, w.Call), pr.Violation.Msg)
+	f.Message = fmt.Sprintf("%s is retired after %s, but %s() reads it under %s, a %s reader none of those grace periods waits for: the old object may be freed under the reader (use %s); model: %s",
+		key, flavoursText(steps), r.Func, under, miss.Kind, suggest(miss.Kind, w.Call), pr.Violation.Msg)
 	f.Config = nil
 	return f, true
 }

@@ -92,9 +92,58 @@ func TestRealTreeReaderAndRetireInOtherFiles(t *testing.T) {
 			for _, h := range f.Chain {
 				files[h.File] = true
 			}
-			if !files["net/core/dev.c"] || !files["net/core/net-sysfs.c"] || !strings.Contains(f.Message, "kfree_rcu()") ||
+			if !files["net/core/dev.c"] || !files["net/core/net-sysfs.c"] || !strings.Contains(f.Message, "kfree_rcu() [rcu] in dev_set_alias()") ||
 				!strings.Contains(f.Message, "struct net_device.ifalias") {
 				t.Errorf("the finding does not name both ends: %s %+v", f.Message, f.Chain)
+			}
+		})
+	}
+}
+
+// A reader of a list moved into a section its caller's macro opens, with
+// a retire path whose grace periods are two callbacks deep
+// (call_rcu() -> audit_free_rule_rcu() -> call_rcu_tasks_trace() or
+// call_srcu() -> free).
+func TestRealTreeReaderUnderCallerMacro(t *testing.T) {
+	p := realtest.Provider()
+	tests := []struct {
+		name string
+		mbox string
+		want bool
+	}{
+		{"SRCU section from audit_filter() macro, rules freed after RCU then Tasks Trace", "testdata/audit-filter-srcu-macro-trace-chain.mbox", true},
+		{"twin: rules freed after RCU then SRCU", "testdata/audit-filter-srcu-macro-srcu-chain.mbox", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			passes := realtest.Passes(t, nil, tc.mbox, nil)
+			fs, err := realtest.Run(Analyzer, p, &passes[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("findings:\n%s", realtest.Dump(fs))
+			if !tc.want {
+				if len(fs) != 0 {
+					t.Fatalf("want no finding, got %d", len(fs))
+				}
+				return
+			}
+			if len(fs) != 1 {
+				t.Fatalf("%d findings, want one for the reader path", len(fs))
+			}
+			for _, f := range fs {
+				if f.Rule != finding.RuleGPFlavorMismatch || f.Status != finding.StatusNew || f.Function != "__audit_filter" {
+					t.Errorf("finding %s %s %s", f.Rule, f.Status, f.Function)
+				}
+				var macro, trace bool
+				for _, h := range f.Chain {
+					macro = macro || h.Function == "audit_filter" && h.File == "kernel/audit.h"
+					trace = trace || strings.Contains(h.Why, "call_rcu_tasks_trace")
+				}
+				if !macro || !trace || !strings.Contains(f.Message, "srcu_read_lock") ||
+					!strings.Contains(f.Message, "call_rcu_tasks_trace() [rcu-tasks-trace] in audit_free_rule_rcu()") {
+					t.Errorf("the finding does not show the macro's section and the callback chain: %s %+v", f.Message, f.Chain)
+				}
 			}
 		})
 	}
