@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/rcueffects"
@@ -21,7 +20,8 @@ func runRCUMap(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.tree, "tree", "", "kernel source directory")
 	fs.StringVar(&f.git, "git", "", "kernel git repository (instead of --tree)")
 	fs.StringVar(&f.rev, "rev", "HEAD", "revision of --git")
-	fs.StringVar(&f.config, "config", "", "kernel .config whose conditions decide which definitions exist")
+	fs.StringVar(&f.config, "config", "", "kernel .config (or a Debian configuration name) whose conditions decide which definitions exist")
+	fs.StringVar(&f.arch, "arch", "x86", "architecture of the tree: its arch/ directory is read")
 	all := fs.Bool("all", false, "check every location of the tree and print those a retire path does not cover")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: rcureview rcu-map [--tree DIR | --git DIR [--rev REV]] [--config FILE] FIELD|SYMBOL...\n"+
@@ -48,19 +48,12 @@ func runRCUMap(args []string, stdout, stderr io.Writer) int {
 	}
 	var cfg map[string]string
 	if f.config != "" {
-		cf, err := os.Open(f.config)
-		if err != nil {
-			fmt.Fprintf(stderr, "rcureview rcu-map: %v\n", err)
-			return 2
-		}
-		cfg, err = kconfig.Parse(cf)
-		cf.Close()
-		if err != nil {
-			fmt.Fprintf(stderr, "rcureview rcu-map: --config %s: %v\n", f.config, err)
+		if cfg, err = kconfig.Load(f.config); err != nil {
+			fmt.Fprintf(stderr, "rcureview rcu-map: --config %v\n", err)
 			return 2
 		}
 	}
-	ix, err := defaultIndexes().For(t)
+	ix, err := defaultIndexes(f.arch).For(t)
 	if err != nil {
 		fmt.Fprintf(stderr, "rcureview rcu-map: %v\n", err)
 		return 2
