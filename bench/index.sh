@@ -37,6 +37,14 @@ find "$TREE" -type f \( -name '*.[ch]' -o -name Makefile -o -name Kbuild \) -pri
 # rcureview keeps its cache in the user cache dir; point it at a fresh one.
 export XDG_CACHE_HOME="$WORK/xdg"
 measure rcureview-index-cold "$WORK/rcureview" index --tree "$TREE"
+# The RCU protection map: its facts are skimmed with the index (their share
+# of the skim: go test ./ksrc/index -run X -bench SkimRCUFacts); the
+# whole-tree check on the warm index, every location's readers against its
+# retire paths, under Debian's amd64 configuration when it is installed.
+CONFIG=/usr/src/linux-config-6.12/config.amd64_none_amd64.xz
+[ -f "$CONFIG" ] || CONFIG=""
+measure rcureview-rcu-map-all "$WORK/rcureview" rcu-map --tree "$TREE" ${CONFIG:+--config "$CONFIG"} --all
+tail -n 2 "$WORK/rcureview-rcu-map-all.out" | sed 's/^/bench: rcu-map: /'
 measure ctags                ctags -R -f "$WORK/tags" "$TREE"
 (cd "$TREE" && measure cscope cscope -b -q -k -R -f "$WORK/cscope.out")
 

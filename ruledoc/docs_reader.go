@@ -8,7 +8,12 @@ var readerDocs = map[string]Doc{
 		Meaning: "An updater frees (or reuses) data after waiting for a grace period of " +
 			"one RCU flavour, but some reader of that data is a reader of another " +
 			"flavour that this grace period does not wait for: for example data read " +
-			"under rcu_read_lock_trace() and freed with call_rcu().",
+			"under rcu_read_lock_trace() and freed with call_rcu(). rcureview checks " +
+			"the tree-wide protection map of every location a patch touches: readers " +
+			"and retire paths in any file, the sections callers, guards and macros " +
+			"open, callbacks followed through their chains (\"rcureview rcu-map " +
+			"FIELD\" prints a location's readers and retire paths). A note says when " +
+			"coverage holds only because rcu_trace_implies_rcu_gp() is true.",
 		Why: "Each flavour's grace period waits only for its own readers (with a few " +
 			"documented implications such as rcu_trace_implies_rcu_gp()). A mismatch is " +
 			"a use-after-free that no test catches until a reader sleeps at the wrong " +
@@ -130,7 +135,10 @@ var readerDocs = map[string]Doc{
 			"reader while RCU is not watching (idle, early entry, offline CPU), an " +
 			"SRCU reader that is not NMI-safe used from NMI, an update-side primitive " +
 			"(call_rcu(), synchronize_*()) from NMI, and similar rules of the flavour " +
-			"table.",
+			"table; and rcu_dereference() reached with no read-side protection at all " +
+			"(the static counterpart of PROVE_RCU's \"suspicious " +
+			"rcu_dereference_check() usage\"), reported when a function on the path " +
+			"may block where it makes the call, so no caller can hold a reader.",
 		Why: "RCU ignores CPUs it is not watching: a reader there is not a reader, and " +
 			"the data can be freed under it. This is why tracepoints check " +
 			"rcu_is_watching() and why rcu_read_lock() warns under PROVE_RCU. NMI " +

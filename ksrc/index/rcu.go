@@ -81,6 +81,9 @@ func (s *skimmer) rcu() *rcuScan {
 // RCU map: struct definitions (and their __rcu fields) and file-level
 // names declared static or __rcu.
 func (s *skimmer) rcuDecl(start, end int) {
+	if s.noRCU {
+		return
+	}
 	toks := s.toks[start:end]
 	if len(toks) == 0 {
 		return
@@ -246,6 +249,9 @@ var rcuTypeWords = map[string]bool{
 // toks[head:end] is its declaration and body, toks[brace] the body's '{'. Locals and parameters are
 // typed from their declarations ("struct T *p").
 func (s *skimmer) rcuSites(fn *Func, head, brace, end int) {
+	if s.noRCU {
+		return
+	}
 	any := false
 	for _, c := range fn.Calls {
 		if isRCUName(c.Name) {

@@ -2,7 +2,11 @@ package index
 
 import (
 	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -112,5 +116,42 @@ func TestSkimRCUFacts(t *testing.T) {
 	var buf bytes.Buffer
 	if err := writePack(&buf, "t", []*FileFacts{ff}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkSkimRCUFacts measures what the RCU facts add to skimming:
+// kernel/ and net/core/ of the real tree, with and without them.
+func BenchmarkSkimRCUFacts(b *testing.B) {
+	dir := os.Getenv("RCUREVIEW_KERNEL_TREE")
+	if dir == "" {
+		b.Skip("RCUREVIEW_KERNEL_TREE not set")
+	}
+	var files [][2]string
+	for _, top := range []string{"kernel", "net/core"} {
+		filepath.WalkDir(filepath.Join(dir, top), func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".c") || strings.HasSuffix(p, ".h")) {
+				if data, err := os.ReadFile(p); err == nil {
+					files = append(files, [2]string{p, string(data)})
+				}
+			}
+			return nil
+		})
+	}
+	for _, noRCU := range []bool{true, false} {
+		name := "with"
+		if noRCU {
+			name = "without"
+		}
+		b.Run(name, func(b *testing.B) {
+			var n int64
+			for i := 0; i < b.N; i++ {
+				sk := Skimmer{noRCU: noRCU}
+				for _, f := range files {
+					sk.SkimC(f[0], []byte(f[1]))
+					n += int64(len(f[1]))
+				}
+			}
+			b.SetBytes(n / int64(b.N))
+		})
 	}
 }

@@ -21,6 +21,7 @@ type Skimmer struct {
 	intern map[string]string
 	toks   []token
 	tcond  []int32
+	noRCU  bool // skip the RCU facts (the benchmark of their cost)
 }
 
 // SkimC is SkimC with the skimmer's buffers.
@@ -31,6 +32,7 @@ func (k *Skimmer) SkimC(path string, src []byte) *FileFacts {
 		k.intern = make(map[string]string, min(1<<14, len(src)/16+16))
 	}
 	s := newSkimmer(path, src, k.intern)
+	s.noRCU = k.noRCU
 	s.toks, s.tcond = k.toks[:0], k.tcond[:0]
 	s.run()
 	k.toks, k.tcond = s.toks, s.tcond
@@ -53,6 +55,7 @@ type skimmer struct {
 	condIdx map[string]int32
 	// rcuState collects what the RCU sites of the file need (rcu.go).
 	rcuState *rcuScan
+	noRCU    bool
 }
 
 func newSkimmer(path string, src []byte, intern map[string]string) *skimmer {
@@ -328,7 +331,7 @@ func (s *skimmer) define(text string, line int32) {
 		return // a constant: nothing to resolve through it
 	}
 	for _, c := range m.Calls {
-		if isRCUName(c.Name) {
+		if isRCUName(c.Name) && !s.noRCU {
 			m.RCU = s.rcuSitesIn(bt, 0, line-1, nil, params)
 			break
 		}
