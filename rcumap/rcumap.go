@@ -514,19 +514,7 @@ func (d Def) Callees(m *Map) []Def {
 		}
 		seen[c.Name] = true
 		for _, t := range m.Index.Resolve(d.File.Path, c) {
-			var cd Def
-			switch {
-			case t.Kind == index.TargetFunc && t.Func != nil:
-				cd = Def{File: t.Facts, Func: t.Func}
-			case t.Kind == index.TargetMacro && t.Facts != nil:
-				cd = Def{File: t.Facts, Macro: macroAt(t.Facts, t.Name, t.Line)}
-			default:
-				continue
-			}
-			if cd.File == nil {
-				cd.File = m.Index.File(t.File)
-			}
-			if cd.File != nil && (cd.Func != nil || cd.Macro != nil) && m.defHolds(cd) {
+			if cd, ok := m.targetDef(t); ok {
 				out = append(out, cd)
 			}
 		}
@@ -553,4 +541,25 @@ func (s Site) Def(m *Map) Def {
 		}
 	}
 	return Def{}
+}
+
+// targetDef returns the definition a resolved call reaches, when it is a
+// function or macro that exists under the map's configuration.
+func (m *Map) targetDef(t index.Target) (Def, bool) {
+	var d Def
+	switch {
+	case t.Kind == index.TargetFunc && t.Func != nil:
+		d = Def{File: t.Facts, Func: t.Func}
+	case t.Kind == index.TargetMacro && t.Facts != nil:
+		d = Def{File: t.Facts, Macro: macroAt(t.Facts, t.Name, t.Line)}
+	default:
+		return Def{}, false
+	}
+	if d.File == nil {
+		d.File = m.Index.File(t.File)
+	}
+	if d.File == nil || d.Func == nil && d.Macro == nil || !m.defHolds(d) {
+		return Def{}, false
+	}
+	return d, true
 }

@@ -559,22 +559,8 @@ func (m *Map) stepsOf(from, fromFunc string, c rcueffects.CallSite, depth int, v
 	}
 	var steps []Step
 	for _, t := range m.Index.Resolve(from, index.Call{Name: c.Name}) {
-		var d Def
-		switch {
-		case t.Kind == index.TargetFunc && t.Func != nil:
-			d = Def{File: t.Facts, Func: t.Func}
-		case t.Kind == index.TargetMacro && t.Facts != nil:
-			d = Def{File: t.Facts, Macro: macroAt(t.Facts, t.Name, t.Line)}
-			if d.Macro == nil {
-				continue
-			}
-		default:
-			continue
-		}
-		if d.File == nil {
-			d.File = m.Index.File(t.File)
-		}
-		if d.File == nil || !m.defHolds(d) {
+		d, ok := m.targetDef(t)
+		if !ok {
 			continue
 		}
 		hop := Hop{Func: c.Name, File: t.File, Line: d.Line(), Why: "called after the update"}

@@ -20,12 +20,7 @@ func TestRealTreeUnprotectedReader(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			passes := realtest.Passes(t, nil, tc.mbox, nil)
-			fs, err := realtest.Run(Analyzer, p, &passes[0])
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("findings:\n%s", realtest.Dump(fs))
+			fs := realtest.RunMbox(t, Analyzer, p, tc.mbox)
 			if !tc.want {
 				if len(fs) != 0 {
 					t.Fatalf("want no finding, got %d", len(fs))

@@ -185,3 +185,17 @@ func Named(t testing.TB, name string) map[string]string {
 	}
 	return c
 }
+
+// RunMbox runs an analyzer over the first patch of an mbox applied to the
+// real tree (no tree: the embedded facts) and logs its findings; a
+// failure of the analyzer fails the test.
+func RunMbox(t testing.TB, a *analyzers.Analyzer, p *index.Provider, mbox string) []finding.Finding {
+	t.Helper()
+	passes := Passes(t, nil, mbox, nil)
+	fs, err := Run(a, p, &passes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("findings:\n%s", Dump(fs))
+	return fs
+}
