@@ -15,7 +15,9 @@
 // architecture's Kconfig allows (kconfig.go, with package kconfig): every
 // definition a call resolves to carries its file's build condition next
 // to its own #if, and Possible decides whether conditions can hold
-// together.
+// together. It also keeps the raw facts of the RCU protection map (rcu.go:
+// each call of an RCU primitive with the location it names, the fields
+// and globals declared __rcu), from which package rcumap builds the map.
 //
 // # Parsing approach, chosen by measurement
 //
