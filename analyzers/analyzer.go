@@ -55,6 +55,12 @@ type Pass struct {
 	// and reports what it finds with the same keys. Nil on the ordinary
 	// run, which checks the post-patch tree.
 	Baseline []Def
+	// Mail holds the text of the patch mail that is not the diff, for
+	// analyzers that check what the message says (litmus tests pasted in
+	// it): the commit message and the notes below "---", and, for the
+	// first patch of a series, the cover letter. Empty when the patch did
+	// not come from a mail.
+	Mail []MailText
 	// Report records a finding of the pass; the driver sets it. The
 	// driver decides the finding's Status and, when the analyzer left
 	// them empty, its PatchLine and Source.
@@ -91,6 +97,15 @@ type Diagnostic struct {
 type NamedConfig struct {
 	Name   string
 	Config map[string]string
+}
+
+// MailText is a part of the patch mail other than the diff.
+type MailText struct {
+	Part string // "commit message", "notes" or "cover letter"
+	Text string
+	// Line is the 1-based line of the patch mail's body where Text starts,
+	// 0 when unknown or not in the patch's own mail (the cover letter).
+	Line int
 }
 
 // Def names a definition: a function, or a macro (or other named root

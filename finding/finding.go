@@ -173,6 +173,13 @@ type Finding struct {
 	InputLine int `json:"-"`
 	// Source is the patch line itself, with its leading +/-/space, if known.
 	Source string `json:"-"`
+	// MailLine is set by analyzers for a finding on the text of the mail
+	// rather than on a file (a litmus test pasted in the commit message):
+	// the 1-based line of the patch mail's body it concerns, or -1 for a
+	// line of another mail of the series (the cover letter) or one not
+	// found in the body. The driver turns a positive one into PatchLine
+	// and InputLine. Not part of the JSON schema.
+	MailLine int `json:"-"`
 }
 
 // Sort orders findings stably: by file, line, rule, then message.

@@ -53,15 +53,15 @@ func TestEveryDesignRuleIsCatalogued(t *testing.T) {
 		"notrace-instrumented-call", "notrace-name-contract", "noinstr-instrumented-call", "noinstr-unbalanced",
 		"rcu-gp-flavor-mismatch", "rcu-sleep-in-reader", "rcu-fault-in-reader", "rcu-sync-in-reader",
 		"rcu-illegal-context", "rcu-unbalanced", "rcu-gp-ends-in-reader", "rcu-gp-stall", "rcu-deferred-qs-lost",
-		"rcu-boost-not-undone", "rcu-irq-work-recursion", "rcu-self-deadlock",
+		"rcu-boost-not-undone", "rcu-irq-work-recursion", "rcu-self-deadlock", "lkmm-litmus-result",
 		"input-mail", "input-patch", "input-apply", "input-source",
 	} {
 		if _, ok := LookupRule(id); !ok {
 			t.Errorf("rule %s missing", id)
 		}
 	}
-	if len(Rules()) != 20 {
-		t.Errorf("%d rules, want 20", len(Rules()))
+	if len(Rules()) != 21 {
+		t.Errorf("%d rules, want 21", len(Rules()))
 	}
 }
 

@@ -29,6 +29,7 @@ const (
 	RuleBoostNotUndone          = "rcu-boost-not-undone"
 	RuleIRQWorkRecursion        = "rcu-irq-work-recursion"
 	RuleSelfDeadlock            = "rcu-self-deadlock"
+	RuleLKMMLitmusResult        = "lkmm-litmus-result"
 	RuleInputMail               = "input-mail"
 	RuleInputPatch              = "input-patch"
 	RuleInputApply              = "input-apply"
@@ -53,6 +54,7 @@ var rules = []Rule{
 	{RuleBoostNotUndone, Error, "model: a priority-boosted reader is never deboosted"},
 	{RuleIRQWorkRecursion, Error, "model: IRQ work / softirq raising re-arms itself without bound"},
 	{RuleSelfDeadlock, Error, "model: a context spins on an rq/pi/rcu_node lock held below it"},
+	{RuleLKMMLitmusResult, Error, "a litmus test of the patch (a .litmus file or one pasted in the mail) claims a result the Linux-kernel memory model does not give, as herd7 runs it; note: a litmus test that cannot be checked"},
 	{RuleInputMail, Error, "the mail could not be parsed"},
 	{RuleInputPatch, Error, "the patch could not be parsed or names an unsafe path"},
 	{RuleInputApply, Error, "the patch does not apply to the tree"},

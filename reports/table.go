@@ -23,10 +23,17 @@ func traceColumns(t *finding.Trace) (headers []string, column func(finding.Step)
 			other = true
 		}
 	}
+	procs := isProcessTrace(t)
 	for c := 0; c <= maxCPU; c++ {
-		headers = append(headers, fmt.Sprintf("CPU %d", c))
+		if procs {
+			headers = append(headers, fmt.Sprintf("P%d", c))
+		} else {
+			headers = append(headers, fmt.Sprintf("CPU %d", c))
+		}
 	}
-	if other {
+	if other && procs {
+		headers = append(headers, "rf/co")
+	} else if other {
 		headers = append(headers, "GP/kthreads")
 	}
 	return headers, func(s finding.Step) int {
@@ -37,10 +44,29 @@ func traceColumns(t *finding.Trace) (headers []string, column func(finding.Step)
 	}
 }
 
+// isProcessTrace reports whether a trace is a litmus-test execution: every
+// step of a column is of the process named after it ("P0" in column 0).
+func isProcessTrace(t *finding.Trace) bool {
+	any := false
+	for _, s := range t.Steps {
+		if s.CPU >= 0 {
+			if s.Context != fmt.Sprintf("P%d", s.CPU) {
+				return false
+			}
+			any = true
+		}
+	}
+	return any
+}
+
 // stepText is a step's event prefixed by its context, except where the
 // column or the event already says it: task steps start with the task's
-// name, kthread and scheduler steps name their function.
+// name, kthread and scheduler steps name their function, litmus-test
+// process steps are in the process's column.
 func stepText(s finding.Step) string {
+	if s.CPU >= 0 && s.Context == fmt.Sprintf("P%d", s.CPU) {
+		return s.Event
+	}
 	if s.Context != "" && s.Context != "task" && s.Context != "kthread" && s.Context != "sched" {
 		return s.Context + ": " + s.Event
 	}

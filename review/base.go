@@ -159,6 +159,12 @@ func alreadyApplied(t ksrc.Tree) finding.Finding {
 func hunksOnly(fs []finding.Finding, files []*diffparse.File) []finding.Finding {
 	var out []finding.Finding
 	for _, f := range fs {
+		if f.MailLine != 0 {
+			// On the mail text (a litmus test in the commit message), not
+			// on the tree: the hunks do not matter.
+			out = append(out, f)
+			continue
+		}
 		l, ok := diffparse.PostLine(files, f.File, f.Line)
 		if !ok || l.Op != diffparse.Add {
 			continue

@@ -275,7 +275,7 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 		base = chooseBase(s, diffs, opt)
 		cur = base.tree
 	}
-	for _, p := range s.Patches {
+	for pi, p := range s.Patches {
 		e := &reports.Patch{
 			Subject: p.Subject, Series: s.ID, Index: p.Tags.Index, Total: s.Total,
 		}
@@ -316,6 +316,10 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 				pass.Named = append(pass.Named, analyzers.NamedConfig{Name: n.Name, Config: n.Config})
 			}
 		}
+		pass.Mail = mailTexts(p)
+		if pi == 0 && s.Cover != nil {
+			pass.Mail = append(pass.Mail, analyzers.MailText{Part: "cover letter", Text: s.Cover.CommitMessage})
+		}
 		if cur != nil {
 			post, ferr := applyPatch(cur, p, files, e)
 			if ferr != nil {
@@ -351,6 +355,13 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 				fs = hunksOnly(fs, files)
 			}
 			for i := range fs {
+				if fs[i].MailLine > 0 {
+					fs[i].PatchLine, fs[i].InputLine, fs[i].Source = fs[i].MailLine, mailInputLine(p, fs[i].MailLine), mailBodyLine(p, fs[i].MailLine)
+					continue
+				}
+				if fs[i].MailLine < 0 {
+					continue
+				}
 				fs[i].InputLine = p.InputLine(fs[i].PatchLine)
 				fs[i].PatchLine = patchLine(p, fs[i].PatchLine)
 			}

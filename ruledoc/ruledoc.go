@@ -107,7 +107,7 @@ func (d Doc) Title() string {
 
 // docs holds the text of every rule, keyed by ID. It is read-only after
 // package initialisation; the entries live in docs_*.go by rule family.
-var docs = merge(notraceDocs, readerDocs, modelDocs, inputDocs)
+var docs = merge(notraceDocs, readerDocs, modelDocs, lkmmDocs, inputDocs)
 
 func merge(ms ...map[string]Doc) map[string]Doc {
 	out := map[string]Doc{}

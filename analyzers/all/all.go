@@ -5,6 +5,7 @@ package all
 
 import (
 	"github.com/rcureview/rcureview/analyzers"
+	"github.com/rcureview/rcureview/analyzers/lkmmlitmus"
 	"github.com/rcureview/rcureview/analyzers/noinstr"
 	"github.com/rcureview/rcureview/analyzers/notrace"
 	"github.com/rcureview/rcureview/analyzers/rcuflavor"
@@ -16,7 +17,7 @@ import (
 // Analyzers returns the analyzers rcureview runs. Adding an analyzer is
 // adding it here.
 func Analyzers() []*analyzers.Analyzer {
-	return []*analyzers.Analyzer{notrace.Analyzer, noinstr.Analyzer, rcumodelcheck.Analyzer, rcuusage.Analyzer, rcuflavor.Analyzer, rcuprotect.Analyzer}
+	return []*analyzers.Analyzer{notrace.Analyzer, noinstr.Analyzer, rcumodelcheck.Analyzer, rcuusage.Analyzer, rcuflavor.Analyzer, rcuprotect.Analyzer, lkmmlitmus.Analyzer}
 }
 
 // Registry returns a registry of Analyzers.

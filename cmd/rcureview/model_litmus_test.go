@@ -121,3 +121,40 @@ func TestModelLitmusIndex(t *testing.T) {
 		t.Fatalf("exit %d, want 1 with a disagreement:\n%s", code, out.String())
 	}
 }
+
+// TestReviewLitmusClaims: review checks the litmus tests of a patch, the
+// .litmus file it adds and the test its commit message shows with
+// herd7's output, in every format; with the 6.12 tree the file's claim is
+// checked with the tree's linux-kernel.def.
+func TestReviewLitmusClaims(t *testing.T) {
+	const mb = "../../testdata/lkmm-litmus-claim.mbox"
+	want := map[string][]string{
+		"text":  {"ERROR: lkmm-litmus-result: commit message, line 28: litmus test SB+poonceonces", "FILE: tools/memory-model/litmus-tests/MP+wmb+po.litmus:3:", "| P0 ", "rf: c -> d"},
+		"json":  {`"rule": "lkmm-litmus-result"`, `"property": "LKMM execution of MP+wmb+po"`},
+		"sarif": {`"ruleId": "lkmm-litmus-result"`},
+		"html":  {"lkmm-litmus-result", "LKMM execution of SB"},
+		"email": {"[lkmm-litmus-result]", "Not on a line of this patch:", "Observation\nSB+poonceonces Never"},
+	}
+	for format, ws := range want {
+		var out, errb bytes.Buffer
+		code := run([]string{"review", "--format", format, mb}, strings.NewReader(""), &out, &errb)
+		if code != 1 {
+			t.Fatalf("%s: exit %d, want 1: %s", format, code, errb.String())
+		}
+		for _, w := range ws {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%s output lacks %q", format, w)
+			}
+		}
+	}
+	tree := os.Getenv("RCUREVIEW_KERNEL_TREE")
+	if tree == "" {
+		t.Skip("RCUREVIEW_KERNEL_TREE not set: skipping the review against the tree")
+	}
+	var out, errb bytes.Buffer
+	code := run([]string{"review", "--tree", tree, mb}, strings.NewReader(""), &out, &errb)
+	if code != 1 || !strings.Contains(out.String(), "FILE: tools/memory-model/litmus-tests/MP+wmb+po.litmus:3:") ||
+		!strings.Contains(out.String(), "applied: yes") {
+		t.Fatalf("with the tree: exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+}

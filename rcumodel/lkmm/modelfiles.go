@@ -41,25 +41,35 @@ func DefaultModel() *Model {
 // linux-kernel.def is used, and its model files are compared with the
 // encoded ones.
 func LoadModel(tree string) (*Model, error) {
-	dir := filepath.Join(tree, "tools", "memory-model")
-	macros, err := litmus.LoadMacros(tree)
+	return ModelFrom(func(p string) ([]byte, error) { return os.ReadFile(filepath.Join(tree, p)) }, tree)
+}
+
+// ModelFrom is LoadModel for a tree read through read (paths relative to
+// the tree's root); name names the tree in messages.
+func ModelFrom(read func(path string) ([]byte, error), name string) (*Model, error) {
+	dir := "tools/memory-model"
+	def, err := read(dir + "/linux-kernel.def")
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	macros, err := litmus.ParseMacros(def, name+"/"+dir+"/linux-kernel.def")
 	if err != nil {
 		return nil, err
 	}
 	mod := &Model{Macros: macros, Source: macros.Source}
 	var differ []string
-	for _, name := range []string{"linux-kernel.bell", "linux-kernel.cat", "lock.cat"} {
-		b, err := os.ReadFile(filepath.Join(dir, name))
+	for _, f := range []string{"linux-kernel.bell", "linux-kernel.cat", "lock.cat"} {
+		b, err := read(dir + "/" + f)
 		if err != nil {
 			return nil, fmt.Errorf("model: %w", err)
 		}
 		sum := sha256.Sum256(b)
-		if hex.EncodeToString(sum[:]) != encodedFiles[name] {
-			differ = append(differ, name)
+		if hex.EncodeToString(sum[:]) != encodedFiles[f] {
+			differ = append(differ, f)
 		}
 	}
 	if len(differ) > 0 {
-		mod.Note = fmt.Sprintf("%s of %s differ from Linux 6.12's; verdicts follow the 6.12 model", strings.Join(differ, ", "), dir)
+		mod.Note = fmt.Sprintf("%s of %s differ from Linux 6.12's; verdicts follow the 6.12 model", strings.Join(differ, ", "), name+"/"+dir)
 	}
 	return mod, nil
 }

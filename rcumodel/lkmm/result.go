@@ -42,6 +42,8 @@ type Result struct {
 	// Witness is an execution that satisfies the condition (for exists
 	// and ~exists) or violates it (for forall), when there is one.
 	Witness *Witness `json:"witness,omitempty"`
+	// Counter is an execution with the opposite outcome, when there is one.
+	Counter *Witness `json:"counter,omitempty"`
 	// Executions counts the executions the model allows.
 	Executions int `json:"executions"`
 }
@@ -81,7 +83,7 @@ func Check(t *litmus.Test, opt Options) Result {
 	states := map[string]bool{}
 	var stateList []stateKey
 	flags := 0
-	var wit *Witness
+	var wit, counter *Witness
 	a := &arena{}
 	var st *static
 	var stMark arenaMark
@@ -133,6 +135,9 @@ func Check(t *litmus.Test, opt Options) Result {
 			if opt.Witness && wit == nil && wantWit {
 				wit = newWitness(c, o, st)
 			}
+			if opt.Witness && counter == nil && !wantWit {
+				counter = newWitness(c, o, st)
+			}
 			return nil
 		})
 	})
@@ -164,7 +169,7 @@ func Check(t *litmus.Test, opt Options) Result {
 	case litmus.Forall:
 		res.OK = res.Neg == 0
 	}
-	res.Witness = wit
+	res.Witness, res.Counter = wit, counter
 	return res
 }
 
