@@ -79,14 +79,21 @@ func Check(t *litmus.Test, opt Options) Result {
 	if c.maxWork <= 0 {
 		c.maxWork = DefaultMaxExecutions
 	}
-	displayed := displayedLocs(t)
+	obs := c.observe()
+	cond := obs.compile(t.Cond)
+	var filter *cprop
+	if t.Filter != nil {
+		filter = obs.compile(t.Filter)
+	}
 	states := map[string]bool{}
 	var stateList []stateKey
+	var keyBuf []byte
 	flags := 0
 	var wit, counter *Witness
 	a := &arena{}
 	var st *static
 	var stMark arenaMark
+	fin := &final{c: c, o: obs, v: make([]val, len(obs.slots))}
 	err = c.enumerate(func(cd *candidate, s *solver) error {
 		if st == nil || st.cd != cd || !cd.constLocs {
 			a.release(arenaMark{})
@@ -103,17 +110,18 @@ func Check(t *litmus.Test, opt Options) Result {
 		}
 		a.release(stMark)
 		x := newExecution(st, cd, s)
-		fin := c.finals(cd, s)
+		fin.setRegs(cd, s)
+		toofar := cd.toofar()
 		return x.enumerate(func(o *outcome) error {
-			st := fin.withMem(o)
-			if t.Filter != nil && !evalProp(t.Filter, st) {
+			fin.setMem(o)
+			if filter != nil && !filter.eval(fin) {
 				return nil
 			}
-			if cd.toofar() {
+			if toofar {
 				res.Loop = true
 				return nil
 			}
-			ok := evalProp(t.Cond, st)
+			ok := cond.eval(fin)
 			if ok {
 				res.Pos++
 			} else {
@@ -121,10 +129,10 @@ func Check(t *litmus.Test, opt Options) Result {
 			}
 			res.Executions++
 			flags |= o.flags
-			k := st.key(displayed)
-			if !states[k.text] {
-				states[k.text] = true
-				stateList = append(stateList, k)
+			keyBuf = fin.keyBytes(keyBuf[:0])
+			if !states[string(keyBuf)] {
+				states[string(keyBuf)] = true
+				stateList = append(stateList, fin.key())
 			}
 			// The witness is an execution that satisfies the condition
 			// (for exists and ~exists) or violates it (for forall).
@@ -133,10 +141,10 @@ func Check(t *litmus.Test, opt Options) Result {
 				wantWit = !ok
 			}
 			if opt.Witness && wit == nil && wantWit {
-				wit = newWitness(c, o, st)
+				wit = newWitness(c, o, fin)
 			}
 			if opt.Witness && counter == nil && !wantWit {
-				counter = newWitness(c, o, st)
+				counter = newWitness(c, o, fin)
 			}
 			return nil
 		})
@@ -197,56 +205,116 @@ func (cd *candidate) toofar() bool {
 	return false
 }
 
-// final is the final state of one execution: registers (fixed by the
-// reads-from map) and shared locations (fixed by co).
-type final struct {
-	c    *compiled
-	regs map[litmus.RLoc]val
-	mem  []val // by location index
+// observed holds the locations a test observes (the condition, the
+// filter, the locations clause): registers and shared locations, each in a
+// slot of a final state.
+type observed struct {
+	c         *compiled
+	slots     []litmus.RLoc
+	slotOf    map[litmus.RLoc]int
+	memLoc    []int // per slot: the location index of a shared location, -1 for a register
+	displayed []int // slots of the States lines, in herd7's order
 }
 
-func (c *compiled) finals(cd *candidate, s *solver) *final {
-	f := &final{c: c, regs: map[litmus.RLoc]val{}}
-	for k, p := range cd.paths {
-		for r, t := range p.regs {
-			v, ok := s.get(t)
-			if !ok {
-				v = undet
+func (c *compiled) observe() *observed {
+	o := &observed{c: c, slotOf: map[litmus.RLoc]int{}}
+	add := func(l litmus.RLoc) {
+		if _, ok := o.slotOf[l]; ok {
+			return
+		}
+		o.slotOf[l] = len(o.slots)
+		o.slots = append(o.slots, l)
+		m := -1
+		if l.Global() {
+			if i, ok := c.b.locIdx[l.Name]; ok {
+				m = i
 			}
-			f.regs[litmus.RLoc{Proc: k, Name: r}] = v
 		}
+		o.memLoc = append(o.memLoc, m)
 	}
-	return f
+	for _, l := range displayedLocs(c.t) {
+		add(l)
+		o.displayed = append(o.displayed, o.slotOf[l])
+	}
+	litmus.WalkProp(c.t.Filter, add)
+	return o
 }
 
-func (f *final) withMem(o *outcome) *final {
-	g := &final{c: f.c, regs: f.regs, mem: make([]val, len(f.c.init))}
-	copy(g.mem, f.c.init)
-	fw := o.x.finalWrites(o.co)
-	fw.each(func(i int) {
-		if l := o.x.loc[i]; l >= 0 && l < len(g.mem) {
-			g.mem[l] = o.x.val[i]
-		}
-	})
-	return g
+// final is the final state of one execution, by slot.
+type final struct {
+	c *compiled
+	o *observed
+	v []val
 }
 
-func (f *final) get(l litmus.RLoc) val {
-	if l.Global() {
-		if i, ok := f.c.b.locIdx[l.Name]; ok {
-			return f.mem[i]
+// setRegs fixes the registers, which reads-from determines.
+func (f *final) setRegs(cd *candidate, s *solver) {
+	for k, l := range f.o.slots {
+		if l.Global() {
+			continue
 		}
-		return 0
+		v := f.c.b.initVal(l)
+		if l.Proc < len(cd.paths) {
+			if t, ok := cd.paths[l.Proc].regs[l.Name]; ok {
+				var known bool
+				if v, known = s.get(t); !known {
+					v = undet
+				}
+			}
+		}
+		f.v[k] = v
 	}
-	if v, ok := f.regs[l]; ok {
-		return v
-	}
-	return f.c.b.initVal(l)
 }
 
-func (f *final) value(v litmus.Value) val {
+// setMem fixes the shared locations: the value of the co-last memory
+// write of each.
+func (f *final) setMem(o *outcome) {
+	x := o.x
+	for k, l := range f.o.memLoc {
+		if !f.o.slots[k].Global() {
+			continue
+		}
+		if l < 0 {
+			f.v[k] = 0
+			continue
+		}
+		f.v[k] = f.c.init[l]
+		x.w0.each(func(i int) {
+			if x.loc[i] == l && !o.co.rowHas(i, x.w0) {
+				f.v[k] = x.val[i]
+			}
+		})
+	}
+}
+
+func (f *final) keyBytes(b []byte) []byte {
+	for _, k := range f.o.displayed {
+		v := uint64(f.v[k])
+		for i := 0; i < 8; i++ {
+			b = append(b, byte(v>>(8*i)))
+		}
+	}
+	return b
+}
+
+// key is the displayed part of the state, as herd7 prints it.
+func (f *final) key() stateKey {
+	var b strings.Builder
+	k := stateKey{}
+	for _, s := range f.o.displayed {
+		v := f.v[s]
+		k.vals = append(k.vals, v)
+		fmt.Fprintf(&b, "%s=%s; ", f.o.slots[s], f.c.show(v))
+	}
+	k.text = strings.TrimSuffix(b.String(), " ")
+	return k
+}
+
+// value is the value a condition compares with: a number or the address
+// of a location (one the test does not name is no address).
+func (c *compiled) value(v litmus.Value) val {
 	if v.Sym != "" {
-		if i, ok := f.c.b.locIdx[v.Sym]; ok {
+		if i, ok := c.b.locIdx[v.Sym]; ok {
 			return symVal(i)
 		}
 		return undet - 1
@@ -254,30 +322,66 @@ func (f *final) value(v litmus.Value) val {
 	return val(int32(v.Int))
 }
 
-func evalProp(p litmus.Prop, f *final) bool {
+// cprop is a proposition compiled to slots.
+type cprop struct {
+	op     byte // 'a' atom, 'l' two locations, '!' not, '&' and, '|' or, '>' implies
+	s1, s2 int
+	v      val
+	kids   []*cprop
+}
+
+func (o *observed) compile(p litmus.Prop) *cprop {
 	switch p := p.(type) {
 	case *litmus.Atom:
-		return f.get(p.Loc) == f.value(p.Val)
+		return &cprop{op: 'a', s1: o.slotOf[p.Loc], v: o.valueOf(p.Val)}
 	case *litmus.AtomLoc:
-		return f.get(p.Loc) == f.get(p.Loc2)
+		return &cprop{op: 'l', s1: o.slotOf[p.Loc], s2: o.slotOf[p.Loc2]}
 	case *litmus.Not:
-		return !evalProp(p.P, f)
+		return &cprop{op: '!', kids: []*cprop{o.compile(p.P)}}
 	case *litmus.And:
+		c := &cprop{op: '&'}
 		for _, q := range p.Ps {
-			if !evalProp(q, f) {
+			c.kids = append(c.kids, o.compile(q))
+		}
+		return c
+	case *litmus.Or:
+		c := &cprop{op: '|'}
+		for _, q := range p.Ps {
+			c.kids = append(c.kids, o.compile(q))
+		}
+		return c
+	case *litmus.Implies:
+		return &cprop{op: '>', kids: []*cprop{o.compile(p.P), o.compile(p.Q)}}
+	}
+	return &cprop{op: '|'}
+}
+
+func (o *observed) valueOf(v litmus.Value) val { return o.c.value(v) }
+
+func (p *cprop) eval(f *final) bool {
+	switch p.op {
+	case 'a':
+		return f.v[p.s1] == p.v
+	case 'l':
+		return f.v[p.s1] == f.v[p.s2]
+	case '!':
+		return !p.kids[0].eval(f)
+	case '&':
+		for _, k := range p.kids {
+			if !k.eval(f) {
 				return false
 			}
 		}
 		return true
-	case *litmus.Or:
-		for _, q := range p.Ps {
-			if evalProp(q, f) {
+	case '|':
+		for _, k := range p.kids {
+			if k.eval(f) {
 				return true
 			}
 		}
 		return false
-	case *litmus.Implies:
-		return !evalProp(p.P, f) || evalProp(p.Q, f)
+	case '>':
+		return !p.kids[0].eval(f) || p.kids[1].eval(f)
 	}
 	return false
 }
@@ -316,18 +420,6 @@ func (c *compiled) cmpVal(a, b val) int {
 		return 1
 	}
 	return 0
-}
-
-func (f *final) key(locs []litmus.RLoc) stateKey {
-	var b strings.Builder
-	k := stateKey{}
-	for _, l := range locs {
-		v := f.get(l)
-		k.vals = append(k.vals, v)
-		fmt.Fprintf(&b, "%s=%s; ", l, f.c.show(v))
-	}
-	k.text = strings.TrimSuffix(b.String(), " ")
-	return k
 }
 
 // displayedLocs are the locations of the locations clause and the

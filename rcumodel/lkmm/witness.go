@@ -88,7 +88,7 @@ func newWitness(c *compiled, o *outcome, f *final) *Witness {
 		})
 	}
 	sort.Slice(w.RF, func(a, b int) bool { return w.RF[a].To < w.RF[b].To })
-	w.Final = f.key(displayedLocs(c.t)).text
+	w.Final = f.key().text
 	return w
 }
 
