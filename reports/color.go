@@ -63,10 +63,10 @@ func PatchSummary(p *Patch) string {
 	}
 	state := "not applied"
 	switch {
-	case p.Applied:
-		state = "applied"
 	case p.AlreadyApplied:
 		state = "already applied"
+	case p.Applied:
+		state = "applied"
 	case p.Error != "":
 		state = "failed"
 	}

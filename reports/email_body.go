@@ -70,6 +70,8 @@ func verdict(r *Report, p *Patch) string {
 	}
 	base := kernelPhrase(r.Kernel.Source)
 	switch {
+	case p.AlreadyApplied && p.Applied:
+		return what + ", reviewed against " + base + ", which already has it, with the patch reversed and applied again."
 	case p.Applied:
 		return what + ", reviewed against " + base + " with the patch applied."
 	case p.Error != "":

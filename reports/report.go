@@ -44,8 +44,9 @@ type Patch struct {
 	Index     int    `json:"index"`
 	Total     int    `json:"total"`
 	Applied   bool   `json:"applied"`
-	// AlreadyApplied: the patch did not apply because the tree already
-	// has it (its reverse applies cleanly); an addition to schema 1.
+	// AlreadyApplied: the tree given already has the patch (its reverse
+	// applies cleanly). With Applied, the patch was reviewed against the
+	// tree with it reversed (Base says so); an addition to schema 1.
 	AlreadyApplied bool `json:"already_applied,omitempty"`
 	// Base names the tree the series was applied to when it is not simply
 	// the one given (a series' base-commit:); an addition to schema 1.

@@ -83,6 +83,8 @@ func writePatchText(w *bufio.Writer, p *Patch, opt TextOptions) {
 			fmt.Fprintf(w, "base: %s\n", p.Base)
 		}
 		switch {
+		case p.AlreadyApplied && p.Applied:
+			fmt.Fprintf(w, "applied: already in the tree; reviewed with the patch reversed%s\n", offsetsSummary(p.Hunks))
 		case p.AlreadyApplied:
 			fmt.Fprintf(w, "applied: already\n")
 		case p.Applied:

@@ -15,6 +15,9 @@ import (
 type seriesBase struct {
 	tree ksrc.Tree
 	desc string
+	// inTree: tree is the given one with the series reversed, because
+	// the given one already has it.
+	inTree bool
 }
 
 // chooseBase picks the tree a series applies to. With a git repository
@@ -142,13 +145,59 @@ func overlayOf(t ksrc.Tree, res *diffparse.Result) (ksrc.Tree, error) {
 	return post, nil
 }
 
-// alreadyApplied is the entry's verdict for a patch the tree already has.
-func alreadyApplied(t ksrc.Tree) finding.Finding {
-	f := inputFinding(finding.RuleInputApply,
-		fmt.Sprintf("already applied: %s has this change (the patch applies in reverse, as git apply -R --check); nothing to review", t.Describe()),
-		"", 0, 0, "")
-	f.Severity = finding.Note
-	return f
+// seriesInTree reports whether t already has the whole series: its first
+// patch does not apply and the series reverses cleanly, last patch first
+// (a b4 prep worktree, or --git at a revision that contains it). It then
+// returns t with the series reversed, the tree the series was written
+// for, onto which the patches apply again in order.
+func seriesInTree(t ksrc.Tree, diffs [][]*diffparse.File) (ksrc.Tree, bool) {
+	first := -1
+	for i, fs := range diffs {
+		if fs != nil {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return nil, false
+	}
+	if _, err := diffparse.Apply(t, diffparse.Clone(diffs[first])); err == nil {
+		return nil, false
+	}
+	cur := t
+	for i := len(diffs) - 1; i >= first; i-- {
+		if diffs[i] == nil {
+			continue
+		}
+		rev, err := Unapply(cur, diffs[i])
+		if err != nil {
+			return nil, false
+		}
+		cur = rev
+	}
+	return cur, true
+}
+
+// unapplied returns t with files reversed when they reverse cleanly.
+func unapplied(t ksrc.Tree, files []*diffparse.File) (ksrc.Tree, bool) {
+	if ok, _ := diffparse.AppliesInReverse(t, files); !ok {
+		return nil, false
+	}
+	pre, err := Unapply(t, files)
+	return pre, err == nil
+}
+
+// joinDesc appends to a base description.
+func joinDesc(desc, more string) string {
+	if desc == "" {
+		return more
+	}
+	return desc + "; " + more
+}
+
+// inTreeNote says how a patch the tree already has was reviewed.
+func inTreeNote(t ksrc.Tree, what string) string {
+	return fmt.Sprintf("already in %s: reviewed against it with the %s reversed (as git apply -R)", t.Describe(), what)
 }
 
 // hunksOnly keeps the analyzer findings of a patch reviewed from its hunks

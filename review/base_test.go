@@ -1,6 +1,8 @@
 package review
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,36 +84,95 @@ func TestBaseCommitIsTriedFirst(t *testing.T) {
 	}
 }
 
-// TestAlreadyAppliedIsANote: a patch whose change the tree already has is
-// reported as already applied (a note, not an error) and not analyzed.
-func TestAlreadyAppliedIsANote(t *testing.T) {
+// TestAlreadyAppliedIsReviewedReversed: a patch whose change the tree
+// already has (a b4 prep worktree) is reviewed against the tree with the
+// patch reversed, and the entry says so.
+func TestAlreadyAppliedIsReviewedReversed(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a.c"), []byte(aFile("10")["a.c"]), 0o644)
 	tree, err := ksrc.OpenDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	calls := 0
-	reg, err := analyzers.NewRegistry(&analyzers.Analyzer{Name: "count", Run: func(*analyzers.Pass) (any, error) {
-		calls++
+	var pres, posts []string
+	reg, err := analyzers.NewRegistry(&analyzers.Analyzer{Name: "count", Run: func(p *analyzers.Pass) (any, error) {
+		for _, tr := range []struct {
+			t   ksrc.Tree
+			out *[]string
+		}{{p.Pre, &pres}, {p.Post, &posts}} {
+			s := "<nil>"
+			if tr.t != nil {
+				b, _ := tr.t.ReadFile("a.c")
+				s = strings.TrimSpace(strings.Split(string(b), "\n")[2])
+			}
+			*tr.out = append(*tr.out, s)
+		}
 		return nil, nil
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := runOn(t, tree, patchMail("1", "10", ""), Options{Registry: reg})
-	if p.Applied || !p.AlreadyApplied || len(p.Findings) != 1 || p.Findings[0].Severity != finding.Note ||
-		!strings.Contains(p.Findings[0].Message, "already applied") || calls != 0 {
-		t.Fatalf("applied=%v already=%v calls=%d findings=%+v", p.Applied, p.AlreadyApplied, calls, p.Findings)
+	if !p.Applied || !p.AlreadyApplied || len(p.Findings) != 0 || p.Error != "" ||
+		!strings.Contains(p.Base, "reviewed against it with the patch reversed") {
+		t.Fatalf("applied=%v already=%v base=%q error=%q findings=%+v", p.Applied, p.AlreadyApplied, p.Base, p.Error, p.Findings)
+	}
+	if len(pres) != 1 || pres[0] != "return 1;" || posts[0] != "return 10;" {
+		t.Errorf("analyzers saw pre %q post %q, want the tree without then with the patch", pres, posts)
+	}
+	var text bytes.Buffer
+	reports.WriteText(&text, &reports.Report{Patches: []*reports.Patch{p}}, reports.TextOptions{})
+	if !strings.Contains(text.String(), "applied: already in the tree; reviewed with the patch reversed") {
+		t.Errorf("the header does not say so:\n%s", text.String())
 	}
 	// the negative twin: a patch that conflicts either way is an error
+	pres, posts = nil, nil
 	p = runOn(t, tree, patchMail("7", "8", ""), Options{Registry: reg})
 	if p.AlreadyApplied || len(p.Findings) != 1 || p.Findings[0].Rule != finding.RuleInputApply || p.Findings[0].Severity != finding.Error {
 		t.Fatalf("conflicting patch: already=%v findings=%+v", p.AlreadyApplied, p.Findings)
 	}
-	if calls != 1 {
-		t.Errorf("analyzers ran %d times on the patch that did not apply, want 1 (hunks only)", calls)
+	if len(pres) != 1 || posts[0] != "<nil>" {
+		t.Errorf("analyzers on the patch that did not apply: pre %q post %q, want hunks only", pres, posts)
 	}
+}
+
+// TestSeriesInTreeIsReversedWhole: a series whose patches change the same
+// line twice, all in the tree, reverses only as a whole (last patch
+// first); each patch is then reviewed on the tree as its author had it.
+func TestSeriesInTreeIsReversedWhole(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.c"), []byte(aFile("20")["a.c"]), 0o644)
+	tree, err := ksrc.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	series := seriesPatch(1, 2, "1", "10") + seriesPatch(2, 2, "10", "20")
+	res := Run([]Input{{Name: "s.mbox", R: strings.NewReader(series)}}, Options{Tool: "rcureview", Tree: tree})
+	if len(res.Report.Patches) != 2 || res.Reviewed != 2 {
+		t.Fatalf("%d entries, %d reviewed", len(res.Report.Patches), res.Reviewed)
+	}
+	for _, p := range res.Report.Patches {
+		if !p.Applied || !p.AlreadyApplied || p.Error != "" || !strings.Contains(p.Base, "with the series reversed") {
+			t.Errorf("%s: applied=%v already=%v base=%q error=%q", p.Subject, p.Applied, p.AlreadyApplied, p.Base, p.Error)
+		}
+	}
+	// Only the first patch in the tree: it is reviewed reversed, the
+	// second applies on top as usual.
+	os.WriteFile(filepath.Join(dir, "a.c"), []byte(aFile("10")["a.c"]), 0o644)
+	res = Run([]Input{{Name: "s.mbox", R: strings.NewReader(series)}}, Options{Tool: "rcureview", Tree: tree})
+	p1, p2 := res.Report.Patches[0], res.Report.Patches[1]
+	if !p1.Applied || !p1.AlreadyApplied || !p2.Applied || p2.AlreadyApplied {
+		t.Errorf("half in the tree: [1] applied=%v already=%v base=%q; [2] applied=%v already=%v", p1.Applied, p1.AlreadyApplied, p1.Base, p2.Applied, p2.AlreadyApplied)
+	}
+}
+
+// seriesPatch is patch i of n of a series changing "return OLD;" in a.c.
+func seriesPatch(i, n int, old, new string) string {
+	return fmt.Sprintf("From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n"+
+		"From: A <a@example.org>\nSubject: [PATCH %d/%d] a: return %s\nMessage-ID: <s%d@x>\n", i, n, new, i) +
+		"In-Reply-To: <s1@x>\nDate: Thu, 2 Jan 2025 00:00:00 +0000\n\nmsg\n---\n" +
+		"diff --git a/a.c b/a.c\n--- a/a.c\n+++ b/a.c\n@@ -1,4 +1,4 @@\n int a(void)\n {\n-\treturn " + old +
+		";\n+\treturn " + new + ";\n }\n-- \n2.47.0\n\n"
 }
 
 func TestHunksOnlyKeepsAddedLines(t *testing.T) {
@@ -146,9 +207,9 @@ func realOptions(t *testing.T) Options {
 	return Options{Registry: reg, Indexes: index.NewProvider(opt, index.Embedded())}
 }
 
-// TestRealPatchesThatDoNotApply: against the real 6.12 tree, the
-// deferred-QS deadloop fix that 6.12.y already carries is reported as
-// already applied; an early version of it, written for the old bool
+// TestRealPatchesThatDoNotApply: against the real 6.12 tree (--git at a
+// revision that contains it), the deferred-QS deadloop fix that 6.12.y
+// already carries is reviewed with the patch reversed; an early version of it, written for the old bool
 // ->defer_qs_iw_pending, applies neither way and gets no analyzer finding
 // on code it does not add (before, an ERROR on the unchanged
 // rcu_preempt_deferred_qs_irqrestore() and notes on its static callees).
@@ -166,8 +227,13 @@ func TestRealPatchesThatDoNotApply(t *testing.T) {
 		return string(b)
 	}
 	p := runOn(t, tree, read("rcu-deferred-qs-applied.mbox"), opt)
-	if !p.AlreadyApplied || len(p.Findings) != 1 || p.Findings[0].Severity != finding.Note {
-		t.Errorf("the applied fix: already=%v findings=%+v", p.AlreadyApplied, p.Findings)
+	if !p.AlreadyApplied || !p.Applied || len(p.Hunks) == 0 || !strings.Contains(p.Base, "reviewed against it with the patch reversed") {
+		t.Errorf("the applied fix: applied=%v already=%v hunks=%d base=%q", p.Applied, p.AlreadyApplied, len(p.Hunks), p.Base)
+	}
+	for _, f := range p.Findings {
+		if f.Rule == finding.RuleInputApply {
+			t.Errorf("the applied fix: %+v", f)
+		}
 	}
 	p = runOn(t, tree, read("rcu-deferred-qs-v1.mbox"), opt)
 	if p.Applied || p.AlreadyApplied {

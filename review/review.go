@@ -274,6 +274,17 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 		}
 		base = chooseBase(s, diffs, opt)
 		cur = base.tree
+		if rev, ok := seriesInTree(cur, diffs); ok {
+			// The tree already has the series: review it as it was
+			// sent, against the tree with the series reversed.
+			what := "series"
+			if len(s.Patches) == 1 {
+				what = "patch"
+			}
+			base.desc = joinDesc(base.desc, inTreeNote(cur, what))
+			base.inTree = true
+			cur = rev
+		}
 	}
 	for pi, p := range s.Patches {
 		e := &reports.Patch{
@@ -321,21 +332,28 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 			pass.Mail = append(pass.Mail, analyzers.MailText{Part: "cover letter", Text: s.Cover.CommitMessage})
 		}
 		if cur != nil {
+			e.AlreadyApplied = base.inTree
 			post, ferr := applyPatch(cur, p, files, e)
-			if ferr != nil {
+			if ferr != nil && ferr.Rule == finding.RuleInputApply {
+				// A patch the tree already has (its reverse applies):
+				// review it against the tree with it reversed.
 				forgetPlacement(files)
-				if ferr.Rule == finding.RuleInputApply {
-					if ok, _ := diffparse.AppliesInReverse(cur, files); ok {
-						f := alreadyApplied(cur)
-						e.AlreadyApplied, e.Error = true, f.Message
-						e.Findings = append(e.Findings, f)
-						continue
+				if pre, ok := unapplied(cur, files); ok {
+					if post, perr := applyPatch(pre, p, files, e); perr == nil {
+						e.Applied, e.AlreadyApplied = true, true
+						e.Base = joinDesc(e.Base, inTreeNote(cur, "patch"))
+						pass.Pre, pass.Post = pre, post
+						ferr = nil
 					}
 				}
+			}
+			switch {
+			case ferr != nil:
+				forgetPlacement(files)
 				e.Error = ferr.Message
 				e.Findings = append(e.Findings, *ferr)
 				pass.Pre = cur
-			} else {
+			case !e.Applied:
 				e.Applied = true
 				pass.Pre, pass.Post = cur, post
 				cur = post

@@ -38,8 +38,10 @@ the facts embedded from linux 6.12; the report header says so.
 With --git, a series that names its base-commit: is applied to that commit
 when the repository has it (when --rev is given, to --rev first and to the
 base-commit only if more of the series applies there); each patch says which
-base was used. A patch the tree already has (its reverse applies, as with
-git apply -R --check) is reported as already applied and not analyzed. A
+base was used. A patch or series the tree already has (its reverse applies,
+as with git apply -R --check: a b4 prep worktree with --tree ., or --git at a
+revision that contains it) is reviewed against the tree with it reversed,
+and the header says so. A
 patch reviewed from its hunks alone (no tree, or it did not apply) gets
 findings only on the lines it adds, each marked as such.
 Findings carry the configuration conditions under which they hold: the
