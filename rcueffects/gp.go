@@ -3,6 +3,7 @@ package rcueffects
 import (
 	"strings"
 
+	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/rcumodel"
 )
 
@@ -15,27 +16,16 @@ type GPWait struct {
 	Call, Barrier bool
 }
 
-// GPWaits lists the update-side primitives of every flavour (6.12:
-// include/linux/rcupdate.h, rcupdate_trace.h, srcu.h, rcupdate_wait.h).
-var GPWaits = map[string]GPWait{
-	"synchronize_rcu": {Flavour: rcumodel.FlavourRCU}, "synchronize_rcu_expedited": {Flavour: rcumodel.FlavourRCUExp},
-	"synchronize_net": {Flavour: rcumodel.FlavourRCU},
-	"call_rcu":        {Flavour: rcumodel.FlavourRCU, Call: true}, "call_rcu_hurry": {Flavour: rcumodel.FlavourRCU, Call: true},
-	"kfree_rcu": {Flavour: rcumodel.FlavourRCU, Call: true}, "kvfree_rcu": {Flavour: rcumodel.FlavourRCU, Call: true},
-	"kfree_rcu_mightsleep": {Flavour: rcumodel.FlavourRCU, Call: true}, "kvfree_rcu_mightsleep": {Flavour: rcumodel.FlavourRCU, Call: true},
-	"rcu_barrier":      {Flavour: rcumodel.FlavourRCU, Barrier: true},
-	"synchronize_srcu": {Flavour: rcumodel.FlavourSRCU0}, "synchronize_srcu_expedited": {Flavour: rcumodel.FlavourSRCU0},
-	"call_srcu": {Flavour: rcumodel.FlavourSRCU0, Call: true}, "srcu_barrier": {Flavour: rcumodel.FlavourSRCU0, Barrier: true},
-	"synchronize_rcu_tasks": {Flavour: rcumodel.FlavourTasks}, "call_rcu_tasks": {Flavour: rcumodel.FlavourTasks, Call: true},
-	"synchronize_rcu_tasks_trace": {Flavour: rcumodel.FlavourTrace}, "call_rcu_tasks_trace": {Flavour: rcumodel.FlavourTrace, Call: true},
-	"rcu_barrier_tasks_trace":    {Flavour: rcumodel.FlavourTrace, Barrier: true},
-	"synchronize_rcu_tasks_rude": {Flavour: rcumodel.FlavourRude},
-	// cond_synchronize_*() waits unless a grace period elapsed since the
-	// cookie; queue_rcu_work() runs its work after a grace period.
-	"cond_synchronize_rcu": {Flavour: rcumodel.FlavourRCU}, "cond_synchronize_rcu_full": {Flavour: rcumodel.FlavourRCU},
-	"cond_synchronize_rcu_expedited": {Flavour: rcumodel.FlavourRCUExp},
-	"queue_rcu_work":                 {Flavour: rcumodel.FlavourRCU, Call: true},
-	"kvfree_call_rcu":                {Flavour: rcumodel.FlavourRCU, Call: true},
+// GPWaits lists the update-side primitives of every flavour, from the
+// kernel name table (kernelnames.GPPrimitives) with the model's flavours.
+var GPWaits = gpWaits()
+
+func gpWaits() map[string]GPWait {
+	m := make(map[string]GPWait, len(kernelnames.GPPrimitives))
+	for n, p := range kernelnames.GPPrimitives {
+		m[n] = GPWait{Flavour: rcumodel.FlavourOf(p.Flavour), Call: p.Kind == kernelnames.GPCall, Barrier: p.Kind == kernelnames.GPBarrier}
+	}
+	return m
 }
 
 // AccessKind says what an RCU primitive does with the location it names.

@@ -3,6 +3,7 @@ package rcueffects
 import (
 	"strings"
 
+	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/rcumodel"
 )
 
@@ -10,15 +11,15 @@ import (
 // region, which is an RCU reader of the consolidated flavour).
 type SectionKind uint8
 
-// Section kinds.
+// Section kinds: those of the kernel name table (kernelnames.Section).
 const (
-	SecNone  SectionKind = iota
-	SecRCU               // rcu_read_lock()
-	SecBH                // rcu_read_lock_bh(), local_bh_disable()
-	SecSched             // rcu_read_lock_sched(), preempt_disable()
-	SecIRQ               // local_irq_disable()/save()
-	SecSRCU              // srcu_read_lock(ss)
-	SecTrace             // rcu_read_lock_trace()
+	SecNone  = SectionKind(kernelnames.SecNone)
+	SecRCU   = SectionKind(kernelnames.SecRCU)   // rcu_read_lock()
+	SecBH    = SectionKind(kernelnames.SecBH)    // rcu_read_lock_bh(), local_bh_disable()
+	SecSched = SectionKind(kernelnames.SecSched) // rcu_read_lock_sched(), preempt_disable()
+	SecIRQ   = SectionKind(kernelnames.SecIRQ)   // local_irq_disable()/save()
+	SecSRCU  = SectionKind(kernelnames.SecSRCU)  // srcu_read_lock(ss)
+	SecTrace = SectionKind(kernelnames.SecTrace) // rcu_read_lock_trace()
 )
 
 var secNames = [...]string{"none", "rcu_read_lock()", "bh-disabled", "preempt-disabled", "irq-disabled", "srcu_read_lock()", "rcu_read_lock_trace()"}
@@ -75,43 +76,6 @@ type Section struct {
 	guard  bool   // opened by guard(): closes at the end of its block
 }
 
-// knownSections lists primitives by name: kind and direction. Other calls
-// are classified by their effect summary (a new wrapper that increments
-// ->rcu_read_lock_nesting opens an RCU section whatever its name).
-var knownSections = map[string]struct {
-	kind  SectionKind
-	delta int
-}{
-	"rcu_read_lock": {SecRCU, 1}, "rcu_read_unlock": {SecRCU, -1},
-	"rcu_read_lock_bh": {SecBH, 1}, "rcu_read_unlock_bh": {SecBH, -1},
-	"rcu_read_lock_sched": {SecSched, 1}, "rcu_read_unlock_sched": {SecSched, -1},
-	"rcu_read_lock_sched_notrace": {SecSched, 1}, "rcu_read_unlock_sched_notrace": {SecSched, -1},
-	"rcu_read_lock_trace": {SecTrace, 1}, "rcu_read_unlock_trace": {SecTrace, -1},
-	"srcu_read_lock": {SecSRCU, 1}, "srcu_read_unlock": {SecSRCU, -1},
-	"srcu_read_lock_nmisafe": {SecSRCU, 1}, "srcu_read_unlock_nmisafe": {SecSRCU, -1},
-	"srcu_read_lock_notrace": {SecSRCU, 1}, "srcu_read_unlock_notrace": {SecSRCU, -1},
-	"srcu_read_lock_fast": {SecSRCU, 1}, "srcu_read_unlock_fast": {SecSRCU, -1},
-	"srcu_down_read": {SecSRCU, 1}, "srcu_up_read": {SecSRCU, -1},
-	"preempt_disable": {SecSched, 1}, "preempt_enable": {SecSched, -1},
-	"preempt_disable_notrace": {SecSched, 1}, "preempt_enable_notrace": {SecSched, -1},
-	"preempt_enable_no_resched": {SecSched, -1}, "preempt_enable_no_resched_notrace": {SecSched, -1},
-	"get_cpu": {SecSched, 1}, "put_cpu": {SecSched, -1},
-	"local_bh_disable": {SecBH, 1}, "local_bh_enable": {SecBH, -1},
-	"local_irq_disable": {SecIRQ, 1}, "local_irq_enable": {SecIRQ, -1},
-	"local_irq_save": {SecIRQ, 1}, "local_irq_restore": {SecIRQ, -1},
-	"raw_spin_lock": {SecSched, 1}, "raw_spin_unlock": {SecSched, -1},
-	"raw_spin_lock_irqsave": {SecIRQ, 1}, "raw_spin_unlock_irqrestore": {SecIRQ, -1},
-	"raw_spin_lock_irq": {SecIRQ, 1}, "raw_spin_unlock_irq": {SecIRQ, -1},
-	"spin_lock_bh": {SecBH, 1}, "spin_unlock_bh": {SecBH, -1},
-}
-
-// guardSections maps guard(x)() / scoped_guard(x) class names to sections.
-var guardSections = map[string]SectionKind{
-	"rcu": SecRCU, "srcu": SecSRCU, "preempt": SecSched, "preempt_notrace": SecSched,
-	"irq": SecIRQ, "irqsave": SecIRQ, "raw_spinlock": SecSched, "raw_spinlock_irq": SecIRQ,
-	"raw_spinlock_irqsave": SecIRQ, "rcu_tasks_trace": SecTrace,
-}
-
 // Classify says whether a call opens (+1) or closes (-1) a section, and
 // of which kind and SRCU domain.
 func (z *Summarizer) Classify(c CallSite) (SectionKind, int, string) {
@@ -119,18 +83,23 @@ func (z *Summarizer) Classify(c CallSite) (SectionKind, int, string) {
 	if len(c.Args) > 0 {
 		dom = LastIdent(c.Args[0])
 	}
-	if k, ok := knownSections[c.Name]; ok {
-		if k.kind != SecSRCU {
+	// Primitives known by name (kernelnames.SectionPrims); other calls
+	// are classified by their effect summary (a new wrapper that
+	// increments ->rcu_read_lock_nesting opens an RCU section whatever its
+	// name).
+	if p, ok := kernelnames.SectionPrims[c.Name]; ok {
+		k := SectionKind(p.Kind)
+		if k != SecSRCU {
 			dom = ""
 		}
-		return k.kind, k.delta, dom
+		return k, int(p.Delta), dom
 	}
 	// Other names are classified by their summary when they look like RCU
 	// primitives (a new rcu_read_unlock_*() variant whatever its body's
 	// spelling). Not for every lock: the index does not track which
 	// headers are included, so e.g. read_lock() would also resolve to its
 	// PREEMPT_RT variant, which takes rcu_read_lock().
-	if z == nil || boundaries[c.Name] || !strings.Contains(c.Name, "lock") || !strings.Contains(c.Name, "rcu") {
+	if z == nil || boundaries(c.Name) || !strings.Contains(c.Name, "lock") || !strings.Contains(c.Name, "rcu") {
 		return SecNone, 0, ""
 	}
 	s, ok := z.Summary(c.Name)
@@ -289,8 +258,8 @@ func (w *swalk) stmt(s *Stmt, st *sstate, guards [][]Token) {
 		w.calls(s.Toks, st, guards)
 		inner := st.clone()
 		if s.Head == "scoped_guard" && len(s.Toks) > 2 {
-			if k, ok := guardSections[s.Toks[2].Text]; ok {
-				inner.open = append(inner.open, Section{Kind: k, Line: s.Line, Prim: "scoped_guard(" + s.Toks[2].Text + ")", guard: true})
+			if k, ok := kernelnames.GuardClasses[s.Toks[2].Text]; ok {
+				inner.open = append(inner.open, Section{Kind: SectionKind(k), Line: s.Line, Prim: "scoped_guard(" + s.Toks[2].Text + ")", guard: true})
 			}
 		}
 		g := guards
@@ -309,8 +278,8 @@ func (w *swalk) calls(toks []Token, st *sstate, guards [][]Token) {
 			continue
 		}
 		if c.Name == "guard" && len(c.Args) == 1 && len(c.Args[0]) == 1 {
-			if k, ok := guardSections[c.Args[0][0].Text]; ok {
-				st.open = append(st.open, Section{Kind: k, Line: c.Line, Prim: "guard(" + c.Args[0][0].Text + ")", guard: true})
+			if k, ok := kernelnames.GuardClasses[c.Args[0][0].Text]; ok {
+				st.open = append(st.open, Section{Kind: SectionKind(k), Line: c.Line, Prim: "guard(" + c.Args[0][0].Text + ")", guard: true})
 			}
 			continue
 		}

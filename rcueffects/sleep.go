@@ -3,6 +3,7 @@ package rcueffects
 import (
 	"strings"
 
+	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
 
@@ -57,11 +58,14 @@ var faultRoots = map[string]bool{
 	"fault_in_readable": true, "fault_in_writeable": true, "copy_from_user_nofault": false,
 }
 
-// nonBlocking never block although a path below them might (callback
-// queueing: kfree_rcu() with an rcu_head, call_rcu()).
-var nonBlocking = map[string]bool{
-	"kfree_rcu": true, "kvfree_rcu": true, "call_rcu": true, "call_rcu_hurry": true, "call_srcu": true,
-	"call_rcu_tasks": true, "call_rcu_tasks_trace": true, "kfree": true, "printk": true, "_printk": true,
+// nonBlocking never block although a path below them might: the
+// callback-queueing primitives (kfree_rcu() with an rcu_head, call_rcu(),
+// but not kvfree_rcu_mightsleep()) and kfree()/printk().
+func nonBlocking(name string) bool {
+	if p, ok := kernelnames.GPPrimitives[name]; ok {
+		return p.Kind == kernelnames.GPCall && !p.MaySleep
+	}
+	return name == "kfree" || name == "printk" || name == "_printk"
 }
 
 // allocators take a gfp_t; they may sleep when it allows direct reclaim.
@@ -115,10 +119,12 @@ func (z *Summarizer) blocks(name, from string, depth int) (Blocking, []Hop) {
 	if why, ok := sleepRoots[name]; ok {
 		return Sleeps, []Hop{{Name: name, Why: why}}
 	}
+	// Every synchronize_*() sleeps, grace-period wait or not
+	// (synchronize_irq() waits for handlers).
 	if strings.HasPrefix(name, "synchronize_") || strings.HasPrefix(name, "wait_event") {
 		return Sleeps, []Hop{{Name: name, Why: "waits (sleeps)"}}
 	}
-	if depth >= maxSleepDepth || boundaries[name] || nonBlocking[name] || strings.HasSuffix(name, "_nofault") {
+	if depth >= maxSleepDepth || boundaries(name) || nonBlocking(name) || strings.HasSuffix(name, "_nofault") {
 		return NoBlock, nil
 	}
 	if z.blockMemo == nil {

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/rcumodel"
 )
@@ -90,26 +91,19 @@ func NewSummarizer(ix *index.Index, src *Source, cfg map[string]string) *Summari
 // maxDepth bounds how deep summaries inline callees.
 const maxDepth = 4
 
-// boundaries are not descended into: lockdep and debug checks, compiler
-// annotations, and the special-path entry points (recorded as such).
-var boundaries = map[string]bool{
-	"rcu_lock_acquire": true, "rcu_lock_release": true, "lock_acquire": true, "lock_release": true,
-	"RCU_LOCKDEP_WARN": true, "WARN_ON_ONCE": true, "WARN_ON": true, "WARN": true, "WARN_ONCE": true,
-	"__acquire": true, "__release": true, "barrier": true, "READ_ONCE": true, "WRITE_ONCE": true,
-	"likely": true, "unlikely": true, "BUG": true, "BUG_ON": true, "rcu_try_lock_acquire": true,
-	"lockdep_assert_irqs_disabled": true, "lockdep_assert_held": true, "might_sleep": true,
-	"rcu_is_watching": true, "in_nmi": true, "this_cpu_ptr": true, "container_of": true,
+// boundaries are not descended into: lockdep and debug checks (the
+// WARN/BUG family among them), compiler annotations, and the special-path
+// entry points (recorded as such).
+func boundaries(name string) bool {
+	return otherBoundaries[name] || kernelnames.WarnBug[name] || name == "RCU_LOCKDEP_WARN"
 }
 
-// disable lists the primitives that change preempt/bh/irq disable counts.
-var disable = map[string][3]int8{
-	"preempt_disable": {1, 0, 0}, "preempt_enable": {-1, 0, 0}, "preempt_disable_notrace": {1, 0, 0},
-	"preempt_enable_notrace": {-1, 0, 0}, "preempt_enable_no_resched": {-1, 0, 0},
-	"preempt_enable_no_resched_notrace": {-1, 0, 0},
-	"local_bh_disable":                  {0, 1, 0}, "local_bh_enable": {0, -1, 0},
-	"local_irq_disable": {0, 0, 1}, "local_irq_enable": {0, 0, -1}, "local_irq_save": {0, 0, 1},
-	"local_irq_restore": {0, 0, -1}, "raw_local_irq_disable": {0, 0, 1}, "raw_local_irq_enable": {0, 0, -1},
-	"raw_local_irq_save": {0, 0, 1}, "raw_local_irq_restore": {0, 0, -1},
+var otherBoundaries = map[string]bool{
+	"rcu_lock_acquire": true, "rcu_lock_release": true, "lock_acquire": true, "lock_release": true,
+	"__acquire": true, "__release": true, "barrier": true, "READ_ONCE": true, "WRITE_ONCE": true,
+	"likely": true, "unlikely": true, "rcu_try_lock_acquire": true,
+	"lockdep_assert_irqs_disabled": true, "lockdep_assert_held": true, "might_sleep": true,
+	"rcu_is_watching": true, "in_nmi": true, "this_cpu_ptr": true, "container_of": true,
 }
 
 // Summary returns the summary of the definition called name, false when
@@ -278,10 +272,11 @@ func (z *Summarizer) call(s *Summary, d def, c CallSite, depth int) {
 		s.Effects.CallsSpecial = true
 		setEv(EvCallSpecial)
 		return
-	case boundaries[c.Name]:
+	case boundaries(c.Name):
 		return
 	}
-	if dd, ok := disable[c.Name]; ok {
+	if d, ok := kernelnames.DisablePrims[c.Name]; ok {
+		dd := [3]int8{d.Preempt, d.BH, d.IRQ}
 		s.Effects.Preempt += dd[0]
 		s.Effects.BH += dd[1]
 		s.Effects.IRQ += dd[2]

@@ -3,14 +3,13 @@ package rcueffects
 import (
 	"strings"
 
+	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/rcumodel"
 )
 
 // TracepointMacros are the macros the tracepoint implementation is read
-// from, in order of preference: 6.12's __DO_TRACE() (include/linux/
-// tracepoint.h) and, where a kernel calls __DO_TRACE_CALL() from
-// __DECLARE_TRACE() directly (later kernels), that one.
-var TracepointMacros = []string{"__DO_TRACE", "__DECLARE_TRACE", "__DECLARE_TRACE_SYSCALL"}
+// from (kernelnames.TracepointMacros).
+var TracepointMacros = kernelnames.TracepointMacros
 
 // TraceGuard is the tracepoint implementation read from the code.
 type TraceGuard struct {
@@ -34,7 +33,7 @@ func (z *Summarizer) TracepointGuard() TraceGuard {
 	var g TraceGuard
 	for _, name := range TracepointMacros {
 		d, ok := z.pick(name)
-		if !ok || !Has(d.toks, "__DO_TRACE_CALL") {
+		if !ok || !Has(d.toks, kernelnames.TracepointCall) {
 			continue
 		}
 		g.Found = true
@@ -48,7 +47,7 @@ func (z *Summarizer) TracepointGuard() TraceGuard {
 			for _, c := range Calls(toks) {
 				loc := Loc{d.loc.File, c.Line, name}
 				switch {
-				case c.Name == "__DO_TRACE_CALL":
+				case c.Name == kernelnames.TracepointCall:
 					after = true
 					if g.Loc.Line == 0 {
 						g.Loc = loc
@@ -95,8 +94,8 @@ func (z *Summarizer) TracepointGuard() TraceGuard {
 // guardEffects returns the effects of a primitive called in the tracepoint
 // implementation: its summary in the tree, else the model's default.
 func (z *Summarizer) guardEffects(name string) (rcumodel.Effects, bool) {
-	if dd, ok := disable[name]; ok {
-		return rcumodel.Effects{Name: name, Preempt: dd[0], BH: dd[1], IRQ: dd[2], NMISafe: true}, true
+	if d, ok := kernelnames.DisablePrims[name]; ok {
+		return rcumodel.Effects{Name: name, Preempt: d.Preempt, BH: d.BH, IRQ: d.IRQ, NMISafe: true}, true
 	}
 	if s, ok := z.Summary(name); ok && (s.IsReadSide() || s.Effects.Preempt != 0 || s.Effects.BH != 0 || s.Effects.IRQ != 0) {
 		e := s.Effects

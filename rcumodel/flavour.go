@@ -1,5 +1,7 @@
 package rcumodel
 
+import "github.com/rcureview/rcureview/kernelnames"
+
 // ReaderKind is a kind of read-side critical section: what a task (or an
 // interrupt handler) is inside of, as far as grace periods are concerned.
 type ReaderKind uint8
@@ -115,6 +117,24 @@ func (f Flavour) String() string {
 		return Flavours[f].Name
 	}
 	return "flavour?"
+}
+
+// FlavourOf maps a kernel flavour (kernelnames.GPPrimitives) to the
+// model's; SRCU maps to the first domain's flavour.
+func FlavourOf(f kernelnames.Flavour) Flavour {
+	switch f {
+	case kernelnames.RCUExpedited:
+		return FlavourRCUExp
+	case kernelnames.SRCU:
+		return FlavourSRCU0
+	case kernelnames.Tasks:
+		return FlavourTasks
+	case kernelnames.TasksTrace:
+		return FlavourTrace
+	case kernelnames.TasksRude:
+		return FlavourRude
+	}
+	return FlavourRCU
 }
 
 // srcuKind maps an SRCU domain index to its reader kind and flavour.

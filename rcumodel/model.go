@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/rcumodel/scenario"
 )
 
@@ -121,16 +122,15 @@ var simpleOps = map[string]opKind{
 	"user_enter": opUserEnter, "exit_to_user_mode": opUserEnter, "user_exit": opUserExit, "enter_from_user_mode": opUserExit,
 }
 
-var syncOps = map[string]Flavour{
-	"synchronize_rcu": FlavourRCU, "synchronize_net": FlavourRCU, "synchronize_rcu_expedited": FlavourRCUExp,
-	"synchronize_srcu": FlavourSRCU0, "synchronize_srcu_expedited": FlavourSRCU0,
-	"synchronize_rcu_tasks": FlavourTasks, "synchronize_rcu_tasks_trace": FlavourTrace,
-	"synchronize_rcu_tasks_rude": FlavourRude,
-}
-
-var callOps = map[string]Flavour{
-	"call_rcu": FlavourRCU, "call_rcu_hurry": FlavourRCU, "kfree_rcu": FlavourRCU, "call_srcu": FlavourSRCU0,
-	"call_rcu_tasks": FlavourTasks, "call_rcu_tasks_trace": FlavourTrace,
+// gpOp looks up a scenario op among the kernel's grace-period waits and
+// callback-queueing primitives (kernelnames.GPPrimitives): the flavour and
+// whether it queues a callback. Barriers are ops of their own.
+func gpOp(name string) (Flavour, kernelnames.GPPrimitive, bool) {
+	p, ok := kernelnames.GPPrimitives[name]
+	if !ok || p.Kind == kernelnames.GPBarrier {
+		return 0, p, false
+	}
+	return FlavourOf(p.Flavour), p, true
 }
 
 var actions = map[string]uint8{"free": actFree, "touch": actTouch, "chain_rcu": actChainRCU, "chain_rcu_unless_implied": actChainUnlessIm}
@@ -478,7 +478,8 @@ func (m *Model) compileOp(o scenario.Op, task int) (op, error) {
 		co.kind = k
 		return co, nargs(0)
 	}
-	if f, ok := syncOps[o.Name]; ok {
+	f, gp, isGP := gpOp(o.Name)
+	if isGP && gp.Kind == kernelnames.GPWait {
 		co.kind, co.f = opSync, f
 		if f == FlavourSRCU0 {
 			if err := nargs(1); err != nil {
@@ -494,7 +495,7 @@ func (m *Model) compileOp(o scenario.Op, task int) (op, error) {
 		}
 		return co, nargs(0)
 	}
-	if f, ok := callOps[o.Name]; ok {
+	if isGP && gp.Kind == kernelnames.GPCall {
 		co.kind, co.f = opCall, f
 		args := o.Args
 		if f == FlavourSRCU0 {
@@ -508,7 +509,7 @@ func (m *Model) compileOp(o scenario.Op, task int) (op, error) {
 			_, co.f = srcuKind(d)
 			args = args[1:]
 		}
-		if o.Name == "kfree_rcu" {
+		if gp.Frees {
 			args = append([]string{"free"}, args...)
 		}
 		if len(args) != 2 {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
 
@@ -97,11 +98,14 @@ func key(f finding.Finding) string {
 
 func isNoinstr(fn *index.Func) bool { return fn.Attrs&(index.AttrNoinstr|index.AttrCpuidle) != 0 }
 
-// skipNames are calls that are not calls for objtool: the region markers
+// skipName: calls that are not calls for objtool: the region markers
 // themselves and the WARN/BUG machinery (a trap, reported out of line).
-var skipNames = map[string]bool{
-	"instrumentation_begin": true, "instrumentation_end": true, "WARN": true, "WARN_ON": true,
-	"WARN_ON_ONCE": true, "WARN_ONCE": true, "BUG": true, "BUG_ON": true, "likely": true, "unlikely": true,
+func skipName(name string) bool {
+	switch name {
+	case "instrumentation_begin", "instrumentation_end", "likely", "unlikely":
+		return true
+	}
+	return kernelnames.WarnBug[name]
 }
 
 // Check returns the noinstr findings of one function (status unset).
@@ -120,7 +124,7 @@ func Check(ix *index.Index, ff *index.FileFacts, fn *index.Func, cfg map[string]
 	}
 	reported := map[string]bool{}
 	for _, c := range fn.Calls {
-		if c.Instr > 0 || skipNames[c.Name] {
+		if c.Instr > 0 || skipName(c.Name) {
 			continue
 		}
 		w := &walker{ix: ix, cfg: cfg, seen: map[string]bool{}}
@@ -166,7 +170,7 @@ type walker struct {
 
 // call resolves one call made in noinstr context and records violations.
 func (w *walker) call(from string, ff *index.FileFacts, c index.Call, chain []finding.Hop, cs []string, depth int) {
-	if skipNames[c.Name] || depth > 8 {
+	if skipName(c.Name) || depth > 8 {
 		return
 	}
 	for _, t := range w.ix.Resolve(from, c) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
 
@@ -31,12 +32,10 @@ var trusted = map[string]bool{
 	"likely": true, "unlikely": true, "likely_notrace": true, "unlikely_notrace": true,
 }
 
-// bugPaths are WARN/BUG reports: they print only when the kernel is
+// bugPath: WARN/BUG reports: they print only when the kernel is
 // already broken, so they are not followed (spec S7 lists this).
-var bugPaths = map[string]bool{
-	"WARN": true, "WARN_ON": true, "WARN_ON_ONCE": true, "WARN_ONCE": true, "WARN_RATELIMIT": true,
-	"WARN_TAINT": true, "WARN_TAINT_ONCE": true, "BUG": true, "BUG_ON": true, "RCU_LOCKDEP_WARN": true,
-	"lockdep_rcu_suspicious": true, "panic": true, "WARN_ON_FUNCTION_MISMATCH": true,
+func bugPath(name string) bool {
+	return kernelnames.WarnBug[name] || kernelnames.LockdepWarn[name] || name == "panic"
 }
 
 // hooks are debug hooks (spec E4): reaching one is a finding of its own
@@ -214,7 +213,7 @@ func (w *Walker) classify(n *node) (kind, name, detail string, descend bool) {
 		n.why = "trusted recursion-safe boundary"
 		return "", "", "", false
 	}
-	if bugPaths[t.Name] {
+	if bugPath(t.Name) {
 		n.why = "bug report path, not followed"
 		return "", "", "", false
 	}

@@ -37,6 +37,7 @@ import (
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/rcueffects"
 	"github.com/rcureview/rcureview/rcumap"
@@ -271,13 +272,6 @@ func stepsText(steps []rcumap.Step) string {
 	return strings.Join(parts, ", then ")
 }
 
-// readerPrims are the primitives the model runs for a section kind.
-var readerPrims = map[rcueffects.SectionKind][2]string{
-	rcueffects.SecRCU: {"rcu_read_lock", "rcu_read_unlock"}, rcueffects.SecTrace: {"rcu_read_lock_trace", "rcu_read_unlock_trace"},
-	rcueffects.SecSRCU: {"srcu_read_lock", "srcu_read_unlock"}, rcueffects.SecBH: {"rcu_read_lock_bh", "rcu_read_unlock_bh"},
-	rcueffects.SecSched: {"rcu_read_lock_sched", "rcu_read_unlock_sched"}, rcueffects.SecIRQ: {"local_irq_disable", "local_irq_enable"},
-}
-
 func prim(n string) rcumodel.Effects {
 	e := rcumodel.Primitives[n]
 	e.Name = n
@@ -289,7 +283,7 @@ func prim(n string) rcumodel.Effects {
 // use after free.
 func confirm(steps []rcumap.Step, r rcumap.Reader, miss rcueffects.Section, key string) (finding.Finding, bool) {
 	st := steps[0]
-	ps, ok := readerPrims[miss.Kind]
+	ps, ok := kernelnames.ReaderPrims[kernelnames.Section(miss.Kind)]
 	if !ok {
 		return finding.Finding{}, false
 	}

@@ -42,6 +42,7 @@ import (
 
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/rcueffects"
 	"github.com/rcureview/rcureview/rcumodel"
@@ -179,7 +180,7 @@ func check(z *rcueffects.Summarizer, ff *index.FileFacts, fn *index.Func, toks [
 					c.Name+"|nmi", []int{c.Line}, nil)
 			}
 		}
-		if inNMI(e.Guards) && isUpdate(c.Name) {
+		if inNMI(e.Guards) && kernelnames.IsUpdate(c.Name) {
 			add(finding.RuleIllegalContext, c.Line,
 				fmt.Sprintf("%s() under in_nmi(): the update side is not NMI-safe", c.Name), c.Name+"|nmi-update", []int{c.Line}, nil)
 		}
@@ -270,11 +271,6 @@ func inNMI(guards [][]rcueffects.Token) bool {
 		}
 	}
 	return false
-}
-
-func isUpdate(name string) bool {
-	return strings.HasPrefix(name, "synchronize_") || strings.HasPrefix(name, "call_rcu") ||
-		name == "call_srcu" || strings.HasPrefix(name, "kfree_rcu") || strings.HasPrefix(name, "kvfree_rcu")
 }
 
 // syncDeadlock reports the open reader a grace-period wait would wait for.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/rcureview/rcureview/kernelnames"
 )
 
 // SkimC extracts the facts of one C source or header file. It never fails:
@@ -318,7 +320,7 @@ func (s *skimmer) define(text string, line int32) {
 				continue
 			}
 			c.Name, c.Kind = name, CallStatic
-		case guardWords[t.text]:
+		case kernelnames.GuardMacros[t.text]:
 			name, ok := identArg(bt, k+1)
 			if !ok || params[name] {
 				continue
@@ -366,17 +368,6 @@ var notCallee = map[string]bool{
 }
 
 var staticCallWords = map[string]bool{"static_call": true, "static_call_cond": true, "static_call_mod": true}
-
-// noReturn are the kernel's functions and macros that never return
-// (declared __noreturn, or expanding to a trap): a block that ends with a
-// call to one does not fall through, like a block that ends in return.
-var noReturn = map[string]bool{
-	"panic": true, "BUG": true, "do_exit": true, "make_task_dead": true, "kthread_exit": true,
-	"machine_halt": true, "machine_power_off": true, "emergency_restart": true, "unreachable": true,
-	"__builtin_unreachable": true, "__builtin_trap": true, "cpu_startup_entry": true, "nmi_panic": true,
-}
-
-var guardWords = map[string]bool{"guard": true, "scoped_guard": true, "scoped_cond_guard": true, "CLASS": true}
 
 // attrParenWords are function-like attribute macros that may follow or
 // precede a declarator; they are never the function's name.
@@ -850,7 +841,7 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 				continue
 			}
 			c.Name, c.Kind = name, CallStatic
-		case guardWords[t.text]:
+		case kernelnames.GuardMacros[t.text]:
 			name, ok := identArg(toks, k+1)
 			if !ok {
 				continue
@@ -864,7 +855,7 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 			c.Name = t.text
 		}
 		fn.Calls = append(fn.Calls, c)
-		if noReturn[t.text] && s.endsBlock(k) {
+		if kernelnames.NoReturn[t.text] && s.endsBlock(k) {
 			lastWasReturn = true // nothing after it runs: like a return, without its check
 		}
 		switch t.text {
