@@ -26,26 +26,44 @@ blocks the commit when run from the pre-commit hook); warnings, notes and
 findings rcureview could not attribute to the change never block. 2 for a
 usage error or a repository that cannot be read; else 0.
 
+Options are also read from the first .rcureview.conf found in the working
+directory, the work tree's root and $HOME (see rcureview review --help).
+
 Options:
 `
 
+// checkFlags are the options of check.
+type checkFlags struct {
+	dir, format   string
+	staged, quiet bool
+	cp            reportFlags
+}
+
+// checkFlagSet returns the flag set of check bound to c.
+func checkFlagSet(stderr io.Writer) func(*checkFlags) *flag.FlagSet {
+	return func(c *checkFlags) *flag.FlagSet {
+		fs := flag.NewFlagSet("check", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		fs.StringVar(&c.dir, "git", ".", "git repository `DIR` (a work tree, a subdirectory of one, or a git dir)")
+		fs.BoolVar(&c.staged, "staged", false, "check the staged changes")
+		fs.StringVar(&c.format, "format", "text", "output `FORMAT`: text, json or sarif")
+		fs.BoolVar(&c.quiet, "quiet", false, "text format: print only findings and the total")
+		fs.BoolVar(&c.quiet, "q", false, "short for --quiet")
+		c.cp.register(fs)
+		fs.Usage = func() {
+			fmt.Fprint(stderr, checkUsage)
+			fs.PrintDefaults()
+		}
+		return fs
+	}
+}
+
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	dir := fs.String("git", ".", "git repository `DIR` (a work tree, a subdirectory of one, or a git dir)")
-	staged := fs.Bool("staged", false, "check the staged changes")
-	format := fs.String("format", "text", "output `FORMAT`: text, json or sarif")
-	quiet := fs.Bool("quiet", false, "text format: print only findings and the total")
-	fs.BoolVar(quiet, "q", false, "short for --quiet")
-	var cp reportFlags
-	cp.register(fs)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, checkUsage)
-		fs.PrintDefaults()
+	c, fs, conf, err := parseWithConf(checkFlagSet(stderr), args, func(c *checkFlags) string { return workTreeRoot(c.dir) })
+	if err != nil {
+		return confExit("check", err, stderr)
 	}
-	if err := fs.Parse(args); err != nil {
-		return flagExit(err)
-	}
+	dir, staged, format, quiet, cp := &c.dir, &c.staged, &c.format, &c.quiet, &c.cp
 	opt := hook.CheckOptions{Dir: *dir, Staged: *staged, IndexFile: os.Getenv("GIT_INDEX_FILE"), Tool: "rcureview", Version: version}
 	switch {
 	case *staged && fs.NArg() == 0:
@@ -79,6 +97,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	res.Report.Category = "check"
+	if conf.Path != "" {
+		res.Report.Notes = append(res.Report.Notes, conf.Note())
+	}
 	if err := cp.writeBaseline(res.Report); err != nil {
 		fmt.Fprintf(stderr, "rcureview check: %v\n", err)
 		return 2

@@ -17,6 +17,7 @@ type reportFlags struct {
 	terse, emacs, showFile, noSummary, strict, mailback, showTypes bool
 	ignore, types                                                  listFlag
 	baseline, updateBaseline                                       string
+	noConf                                                         bool
 }
 
 func (c *reportFlags) register(fs *flag.FlagSet) {
@@ -30,6 +31,7 @@ func (c *reportFlags) register(fs *flag.FlagSet) {
 	fs.Var(&c.ignore, "ignore", "drop findings of `RULE[,RULE…]` (repeatable; any case)")
 	fs.Var(&c.types, "types", "keep only findings of `RULE[,RULE…]` (repeatable; any case)")
 	fs.StringVar(&c.baseline, "baseline", "", "earlier JSON or SARIF report `FILE`: its findings are marked unchanged and do not count for the exit status")
+	fs.BoolVar(&c.noConf, "no-conf", false, "do not read "+confName+" (from the working directory, the tree's root or $HOME)")
 	fs.StringVar(&c.updateBaseline, "update-baseline", "", "write this run's findings as a baseline (JSON report) to `FILE`")
 }
 

@@ -66,6 +66,12 @@ checkpatch habits: --terse prints one line per finding (FILE:LINE:
 SEVERITY:RULE: message), --emacs names the input file and line instead,
 --ignore/--types drop or keep rules; "#N" counts lines of the input file.
 
+Options are also read from the first .rcureview.conf found in the working
+directory, the tree's root (--tree or --git) and $HOME, as checkpatch reads
+.checkpatch.conf: options separated by white space, one a line by habit, a
+word starting with # comments out the rest of its line. They come before
+the command line's, which override them; --no-conf skips the file.
+
 Options:
 `
 
@@ -79,35 +85,48 @@ type reviewFlags struct {
 	maxPatchBytes                       byteSize
 }
 
+// reviewFlagSet returns the flag set of review bound to f.
+func reviewFlagSet(stderr io.Writer) func(*reviewFlags) *flag.FlagSet {
+	return func(f *reviewFlags) *flag.FlagSet {
+		fs := flag.NewFlagSet("review", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		fs.StringVar(&f.tree, "tree", "", "kernel source `DIR` to apply the patches to")
+		fs.StringVar(&f.git, "git", "", "kernel git repository `DIR` (read with go-git, no checkout)")
+		fs.StringVar(&f.rev, "rev", "HEAD", "`REV`ision of --git to apply the patches to")
+		fs.StringVar(&f.config, "config", "", "kernel .config `FILE` or configuration name (debian-amd64, debian-rt, debian-cloud): drop findings whose conditions it rules out")
+		fs.StringVar(&f.arch, "arch", "x86", "`ARCH`itecture of the tree: its arch/ directory and Kconfig are read")
+		fs.StringVar(&f.format, "format", "text", "output `FORMAT`: text, json, sarif, email (mbox of replies), html or b4 (b4's review CI JSON)")
+		fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of standard output (email: an existing DIR gets one file per reply)")
+		fs.StringVar(&f.from, "from", "", "email: sender `ADDRESS` of the replies (default rcureview <rcureview@localhost>)")
+		fs.StringVar(&f.color, "color", "auto", "text colours: `WHEN` auto (on a terminal, unless NO_COLOR is set), always or never")
+		fs.BoolVar(&f.all, "all", false, "audit the whole tree, not only what the patches introduce")
+		fs.BoolVar(&f.allVersions, "all-versions", false, "review every version of a series, not only the newest")
+		fs.BoolVar(&f.quiet, "quiet", false, "text format: print only findings, one summary line per patch and the total")
+		fs.BoolVar(&f.quiet, "q", false, "short for --quiet")
+		fs.IntVar(&f.maxPatches, "max-patches", mbox.DefaultBudgetPatches, "review at most `N` patches and cover letters in one run")
+		f.maxPatchBytes = mbox.DefaultBudgetBytes
+		fs.Var(&f.maxPatchBytes, "max-patch-bytes", "review at most `SIZE` of diff in one run (bytes, or with K, M, G)")
+		f.cp.register(fs)
+		fs.Usage = func() {
+			fmt.Fprint(stderr, strings.Replace(reviewUsage, "{{NAMES}}", kconfig.NamesHelp(), 1))
+			fs.PrintDefaults()
+			fmt.Fprint(stderr, "\nExit status: 0 no finding of severity warning or above, 1 such findings,\n2 usage error or no input could be reviewed.\n")
+		}
+		return fs
+	}
+}
+
 func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var f reviewFlags
-	fs := flag.NewFlagSet("review", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&f.tree, "tree", "", "kernel source `DIR` to apply the patches to")
-	fs.StringVar(&f.git, "git", "", "kernel git repository `DIR` (read with go-git, no checkout)")
-	fs.StringVar(&f.rev, "rev", "HEAD", "`REV`ision of --git to apply the patches to")
-	fs.StringVar(&f.config, "config", "", "kernel .config `FILE` or configuration name (debian-amd64, debian-rt, debian-cloud): drop findings whose conditions it rules out")
-	fs.StringVar(&f.arch, "arch", "x86", "`ARCH`itecture of the tree: its arch/ directory and Kconfig are read")
-	fs.StringVar(&f.format, "format", "text", "output `FORMAT`: text, json, sarif, email (mbox of replies), html or b4 (b4's review CI JSON)")
-	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of standard output (email: an existing DIR gets one file per reply)")
-	fs.StringVar(&f.from, "from", "", "email: sender `ADDRESS` of the replies (default rcureview <rcureview@localhost>)")
-	fs.StringVar(&f.color, "color", "auto", "text colours: `WHEN` auto (on a terminal, unless NO_COLOR is set), always or never")
-	fs.BoolVar(&f.all, "all", false, "audit the whole tree, not only what the patches introduce")
-	fs.BoolVar(&f.allVersions, "all-versions", false, "review every version of a series, not only the newest")
-	fs.BoolVar(&f.quiet, "quiet", false, "text format: print only findings, one summary line per patch and the total")
-	fs.BoolVar(&f.quiet, "q", false, "short for --quiet")
-	fs.IntVar(&f.maxPatches, "max-patches", mbox.DefaultBudgetPatches, "review at most `N` patches and cover letters in one run")
-	f.maxPatchBytes = mbox.DefaultBudgetBytes
-	fs.Var(&f.maxPatchBytes, "max-patch-bytes", "review at most `SIZE` of diff in one run (bytes, or with K, M, G)")
-	f.cp.register(fs)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, strings.Replace(reviewUsage, "{{NAMES}}", kconfig.NamesHelp(), 1))
-		fs.PrintDefaults()
-		fmt.Fprint(stderr, "\nExit status: 0 no finding of severity warning or above, 1 such findings,\n2 usage error or no input could be reviewed.\n")
+	fp, fs, conf, err := parseWithConf(reviewFlagSet(stderr), args, func(f *reviewFlags) string {
+		if f.tree != "" {
+			return f.tree
+		}
+		return f.git
+	})
+	if err != nil {
+		return confExit("review", err, stderr)
 	}
-	if err := fs.Parse(args); err != nil {
-		return flagExit(err)
-	}
+	f := *fp
 	files := fs.Args()
 	if len(files) == 0 {
 		fmt.Fprintln(stderr, "rcureview review: no input files (use - for standard input)")
@@ -183,6 +202,9 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	res := review.Run(inputs, opt)
 	res.Report.Patches = append(openErrs, res.Report.Patches...)
 	res.Report.Category = "review"
+	if conf.Path != "" {
+		res.Report.Notes = append(res.Report.Notes, conf.Note())
+	}
 	reports.Curate(res.Report, rules, baseline)
 	if err := f.cp.writeBaseline(res.Report); err != nil {
 		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
