@@ -16,7 +16,6 @@ import (
 type candidate struct {
 	s       *mbox.Series
 	members []string // Message-IDs: cover first, then patches
-	raws    [][]byte
 	oldest  time.Time
 	target  *mbox.Message // the mail the reply answers
 }
@@ -68,14 +67,23 @@ func (b *Bot) candidates() ([]*candidate, error) {
 	}
 	byID := map[string]state.Pending{}
 	var patches []*mbox.Patch
+	parsed := make(map[string]*mbox.Patch, len(pend))
 	for _, p := range pend {
-		msg, err := parseRaw(p.Raw)
-		if err != nil {
-			continue // was parsed when taken; cannot happen
+		pp := b.parsed[p.MessageID]
+		if pp == nil {
+			// Pending from an earlier run: parsed once, here.
+			msg, err := parseRaw(p.Raw)
+			if err != nil {
+				continue // was parsed when taken; cannot happen
+			}
+			pp = mbox.ExtractPatch(msg)
 		}
+		parsed[p.MessageID] = pp
 		byID[p.MessageID] = p
-		patches = append(patches, mbox.ExtractPatch(msg))
+		patches = append(patches, pp)
 	}
+	// Only what is still pending stays parsed.
+	b.parsed = parsed
 	// Arrival order, as the grouper expects (a cover before its patches).
 	sortByDate(patches)
 	var out []*candidate
@@ -91,7 +99,6 @@ func newCandidate(s *mbox.Series, byID map[string]state.Pending) *candidate {
 		id := p.Msg.MessageID
 		c.members = append(c.members, id)
 		pd := byID[id]
-		c.raws = append(c.raws, pd.Raw)
 		if c.oldest.IsZero() || pd.FirstSeen.Before(c.oldest) {
 			c.oldest = pd.FirstSeen
 		}
@@ -265,7 +272,7 @@ func (b *Bot) rateOK(tx *state.Tx, c *candidate, now time.Time) (bool, error) {
 
 // reviewAndReply reviews a ready series and records and sends its reply.
 func (b *Bot) reviewAndReply(ctx context.Context, c *candidate, st *PassStats) error {
-	rep, reviewed, err := b.opt.Review(ctx, c.raws)
+	rep, reviewed, err := b.opt.Review(ctx, c.s)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil

@@ -25,9 +25,10 @@ import (
 	"github.com/rcureview/rcureview/reports"
 )
 
-// Reviewer reviews the messages of one series (raw mails, in order) and
-// returns the report and how many patches could be reviewed.
-type Reviewer func(ctx context.Context, msgs [][]byte) (*reports.Report, int, error)
+// Reviewer reviews one series, grouped from the mails the bot parsed
+// (review.Session.Series), and returns the report and how many patches
+// could be reviewed.
+type Reviewer func(ctx context.Context, s *mbox.Series) (*reports.Report, int, error)
 
 // Rate allows N replies per Per; N <= 0 means no limit.
 type Rate struct {
@@ -85,6 +86,11 @@ type Bot struct {
 	opt    Options
 	filter filter
 	log    *slog.Logger
+	// parsed holds the pending mails as parsed when they were taken, by
+	// Message-ID, so that each mail is parsed once; it follows the
+	// pending set (mails pending from an earlier run are parsed when
+	// first grouped).
+	parsed map[string]*mbox.Patch
 }
 
 // New checks the options and returns a bot.
@@ -118,7 +124,7 @@ func newBot(opt Options) (*Bot, error) {
 	if opt.Version == "" {
 		opt.Version = "dev"
 	}
-	b := &Bot{opt: opt, log: opt.Logger}
+	b := &Bot{opt: opt, log: opt.Logger, parsed: map[string]*mbox.Patch{}}
 	b.filter = filter{
 		self:   strings.ToLower(opt.From.Email),
 		domain: opt.From.Email[strings.LastIndex(opt.From.Email, "@")+1:],

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -117,12 +116,9 @@ func realReviewer(t testing.TB) Reviewer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return func(ctx context.Context, msgs [][]byte) (*reports.Report, int, error) {
-		var in []review.Input
-		for i, m := range msgs {
-			in = append(in, review.Input{Name: fmt.Sprint("message ", i+1), R: bytes.NewReader(m)})
-		}
-		res := review.Run(in, review.Options{Tool: "rcureview", Version: "test", Registry: reg})
+	session := review.NewSession(review.Options{Tool: "rcureview", Version: "test", Registry: reg})
+	return func(ctx context.Context, s *mbox.Series) (*reports.Report, int, error) {
+		res := session.Series(s)
 		return res.Report, res.Reviewed, nil
 	}
 }

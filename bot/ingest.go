@@ -172,6 +172,7 @@ func (b *Bot) take(tx *state.Tx, it inbox.Item, now time.Time) error {
 	if err := tx.PutPending(state.Pending{MessageID: msg.MessageID, Key: it.Key, FirstSeen: now, Raw: it.Data}); err != nil {
 		return err
 	}
+	b.parsed[msg.MessageID] = p
 	return tx.Add("mail:"+p.Kind.String(), 1)
 }
 

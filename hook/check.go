@@ -1,7 +1,6 @@
 package hook
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -61,6 +60,7 @@ func Check(opt CheckOptions) (*CheckResult, error) {
 		return nil, err
 	}
 	res := &CheckResult{Report: &reports.Report{Tool: opt.Tool, Version: opt.Version}}
+	session := opt.session()
 	if opt.Staged {
 		diff, err := StagedDiff(r, opt.IndexFile)
 		if err != nil {
@@ -80,7 +80,7 @@ func Check(opt CheckOptions) (*CheckResult, error) {
 				return nil, err
 			}
 		}
-		one := review.Run([]review.Input{{Name: "staged changes", R: strings.NewReader(diff)}}, opt.reviewOptions(tree))
+		one := session.Change(review.Change{Name: "staged changes", Tree: tree, Diff: diff})
 		res.add(one)
 		res.Report.Kernel = one.Report.Kernel
 		res.Report.Notes = one.Report.Notes
@@ -100,7 +100,8 @@ func Check(opt CheckOptions) (*CheckResult, error) {
 				return nil, err
 			}
 		}
-		one := review.Run([]review.Input{{Name: c.Hash, R: bytes.NewReader(c.Mail)}}, opt.reviewOptions(tree))
+		one := session.Change(review.Change{Name: c.Hash, Tree: tree, Title: c.Subject, Index: c.Index, Total: c.Total,
+			Author: c.Author, Date: c.Date, Message: c.Message, Diff: c.Diff, HeaderLines: formatPatchHeaderLines})
 		res.add(one)
 		if res.Report.Kernel.Source == "" {
 			res.Report.Kernel = one.Report.Kernel
@@ -113,8 +114,10 @@ func Check(opt CheckOptions) (*CheckResult, error) {
 	return res.finish(opt.Rules, opt.Baseline), nil
 }
 
-func (opt CheckOptions) reviewOptions(tree ksrc.Tree) review.Options {
-	return review.Options{Tool: opt.Tool, Version: opt.Version, Tree: tree, Registry: opt.Registry, Indexes: opt.Indexes}
+// session is the review session of a check: one registry and one index
+// provider for every commit.
+func (opt CheckOptions) session() *review.Session {
+	return review.NewSession(review.Options{Tool: opt.Tool, Version: opt.Version, Registry: opt.Registry, Indexes: opt.Indexes})
 }
 
 func (res *CheckResult) add(one *review.Result) {

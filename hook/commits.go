@@ -5,22 +5,35 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/rcureview/rcureview/mbox"
 )
 
 // maxRange bounds the commits of a range.
 const maxRange = 5000
 
-// CommitPatch is one commit of a range as a patch.
+// CommitPatch is one commit of a range as a patch: what "git format-patch"
+// would write of it, as values.
 type CommitPatch struct {
-	Hash    string
-	Parent  string // "" for a root commit
-	Subject string
-	Mail    []byte // the commit in git format-patch's shape
+	Hash         string
+	Parent       string // "" for a root commit
+	Subject      string // the commit's title
+	Index, Total int    // its place in the range, "[PATCH Index/Total]"
+	Author       mbox.Address
+	Date         time.Time
+	Message      string // the commit message after the title
+	Diff         string // the commit against its first parent, as a git diff
 }
+
+// formatPatchHeaderLines counts the lines "git format-patch" writes before
+// the commit message (From_ line, From:, Date:, Subject:, blank line):
+// report positions count the lines of that mail.
+const formatPatchHeaderLines = 5
 
 // ParseRange splits "A..B" (B defaults to HEAD, A must be given).
 func ParseRange(spec string) (from, to string, err error) {
@@ -36,7 +49,7 @@ func ParseRange(spec string) (from, to string, err error) {
 
 // RangeCommits returns the non-merge commits reachable from B but not
 // from A ("git rev-list --no-merges A..B"), oldest first, each as a
-// format-patch mail "[PATCH n/N]".
+// format-patch patch "[PATCH n/N]".
 func RangeCommits(r *git.Repository, spec string) ([]*CommitPatch, error) {
 	a, b, err := ParseRange(spec)
 	if err != nil {
@@ -154,7 +167,7 @@ func ancestorsOfBases(r *git.Repository, a, b *object.Commit) (map[plumbing.Hash
 	return out, nil
 }
 
-// commitPatch renders a commit as git format-patch would.
+// commitPatch takes what git format-patch would write of a commit.
 func commitPatch(c *object.Commit, n, total int) (*CommitPatch, error) {
 	cp := &CommitPatch{Hash: c.Hash.String()}
 	var diff string
@@ -186,17 +199,10 @@ func commitPatch(c *object.Commit, n, total int) (*CommitPatch, error) {
 	}
 	title, body, _ := strings.Cut(strings.TrimLeft(c.Message, "\n"), "\n")
 	cp.Subject = strings.TrimSpace(title)
-	var b strings.Builder
-	fmt.Fprintf(&b, "From %s Mon Sep 17 00:00:00 2001\n", c.Hash)
-	fmt.Fprintf(&b, "From: %s <%s>\n", c.Author.Name, c.Author.Email)
-	fmt.Fprintf(&b, "Date: %s\n", c.Author.When.Format("Mon, 2 Jan 2006 15:04:05 -0700"))
-	fmt.Fprintf(&b, "Subject: [PATCH %d/%d] %s\n\n", n, total, cp.Subject)
-	if body = strings.Trim(body, "\n"); body != "" {
-		b.WriteString(body)
-		b.WriteString("\n")
-	}
-	b.WriteString("---\n")
-	b.WriteString(diff)
-	cp.Mail = []byte(b.String())
+	cp.Index, cp.Total = n, total
+	cp.Author = mbox.Address{Name: c.Author.Name, Email: c.Author.Email}
+	cp.Date = c.Author.When
+	cp.Message = strings.Trim(body, "\n")
+	cp.Diff = diff
 	return cp, nil
 }

@@ -3,6 +3,11 @@
 // each series in order onto an in-memory overlay of the kernel tree, runs
 // the registered analyzers on every patch, and collects a reports.Report.
 // A bad item is reported in its own entry and never stops the others.
+//
+// A Session holds what reviews share (the analyzer registry, the index
+// provider, the options) and reviews mail inputs (Run), a series grouped
+// from mail already parsed (Series, the bot) or a change that never was
+// mail (Change: a commit of a range or the staged changes, the hook).
 package review
 
 import (
@@ -72,64 +77,9 @@ type Result struct {
 	Reviewed int
 }
 
-// Run reviews the inputs.
+// Run reviews the inputs: NewSession(opt).Run(inputs).
 func Run(inputs []Input, opt Options) *Result {
-	rep := &reports.Report{Tool: opt.Tool, Version: opt.Version, Kernel: reports.Kernel{Config: opt.ConfigName}}
-	if opt.Tree != nil {
-		rep.Kernel.Source = opt.Tree.Describe()
-	} else {
-		rep.Kernel.Source = EmbeddedSource
-		rep.Notes = append(rep.Notes, "no kernel tree given (--tree or --git): patches are parsed but not applied, "+
-			"findings cannot point at post-patch lines, and analyzers only see the diff and the facts embedded "+
-			"from linux 6.12 (kernel/rcu, kernel/trace, kernel/sched, include/linux, …)")
-	}
-	res := &Result{Report: rep}
-	if opt.Indexes == nil {
-		opt.Indexes = index.NewProvider(index.Options{}, index.Embedded())
-	}
-	// Mails are classified as they are read and only what is reviewed is
-	// kept (mbox.Collector), within the run's budget: memory follows the
-	// patches reviewed, not the size of the mailbox.
-	budget := mbox.Budget{Patches: opt.MaxPatches, Bytes: opt.MaxPatchBytes}
-	coll := mbox.NewCollector(budget)
-	failed := &failedList{max: coll.Budget().Patches}
-	for _, in := range inputs {
-		readInput(in, coll, failed)
-	}
-	rep.Patches = append(rep.Patches, failed.items...)
-	if failed.unlisted > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%d more unreadable mails are not listed", failed.unlisted))
-	}
-	// The same mail can arrive several times (cross-posted to several lists,
-	// or in several input files): review one copy, the least mangled.
-	if n := coll.Duplicates(); n > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("dropped %d duplicate mail(s) (same Message-ID)", n))
-	}
-	rejected, more := coll.Rejections()
-	for _, r := range rejected {
-		rep.Patches = append(rep.Patches, rejectionEntry(r))
-	}
-	if more > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%d more mails were not reviewed and are not listed (the run's budget of %d patches)", more, coll.Budget().Patches))
-	}
-	skipped := coll.Skipped()
-	for _, k := range []mbox.Kind{mbox.KindReply, mbox.KindPullRequest, mbox.KindOther} {
-		if n := skipped[k]; n > 0 {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("skipped %d %s mail(s): they carry no patch to review", n, k))
-		}
-	}
-	patches := coll.Patches()
-	for _, s := range mbox.GroupSeries(patches, mbox.GroupOptions{AllVersions: opt.AllVersions}) {
-		if len(s.Missing) > 0 && len(s.Patches) > 0 {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("series %q: patches %v of %d were not received; later patches may not apply",
-				seriesTitle(s), s.Missing, s.Total))
-		}
-		entries, reviewed := reviewSeries(s, opt, &rep.Notes)
-		rep.Patches = append(rep.Patches, entries...)
-		res.Reviewed += reviewed
-	}
-	rep.Normalize()
-	return res
+	return NewSession(opt).Run(inputs)
 }
 
 // rejectionEntry reports a mail that may have carried a patch but is not

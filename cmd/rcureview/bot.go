@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -238,13 +237,9 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 	if err != nil {
 		return err
 	}
-	indexes := defaultIndexes("")
-	reviewer := func(ctx context.Context, msgs [][]byte) (*reports.Report, int, error) {
-		inputs := make([]review.Input, len(msgs))
-		for i, m := range msgs {
-			inputs[i] = review.Input{Name: fmt.Sprintf("message %d", i+1), R: bytes.NewReader(m)}
-		}
-		res := review.Run(inputs, review.Options{Tool: "rcureview", Version: version, Tree: tree, Registry: reg, Indexes: indexes})
+	session := review.NewSession(review.Options{Tool: "rcureview", Version: version, Tree: tree, Registry: reg, Indexes: defaultIndexes("")})
+	reviewer := func(ctx context.Context, s *mbox.Series) (*reports.Report, int, error) {
+		res := session.Series(s)
 		return res.Report, res.Reviewed, nil
 	}
 	b, err := bot.New(bot.Options{

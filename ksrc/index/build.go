@@ -32,6 +32,9 @@ type Options struct {
 	// Logf, if set, receives the notes about the cache (a damaged pack
 	// that is re-indexed); the default writes them with the log package.
 	Logf func(format string, args ...any)
+	// MaxTrees bounds the indexes a Provider memoises (0:
+	// DefaultMaxTrees); Build ignores it.
+	MaxTrees int
 }
 
 func (o Options) logf() func(string, ...any) {

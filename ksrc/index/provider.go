@@ -1,6 +1,7 @@
 package index
 
 import (
+	"container/list"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,22 +11,44 @@ import (
 	"github.com/rcureview/rcureview/ksrc"
 )
 
-// Provider hands out indexes for the trees of one review: the base tree is
-// built (or loaded from the cache) once, and every overlay on top of it is
-// indexed by skimming only the files it changes. A Provider is safe for
+// DefaultMaxTrees is the number of tree indexes a Provider keeps when
+// Options.MaxTrees is 0: the base tree, a few base-commits, and the
+// post-patch trees of the series under review (each a thin layer over its
+// base).
+const DefaultMaxTrees = 16
+
+// Provider hands out indexes for the trees of a review session: the base
+// tree is built (or loaded from the cache) once, and every overlay on top
+// of it is indexed by skimming only the files it changes. It memoises the
+// indexes it made, the least recently used dropped first past
+// Options.MaxTrees (and as many patched indexes, see ForPatch), so that a
+// long-lived session (the bot daemon) keeps the indexes its current work
+// needs and not those of every series it reviewed. A Provider is safe for
 // concurrent use.
 type Provider struct {
 	opt      Options
 	mu       sync.Mutex
-	memo     map[ksrc.Tree]*Index
-	patches  map[*diffparse.File]*Index // ForPatch results, keyed by a patch's first file
+	memo     *lru[ksrc.Tree, *Index]
+	patches  *lru[*diffparse.File, *Index] // ForPatch results, keyed by a patch's first file
 	embedded func() (*Index, error)
 }
 
 // NewProvider returns a provider that builds indexes with opt. embedded,
 // if not nil, supplies the index used when there is no tree.
 func NewProvider(opt Options, embedded func() (*Index, error)) *Provider {
-	return &Provider{opt: opt, memo: map[ksrc.Tree]*Index{}, patches: map[*diffparse.File]*Index{}, embedded: embedded}
+	n := opt.MaxTrees
+	if n <= 0 {
+		n = DefaultMaxTrees
+	}
+	return &Provider{opt: opt, memo: newLRU[ksrc.Tree, *Index](n), patches: newLRU[*diffparse.File, *Index](n), embedded: embedded}
+}
+
+// Memoised returns how many tree indexes and patched indexes the provider
+// keeps.
+func (p *Provider) Memoised() (trees, patches int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.memo.len(), p.patches.len()
 }
 
 // ForPatch returns pre with the patch's hunks skimmed over it (Fragments),
@@ -36,14 +59,14 @@ func (p *Provider) ForPatch(pre *Index, files []*diffparse.File) *Index {
 		return pre
 	}
 	p.mu.Lock()
-	ix, ok := p.patches[files[0]]
+	ix, ok := p.patches.get(files[0])
 	p.mu.Unlock()
 	if ok {
 		return ix
 	}
 	ix = pre.With(Fragments(pre, files, p.opt.arch()), nil)
 	p.mu.Lock()
-	p.patches[files[0]] = ix
+	p.patches.put(files[0], ix)
 	p.mu.Unlock()
 	return ix
 }
@@ -58,7 +81,7 @@ func (p *Provider) For(t ksrc.Tree) (*Index, error) {
 		return p.embedded()
 	}
 	p.mu.Lock()
-	ix, ok := p.memo[t]
+	ix, ok := p.memo.get(t)
 	p.mu.Unlock()
 	if ok {
 		return ix, nil
@@ -73,7 +96,7 @@ func (p *Provider) For(t ksrc.Tree) (*Index, error) {
 		return nil, err
 	}
 	p.mu.Lock()
-	p.memo[t] = ix
+	p.memo.put(t, ix)
 	p.mu.Unlock()
 	return ix, nil
 }
@@ -106,3 +129,45 @@ func (p *Provider) forOverlay(o *ksrc.Overlay) (*Index, error) {
 	ix.Source = o.Describe()
 	return ix, nil
 }
+
+// lru is a map that keeps its max most recently used entries.
+type lru[K comparable, V any] struct {
+	max   int
+	order *list.List // of lruEntry, most recently used first
+	items map[K]*list.Element
+}
+
+type lruEntry[K comparable, V any] struct {
+	key K
+	val V
+}
+
+func newLRU[K comparable, V any](max int) *lru[K, V] {
+	return &lru[K, V]{max: max, order: list.New(), items: map[K]*list.Element{}}
+}
+
+func (l *lru[K, V]) get(k K) (V, bool) {
+	e, ok := l.items[k]
+	if !ok {
+		var zero V
+		return zero, false
+	}
+	l.order.MoveToFront(e)
+	return e.Value.(lruEntry[K, V]).val, true
+}
+
+func (l *lru[K, V]) put(k K, v V) {
+	if e, ok := l.items[k]; ok {
+		e.Value = lruEntry[K, V]{k, v}
+		l.order.MoveToFront(e)
+		return
+	}
+	l.items[k] = l.order.PushFront(lruEntry[K, V]{k, v})
+	for l.order.Len() > l.max {
+		last := l.order.Back()
+		l.order.Remove(last)
+		delete(l.items, last.Value.(lruEntry[K, V]).key)
+	}
+}
+
+func (l *lru[K, V]) len() int { return l.order.Len() }

@@ -1,0 +1,48 @@
+package index
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/rcureview/rcureview/internal/kerneltest"
+	"github.com/rcureview/rcureview/ksrc"
+)
+
+// TestProviderMemoIsBounded: a long-lived provider (the bot's session)
+// keeps at most MaxTrees indexes however many post-patch trees it was
+// asked for, and the base tree, asked for with every overlay, stays.
+func TestProviderMemoIsBounded(t *testing.T) {
+	base, err := ksrc.OpenDir(kerneltest.MiniTreeDir(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const max = 4
+	p := NewProvider(Options{MaxTrees: max}, nil)
+	baseIx, err := p.For(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 * max {
+		o := ksrc.NewOverlay(base)
+		name := fmt.Sprintf("kernel/rcu/series%d.c", i)
+		if err := o.Set(name, fmt.Appendf(nil, "void series%d_fn(void)\n{\n}\n", i)); err != nil {
+			t.Fatal(err)
+		}
+		ix, err := p.For(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ix.Funcs(fmt.Sprintf("series%d_fn", i))) != 1 {
+			t.Fatalf("overlay %d: its function is not indexed", i)
+		}
+		if again, _ := p.For(o); again != ix {
+			t.Fatalf("overlay %d: indexed twice while memoised", i)
+		}
+		if trees, _ := p.Memoised(); trees > max {
+			t.Fatalf("after %d overlays the provider keeps %d indexes, bound %d", i+1, trees, max)
+		}
+	}
+	if again, _ := p.For(base); again != baseIx {
+		t.Error("the base tree, used by every overlay, was evicted and built again")
+	}
+}
