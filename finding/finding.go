@@ -145,6 +145,12 @@ type Finding struct {
 	// changed lines are those of the tree as it is, not as the patch's
 	// author had it. An addition to schema 1.
 	HunksOnly bool `json:"hunks_only,omitempty"`
+	// Root is the kind of root a notrace/noinstr finding starts from:
+	// "tracer" (tracer context: the tracepoint implementation, the
+	// *_notrace API, the tracer's own notrace code, registered probes and
+	// callbacks), "notrace" (a plain notrace function) or "noinstr"; empty
+	// for the other rules. An addition to schema 1.
+	Root string `json:"root,omitempty"`
 	// Paths lists every chain of a grouped finding, lead first (see
 	// Group); empty for findings that were not grouped.
 	Paths []Path `json:"paths,omitempty"`
@@ -180,6 +186,19 @@ type Finding struct {
 	// found in the body. The driver turns a positive one into PatchLine
 	// and InputLine. Not part of the JSON schema.
 	MailLine int `json:"-"`
+}
+
+// ChainShowsRoot reports whether the chain names the finding's function
+// itself (a chain that starts at a tracepoint call site runs through the
+// tracepoint implementation root), so report formats do not print the
+// root again in front of it.
+func (f Finding) ChainShowsRoot() bool {
+	for _, h := range f.Chain {
+		if h.Function == f.Function {
+			return true
+		}
+	}
+	return false
 }
 
 // Sort orders findings stably: by file, line, rule, then message.

@@ -362,7 +362,7 @@ func writeFindingMail(b *strings.Builder, f finding.Finding, placed bool) {
 	if len(f.Chain) > 0 {
 		b.WriteString("\n  call chain:\n")
 		indent := "    "
-		if f.Function != "" && f.Chain[0].Function != f.Function {
+		if f.Function != "" && !f.ChainShowsRoot() {
 			b.WriteString(indent + f.Function + "()\n")
 			indent = "      -> "
 		}

@@ -91,7 +91,7 @@ func WriteHTML(w io.Writer, r *Report) error {
 					hf.Location = fmt.Sprintf("%s:%d", f.File, f.Line)
 				}
 			}
-			if len(f.Chain) > 0 && f.Function != "" && f.Chain[0].Function != f.Function {
+			if len(f.Chain) > 0 && f.Function != "" && !f.ChainShowsRoot() {
 				hf.Root = f.Function
 			}
 			if f.Trace != nil && len(f.Trace.Steps) > 0 {

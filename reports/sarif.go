@@ -317,7 +317,7 @@ func physical(file string, line int) *sarifPhysical {
 func chainFlow(f finding.Finding) sarifCodeFlow {
 	tf := sarifThreadFlow{}
 	level := 0
-	if f.Function != "" && f.Chain[0].Function != f.Function {
+	if f.Function != "" && !f.ChainShowsRoot() {
 		root := sarifLocation{Message: &sarifText{Text: f.Function + "()"}}
 		if f.File != "" {
 			root.PhysicalLocation = physical(f.File, f.Line)

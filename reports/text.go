@@ -163,7 +163,7 @@ func writeFindingText(w *bufio.Writer, p *Patch, f finding.Finding, opt TextOpti
 // finding's function when the chain does not already.
 func chainText(f finding.Finding) string {
 	var parts []string
-	if f.Function != "" && (len(f.Chain) == 0 || f.Chain[0].Function != f.Function) {
+	if f.Function != "" && !f.ChainShowsRoot() {
 		parts = append(parts, f.Function)
 	}
 	for _, h := range f.Chain {

@@ -118,7 +118,7 @@ func Check(ix *index.Index, ff *index.FileFacts, fn *index.Func, cfg map[string]
 	for _, m := range fn.Unbalanced {
 		out = append(out, finding.Finding{
 			Rule: finding.RuleNoinstrUnbalanced, Severity: finding.Error, File: ff.Path, Line: int(m.Line),
-			Function: fn.Name, Sink: "noinstr", Config: ix.SimplifyConds(conds(fnConds)),
+			Function: fn.Name, Sink: "noinstr", Root: "noinstr", Config: ix.SimplifyConds(conds(fnConds)),
 			Message: fmt.Sprintf("%s(): %s (objtool-like: %s: warning: objtool: %s(): %s)", fn.Name, m.Msg, ff.Path, fn.Name, m.Msg),
 		})
 	}
@@ -138,7 +138,7 @@ func Check(ix *index.Index, ff *index.FileFacts, fn *index.Func, cfg map[string]
 			callee := v.chain[len(v.chain)-1].Function
 			f := finding.Finding{
 				Rule: finding.RuleNoinstrInstrumentedCall, Severity: v.sev, File: ff.Path, Line: int(c.Line),
-				Function: fn.Name, Sink: v.sink, Chain: v.chain,
+				Function: fn.Name, Sink: v.sink, Root: "noinstr", Chain: v.chain,
 				Config: ix.SimplifyConds(conds(append(append([]string(nil), fnConds...), v.conds...))),
 			}
 			if v.sev == finding.Warning {

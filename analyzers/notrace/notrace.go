@@ -56,7 +56,7 @@ func run(pass *analyzers.Pass) (any, error) {
 	if pass.Baseline != nil {
 		c := &checker{pass: pass, ix: ix.Pre}
 		for _, d := range pass.Baseline {
-			if r, ok := findRoot(ix.Pre, d); ok {
+			if r, ok := c.findRoot(d); ok {
 				c.checkRoot(r)
 			}
 		}
@@ -82,6 +82,11 @@ type root struct {
 	calls []index.Call
 	conds []string
 	fn    *index.Func // nil for macros and guards
+	// kind is RootTracer or RootNotrace.
+	kind string
+	// impl marks the tracepoint implementation (its chains start at a
+	// tracepoint call site).
+	impl bool
 	// at, when set, is the patch's changed definition the findings are
 	// located at (reverse query).
 	at *index.Changed
@@ -100,15 +105,27 @@ func (c *checker) run(changed []index.Changed) {
 	var nonRoots []index.Changed
 	for i := range changed {
 		ch := changed[i]
-		if r, ok := rootOf(ch.File, ch.Func, ch.Macro); ok {
+		if r, ok := c.rootOf(ch.File, ch.Func, ch.Macro); ok {
 			addRoot(r)
-		} else if len(ch.Lines) > 0 {
+			continue
+		}
+		if ch.Func != nil {
+			c.nameContract(plainRoot(ch.File, ch.Func))
+		}
+		if len(ch.Lines) > 0 {
 			nonRoots = append(nonRoots, ch)
 		}
 	}
 	if c.pass.All {
-		for _, r := range allRoots(c.ix) {
+		for _, r := range c.allRoots() {
 			addRoot(r)
+		}
+		for _, ff := range c.ix.Files() {
+			for i := range ff.Funcs {
+				if k := ff.Path + ":" + ff.Funcs[i].Name; !seen[k] && strings.HasSuffix(ff.Funcs[i].Name, "_notrace") {
+					c.nameContract(plainRoot(ff, &ff.Funcs[i]))
+				}
+			}
 		}
 	} else if len(nonRoots) > 0 {
 		for _, r := range c.reverse(nonRoots) {
@@ -120,56 +137,95 @@ func (c *checker) run(changed []index.Changed) {
 	}
 }
 
-// rootOf says whether a definition is a notrace root (spec S2).
-func rootOf(ff *index.FileFacts, fn *index.Func, m *index.Macro) (root, bool) {
+// rootOf says whether a definition is a root, and of which kind (spec
+// S2): tracer context (the tracepoint implementation, the *_notrace API
+// by its contract, explicit notrace in the tracer's own code) or a plain
+// notrace function of RCU's code.
+func (c *checker) rootOf(ff *index.FileFacts, fn *index.Func, m *index.Macro) (root, bool) {
 	if fn != nil {
 		r := root{name: fn.Name, facts: ff, line: int(fn.Line), calls: fn.Calls, conds: ff.CondSet(fn.Cond), fn: fn}
-		if isNotraceName(fn.Name) || fn.Attrs&index.AttrNotrace != 0 && inRootDirs(ff.Path) {
-			return r, true
+		switch {
+		case notraceAPI(c.ix, ff.Path, fn.Name, fn):
+			r.kind = RootTracer
+		case fn.Attrs&index.AttrNotrace == 0:
+			return root{}, false
+		case tracerCode(ff.Path):
+			r.kind = RootTracer
+		case plainNotraceCode(ff.Path):
+			r.kind = RootNotrace
+		default:
+			return root{}, false
 		}
-		return root{}, false
+		return r, true
 	}
 	if m == nil || len(m.Calls) == 0 {
 		return root{}, false
 	}
-	r := root{name: m.Name, facts: ff, line: int(m.Line), calls: m.Calls, conds: ff.CondSet(m.Cond)}
-	if isNotraceName(m.Name) && m.FuncLike {
+	r := root{name: m.Name, facts: ff, line: int(m.Line), calls: m.Calls, conds: ff.CondSet(m.Cond), kind: RootTracer}
+	if m.FuncLike && notraceAPI(c.ix, ff.Path, m.Name, nil) {
 		return r, true
 	}
-	if ff.Path == "include/linux/tracepoint.h" && (strings.HasPrefix(m.Name, "__DO_TRACE") || strings.HasPrefix(m.Name, "__DECLARE_TRACE")) {
-		return r, true
+	if isTracepointImpl(ff.Path, m.Name) {
+		r.impl = true
+		r.calls = implCalls(c.source(ff.Path), m)
+		return r, len(r.calls) > 0
 	}
 	return root{}, false
 }
 
-func isNotraceName(n string) bool {
-	return strings.HasSuffix(n, "_notrace") || strings.Contains(n, "_notrace_")
+// guardRoot makes the root of a guard definition whose class is the
+// *_notrace variant of another (guard(preempt_notrace)).
+func (c *checker) guardRoot(ff *index.FileFacts, inv *index.Invocation) (root, bool) {
+	if len(inv.Args) == 0 || len(inv.ArgCalls) == 0 || !notraceAPI(c.ix, ff.Path, inv.Args[0], nil) {
+		return root{}, false
+	}
+	var calls []index.Call
+	for _, ac := range inv.ArgCalls {
+		calls = append(calls, ac...)
+	}
+	return root{name: "guard(" + inv.Args[0] + ")", facts: ff, line: int(inv.Line), calls: calls, conds: ff.CondSet(inv.Cond), kind: RootTracer}, true
 }
 
-// allRoots lists every root of an index (for --all).
-func allRoots(ix *index.Index) []root {
+// plainRoot is a function as a plain notrace root.
+func plainRoot(ff *index.FileFacts, fn *index.Func) root {
+	return root{name: fn.Name, facts: ff, line: int(fn.Line), calls: fn.Calls, conds: ff.CondSet(fn.Cond), fn: fn, kind: RootNotrace}
+}
+
+// source reads a file of the tree the checker's index is of (nil when
+// there is no tree: embedded facts).
+func (c *checker) source(p string) []byte {
+	t := c.pass.Post
+	if c.pass.Baseline != nil || t == nil {
+		t = c.pass.Pre
+	}
+	if t == nil {
+		return nil
+	}
+	b, err := t.ReadFile(p)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// allRoots lists every root of the checker's index (for --all).
+func (c *checker) allRoots() []root {
 	var out []root
-	for _, ff := range ix.Files() {
+	for _, ff := range c.ix.Files() {
 		for i := range ff.Funcs {
-			if r, ok := rootOf(ff, &ff.Funcs[i], nil); ok {
+			if r, ok := c.rootOf(ff, &ff.Funcs[i], nil); ok {
 				out = append(out, r)
 			}
 		}
 		for i := range ff.Macros {
-			if r, ok := rootOf(ff, nil, &ff.Macros[i]); ok {
+			if r, ok := c.rootOf(ff, nil, &ff.Macros[i]); ok {
 				out = append(out, r)
 			}
 		}
 		for i := range ff.Invocations {
-			inv := &ff.Invocations[i]
-			if len(inv.Args) == 0 || !isNotraceName(inv.Args[0]) || len(inv.ArgCalls) == 0 {
-				continue
+			if r, ok := c.guardRoot(ff, &ff.Invocations[i]); ok {
+				out = append(out, r)
 			}
-			var calls []index.Call
-			for _, ac := range inv.ArgCalls {
-				calls = append(calls, ac...)
-			}
-			out = append(out, root{name: "guard(" + inv.Args[0] + ")", facts: ff, line: int(inv.Line), calls: calls, conds: ff.CondSet(inv.Cond)})
 		}
 	}
 	return out
@@ -198,7 +254,7 @@ func (c *checker) reverse(chs []index.Changed) []root {
 				continue
 			}
 			seen[k] = true
-			if r, ok := rootOf(cr.File, cr.Func, cr.Macro); ok {
+			if r, ok := c.rootOf(cr.File, cr.Func, cr.Macro); ok {
 				r.at = it.at
 				out = append(out, r)
 				continue
@@ -220,19 +276,7 @@ func (c *checker) checkRoot(r root) {
 	}
 	def := analyzers.Def{File: r.facts.Path, Name: r.name, Macro: r.fn == nil}
 	key := r.facts.Path + ":" + r.name + "|"
-	// the name contract (NT005)
-	if r.fn != nil && strings.HasSuffix(r.name, "_notrace") {
-		if st, why := c.ix.Ftrace(r.facts.Path, r.fn); st != index.NotTraced {
-			f := finding.Finding{
-				Rule: finding.RuleNotraceNameContract, Severity: finding.Error,
-				File: r.facts.Path, Line: r.line, Function: r.name, Sink: SinkFtrace,
-				Message: fmt.Sprintf("%s() is named *_notrace but is itself ftrace-able (%s): mark it notrace or static inline", r.name, why),
-				Config:  c.ix.SimplifyConds(configOnly(r.conds)),
-			}
-			c.locate(&f, r, 0)
-			c.pass.Report(analyzers.Diagnostic{Finding: f, Key: key + "name-contract", Def: def})
-		}
-	}
+	c.nameContract(r)
 	sinks := (&Walker{Ix: c.ix, Config: c.pass.Config}).Walk(r.facts, r.calls, r.conds)
 	// per named configuration (no --config), whether each sink is reached
 	// there at all, possibly by another chain than the shortest one shown;
@@ -251,21 +295,51 @@ func (c *checker) checkRoot(r root) {
 	for _, s := range sinks {
 		f := finding.Finding{
 			Rule: finding.RuleNotraceInstrumentedCall,
-			File: r.facts.Path, Line: s.FirstLine, Function: r.name, Sink: s.Kind,
+			File: r.facts.Path, Line: s.FirstLine, Function: r.name, Sink: s.Kind, Root: r.kind,
 			Chain: s.Chain, Config: appendConds(configOnly(r.conds), parenAll(s.Conds)...),
 		}
 		f.Config = c.ix.SimplifyConds(f.Config)
 		for i, m := range in {
 			f.Holds = append(f.Holds, finding.ConfigHold{Config: c.pass.Named[i].Name, Holds: m[s.Key()]})
 		}
-		f.Severity, f.Message = describe(r.name, s)
+		f.Severity, f.Message = describe(r, s)
 		f.Target, f.Group, f.Lead = s.Name, s.Chain[s.Via].Function, f.Message
 		if s.Via < len(s.Chain)-1 {
 			f.Lead = leadOf(r.name, s.Chain[s.Via])
 		}
+		if r.impl {
+			f.Chain = append(c.siteHops(r, s), s.Chain...)
+		}
 		c.locate(&f, r, s.FirstLine)
 		c.pass.Report(analyzers.Diagnostic{Finding: f, Key: key + s.Key(), Detail: chainNames(s.Chain), Def: def})
 	}
+}
+
+// nameContract reports a function of the kernel's core named *_notrace
+// that is itself ftrace-able (NT005), root or not: the name promises
+// what the definition does not keep. In subsystem code the suffix names
+// the subsystem's own contract (see inCore).
+func (c *checker) nameContract(r root) {
+	if r.fn == nil || !strings.HasSuffix(r.name, "_notrace") || !inCore(r.facts.Path) {
+		return
+	}
+	st, why := c.ix.Ftrace(r.facts.Path, r.fn)
+	if st == index.NotTraced {
+		return
+	}
+	conds := c.ix.DefConds(r.facts.Path, r.conds)
+	if !c.ix.Possible(conds, c.pass.Config) {
+		return
+	}
+	f := finding.Finding{
+		Rule: finding.RuleNotraceNameContract, Severity: finding.Error,
+		File: r.facts.Path, Line: r.line, Function: r.name, Sink: SinkFtrace, Root: r.kind,
+		Message: fmt.Sprintf("%s() is named *_notrace but is itself ftrace-able (%s): mark it notrace or static inline", r.name, why),
+		Config:  c.ix.SimplifyConds(configOnly(conds)),
+	}
+	c.locate(&f, r, 0)
+	def := analyzers.Def{File: r.facts.Path, Name: r.name}
+	c.pass.Report(analyzers.Diagnostic{Finding: f, Key: r.facts.Path + ":" + r.name + "|name-contract", Def: def})
 }
 
 // locate points a finding at the patch's own line: the root's call that
@@ -295,52 +369,86 @@ func (c *checker) locate(f *finding.Finding, r root, line int) {
 	}
 }
 
-// findRoot finds a root by its definition in an index (the pre-patch
-// one, on the Baseline run), whether or not it is a root there.
-func findRoot(ix *index.Index, d analyzers.Def) (root, bool) {
-	ff := ix.File(d.File)
+// findRoot finds a root by its definition in the checker's index (the
+// pre-patch one, on the Baseline run), whether or not it is a root there
+// (then as a plain notrace root).
+func (c *checker) findRoot(d analyzers.Def) (root, bool) {
+	ff := c.ix.File(d.File)
 	if ff == nil {
 		return root{}, false
 	}
 	for i := range ff.Funcs {
 		if ff.Funcs[i].Name == d.Name && !d.Macro {
 			fn := &ff.Funcs[i]
-			return root{name: fn.Name, facts: ff, line: int(fn.Line), calls: fn.Calls, conds: ff.CondSet(fn.Cond), fn: fn}, true
+			if r, ok := c.rootOf(ff, fn, nil); ok {
+				return r, true
+			}
+			return plainRoot(ff, fn), true
 		}
 	}
 	for i := range ff.Macros {
 		if ff.Macros[i].Name == d.Name && d.Macro {
 			m := &ff.Macros[i]
-			return root{name: m.Name, facts: ff, line: int(m.Line), calls: m.Calls, conds: ff.CondSet(m.Cond)}, true
+			if r, ok := c.rootOf(ff, nil, m); ok {
+				return r, true
+			}
+			return root{name: m.Name, facts: ff, line: int(m.Line), calls: m.Calls, conds: ff.CondSet(m.Cond), kind: RootNotrace}, true
 		}
 	}
 	for i := range ff.Invocations {
 		inv := &ff.Invocations[i]
 		if len(inv.Args) > 0 && "guard("+inv.Args[0]+")" == d.Name {
+			if r, ok := c.guardRoot(ff, inv); ok {
+				return r, true
+			}
 			var calls []index.Call
 			for _, ac := range inv.ArgCalls {
 				calls = append(calls, ac...)
 			}
-			return root{name: d.Name, facts: ff, line: int(inv.Line), calls: calls, conds: ff.CondSet(inv.Cond)}, true
+			return root{name: d.Name, facts: ff, line: int(inv.Line), calls: calls, conds: ff.CondSet(inv.Cond), kind: RootNotrace}, true
 		}
 	}
 	return root{}, false
 }
 
-// describe gives a sink's severity and message.
-func describe(rootName string, s Sink) (finding.Severity, string) {
+// describe gives a sink's severity and message. From tracer context a
+// tracepoint or the ring buffer is re-entry (error) and a traceable
+// function or debug hook a warning; from a plain notrace function a
+// tracepoint is an event emitted from code hidden from the function
+// tracer (warning: re-entry only if it runs in tracer context) and a
+// traceable callee or hook a note.
+func describe(r root, s Sink) (finding.Severity, string) {
+	rootName := r.name
 	last := s.Chain[len(s.Chain)-1]
+	plain := r.kind == RootNotrace
 	switch s.Kind {
 	case SinkTracepoint:
+		if plain {
+			return finding.Warning, fmt.Sprintf("notrace %s() can reach tracepoint '%s' through %s(): not re-entry unless %s() runs in tracer context, but the event fires in code hidden from the function tracer",
+				rootName, s.Name, last.Function, rootName)
+		}
+		if r.impl {
+			return finding.Error, fmt.Sprintf("%s() can reach tracepoint '%s' through %s(): the tracepoint implementation re-enters itself",
+				rootName, s.Name, last.Function)
+		}
 		return finding.Error, fmt.Sprintf("%s() can reach tracepoint '%s' through %s(): a probe that uses %s() re-enters this path",
 			rootName, s.Name, last.Function, rootName)
 	case SinkRingBuffer:
+		if plain {
+			return finding.Warning, fmt.Sprintf("notrace %s() writes the trace ring buffer through %s()", rootName, last.Function)
+		}
 		return finding.Error, fmt.Sprintf("%s() writes the trace ring buffer through %s()", rootName, last.Function)
 	case SinkFtrace:
+		if plain {
+			return finding.Note, fmt.Sprintf("notrace %s() reaches traceable %s() (%s)", rootName, s.Name, s.Detail)
+		}
 		return finding.Warning, fmt.Sprintf("%s() reaches traceable %s() (%s)", rootName, s.Name, s.Detail)
 	case SinkFtraceMaybe:
 		return finding.Note, fmt.Sprintf("%s() reaches %s(), traceable unless the compiler inlines it", rootName, s.Name)
 	case SinkHook:
+		if plain {
+			return finding.Note, fmt.Sprintf("notrace %s() reaches debug hook %s() (%s)", rootName, s.Name, s.Detail)
+		}
 		return finding.Warning, fmt.Sprintf("%s() reaches debug hook %s() (%s)", rootName, s.Name, s.Detail)
 	case SinkIndirect:
 		return finding.Note, fmt.Sprintf("%s() makes an indirect call (%s) that cannot be checked", rootName, s.Name)

@@ -88,7 +88,7 @@ func TestRealTreeAuditPreExisting(t *testing.T) {
 	}
 	// audit the root the spec names (a full --all audit walks every root)
 	var r root
-	for _, rr := range allRoots(ix) {
+	for _, rr := range (&checker{pass: &analyzers.Pass{}, ix: ix}).allRoots() {
 		if rr.name == "srcu_read_lock_notrace" && rr.facts.Path == "include/linux/srcu.h" {
 			r = rr
 		}
@@ -111,7 +111,7 @@ func TestRealTreeAuditPreExisting(t *testing.T) {
 	if d == nil {
 		t.Fatal("no ftrace finding for __srcu_read_lock")
 	}
-	br, ok := findRoot(ix, d.Def)
+	br, ok := (&checker{pass: &analyzers.Pass{}, ix: ix}).findRoot(d.Def)
 	if !ok {
 		t.Fatalf("root %+v not found again", d.Def)
 	}

@@ -191,6 +191,14 @@ func TestSpecCases(t *testing.T) {
 			want: []string{"NT005/error/ftrace/"},
 		},
 		{
+			name: "roots by kind: a plain notrace function of RCU reaching a tracepoint is not re-entry",
+			path: "kernel/rcu/plain.c",
+			src:  "static notrace void rcu_kick_plain(void)\n{\n\traise_softirq_irqoff(RCU_SOFTIRQ);\n}\n",
+			root: "rcu_kick_plain",
+			want: []string{"NT/note/ftrace-maybe/wakeup_softirqd", "NT/note/ftrace/__raise_softirq_irqoff",
+				"NT/warning/tracepoint/trace_sched_waking", "NT/warning/tracepoint/trace_softirq_raise"},
+		},
+		{
 			name: "TC12 indirect and static calls are notes",
 			path: "kernel/trace/tc12.c",
 			src:  "static notrace void run_cb_notrace(struct irq_work *w)\n{\n\tw->func(w);\n\tstatic_call(my_hook)();\n}\n",
@@ -248,6 +256,27 @@ func TestSpecCase11PreExistingOnlyWithAll(t *testing.T) {
 					t.Errorf("status %s, want pre-existing: %s", f.Status, f.Message)
 				}
 			}
+		}
+	}
+}
+
+// TestRootsByContract: the ftrace notrace-filter API (no plain
+// ftrace_set(), an ordinary exported function) and its tracefs handlers
+// (notrace is not their suffix) are not tracer context, however much
+// they call. (The mini tree builds kernel/trace/ with ftrace flags, so
+// ftrace_set_notrace() gets the name-contract error the real tree, which
+// does not, never gives.)
+func TestRootsByContract(t *testing.T) {
+	src := "int ftrace_set_notrace(struct ftrace_ops *ops)\n{\n\t__rcu_read_unlock();\n\treturn 0;\n}\n" +
+		"static int ftrace_notrace_open(struct inode *inode, struct file *file)\n{\n\t__rcu_read_unlock();\n\treturn 0;\n}\n"
+	p, pass := miniPass(t, "kernel/trace/filter.c", src)
+	fs, err := realtest.Run(Analyzer, p, &pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.Rule == finding.RuleNotraceInstrumentedCall {
+			t.Errorf("%s() taken as a root: %s", f.Function, f.Message)
 		}
 	}
 }

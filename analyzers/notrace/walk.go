@@ -2,7 +2,6 @@ package notrace
 
 import (
 	"fmt"
-	"path"
 	"sort"
 	"strings"
 
@@ -341,21 +340,4 @@ func chainNames(ch []finding.Hop) string {
 		b.WriteByte(' ')
 	}
 	return b.String()
-}
-
-// inRootDirs reports whether an explicit notrace function is a root by
-// location (spec S2.2).
-func inRootDirs(file string) bool {
-	if strings.HasPrefix(file, "kernel/rcu/") || strings.HasPrefix(file, "kernel/trace/") {
-		return true
-	}
-	base := path.Base(file)
-	if path.Dir(file) == "include/linux" {
-		for _, p := range []string{"rcu", "srcu", "tracepoint", "trace_recursion"} {
-			if strings.HasPrefix(base, p) {
-				return true
-			}
-		}
-	}
-	return false
 }
