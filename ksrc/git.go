@@ -114,6 +114,15 @@ func isGitDir(dir string) bool {
 	return true
 }
 
+// TreeHash returns the object id of the commit's root tree: it
+// identifies the content of every file (two commits, or two worktrees,
+// with the same root tree have the same files byte for byte).
+func (g *GitTree) TreeHash() string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.dirs[""].Hash.String()
+}
+
 // Commit returns the full hash of the commit the tree belongs to.
 func (g *GitTree) Commit() string { return g.commit.String() }
 

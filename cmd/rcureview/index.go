@@ -50,7 +50,7 @@ func runIndex(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rcureview index: %v\n", err)
 		return 2
 	}
-	opt := index.Options{Arch: *arch}
+	opt := index.Options{Arch: *arch, Verify: true}
 	if *embedded {
 		opt.Prefixes = index.EmbeddedPrefixes
 	}
@@ -85,8 +85,8 @@ func runIndex(args []string, stdout, stderr io.Writer) int {
 		t.Describe(), st.Files, st.Skimmed, float64(st.Bytes)/1e6, st.Reused, elapsed.Seconds())
 	fmt.Fprintf(stdout, "%d functions, %d call sites, %d macros, %d tracepoint declarations, %d guards, %d makefiles\n",
 		s.Funcs, s.Calls, s.Macros, s.Events, s.Guards, s.Makefiles)
-	if opt.Cache != nil {
-		fmt.Fprintf(stdout, "cache: %s\n", opt.Cache.PackPath(cacheID(t)))
+	if st.Pack != "" {
+		fmt.Fprintf(stdout, "cache: %s\n", st.Pack)
 	}
 	if *out != "" {
 		if fi, err := os.Stat(*out); err == nil {
@@ -95,8 +95,6 @@ func runIndex(args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
-
-func cacheID(t ksrc.Tree) string { return index.TreeID(t) }
 
 func writeFacts(path string, ix *index.Index, prefixes []string) error {
 	f, err := os.Create(path)

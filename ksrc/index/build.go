@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc"
@@ -35,6 +36,11 @@ type Options struct {
 	// MaxTrees bounds the indexes a Provider memoises (0:
 	// DefaultMaxTrees); Build ignores it.
 	MaxTrees int
+	// Verify lists the whole tree and compares every file with the cache
+	// (what "rcureview index" does); without it a warm start trusts the
+	// content identity of a git tree and checks a directory tree by its
+	// directories (dircheck.go).
+	Verify bool
 }
 
 func (o Options) logf() func(string, ...any) {
@@ -120,18 +126,37 @@ func (k *Skimmer) SkimFile(p string, data []byte) *FileFacts {
 
 // BuildStats says what Build did.
 type BuildStats struct {
-	Files   int   // files in the index
-	Skimmed int   // files read and skimmed
-	Reused  int   // files taken from the cache
-	Bytes   int64 // bytes skimmed
+	Files   int    // files in the index
+	Skimmed int    // files read and skimmed
+	Reused  int    // files taken from the cache
+	Bytes   int64  // bytes skimmed
+	Listed  bool   // the whole tree was listed
+	Pack    string // the cache file, "" without a cache
 }
 
 // Build indexes a tree: every wanted file, reusing cached facts whose
 // content key is unchanged, skimming the others in parallel, and saving
-// the cache when anything changed.
+// the cache when anything changed. A warm start does not list the tree:
+// the pack of a git tree is found by its root tree id, and that of a
+// directory tree checked by its directories (dircheck.go), unless
+// opt.Verify is set.
 func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 	var st BuildStats
-	inPrefixes := func(p string) bool {
+	id := CacheID(t, opt)
+	if opt.Cache != nil {
+		st.Pack = opt.Cache.PackPath(id)
+		if !opt.Verify {
+			if ix, ok := warmBuild(t, id, opt, &st); ok {
+				return ix, st, nil
+			}
+		}
+	}
+	return listBuild(t, id, opt, st)
+}
+
+// inPrefixes returns the filter of opt.Prefixes.
+func (opt Options) inPrefixes() func(p string) bool {
+	return func(p string) bool {
 		if len(opt.Prefixes) == 0 || IsKconfig(p) {
 			return true // a partial index still gets the whole Kconfig model
 		}
@@ -142,7 +167,82 @@ func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 		}
 		return false
 	}
-	id := TreeID(t)
+}
+
+// keep returns the filter of the files Build indexes.
+func (opt Options) keep() func(p string) bool {
+	in := opt.inPrefixes()
+	return func(p string) bool { return Wanted(p, opt.arch()) && in(p) }
+}
+
+// warmBuild serves the index from the pack without listing the tree:
+// a git tree's pack is its content (the root tree id names it); a
+// directory tree's pack is checked by its directories and the files that
+// changed are layered over it. ok is false when the tree must be listed.
+func warmBuild(t ksrc.Tree, id string, opt Options, st *BuildStats) (*Index, bool) {
+	switch tt := t.(type) {
+	case *ksrc.GitTree:
+		lz, err := opt.Cache.open(id, t, opt.logf())
+		if err != nil {
+			return nil, false // listBuild says why
+		}
+		opt.Cache.used(id)
+		st.Files, st.Reused = len(lz.dir.files), len(lz.dir.files)
+		if opt.Progress != nil {
+			opt.Progress(st.Files, st.Files)
+		}
+		return &Index{Source: t.Describe(), Arch: opt.Arch, lazy: lz}, true
+	case *ksrc.DirTree:
+		lz, err := opt.Cache.open(id, t, opt.logf())
+		if err != nil {
+			return nil, false
+		}
+		ch, ok := checkDirs(tt, lz, opt.arch(), opt.keep(), opt.logf())
+		if !ok || len(ch.changed)+len(ch.deleted) > maxWarmChanges {
+			lz.f.Close()
+			return nil, false
+		}
+		if ch.fresh {
+			// best effort: without it the next start lists these again
+			if err := writeStamps(lz.name, lz.dir.crc, ch.stamps); err != nil {
+				opt.logf()("rcureview: index cache %s: %v", lz.name, err)
+			}
+		}
+		lz.check = newFileCheck(tt.Root())
+		ix := &Index{Source: t.Describe(), Arch: opt.Arch, lazy: lz}
+		st.Files, st.Reused = len(lz.dir.files), len(lz.dir.files)
+		if len(ch.changed)+len(ch.deleted) > 0 {
+			var sk Skimmer
+			var changed []*FileFacts
+			deleted := ch.deleted
+			for _, e := range ch.changed {
+				data, err := t.ReadFile(e.path)
+				if err != nil {
+					deleted = append(deleted, e.path)
+					continue
+				}
+				f := sk.SkimFile(e.path, data)
+				f.Key = e.key
+				changed = append(changed, f)
+				st.Skimmed++
+				st.Bytes += int64(len(data))
+			}
+			ix = ix.With(changed, deleted)
+			st.Reused -= st.Skimmed
+		}
+		if opt.Progress != nil {
+			opt.Progress(st.Files, st.Files)
+		}
+		return ix, true
+	}
+	return nil, false
+}
+
+// listBuild indexes a tree from its listing, reusing the facts of the
+// files of its pack (or, for a new git tree, of another tree's pack)
+// whose content key is unchanged.
+func listBuild(t ksrc.Tree, id string, opt Options, st BuildStats) (*Index, BuildStats, error) {
+	st.Listed = true
 	// the cache's directory is read while the tree is listed
 	type opened struct {
 		lz  *lazyFiles
@@ -152,10 +252,16 @@ func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 	if opt.Cache != nil {
 		go func() {
 			lz, err := opt.Cache.open(id, t, opt.logf())
+			if errors.Is(err, fs.ErrNotExist) {
+				if d := opt.Cache.donor(id, t, opt.logf()); d != nil {
+					lz, err = d, nil
+				}
+			}
 			pack <- opened{lz, err}
 		}()
 	}
-	entries, err := wantedFiles(t, opt.arch(), func(p string) bool { return Wanted(p, opt.arch()) && inPrefixes(p) })
+	listed := time.Now().UnixNano()
+	entries, dirs, err := wantedFilesStamped(t, opt.arch(), opt.keep())
 	if err != nil {
 		if opt.Cache != nil {
 			if o := <-pack; o.lz != nil {
@@ -165,14 +271,20 @@ func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 		return nil, st, fmt.Errorf("index %s: %w", t.Describe(), err)
 	}
 	var cached map[string]*FileFacts
+	var st8 *stamps
+	if dirs != nil {
+		st8 = &stamps{listed: listed, dirs: dirs, racy: racyFiles(entries, listed)}
+	}
+	own := false // the tree's own pack was read
 	if opt.Cache != nil {
 		o := <-pack
 		lz, err := o.lz, o.err
+		own = err == nil && lz.dir.treeID == id
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
 			opt.logf()("rcureview: index cache unusable, re-indexing %s: %v", t.Describe(), err)
-		case lz.matches(func(yield func(p, k string) bool) {
+		case own && lz.matches(func(yield func(p, k string) bool) {
 			for _, e := range entries {
 				if !yield(e.path, e.key) {
 					return
@@ -180,6 +292,11 @@ func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 			}
 		}):
 			// warm: every file is unchanged; facts are decoded on demand
+			if st8 != nil {
+				if err := writeStamps(lz.name, lz.dir.crc, *st8); err != nil {
+					opt.logf()("rcureview: index cache %s: %v", lz.name, err)
+				}
+			}
 			st.Files, st.Reused = len(entries), len(entries)
 			if opt.Progress != nil {
 				opt.Progress(len(entries), len(entries))
@@ -259,26 +376,12 @@ func Build(t ksrc.Tree, opt Options) (*Index, BuildStats, error) {
 		}
 	}
 	st.Files = len(files)
-	if opt.Cache != nil && (st.Skimmed > 0 || len(cached) != len(files)) {
-		if err := opt.Cache.save(id, files); err != nil {
+	if opt.Cache != nil && (!own || st.Skimmed > 0 || len(cached) != len(files)) {
+		if err := opt.Cache.save(id, files, st8); err != nil {
 			return nil, st, fmt.Errorf("index %s: save cache: %w", t.Describe(), err)
 		}
 	}
 	ix := New(t.Describe(), files)
 	ix.Arch = opt.Arch
 	return ix, st, nil
-}
-
-// treeID names a tree for the cache: the directory of a tree, the
-// repository (not the revision) of a git tree, so that revisions share
-// the facts of unchanged blobs.
-// TreeID is the name a tree has in the cache.
-func TreeID(t ksrc.Tree) string {
-	d := t.Describe()
-	if strings.HasPrefix(d, "git:") {
-		if i := strings.LastIndexByte(d, '@'); i > 0 {
-			d = d[:i]
-		}
-	}
-	return d
 }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/rcureview/rcureview/ksrc"
 )
@@ -19,10 +21,15 @@ import (
 // (kbuild.go, kconfig.go).
 const cacheVersion = 8
 
-// packVersion changes whenever the cache file's layout changes (7: the
-// #includes table; 6: the RCU location table; 5: the lazily read pack of
-// pack.go; up to 4 one gob stream).
-const packVersion = 7
+// packVersion changes whenever the cache file's layout changes (8: the
+// listing time and the directory table; 7: the #includes table; 6: the
+// RCU location table; 5: the lazily read pack of pack.go; up to 4 one gob
+// stream).
+const packVersion = 8
+
+// keptGitPacks is how many packs of git trees (one per root tree) the
+// cache keeps; older ones are removed when a new one is written.
+const keptGitPacks = 4
 
 // Cache keeps file facts between runs in a directory, one pack file per
 // tree, each entry keyed by path and content key.
@@ -44,21 +51,55 @@ func (c *Cache) treeHash(treeID string) string {
 	return hex.EncodeToString(h[:8])
 }
 
-// PackPath returns the file that holds the facts of a tree.
-func (c *Cache) PackPath(treeID string) string {
-	return filepath.Join(c.Dir, fmt.Sprintf("v%d.%d-%s.pack", packVersion, cacheVersion, c.treeHash(treeID)))
+// CacheID is the name under which the facts of a tree are cached: for a
+// git tree its root tree object id (the content itself: every commit,
+// worktree or clone with that tree shares the pack), for a directory its
+// path; either with the options that decide what is indexed.
+func CacheID(t ksrc.Tree, opt Options) string {
+	id := t.Describe()
+	if g, ok := t.(*ksrc.GitTree); ok {
+		id = gitTreePrefix + g.TreeHash()
+	}
+	return id + optionsID(opt)
+}
+
+// gitTreePrefix starts the cache id of a git tree.
+const gitTreePrefix = "git-tree:"
+
+// optionsID names the options that change what a pack holds.
+func optionsID(opt Options) string {
+	s := " arch=" + opt.arch()
+	if len(opt.Prefixes) > 0 {
+		s += " prefixes=" + strings.Join(opt.Prefixes, ",")
+	}
+	return s
+}
+
+// PackPath returns the file that holds the facts of a tree (by CacheID).
+// Packs of git trees are named apart so that a new tree of a repository
+// can start from the facts of another (donor).
+func (c *Cache) PackPath(id string) string {
+	if strings.HasPrefix(id, gitTreePrefix) {
+		_, opts, _ := strings.Cut(id, " ")
+		return filepath.Join(c.Dir, fmt.Sprintf("v%d.%d-%s.git%s.pack", packVersion, cacheVersion, c.treeHash(id), c.treeHash(opts)[:8]))
+	}
+	return filepath.Join(c.Dir, fmt.Sprintf("v%d.%d-%s.pack", packVersion, cacheVersion, c.treeHash(id)))
 }
 
 // open opens the pack of a tree and reads its directory; the pack's
 // records are read later, as lookups need them. A missing pack gives an
 // error satisfying errors.Is(err, fs.ErrNotExist).
-func (c *Cache) open(treeID string, t ksrc.Tree, logf func(string, ...any)) (*lazyFiles, error) {
-	f, err := os.Open(c.PackPath(treeID))
+func (c *Cache) open(id string, t ksrc.Tree, logf func(string, ...any)) (*lazyFiles, error) {
+	return c.openFile(c.PackPath(id), id, t, logf)
+}
+
+func (c *Cache) openFile(name, id string, t ksrc.Tree, logf func(string, ...any)) (*lazyFiles, error) {
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	dir, err := readPackDir(f)
-	if err == nil && dir.treeID != treeID {
+	if err == nil && dir.treeID != id {
 		err = fmt.Errorf("pack is for %q", dir.treeID)
 	}
 	if err != nil {
@@ -68,32 +109,117 @@ func (c *Cache) open(treeID string, t ksrc.Tree, logf func(string, ...any)) (*la
 	return newLazyFiles(f, dir, t, logf), nil
 }
 
+// donor opens the most recently used pack of another git tree indexed
+// with the same options: its records of unchanged blobs (same path, same
+// blob id) are reused for a new tree. nil when there is none.
+func (c *Cache) donor(id string, t ksrc.Tree, logf func(string, ...any)) *lazyFiles {
+	if !strings.HasPrefix(id, gitTreePrefix) {
+		return nil
+	}
+	own := c.PackPath(id)
+	for _, p := range c.gitPacks(own) {
+		if p == own {
+			continue
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			continue
+		}
+		dir, err := readPackDir(f)
+		if err != nil || !strings.HasPrefix(dir.treeID, gitTreePrefix) || optsOf(dir.treeID) != optsOf(id) {
+			f.Close()
+			continue
+		}
+		return newLazyFiles(f, dir, t, logf)
+	}
+	return nil
+}
+
+func optsOf(id string) string {
+	_, opts, _ := strings.Cut(id, " ")
+	return opts
+}
+
+// gitPacks lists the packs of git trees with the options of the pack
+// named own, most recently used first.
+func (c *Cache) gitPacks(own string) []string {
+	base := filepath.Base(own)
+	i := strings.LastIndex(base, ".git")
+	if i < 0 {
+		return nil
+	}
+	ver, _, _ := strings.Cut(base, "-")
+	ps, _ := filepath.Glob(filepath.Join(c.Dir, ver+"-*"+base[i:]))
+	type pm struct {
+		p string
+		t time.Time
+	}
+	var out []pm
+	for _, p := range ps {
+		if fi, err := os.Stat(p); err == nil {
+			out = append(out, pm{p, fi.ModTime()})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].t.After(out[j].t) })
+	names := make([]string, len(out))
+	for i := range out {
+		names[i] = out[i].p
+	}
+	return names
+}
+
+// used marks a pack as used now, so that the packs removed first are the
+// ones not used for longest (best effort).
+func (c *Cache) used(id string) {
+	now := time.Now()
+	os.Chtimes(c.PackPath(id), now, now)
+}
+
 // save writes the pack of a tree (atomically: a temporary file renamed
-// over the old one) and removes the tree's packs of other versions.
-func (c *Cache) save(treeID string, files []*FileFacts) error {
+// over the old one) and removes the tree's packs of other versions and,
+// for git trees, the packs of the trees used longest ago beyond
+// keptGitPacks. With st, the pack's directory stamps are written next to
+// it (dircheck.go).
+func (c *Cache) save(id string, files []*FileFacts, st *stamps) error {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return err
 	}
-	final := c.PackPath(treeID)
+	final := c.PackPath(id)
 	tmp, err := os.CreateTemp(c.Dir, ".pack-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if err := writePack(tmp, treeID, files); err != nil {
+	crc, err := writePackCRC(tmp, id, files)
+	if err != nil {
 		tmp.Close()
 		return err
 	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	os.Remove(stampsPath(final))
 	if err := os.Rename(tmp.Name(), final); err != nil {
 		return err
 	}
-	old, _ := filepath.Glob(filepath.Join(c.Dir, "v*-"+c.treeHash(treeID)+".*"))
+	if st != nil {
+		if err := writeStamps(final, crc, *st); err != nil {
+			return err
+		}
+	}
+	old, _ := filepath.Glob(filepath.Join(c.Dir, "v*-"+c.treeHash(id)+".*"))
 	for _, o := range old {
-		if o != final && strings.HasPrefix(filepath.Base(o), "v") {
+		if o != final && o != stampsPath(final) && strings.HasPrefix(filepath.Base(o), "v") {
 			os.Remove(o) // best effort: a stale pack is only wasted space
+		}
+	}
+	if strings.HasPrefix(id, gitTreePrefix) {
+		if ps := c.gitPacks(final); len(ps) > keptGitPacks {
+			for _, p := range ps[keptGitPacks:] {
+				if p != final {
+					os.Remove(p)
+				}
+			}
 		}
 	}
 	return nil

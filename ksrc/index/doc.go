@@ -57,15 +57,43 @@
 // # Cache
 //
 // Facts are cached per file in os.UserCacheDir()/rcureview/index, one
-// pack per tree (per repository for git trees, so revisions share the
-// facts of unchanged blobs), each file keyed by its content key from
-// ksrc.Tree.Walk (the git blob hash, or size+mtime for directories).
-// A pack (pack.go) holds one compact record per file and a directory of
-// sorted name tables (functions, macros, events, guards, callees,
-// Makefiles → file ids); a warm Build lists the tree, reads only the
-// directory and decodes a file's record when a lookup first needs it.
-// Records and the directory carry CRC-32C checksums: an unusable pack is
-// re-indexed, a damaged record re-skimmed, each with a log line.
-// Provider.For indexes an overlay (a patched tree) by skimming only the
-// files the overlay changes and layering them over the base index.
+// pack per tree, each file keyed by its content key from ksrc.Tree.Walk
+// (the git blob hash, or size+mtime for directories). A pack (pack.go)
+// holds one compact record per file and a directory of sorted name
+// tables (functions, macros, events, guards, callees, Makefiles → file
+// ids); a warm Build reads only the directory and decodes a file's
+// record when a lookup first needs it. Records and the directory carry
+// CRC-32C checksums: an unusable pack is re-indexed, a damaged record
+// re-skimmed, each with a log line. Provider.For indexes an overlay (a
+// patched tree) by skimming only the files the overlay changes and
+// layering them over the base index.
+//
+// # Validation by content identity
+//
+// A warm start never lists the tree. Why that is correct:
+//
+// A git tree's pack is named by the commit's root tree object id
+// (CacheID): git names a tree by the hash of its entries, which name
+// each blob by the hash of its content, so the same root tree id means
+// the same files byte for byte, whichever commit, worktree, clone or
+// path it is reached from. The pack is used as it is, with no walk at
+// all; a second worktree (or "check --staged" in it) of an indexed
+// commit costs nothing. A tree not indexed yet is walked (tree objects
+// only) and takes the records of unchanged blobs (same path, same blob
+// id) from the most recently used pack of another git tree; the
+// keptGitPacks packs used last are kept.
+//
+// A directory tree has no content id, so its pack is checked by its
+// directories (dircheck.go): every directory's mtime at open, which
+// shows every file added, deleted or renamed (and so every save through
+// a new file, patch(1), quilt, git checkout), and, lazily, the mtime and
+// size of every C file in a directory before the first of its records is
+// read, and of a Makefile or Kconfig file before its record is read. A
+// changed file is skimmed again and served in place of its record, to
+// name lookups too; times within racyWindow of the listing are never
+// trusted. A file that the review reads facts from, or that sits in a
+// directory it reads from, is therefore always current; one edited in
+// place (no new directory entry) in a directory the review reads nothing
+// from is not looked at: "rcureview index" (Options.Verify) lists and
+// stats the whole tree.
 package index

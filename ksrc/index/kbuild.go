@@ -1000,7 +1000,7 @@ func (ix *Index) includers(p string) []includeRef {
 	for x := ix; x != nil; x = x.base {
 		var ids []*FileFacts
 		if x.lazy != nil {
-			for _, id := range x.lazy.dir.tabs.includes.lookup(p) {
+			for _, id := range x.lazy.lookup(&x.lazy.dir.tabs.includes, p) {
 				ids = append(ids, x.lazy.file(int(id)))
 			}
 		} else {

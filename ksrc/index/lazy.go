@@ -1,10 +1,13 @@
 package index
 
 import (
+	"errors"
 	"fmt"
 	"hash/crc32"
+	"io/fs"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 
@@ -23,6 +26,11 @@ type lazyFiles struct {
 	tree  ksrc.Tree
 	logf  func(format string, args ...any)
 	slots []lazySlot
+	// check, when set, checks records against a directory tree as they
+	// are read (dircheck.go).
+	check    *fileCheck
+	dirsOnce sync.Once
+	dirIDs   map[string][]int
 }
 
 type lazySlot struct {
@@ -38,6 +46,12 @@ func newLazyFiles(f *os.File, dir *packDir, t ksrc.Tree, logf func(string, ...an
 func (l *lazyFiles) file(id int) *FileFacts {
 	s := &l.slots[id]
 	s.once.Do(func() {
+		if l.check != nil {
+			if key, changed := l.check.current(l, id); changed {
+				s.ff = l.skimAs(id, key)
+				return
+			}
+		}
 		ff, err := l.read(id)
 		if err != nil {
 			ff = l.reskim(id, err)
@@ -78,6 +92,40 @@ func (l *lazyFiles) reskim(id int, cause error) *FileFacts {
 		ff.Key = pf.key
 	}
 	return ff
+}
+
+// skimAs indexes a file that changed since the pack was written from the
+// tree, under its current key.
+func (l *lazyFiles) skimAs(id int, key string) *FileFacts {
+	pf := &l.dir.files[id]
+	ff := &FileFacts{Path: pf.path, Key: key}
+	if data, err := l.tree.ReadFile(pf.path); err == nil {
+		ff = SkimFile(pf.path, data)
+		ff.Key = key
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		l.logf("rcureview: index %s: %v", pf.path, err)
+	}
+	return ff
+}
+
+// lookup returns the ids of a table's entry for name and, when records
+// are checked against the tree, the ids of files found changed (whose
+// current facts may hold the name although the table does not say so);
+// callers keep only the facts that hold the name.
+func (l *lazyFiles) lookup(t *nameTable, name string) []uint32 {
+	ids := t.lookup(name)
+	if l.check == nil {
+		return ids
+	}
+	for _, id := range ids {
+		l.file(int(id)) // checks the directories the lookup reads
+	}
+	for _, id := range l.check.freshIDs() {
+		if !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // byPath returns the facts of a path, nil when the pack has no such file.
@@ -123,7 +171,7 @@ func (l *lazyFiles) all() []*FileFacts {
 // ids returns a table's file ids for name, ordered by path (the order of
 // the files of an index built in memory).
 func (l *lazyFiles) ids(t *nameTable, name string) []uint32 {
-	ids := t.lookup(name)
+	ids := l.lookup(t, name)
 	if !sort.SliceIsSorted(ids, func(i, j int) bool { return l.dir.files[ids[i]].path < l.dir.files[ids[j]].path }) {
 		sort.SliceStable(ids, func(i, j int) bool { return l.dir.files[ids[i]].path < l.dir.files[ids[j]].path })
 	}
@@ -132,7 +180,7 @@ func (l *lazyFiles) ids(t *nameTable, name string) []uint32 {
 
 func (l *lazyFiles) funcs(name string) []FuncRef {
 	var out []FuncRef
-	for _, id := range l.dir.tabs.funcs.lookup(name) {
+	for _, id := range l.lookup(&l.dir.tabs.funcs, name) {
 		ff := l.file(int(id))
 		for i := range ff.Funcs {
 			if ff.Funcs[i].Name == name {
@@ -145,7 +193,7 @@ func (l *lazyFiles) funcs(name string) []FuncRef {
 
 func (l *lazyFiles) macros(name string) []MacroRef {
 	var out []MacroRef
-	for _, id := range l.dir.tabs.macros.lookup(name) {
+	for _, id := range l.lookup(&l.dir.tabs.macros, name) {
 		ff := l.file(int(id))
 		for i := range ff.Macros {
 			if ff.Macros[i].Name == name {
@@ -164,7 +212,7 @@ func (l *lazyFiles) invocations(name string, guards bool) []InvRef {
 		t = &l.dir.tabs.guards
 	}
 	var out []InvRef
-	for _, id := range t.lookup(name) {
+	for _, id := range l.lookup(t, name) {
 		ff := l.file(int(id))
 		for i := range ff.Invocations {
 			inv := &ff.Invocations[i]

@@ -157,9 +157,16 @@ func statsOf(files []*FileFacts) Stats {
 
 // writePack writes the pack of files to w.
 func writePack(w io.Writer, treeID string, files []*FileFacts) error {
+	_, err := writePackCRC(w, treeID, files)
+	return err
+}
+
+// writePackCRC writes the pack of files to w and returns the checksum of
+// its directory.
+func writePackCRC(w io.Writer, treeID string, files []*FileFacts) (uint32, error) {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	if _, err := bw.WriteString(packMagic); err != nil {
-		return err
+		return 0, err
 	}
 	off := int64(len(packMagic))
 	dir := factsEncoder{}
@@ -185,7 +192,7 @@ func writePack(w io.Writer, treeID string, files []*FileFacts) error {
 	for id, f := range files {
 		rec = encodeFacts(rec[:0], f)
 		if _, err := bw.Write(rec); err != nil {
-			return err
+			return 0, err
 		}
 		dir.str(f.Path)
 		dir.str(f.Key)
@@ -252,22 +259,24 @@ func writePack(w io.Writer, treeID string, files []*FileFacts) error {
 		dir.uint(uint64(m.id))
 	}
 	if _, err := bw.Write(dir.b); err != nil {
-		return err
+		return 0, err
 	}
 	var tr [packTrailer]byte
 	binary.LittleEndian.PutUint64(tr[0:], uint64(off))
 	binary.LittleEndian.PutUint64(tr[8:], uint64(len(dir.b)))
-	binary.LittleEndian.PutUint32(tr[16:], crc32.Checksum(dir.b, castagnoli))
+	crc := crc32.Checksum(dir.b, castagnoli)
+	binary.LittleEndian.PutUint32(tr[16:], crc)
 	copy(tr[20:], packEnd)
 	if _, err := bw.Write(tr[:]); err != nil {
-		return err
+		return 0, err
 	}
-	return bw.Flush()
+	return crc, bw.Flush()
 }
 
 // packDir is the decoded directory of a pack.
 type packDir struct {
 	treeID string
+	crc    uint32 // the directory's CRC-32C: identifies the pack's content
 	stats  Stats
 	files  []packFile
 	byPath map[string]int
@@ -310,7 +319,12 @@ func readPackDir(f *os.File) (*packDir, error) {
 	if crc32.Checksum(buf, castagnoli) != binary.LittleEndian.Uint32(tr[16:]) {
 		return nil, errors.New("directory checksum mismatch")
 	}
-	return parsePackDir(buf, int64(dirOff))
+	pd, err := parsePackDir(buf, int64(dirOff))
+	if err != nil {
+		return nil, err
+	}
+	pd.crc = binary.LittleEndian.Uint32(tr[16:])
+	return pd, nil
 }
 
 // parsePackDir decodes a directory whose records end at recEnd.

@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -783,7 +784,9 @@ func (ix *Index) RCUFiles(name string) []*FileFacts {
 		if ix.lazy != nil {
 			var out []*FileFacts
 			for _, id := range ix.lazy.ids(&ix.lazy.dir.tabs.rcu, name) {
-				out = append(out, ix.lazy.file(int(id)))
+				if f := ix.lazy.file(int(id)); ix.lazy.check == nil || slices.Contains(rcuTableNames(f), name) {
+					out = append(out, f)
+				}
 			}
 			return out
 		}

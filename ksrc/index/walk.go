@@ -26,23 +26,25 @@ type fileEntry struct{ path, key string }
 // only accepted files are stat'ed, and the subdirectories two levels
 // down are listed in parallel.
 func wantedFiles(t ksrc.Tree, arch string, keep func(p string) bool) ([]fileEntry, error) {
+	out, _, err := wantedFilesStamped(t, arch, keep)
+	return out, err
+}
+
+// wantedFilesStamped is wantedFiles that also returns, for a directory
+// tree, the modification time of every directory it listed (taken
+// before the directory is read), sorted by path.
+func wantedFilesStamped(t ksrc.Tree, arch string, keep func(p string) bool) ([]fileEntry, []dirStamp, error) {
 	d, ok := t.(*ksrc.DirTree)
 	if !ok {
-		return walkAll(t, "", keep)
+		out, err := walkAll(t, "", keep)
+		return out, nil, err
 	}
-	prune := func(dir string) bool {
-		top, rest, nested := strings.Cut(dir, "/")
-		if top == "tools" {
-			return true
-		}
-		if skippedTops[top] {
-			return strings.Contains(rest, "/") // only their Kconfig files, one level deep
-		}
-		return nested && top == "arch" && !strings.Contains(rest, "/") && rest != arch
-	}
+	prune := func(dir string) bool { return pruned(dir, arch) }
 	var parts []walkPart
+	var stamps []dirStamp
 	if err := listLevels(d, "", 2, prune, keep, &parts); err != nil {
-		return walkAll(t, "", keep)
+		out, err := walkAll(t, "", keep)
+		return out, nil, err
 	}
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -65,23 +67,41 @@ func wantedFiles(t ksrc.Tree, arch string, keep func(p string) bool) ([]fileEntr
 	var out []fileEntry
 	for i := range parts {
 		if parts[i].err != nil {
-			return nil, parts[i].err
+			return nil, nil, parts[i].err
 		}
 		out = append(out, parts[i].files...)
+		stamps = append(stamps, parts[i].stamps...)
 		for _, sp := range parts[i].sub {
 			out = append(out, sp.files...)
+			stamps = append(stamps, sp.stamps...)
 		}
 	}
-	return out, nil
+	sort.Slice(stamps, func(i, j int) bool { return stamps[i].path < stamps[j].path })
+	return out, stamps, nil
+}
+
+// pruned reports whether a directory of a tree cannot hold wanted files
+// of arch (tools/, Documentation/ below its first level, other
+// architectures).
+func pruned(dir, arch string) bool {
+	top, rest, nested := strings.Cut(dir, "/")
+	if top == "tools" {
+		return true
+	}
+	if skippedTops[top] {
+		return strings.Contains(rest, "/") // only their Kconfig files, one level deep
+	}
+	return nested && top == "arch" && !strings.Contains(rest, "/") && rest != arch
 }
 
 // walkPart is a piece of a tree listing: files listed directly, or a
 // directory (dir set) to list completely into sub.
 type walkPart struct {
-	dir   string
-	files []fileEntry
-	sub   []walkPart
-	err   error
+	dir    string
+	files  []fileEntry
+	stamps []dirStamp // directories listed (their modification times)
+	sub    []walkPart
+	err    error
 }
 
 // listLevels appends the listing of dir to parts in Walk order: its
@@ -92,7 +112,15 @@ type walkPart struct {
 // accepts and resolves no path through os.Root: listing stays inside the
 // tree because symlinks are never followed.
 func listLevels(d *ksrc.DirTree, dir string, levels int, prune, keep func(p string) bool, parts *[]walkPart) error {
-	ents, err := os.ReadDir(filepath.Join(d.Root(), filepath.FromSlash(dir)))
+	abs := filepath.Join(d.Root(), filepath.FromSlash(dir))
+	// the directory's time before its entries are read: a change after
+	// this gives a later time
+	di, err := os.Lstat(abs)
+	if err != nil {
+		return err
+	}
+	*parts = append(*parts, walkPart{stamps: []dirStamp{{dir, di.ModTime().UnixNano()}}})
+	ents, err := os.ReadDir(abs)
 	if err != nil {
 		return err
 	}

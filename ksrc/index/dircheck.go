@@ -1,0 +1,401 @@
+package index
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rcureview/rcureview/ksrc"
+)
+
+// Validating the pack of a directory tree without listing it.
+//
+// A pack of a directory tree keys every file by "SIZE-MTIMENANOS". Next
+// to it, a stamps file (PACK.dirs) records the modification time of
+// every directory the listing read, and when the listing started. A warm
+// start then works in two steps:
+//
+//  1. At open, every recorded directory is lstat'ed (about 3,000 for a
+//     kernel tree, against 51,000 files). Creating, deleting or renaming
+//     a file or directory changes its directory's mtime, so a directory
+//     whose mtime is unchanged has the same entries as when it was
+//     listed; a changed (or missing) directory is listed again and its
+//     wanted files stat'ed against the pack. Editors that save by
+//     writing a new file and renaming it (vim, emacs, sed -i), patch(1),
+//     quilt and git checkout all change the directory.
+//  2. A file changed in place (same directory entry, new content) is
+//     seen when the review reads from its directory: before the first
+//     record of a .c or .h file is decoded, every indexed .c and .h
+//     file of its directory is stat'ed, and a file whose key differs is
+//     skimmed again and served instead of its record, also to the name
+//     lookups (lazyFiles.lookup); a Makefile, Kbuild or Kconfig record,
+//     read by path, is stat'ed itself before it is decoded.
+//
+// So every file whose facts a review reads is current, and so is every
+// file in a directory it reads from, and every file added, deleted or
+// renamed anywhere. What a warm start does not see is a file edited in
+// place in a directory the review reads nothing from; "rcureview index"
+// lists and stats the whole tree and re-indexes it.
+//
+// Times are only trusted when they are older than the listing by more
+// than racyWindow (as git does with its index): a change within the
+// same clock tick as the listing may leave the time unchanged, so such a
+// directory is listed again and such a file skimmed again every time
+// until the listing is newer.
+
+// racyWindow is how close to the listing a modification time must be to
+// be distrusted: coarser than any file system's timestamp granularity.
+const racyWindow = int64(2 * time.Second)
+
+// maxWarmChanges is how many changed files a warm start layers over the
+// pack; with more, the pack is rebuilt (and saved).
+const maxWarmChanges = 256
+
+const stampsMagic = "RCUDIRS\x01"
+
+// stamps is the content of a stamps file.
+type stamps struct {
+	listed int64      // when the listing started (Unix nanoseconds)
+	dirs   []dirStamp // sorted by path
+	racy   []string   // files whose key time is racy: re-read every time
+}
+
+// dirStamp is a directory of a tree and its modification time.
+type dirStamp struct {
+	path  string
+	mtime int64 // Unix nanoseconds
+}
+
+func stampsPath(pack string) string { return pack + ".dirs" }
+
+// writeStamps writes the stamps of the pack whose directory checksum is
+// packCRC (atomically).
+func writeStamps(pack string, packCRC uint32, s stamps) error {
+	e := factsEncoder{}
+	e.b = append(e.b, stampsMagic...)
+	e.uint(uint64(packCRC))
+	e.uint(uint64(s.listed))
+	e.uint(uint64(len(s.dirs)))
+	for _, d := range s.dirs {
+		e.str(d.path)
+		e.uint(uint64(d.mtime))
+	}
+	e.uint(uint64(len(s.racy)))
+	for _, r := range s.racy {
+		e.str(r)
+	}
+	e.b = binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, castagnoli))
+	tmp, err := os.CreateTemp(filepath.Dir(pack), ".dirs-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(e.b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), stampsPath(pack))
+}
+
+// readStamps reads the stamps of the pack whose directory checksum is
+// packCRC; stamps of another pack, or damaged ones, are an error.
+func readStamps(pack string, packCRC uint32) (stamps, error) {
+	var s stamps
+	b, err := os.ReadFile(stampsPath(pack))
+	if err != nil {
+		return s, err
+	}
+	if len(b) < len(stampsMagic)+4 || string(b[:len(stampsMagic)]) != stampsMagic {
+		return s, errors.New("stamps: bad magic")
+	}
+	body := b[:len(b)-4]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+		return s, errors.New("stamps: checksum mismatch")
+	}
+	d := &factsDecoder{b: body[len(stampsMagic):]}
+	if uint32(d.uint()) != packCRC {
+		return s, errors.New("stamps are for another pack")
+	}
+	s.listed = int64(d.uint())
+	s.dirs = make([]dirStamp, d.count(2))
+	for i := range s.dirs {
+		s.dirs[i] = dirStamp{d.str(), int64(d.uint())}
+	}
+	s.racy = make([]string, d.count(1))
+	for i := range s.racy {
+		s.racy[i] = d.str()
+	}
+	if d.err != nil {
+		return s, fmt.Errorf("stamps: %w", d.err)
+	}
+	return s, nil
+}
+
+// racyFiles lists the files whose key time is within racyWindow of the
+// listing.
+func racyFiles(files []fileEntry, listed int64) []string {
+	var out []string
+	for _, f := range files {
+		if keyTime(f.key) >= listed-racyWindow {
+			out = append(out, f.path)
+		}
+	}
+	return out
+}
+
+// keyTime returns the modification time of a "SIZE-MTIMENANOS" key.
+func keyTime(key string) int64 {
+	_, t, ok := strings.Cut(key, "-")
+	if !ok {
+		return 0
+	}
+	n, _ := strconv.ParseInt(t, 10, 64)
+	return n
+}
+
+// statKey returns the key DirTree gives a file, "" when it is missing or
+// not a regular file.
+func statKey(root, p string) string {
+	fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p)))
+	if err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	return strconv.FormatInt(fi.Size(), 10) + "-" + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
+}
+
+// dirChanges is what step 1 found.
+type dirChanges struct {
+	changed []fileEntry // files added or changed (their current keys)
+	deleted []string    // files of the pack that are gone
+	stamps  stamps      // the stamps to keep for the next start
+	fresh   bool        // stamps differ from those read
+}
+
+// checkDirs is step 1: it stats the stamped directories of the pack and
+// lists again those that changed. ok is false when the pack cannot be
+// used this way (no stamps).
+func checkDirs(d *ksrc.DirTree, lz *lazyFiles, arch string, keep func(string) bool, logf func(string, ...any)) (dirChanges, bool) {
+	var res dirChanges
+	pack := lz.name
+	old, err := readStamps(pack, lz.dir.crc)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			logf("rcureview: index cache %s: %v; listing the tree", pack, err)
+		}
+		return res, false
+	}
+	start := time.Now().UnixNano()
+	root := d.Root()
+	// lstat every stamped directory, in parallel
+	now := make([]int64, len(old.dirs)) // -1: missing or not a directory
+	var wg sync.WaitGroup
+	workers := runtime.NumCPU()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(old.dirs); i += workers {
+				fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(old.dirs[i].path)))
+				if err != nil || !fi.IsDir() {
+					now[i] = -1
+					continue
+				}
+				now[i] = fi.ModTime().UnixNano()
+			}
+		}(w)
+	}
+	wg.Wait()
+	stamped := make(map[string]bool, len(old.dirs))
+	for _, s := range old.dirs {
+		stamped[s.path] = true
+	}
+	byDir := lz.byDir()
+	prune := func(dir string) bool { return pruned(dir, arch) }
+	res.stamps = stamps{listed: old.listed, racy: old.racy}
+	for i, s := range old.dirs {
+		if now[i] == s.mtime && s.mtime < old.listed-racyWindow {
+			res.stamps.dirs = append(res.stamps.dirs, s)
+			continue
+		}
+		res.fresh = true
+		if now[i] < 0 {
+			for _, id := range byDir[s.path] {
+				res.deleted = append(res.deleted, lz.dir.files[id].path)
+			}
+			continue
+		}
+		// list it again: its files against the pack, new directories whole
+		abs := filepath.Join(root, filepath.FromSlash(s.path))
+		ents, err := os.ReadDir(abs)
+		if err != nil {
+			return res, false
+		}
+		matches := true
+		seen := map[string]bool{}
+		for _, e := range ents {
+			p := e.Name()
+			if s.path != "" {
+				p = s.path + "/" + p
+			}
+			switch {
+			case strings.EqualFold(e.Name(), ".git"):
+			case e.IsDir():
+				if prune(p) || stamped[p] {
+					continue
+				}
+				var parts []walkPart
+				if err := listLevels(d, p, -1, prune, keep, &parts); err != nil {
+					return res, false
+				}
+				for _, part := range parts {
+					res.changed = append(res.changed, part.files...)
+				}
+				matches = false
+			case e.Type().IsRegular() && keep(p):
+				seen[p] = true
+				key := statKey(root, p)
+				id, ok := lz.dir.byPath[p]
+				if !ok || lz.dir.files[id].key != key {
+					res.changed = append(res.changed, fileEntry{p, key})
+					matches = false
+				}
+			}
+		}
+		for _, id := range byDir[s.path] {
+			if p := lz.dir.files[id].path; !seen[p] {
+				res.deleted = append(res.deleted, p)
+				matches = false
+			}
+		}
+		if matches {
+			// listed and found as the pack has it: trusted from now on
+			// (unless the time is racy against this listing)
+			res.stamps.dirs = append(res.stamps.dirs, dirStamp{s.path, now[i]})
+		} else {
+			res.stamps.dirs = append(res.stamps.dirs, s)
+		}
+	}
+	if res.fresh {
+		res.stamps.listed = start
+	}
+	for _, p := range old.racy {
+		if !seenPath(res.changed, p) {
+			res.changed = append(res.changed, fileEntry{p, statKey(root, p)})
+		}
+	}
+	return res, true
+}
+
+func seenPath(es []fileEntry, p string) bool {
+	for _, e := range es {
+		if e.path == p {
+			return true
+		}
+	}
+	return false
+}
+
+// byDir maps a directory to the ids of the pack's files directly in it
+// (built once).
+func (l *lazyFiles) byDir() map[string][]int {
+	l.dirsOnce.Do(func() {
+		l.dirIDs = map[string][]int{}
+		for id := range l.dir.files {
+			d := path.Dir(l.dir.files[id].path)
+			if d == "." {
+				d = ""
+			}
+			l.dirIDs[d] = append(l.dirIDs[d], id)
+		}
+	})
+	return l.dirIDs
+}
+
+// fileCheck is step 2: records are checked against the tree as the
+// review reads them.
+type fileCheck struct {
+	root    string
+	mu      sync.Mutex
+	checked map[string]*sync.Once // directories whose .c/.h files are stat'ed
+	stale   map[int]string        // ids whose file changed → current key
+	fresh   []uint32              // the stale ids, in the order found
+}
+
+func newFileCheck(root string) *fileCheck {
+	return &fileCheck{root: root, checked: map[string]*sync.Once{}, stale: map[int]string{}}
+}
+
+// isCSource reports whether a path is found through the name tables (C
+// sources and headers) rather than by path.
+func isCSource(p string) bool { return strings.HasSuffix(p, ".c") || strings.HasSuffix(p, ".h") }
+
+// current checks file id (and, for C sources, its directory) against the
+// tree; it returns the file's current key when it changed.
+func (c *fileCheck) current(l *lazyFiles, id int) (string, bool) {
+	p := l.dir.files[id].path
+	if !isCSource(p) {
+		key := statKey(c.root, p)
+		return key, key != l.dir.files[id].key
+	}
+	d := path.Dir(p)
+	if d == "." {
+		d = ""
+	}
+	c.mu.Lock()
+	once := c.checked[d]
+	if once == nil {
+		once = new(sync.Once)
+		c.checked[d] = once
+	}
+	c.mu.Unlock()
+	once.Do(func() {
+		var found []int
+		keys := map[int]string{}
+		for _, id2 := range l.byDir()[d] {
+			p2 := l.dir.files[id2].path
+			if !isCSource(p2) {
+				continue
+			}
+			if key := statKey(c.root, p2); key != l.dir.files[id2].key {
+				found = append(found, id2)
+				keys[id2] = key
+			}
+		}
+		c.mu.Lock()
+		for _, id2 := range found {
+			c.stale[id2] = keys[id2]
+			c.fresh = append(c.fresh, uint32(id2))
+		}
+		c.mu.Unlock()
+	})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key, ok := c.stale[id]
+	return key, ok
+}
+
+// freshIDs returns the ids found changed so far.
+func (c *fileCheck) freshIDs() []uint32 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]uint32(nil), c.fresh...)
+}
+
+// sortIDs sorts file ids by path.
+func (l *lazyFiles) sortIDs(ids []uint32) {
+	sort.Slice(ids, func(i, j int) bool { return l.dir.files[ids[i]].path < l.dir.files[ids[j]].path })
+}

@@ -1,0 +1,146 @@
+package index
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rcureview/rcureview/ksrc"
+)
+
+// A file changed in place (its directory unchanged) is seen as soon as
+// the review reads from its directory: its stale record is not served,
+// and names it now holds are found although the pack's tables lack them.
+func TestDirCheckInPlaceEdit(t *testing.T) {
+	dir := writeTree(t, sampleTree)
+	c := &Cache{Dir: t.TempDir()}
+	build(t, dir, c, nil)
+	rcu := filepath.Join(dir, "kernel", "rcu")
+	fi, err := os.Stat(rcu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcuTime := fi.ModTime()
+	edit := func(p, body string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(p)), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// written in place: the directory keeps its entries and time
+		if err := os.Chtimes(filepath.Dir(filepath.Join(dir, filepath.FromSlash(p))), rcuTime, rcuTime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edit("kernel/rcu/tree.c", "void rcu_read_unlock_notrace(void) { rcu_fresh_def(); }\nvoid rcu_fresh_def(void) { cpu_relax(); }\n")
+	edit("kernel/rcu/Makefile", "obj-y += tree.o fresh.o\n")
+	if err := os.Chtimes(rcu, rcuTime, rcuTime); err != nil {
+		t.Fatal(err)
+	}
+	ix, st := build(t, dir, c, nil)
+	if st.Listed || st.Skimmed != 0 || ix.lazy == nil {
+		t.Fatalf("warm start: %+v, lazy %v (want no listing, served from the pack)", st, ix.lazy != nil)
+	}
+	// reading __rcu_read_unlock's definition reads kernel/rcu/: the
+	// record of tree.c is stale and skimmed again
+	if got := ix.Funcs("__rcu_read_unlock"); len(got) != 0 {
+		t.Errorf("stale definition served: %v", got[0].File.Path)
+	}
+	if got := ix.Funcs("rcu_fresh_def"); len(got) != 1 {
+		t.Errorf("definition added in place not found: %d", len(got))
+	}
+	found := false
+	for _, cr := range ix.Callers("cpu_relax") {
+		found = found || cr.File.Path == "kernel/rcu/tree.c"
+	}
+	if !found {
+		t.Errorf("call added in place not found among the callers")
+	}
+	if mk := ix.File("kernel/rcu/Makefile"); mk == nil || !strings.Contains(mk.Key, "-") || mk.Key == "" ||
+		len(mk.Make.Assigns) == 0 || !strings.Contains(mk.Make.Assigns[len(mk.Make.Assigns)-1].Value, "fresh.o") {
+		t.Errorf("makefile changed in place served stale: %+v", mk)
+	}
+}
+
+// Deleting a file changes its directory: seen at the start, without
+// listing the tree.
+func TestDirCheckDeleted(t *testing.T) {
+	dir := writeTree(t, sampleTree)
+	c := &Cache{Dir: t.TempDir()}
+	build(t, dir, c, nil)
+	if err := os.Remove(filepath.Join(dir, "kernel", "irq_work.c")); err != nil {
+		t.Fatal(err)
+	}
+	ix, st := build(t, dir, c, nil)
+	if st.Listed {
+		t.Errorf("warm start listed the tree: %+v", st)
+	}
+	if ix.File("kernel/irq_work.c") != nil || len(ix.Funcs("irq_work_queue")) != 0 {
+		t.Errorf("deleted file still indexed")
+	}
+	if len(ix.Funcs("__rcu_read_unlock")) != 1 {
+		t.Errorf("unchanged file lost")
+	}
+}
+
+// A git tree's pack is named by its root tree: another worktree of the
+// same commit reads it without listing or skimming anything, and a new
+// commit reuses the facts of its unchanged blobs.
+func TestGitTreeContentIdentity(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	dir := writeTree(t, sampleTree)
+	git := func(wd string, args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = wd
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull,
+			"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.org")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git(dir, "init", "-q")
+	git(dir, "add", "-A")
+	git(dir, "commit", "-q", "-m", "base")
+	c := &Cache{Dir: t.TempDir()}
+	open := func(p string) *ksrc.GitTree {
+		t.Helper()
+		g, err := ksrc.OpenGit(p, "HEAD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	_, cold, err := Build(open(dir), Options{Cache: c})
+	if err != nil || !cold.Listed || cold.Skimmed == 0 {
+		t.Fatalf("cold: %+v %v", cold, err)
+	}
+	wt := filepath.Join(t.TempDir(), "wt2")
+	git(dir, "worktree", "add", "-q", "--detach", wt)
+	ix, st, err := Build(open(wt), Options{Cache: c})
+	if err != nil || st.Listed || st.Skimmed != 0 || st.Reused != cold.Files || ix.lazy == nil {
+		t.Fatalf("new worktree of the indexed commit: %+v %v (want no listing, nothing skimmed)", st, err)
+	}
+	if len(ix.Funcs("irq_work_queue")) != 1 {
+		t.Errorf("warm git index lacks irq_work_queue")
+	}
+	// a new commit: listed, one file skimmed, the others from the donor
+	if err := os.WriteFile(filepath.Join(wt, "kernel", "irq_work.c"), []byte("void irq_work_sync(void) {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git(wt, "commit", "-q", "-am", "change")
+	ix, st, err = Build(open(wt), Options{Cache: c})
+	if err != nil || !st.Listed || st.Skimmed != 1 {
+		t.Fatalf("new commit: %+v %v (want one file skimmed)", st, err)
+	}
+	if len(ix.Funcs("irq_work_sync")) != 1 || len(ix.Funcs("irq_work_queue")) != 0 || len(ix.Funcs("__rcu_read_unlock")) != 1 {
+		t.Errorf("new commit's index is not current")
+	}
+	// both trees keep their packs
+	if _, st, _ := Build(open(dir), Options{Cache: c}); st.Listed {
+		t.Errorf("first tree's pack lost: %+v", st)
+	}
+}
