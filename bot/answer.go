@@ -287,19 +287,27 @@ func (b *Bot) reviewAndReply(ctx context.Context, c *candidate, st *PassStats) e
 			return b.record(tx, c, state.Series{Status: state.SeriesSkipped, Reason: "no patch could be reviewed"}, "series:unreviewable")
 		})
 	}
+	now := b.opt.Now()
 	if b.opt.OnlyFindings && !reports.HasWarnings(rep.Patches) {
+		checks := b.intendChecks(c, rep, nil, now)
 		return b.opt.State.Update(func(tx *state.Tx) error {
+			if err := putChecks(tx, checks); err != nil {
+				return err
+			}
 			return b.record(tx, c, state.Series{Status: state.SeriesQuiet, Reason: "no findings"}, "series:quiet")
 		})
 	}
-	now := b.opt.Now()
 	recs := b.renderReplies(c, rep, now)
+	checks := b.intendChecks(c, rep, recs, now)
 	if len(recs) == 0 {
 		reason, counter := "no patch to reply to", "series:unanswerable"
 		if b.opt.OnlyFindings {
 			reason, counter = "no findings", "series:quiet"
 		}
 		return b.opt.State.Update(func(tx *state.Tx) error {
+			if err := putChecks(tx, checks); err != nil {
+				return err
+			}
 			return b.record(tx, c, state.Series{Status: state.SeriesQuiet, Reason: reason}, counter)
 		})
 	}
@@ -330,6 +338,9 @@ func (b *Bot) reviewAndReply(ctx context.Context, c *candidate, st *PassStats) e
 					return err
 				}
 			}
+		}
+		if err := putChecks(tx, checks); err != nil {
+			return err
 		}
 		return b.record(tx, c, state.Series{Status: state.SeriesReplied, ReplyIDs: ids, Errors: e, Warnings: w}, "series:replied")
 	})

@@ -69,6 +69,10 @@ type Options struct {
 	// MaxReviews bounds the series reviewed per pass (0: no bound).
 	MaxReviews int
 
+	// Patchwork, when set, posts a patchwork check on every reviewed
+	// patch (see PatchworkOptions).
+	Patchwork *PatchworkOptions
+
 	// SendPause pauses before and after each send (inside the window
 	// between recording a reply as intended and as sent); crash tests set
 	// it to make random kills land in that window. Zero in production.
@@ -124,6 +128,25 @@ func newBot(opt Options) (*Bot, error) {
 	if opt.Version == "" {
 		opt.Version = "dev"
 	}
+	if pw := opt.Patchwork; pw != nil {
+		if pw.Client == nil {
+			return nil, errors.New("bot: Patchwork needs a Client")
+		}
+		c := *pw
+		if c.Context == "" {
+			c.Context = DefaultCheckContext
+		}
+		if c.GiveUp <= 0 {
+			c.GiveUp = 24 * time.Hour
+		}
+		if c.Retries <= 0 {
+			c.Retries = 4
+		}
+		if c.Backoff <= 0 {
+			c.Backoff = time.Second
+		}
+		opt.Patchwork = &c
+	}
 	b := &Bot{opt: opt, log: opt.Logger, parsed: map[string]*mbox.Patch{}}
 	b.filter = filter{
 		self:   strings.ToLower(opt.From.Email),
@@ -141,6 +164,7 @@ type PassStats struct {
 	Reviewed int // series reviewed
 	Replied  int // replies sent
 	Waiting  int // series still waiting for patches or for the rate limit
+	Checks   int // patchwork checks posted
 }
 
 // Pass runs one pass: read what is new in the archive, resolve replies a
@@ -186,7 +210,10 @@ func (b *Bot) pass(ctx context.Context, st *PassStats) error {
 	if err := b.resolve(ctx, st); err != nil {
 		return err
 	}
-	return b.answer(ctx, st)
+	if err := b.answer(ctx, st); err != nil {
+		return err
+	}
+	return b.postChecks(ctx, st)
 }
 
 // Run runs passes every poll interval until ctx is cancelled (SIGTERM in
@@ -206,7 +233,7 @@ func (b *Bot) Run(ctx context.Context, poll time.Duration) error {
 			b.log.Error("pass failed", "err", err)
 		} else {
 			b.log.Info("pass", "items", st.Items, "resolved", st.Resolved, "reviewed", st.Reviewed,
-				"replied", st.Replied, "waiting", st.Waiting)
+				"replied", st.Replied, "waiting", st.Waiting, "checks", st.Checks)
 		}
 		t := time.NewTimer(poll)
 		select {

@@ -5,18 +5,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/rcureview/rcureview/bot/internal/archivetest"
 	"github.com/rcureview/rcureview/bot/state"
+	"github.com/rcureview/rcureview/internal/patchworktest"
 )
 
 // binary returns cmd/rcureview built once for the package's tests.
@@ -50,6 +53,7 @@ func binary(t *testing.T) string {
 type crashWorld struct {
 	groups   [][]archiveOp // archive changes; a group is appended at once (a thread as sent)
 	expected map[string]bool
+	checks   map[string]bool // patches that get a patchwork check
 	messages int
 	series   int
 }
@@ -66,7 +70,7 @@ type archiveOp struct {
 // versions, covers alone, replies, other bots' and our own mail, broken
 // mail, opted-out threads, cross-posted duplicates and deleted spam.
 func genWorld(rng *rand.Rand, minMessages int) *crashWorld {
-	w := &crashWorld{expected: map[string]bool{}}
+	w := &crashWorld{expected: map[string]bool{}, checks: map[string]bool{}}
 	add := func(step int, data []byte) {
 		ep := 0
 		if w.messages >= minMessages/2 {
@@ -105,6 +109,11 @@ func genWorld(rng *rand.Rand, minMessages int) *crashWorld {
 		// mail: the cover letter, else patch 1.
 		expect := func(ms []tmail) {
 			w.expected[ms[0].id] = true
+			for _, m := range ms {
+				if !strings.HasSuffix(m.id, "-0@example.org") { // not a cover letter
+					w.checks[m.id] = true
+				}
+			}
 		}
 		switch {
 		case kind < 40: // a complete series
@@ -265,10 +274,34 @@ func TestCrashExactlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	fresh.Close()
+	// A patchwork that lists every mail, fails one request in 7 with a
+	// 500 before handling it and one check POST in 5 with a 502 after
+	// creating the check (a proxy timing out).
+	pw := patchworktest.New(pwToken)
+	defer pw.Close()
+	pw.SetLookup(func(msgid string) (string, string, bool) { return "patch " + msgid, "rcu", true })
+	var reqs, posts atomic.Int64
+	pw.SetFail(func(r *http.Request) int {
+		if reqs.Add(1)%7 == 0 {
+			return http.StatusInternalServerError
+		}
+		return 0
+	})
+	pw.SetFailAfter(func(r *http.Request) int {
+		if r.Method == http.MethodPost && posts.Add(1)%5 == 0 {
+			return http.StatusBadGateway
+		}
+		return 0
+	})
+	tokenFile := filepath.Join(dir, "pw-token")
+	if err := os.WriteFile(tokenFile, []byte(pwToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	args := []string{"bot", "--inbox", arch.Dir, "--state", filepath.Join(dir, "state.db"),
 		"--from", "rcureview <bot@rcureview.example>", "--outbox", outbox, "--once",
 		"--wait", "1ms", "--cover-max-age", "1h", "--rate-list", "0", "--rate-thread", "0",
-		"--batch", "20", "--log-format", "json"}
+		"--batch", "20", "--log-format", "json",
+		"--patchwork", pw.URL, "--patchwork-token-file", tokenFile, "--test-patchwork-backoff", "1ms"}
 	kills, runs := 0, 0
 	start := time.Now()
 	// Before each run a few threads arrive, so that most runs have work
@@ -315,7 +348,7 @@ func TestCrashExactlyOnce(t *testing.T) {
 	runBot(t, bin, args, 0)
 	_, out := runBot(t, bin, args, 0)
 	runs += 2
-	if !strings.Contains(out, `"replied":0`) || !strings.Contains(out, `"resolved":0`) {
+	if !strings.Contains(out, `"replied":0`) || !strings.Contains(out, `"resolved":0`) || !strings.Contains(out, `"checks":0`) {
 		t.Errorf("the last pass still did work:\n%s", out)
 	}
 
@@ -349,6 +382,27 @@ func TestCrashExactlyOnce(t *testing.T) {
 	if kills < minKills {
 		t.Errorf("only %d kills", kills)
 	}
+	// Patchwork: one check per reviewed patch, never two.
+	perPatch := map[int]int{}
+	for _, ck := range pw.Checks() {
+		perPatch[ck.PatchID]++
+		if ck.Token != pwToken || ck.Context != "rcureview" {
+			t.Errorf("check %+v", ck)
+		}
+	}
+	checkDups, checkLost := 0, 0
+	for id := range w.checks {
+		switch n := perPatch[pw.PatchID(id)]; {
+		case n == 0:
+			checkLost++
+		case n > 1:
+			checkDups += n - 1
+			t.Errorf("%d checks on <%s>", n, id)
+		}
+	}
+	if checkLost > 0 || len(pw.Checks()) != len(w.checks) {
+		t.Errorf("%d checks for %d reviewed patches, %d patches without one", len(pw.Checks()), len(w.checks), checkLost)
+	}
 	status, err := exec.Command(bin, "bot", "status", "--json", "--state", filepath.Join(dir, "state.db")).Output()
 	if err != nil {
 		t.Fatalf("bot status: %v", err)
@@ -360,12 +414,18 @@ func TestCrashExactlyOnce(t *testing.T) {
 	if st.Replies["intended"] != 0 || st.Replies["sent"] != len(w.expected) {
 		t.Errorf("status replies %v, want %d sent", st.Replies, len(w.expected))
 	}
+	if st.Checks["posted"] != len(w.checks) || st.Checks["intended"] != 0 || st.Checks["failed"] != 0 {
+		t.Errorf("status checks %v, want %d posted", st.Checks, len(w.checks))
+	}
 	// Kills that fell between recording a reply and confirming it: resolved
 	// from the outbox (it was written) or sent once more (it was not).
 	t.Logf("crash test: seed=%d messages=%d series=%d expected_replies=%d replies=%d kills=%d runs=%d "+
-		"duplicates=%d lost=%d unexpected=%d resolved_as_delivered=%d sent_after_restart=%d time=%v",
+		"duplicates=%d lost=%d unexpected=%d resolved_as_delivered=%d sent_after_restart=%d "+
+		"checks=%d check_duplicates=%d checks_found_posted=%d check_retries=%d patchwork_requests=%d time=%v",
 		seed, w.messages, w.series, len(w.expected), replies, kills, runs, dups, lost, extra,
-		st.Counters["replies:resolved-delivered"], st.Counters["replies:sent-after-restart"], time.Since(start).Round(time.Second))
+		st.Counters["replies:resolved-delivered"], st.Counters["replies:sent-after-restart"],
+		len(pw.Checks()), checkDups, st.Counters["checks:already-posted"], st.Counters["checks:retry"], reqs.Load(),
+		time.Since(start).Round(time.Second))
 }
 
 func lastLine(s string) string {

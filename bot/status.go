@@ -19,6 +19,12 @@ type Status struct {
 	Counters  map[string]int64  // items, mail:<kind>, series:<outcome>, replies:sent, passes, errors, …
 	LastError state.LastError
 	Unsent    []state.Reply // intended replies, without their bytes
+	// Checks counts patchwork checks by state (intended, posted,
+	// failed); Unposted lists those not posted.
+	Checks   map[string]int  `json:",omitempty"`
+	Unposted []state.PWCheck `json:",omitempty"`
+	// Suppressed are the rules list members marked invalid in a thread.
+	Suppressed []state.Suppression `json:",omitempty"`
 }
 
 // ReadStatus reads the status from a state database.
@@ -46,6 +52,22 @@ func ReadStatus(s *state.Store) (*Status, error) {
 				r.Data = nil
 				st.Unsent = append(st.Unsent, r)
 			}
+		}
+		cks, err := tx.PWChecks("")
+		if err != nil {
+			return err
+		}
+		for _, c := range cks {
+			if st.Checks == nil {
+				st.Checks = map[string]int{}
+			}
+			st.Checks[c.State]++
+			if c.State != state.CheckPosted {
+				st.Unposted = append(st.Unposted, c)
+			}
+		}
+		if st.Suppressed, err = tx.Suppressions(); err != nil {
+			return err
 		}
 		st.Counters = tx.Counters()
 		st.LastError, err = tx.LastError()
@@ -76,6 +98,16 @@ func (st *Status) WriteText(w io.Writer) error {
 	fmt.Fprintf(w, "replies intended, not confirmed: %d\n", st.Replies[state.ReplyIntended])
 	for _, r := range st.Unsent {
 		fmt.Fprintf(w, "  %s (to <%s>, %d attempts) %s\n", esc(r.MessageID), esc(r.InReplyTo), r.Attempts, esc(r.LastError))
+	}
+	if st.Checks != nil {
+		fmt.Fprintf(w, "patchwork checks posted: %d\n", st.Checks[state.CheckPosted])
+		fmt.Fprintf(w, "patchwork checks not posted: %d intended, %d failed\n", st.Checks[state.CheckIntended], st.Checks[state.CheckFailed])
+		for _, c := range st.Unposted {
+			fmt.Fprintf(w, "  %s %s <%s> (%d attempts) %s\n", c.State, esc(c.Context), esc(c.PatchMsgID), c.Attempts, esc(c.LastError))
+		}
+	}
+	for _, s := range st.Suppressed {
+		fmt.Fprintf(w, "suppressed %s in thread <%s>: %s by %s (<%s>)\n", esc(s.Rule), esc(s.Thread), esc(s.Verdict), esc(s.By), esc(s.MessageID))
 	}
 	names := make([]string, 0, len(st.Counters))
 	for k := range st.Counters {

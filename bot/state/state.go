@@ -42,6 +42,8 @@ var (
 	bSeries   = []byte("series")
 	bReplies  = []byte("replies")
 	bRate     = []byte("rate")
+	bChecks   = []byte("checks")
+	bSuppress = []byte("suppress")
 )
 
 // bucket is a top-level bucket of the state and, when its values have a
@@ -64,6 +66,8 @@ var buckets = []bucket{
 	{bSeries, jsonRecord[Series]},
 	{bReplies, jsonRecord[Reply]},
 	{bRate, jsonRecord[[]time.Time]},
+	{bChecks, jsonRecord[PWCheck]},
+	{bSuppress, jsonRecord[Suppression]},
 }
 
 // metaFormat is the meta key of the format marker.

@@ -45,6 +45,13 @@ state" repairs or rebuilds it). A copy is kept in FILE.bak.1, .bak.2, …
 
 Without --once the bot polls every --poll until SIGTERM or SIGINT.
 
+With --patchwork URL --patchwork-token-file FILE the bot also posts one
+patchwork check per reviewed patch (found by its Message-ID; state success,
+warning or fail from the findings; context --patchwork-context; target_url
+from --patchwork-target-url), recorded before it is posted and confirmed
+after, as replies are: a check is never posted twice, a 5xx is retried, a
+4xx is logged for that patch and recorded as failed ("bot status").
+
 Options:
 `
 
@@ -55,6 +62,7 @@ type botFlags struct {
 	poll, wait, coverAge, smtpTimeout, sendPause, backupEvery             time.Duration
 	batch, maxReviews, backups                                            int
 	deny, bots                                                            listFlag
+	pw                                                                    patchworkFlags
 }
 
 // listFlag is a repeatable string flag.
@@ -104,6 +112,7 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&f.maxReviews, "max-reviews", 0, "at most `N` series reviewed per pass (0: no bound)")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log `FORMAT` on standard error: text or json")
 	fs.DurationVar(&f.sendPause, "test-send-pause", 0, "testing only: pause before and after each send (crash tests)")
+	f.pw.register(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, botUsage)
 		fs.PrintDefaults()
@@ -242,7 +251,12 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 		res := session.Series(s)
 		return res.Report, res.Reviewed, nil
 	}
+	pw, err := f.pw.options(version)
+	if err != nil {
+		return err
+	}
 	b, err := bot.New(bot.Options{
+		Patchwork: pw,
 		Source: src, State: st, Sender: sender, Review: reviewer,
 		From: mbox.Address{Name: from.Name, Email: from.Address}, Version: version,
 		Wait: f.wait, CoverMaxAge: f.coverAge, OnlyFindings: f.onlyFindings, PerPatch: f.perPatch,
@@ -273,7 +287,7 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 			return err
 		}
 		log.Info("pass", "items", ps.Items, "resolved", ps.Resolved, "reviewed", ps.Reviewed,
-			"replied", ps.Replied, "waiting", ps.Waiting)
+			"replied", ps.Replied, "waiting", ps.Waiting, "checks", ps.Checks)
 		return nil
 	}
 	return b.Run(ctx, f.poll)

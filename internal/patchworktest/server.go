@@ -87,6 +87,7 @@ type Server struct {
 	nextID      int
 	requests    []string
 	fail        func(r *http.Request) int
+	failAfter   func(r *http.Request) int
 	lookupFirst func(msgid string) *patch
 }
 
@@ -117,6 +118,16 @@ func (s *Server) Close() { s.srv.Close() }
 func (s *Server) SetFail(f func(r *http.Request) int) {
 	s.mu.Lock()
 	s.fail = f
+	s.mu.Unlock()
+}
+
+// SetFailAfter installs a hook consulted after every request was
+// handled: a non-zero status is answered instead of the real answer, the
+// request's effect stays (a proxy that timed out after patchwork created
+// the check). It may be called concurrently.
+func (s *Server) SetFailAfter(f func(r *http.Request) int) {
+	s.mu.Lock()
+	s.failAfter = f
 	s.mu.Unlock()
 }
 
@@ -237,6 +248,28 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	s.mu.Lock()
+	after := s.failAfter
+	s.mu.Unlock()
+	if after == nil {
+		s.handle(w, r)
+		return
+	}
+	rec := httptest.NewRecorder()
+	s.handle(rec, r)
+	if code := after(r); code != 0 {
+		writeJSON(w, code, map[string]string{"detail": http.StatusText(code)})
+		return
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	w.Write(rec.Body.Bytes())
+}
+
+// handle answers a request as patchwork does.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if m := mboxRE.FindStringSubmatch(r.URL.Path); m != nil {
