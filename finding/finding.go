@@ -186,6 +186,10 @@ type Finding struct {
 	// found in the body. The driver turns a positive one into PatchLine
 	// and InputLine. Not part of the JSON schema.
 	MailLine int `json:"-"`
+	// RCUMap is the protection map of the RCU location the finding
+	// concerns (rcu-gp-flavor-mismatch, rcu-illegal-context): its readers
+	// and retire paths, for the HTML report. Not part of the JSON schema.
+	RCUMap *RCUMap `json:"-"`
 }
 
 // ChainShowsRoot reports whether the chain names the finding's function

@@ -143,7 +143,8 @@ type Path struct {
 	// Sections are the read-side sections open on the path, outermost
 	// first: the callers' and then the reader's own.
 	Sections []rcueffects.Section
-	// Where says, per section, the function that opened it.
+	// Where says, per section, the function that opened it (Why is
+	// "macro" when the body of a macro opens it, else "function").
 	Where []Hop
 	// Callers is the call chain from the reader's function outwards
 	// (nearest caller first); empty when the read's own function decides.

@@ -113,7 +113,11 @@ func findCall(evs []rcueffects.Event, name string, line int, anyLine bool) []rcu
 func withWhere(secs []rcueffects.Section, d Def) ([]rcueffects.Section, []Hop) {
 	var where []Hop
 	for _, s := range secs {
-		where = append(where, Hop{Func: d.Name(), File: d.File.Path, Line: s.Line})
+		why := "function"
+		if d.Macro != nil {
+			why = "macro"
+		}
+		where = append(where, Hop{Func: d.Name(), File: d.File.Path, Line: s.Line, Why: why})
 	}
 	return append([]rcueffects.Section(nil), secs...), where
 }

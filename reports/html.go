@@ -20,8 +20,9 @@ import (
 var htmlFS embed.FS
 
 var htmlTmpl = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"upper": strings.ToUpper,
-	"sev":   func(s finding.Severity) string { return s.String() },
+	"upper":      strings.ToUpper,
+	"sev":        func(s finding.Severity) string { return s.String() },
+	"readerNote": readerNote,
 }).ParseFS(htmlFS, "html/report.html.tmpl"))
 
 type htmlReport struct {

@@ -146,6 +146,7 @@ func report(pass *analyzers.Pass, m *rcumap.Map, key string, files []*diffparse.
 				if !ok {
 					continue
 				}
+				d.Finding.RCUMap = e.Table(&mm)
 				if n := len(mms) - i - 1; n > 0 {
 					d.Message += fmt.Sprintf(" (%d more retire paths of %s miss this reader)", n, mm.Key)
 				}

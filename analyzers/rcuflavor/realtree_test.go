@@ -86,6 +86,7 @@ func TestRealTreeReaderAndRetireInOtherFiles(t *testing.T) {
 				!strings.Contains(f.Message, "struct net_device.ifalias") {
 				t.Errorf("the finding does not name both ends: %s %+v", f.Message, f.Chain)
 			}
+			checkIfaliasTable(t, f.RCUMap)
 		})
 	}
 }
@@ -129,7 +130,66 @@ func TestRealTreeReaderUnderCallerMacro(t *testing.T) {
 					!strings.Contains(f.Message, "call_rcu_tasks_trace() [rcu-tasks-trace] in audit_free_rule_rcu()") {
 					t.Errorf("the finding does not show the macro's section and the callback chain: %s %+v", f.Message, f.Chain)
 				}
+				// the table: the reader's SRCU section opened by the macro,
+				// the retire path's callback chain
+				var row string
+				for _, r := range f.RCUMap.Readers {
+					if r.Finding {
+						row = strings.Join(r.Protection, "|") + "|" + r.Covered
+					}
+				}
+				if !strings.Contains(row, "by macro audit_filter() at kernel/audit.h:") || !strings.Contains(row, "NOT by") {
+					t.Errorf("the table's reader row does not show the macro's section: %q", row)
+				}
+				var chain bool
+				for _, rt := range f.RCUMap.Retires {
+					for _, w := range rt.Waits {
+						chain = chain || rt.Finding && strings.HasPrefix(w.Wait, "call_rcu_tasks_trace()") && strings.Contains(w.Chain, "callback of call_rcu()")
+					}
+				}
+				if !chain {
+					t.Errorf("the table's retire rows do not show the callback chain: %+v", f.RCUMap.Retires)
+				}
 			}
 		})
+	}
+}
+
+// checkIfaliasTable checks the protection map the ifalias finding carries
+// for the HTML report: the new SRCU reader marked and not covered, the
+// unchanged reader under rcu_read_lock() covered, the kfree_rcu() retire
+// path marked.
+func checkIfaliasTable(t *testing.T, m *finding.RCUMap) {
+	t.Helper()
+	if m == nil || m.Location != "struct net_device.ifalias" {
+		t.Fatalf("no protection map of struct net_device.ifalias: %+v", m)
+	}
+	col := map[string]int{}
+	for i, f := range m.Flavours {
+		col[f] = i
+	}
+	if _, ok := col["srcu"]; !ok {
+		t.Fatalf("no srcu column: %v", m.Flavours)
+	}
+	var focus, old *finding.RCUMapReader
+	for i, r := range m.Readers {
+		switch {
+		case r.Finding:
+			focus = &m.Readers[i]
+		case r.Function == "dev_get_alias":
+			old = &m.Readers[i]
+		}
+	}
+	if focus == nil || focus.Function != "netdev_ifalias_len" || !strings.HasPrefix(focus.Site, "net/core/net-sysfs.c:") ||
+		!strings.HasPrefix(focus.Protection[col["srcu"]], "srcu_read_lock(") || !strings.HasSuffix(focus.Protection[col["srcu"]], " here") ||
+		!strings.HasPrefix(focus.Covered, "NOT by kfree_rcu() in dev_set_alias()") {
+		t.Errorf("the finding's reader row: %+v", focus)
+	}
+	if old == nil || old.Protection[col["rcu"]] != "rcu_read_lock() here" || old.Covered != "yes" {
+		t.Errorf("dev_get_alias()'s row: %+v", old)
+	}
+	if len(m.Retires) != 1 || !m.Retires[0].Finding || m.Retires[0].Function != "dev_set_alias" || !strings.HasPrefix(m.Retires[0].Site, "net/core/dev.c:") ||
+		len(m.Retires[0].Waits) != 1 || !strings.HasPrefix(m.Retires[0].Waits[0].Wait, "kfree_rcu() [rcu] in dev_set_alias() at net/core/dev.c:") {
+		t.Errorf("retire rows: %+v", m.Retires)
 	}
 }

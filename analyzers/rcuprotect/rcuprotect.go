@@ -136,6 +136,13 @@ func diagnostic(m *rcumap.Map, changed, rd rcumap.Def, s index.RCUSite, p rcumap
 		Message: fmt.Sprintf("%s() in %s() reads %s with no RCU read-side protection%s: %s() may block (%s), so no caller holds a reader, and no rcu_read_lock()/guard(rcu)(), preempt/irq/bh-disabled region or lockdep condition covers the read; PROVE_RCU reports \"suspicious rcu_dereference_check() usage\" and the object may be freed under it (take rcu_read_lock() around the read and its use, or use rcu_dereference_protected() with the update-side lock held)",
 			s.Name, rd.Name(), loc, via, b.Func, b.Why),
 		Chain: chain}
+	// the location's protection map, with this read's unprotected path
+	key0 := loc
+	if m.Resolve(s.Loc) == "" {
+		key0 = s.Loc
+	}
+	site := rcumap.Site{Hop: rcumap.Hop{Func: rd.Name(), File: rd.File.Path, Line: line}, Prim: s.Name, Loc: s.Loc, Macro: rd.Macro != nil}
+	f.RCUMap = m.Entry(key0, true).Table(&rcumap.Mismatch{Key: key0, Reader: rcumap.Reader{Site: site}, Path: p})
 	key := strings.Join([]string{rd.File.Path, rd.Name(), s.Name, loc, strings.Join(callers, "<"), b.Func}, "|")
 	return analyzers.Diagnostic{Finding: f, Key: key, Def: analyzers.Def{File: changed.File.Path, Name: changed.Name()}}
 }

@@ -39,6 +39,28 @@ func TestRealTreeUnprotectedReader(t *testing.T) {
 				len(f.Chain) != 2 || f.Chain[0].Line != 247 {
 				t.Errorf("message/chain: %s %+v", f.Message, f.Chain)
 			}
+			// the table: the unprotected path marked, the other readers of
+			// primes with their sections
+			m := f.RCUMap
+			if m == nil || m.Location != "lib/math/prime_numbers.c:primes" {
+				t.Fatalf("no protection map of primes: %+v", m)
+			}
+			var focus *finding.RCUMapReader
+			others := 0
+			for i, r := range m.Readers {
+				if r.Finding {
+					focus = &m.Readers[i]
+				} else if strings.Contains(strings.Join(r.Protection, ""), "rcu_read_lock() here") {
+					others++
+				}
+			}
+			if focus == nil || focus.Function != "dump_primes" || !strings.HasPrefix(focus.Other, "no reader: dump_primes() may block at lib/math/prime_numbers.c:247") ||
+				strings.Join(focus.Protection, "") != "" {
+				t.Errorf("the unprotected row: %+v", focus)
+			}
+			if others == 0 {
+				t.Errorf("no other reader of primes under rcu_read_lock(): %+v", m.Readers)
+			}
 		})
 	}
 }

@@ -24,7 +24,8 @@ Commands:
   rcu-map   the RCU protection map of a field or pointer: readers, retire paths, coverage
   model     list and run the embedded RCU model's scenarios
   rules     list the rule IDs rcureview reports
-  explain   explain a rule: meaning, kernel background, fix, example
+  explain   explain a rule: meaning, kernel background, fix, example;
+            --location: the protection map of an RCU location as tables
   version   print the version
   check     check staged changes or a commit range (pre-commit / pre-push)
   hook      install or uninstall the pre-commit hook running check

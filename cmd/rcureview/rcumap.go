@@ -41,24 +41,11 @@ func runRCUMap(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	t, err := openTree(f)
+	m, err := openMap(f)
 	if err != nil {
 		fmt.Fprintf(stderr, "rcureview rcu-map: %v\n", err)
 		return 2
 	}
-	var cfg map[string]string
-	if f.config != "" {
-		if cfg, err = kconfig.Load(f.config); err != nil {
-			fmt.Fprintf(stderr, "rcureview rcu-map: --config %v\n", err)
-			return 2
-		}
-	}
-	ix, err := defaultIndexes(f.arch).For(t)
-	if err != nil {
-		fmt.Fprintf(stderr, "rcureview rcu-map: %v\n", err)
-		return 2
-	}
-	m := rcumap.New(ix, rcueffects.NewSummarizer(ix, rcueffects.NewSource(t, nil), cfg), cfg)
 	status := 0
 	if *all {
 		n, keys, retired, judged, notes, unprot := 0, 0, 0, 0, 0, 0
@@ -117,4 +104,24 @@ func runRCUMap(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return status
+}
+
+// openMap opens the protection map of the tree the flags name (--tree,
+// --git, or the embedded facts) under --config and --arch.
+func openMap(f reviewFlags) (*rcumap.Map, error) {
+	t, err := openTree(f)
+	if err != nil {
+		return nil, err
+	}
+	var cfg map[string]string
+	if f.config != "" {
+		if cfg, err = kconfig.Load(f.config); err != nil {
+			return nil, fmt.Errorf("--config %w", err)
+		}
+	}
+	ix, err := defaultIndexes(f.arch).For(t)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	return rcumap.New(ix, rcueffects.NewSummarizer(ix, rcueffects.NewSource(t, nil), cfg), cfg), nil
 }
