@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -101,39 +102,143 @@ type entry struct {
 	mode filemode.FileMode
 }
 
-// treeEntries lists the files of a tree (blobs, symlinks, submodules)
-// from tree objects only, without reading any blob.
-func treeEntries(t *object.Tree) (map[string]entry, error) {
+// cacheNode is one directory of the index's cache tree.
+type cacheNode struct {
+	name  string
+	valid bool
+	hash  plumbing.Hash
+	kids  []*cacheNode
+}
+
+// cacheTree rebuilds the cache tree from its pre-order entries; nil when
+// the index has none or it does not parse.
+func cacheTree(ct *index.Tree) *cacheNode {
+	if ct == nil || len(ct.Entries) == 0 {
+		return nil
+	}
+	i := 0
+	var node func(depth int) *cacheNode
+	node = func(depth int) *cacheNode {
+		if i >= len(ct.Entries) || depth > 4096 {
+			return nil
+		}
+		e := ct.Entries[i]
+		i++
+		n := &cacheNode{name: e.Path, valid: e.Entries >= 0, hash: e.Hash}
+		for k := 0; k < e.Trees; k++ {
+			kid := node(depth + 1)
+			if kid == nil {
+				return nil
+			}
+			n.kids = append(n.kids, kid)
+		}
+		return n
+	}
+	root := node(0)
+	if i != len(ct.Entries) {
+		return nil
+	}
+	return root
+}
+
+// cleanDirs returns the directories ("" for the whole tree) whose index
+// entries are exactly HEAD's: the cache tree holds them as valid with the
+// id of HEAD's tree there. Only the trees on the paths of invalid
+// directories are read.
+func cleanDirs(r *git.Repository, ct *index.Tree, head *object.Tree) (map[string]bool, error) {
+	clean := map[string]bool{}
+	root := cacheTree(ct)
+	if root == nil || head == nil {
+		return clean, nil
+	}
+	var visit func(n *cacheNode, dir string, t *object.Tree) error
+	visit = func(n *cacheNode, dir string, t *object.Tree) error {
+		if n.valid && n.hash == t.Hash {
+			clean[dir] = true
+			return nil
+		}
+		for _, kid := range n.kids {
+			e, err := t.FindEntry(kid.name)
+			if err != nil || e.Mode != filemode.Dir || strings.Contains(kid.name, "/") {
+				continue // not a directory in HEAD: listed
+			}
+			sub, err := r.TreeObject(e.Hash)
+			if err != nil {
+				return fmt.Errorf("read HEAD tree %s: %w", kid.name, err)
+			}
+			p := kid.name
+			if dir != "" {
+				p = dir + "/" + kid.name
+			}
+			if err := visit(kid, p, sub); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return clean, visit(root, "", head)
+}
+
+// underAny reports whether path is inside one of dirs ("" is the whole
+// tree).
+func underAny(path string, dirs map[string]bool) bool {
+	if len(dirs) == 0 {
+		return false
+	}
+	if dirs[""] {
+		return true
+	}
+	for i := 0; i < len(path); i++ {
+		if path[i] == '/' && dirs[path[:i]] {
+			return true
+		}
+	}
+	return false
+}
+
+// treeEntriesOutside lists the files of tree t at dir (blobs, symlinks,
+// submodules) from tree objects only, skipping the directories in skip.
+func treeEntriesOutside(r *git.Repository, t *object.Tree, dir string, skip map[string]bool) (map[string]entry, error) {
 	out := map[string]entry{}
-	if t == nil {
+	if t == nil || skip[dir] {
 		return out, nil
 	}
-	w := object.NewTreeWalker(t, true, nil)
-	defer w.Close()
-	for {
-		name, e, err := w.Next()
-		if err == io.EOF {
-			break
+	var walk func(t *object.Tree, dir string) error
+	walk = func(t *object.Tree, dir string) error {
+		for _, e := range t.Entries {
+			p := e.Name
+			if dir != "" {
+				p = dir + "/" + e.Name
+			}
+			if e.Mode != filemode.Dir {
+				out[p] = entry{e.Hash, e.Mode}
+				continue
+			}
+			if skip[p] {
+				continue
+			}
+			sub, err := r.TreeObject(e.Hash)
+			if err != nil {
+				return fmt.Errorf("walk HEAD tree %s: %w", p, err)
+			}
+			if err := walk(sub, p); err != nil {
+				return err
+			}
 		}
-		if err != nil {
-			return nil, fmt.Errorf("walk HEAD tree: %w", err)
-		}
-		if e.Mode == filemode.Dir {
-			continue
-		}
-		out[name] = entry{e.Hash, e.Mode}
+		return nil
 	}
-	return out, nil
+	return out, walk(t, dir)
 }
 
 // StagedDiff returns what "git diff --cached" shows: the index (or
 // indexFile) against HEAD, as a git diff; "" when nothing is staged.
+//
+// Directories that the index's cache tree (git's TREE extension) records
+// as valid with HEAD's tree id for them hold exactly HEAD's entries, so
+// neither side is listed there: a commit that stages a few files reads the
+// trees on their paths only, not the whole tree.
 func StagedDiff(r *git.Repository, indexFile string) (string, error) {
 	t, _, err := headTree(r)
-	if err != nil {
-		return "", err
-	}
-	head, err := treeEntries(t)
 	if err != nil {
 		return "", err
 	}
@@ -141,8 +246,19 @@ func StagedDiff(r *git.Repository, indexFile string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	clean, err := cleanDirs(r, idx.Cache, t)
+	if err != nil {
+		return "", err
+	}
+	head, err := treeEntriesOutside(r, t, "", clean)
+	if err != nil {
+		return "", err
+	}
 	staged := map[string]entry{}
 	for _, e := range idx.Entries {
+		if underAny(e.Name, clean) {
+			continue
+		}
 		if e.Stage != 0 { // go-git names stage 1 "Merged", but a merged entry has stage 0
 			return "", fmt.Errorf("index has unmerged path %s: resolve the conflict first", e.Name)
 		}

@@ -196,3 +196,54 @@ func FuzzParseRange(f *testing.F) {
 		}
 	})
 }
+
+// Directories the cache tree holds valid with HEAD's tree are skipped;
+// those it holds for another tree (HEAD moved under the index) are
+// listed, so the diff is git's either way.
+func TestStagedDiffCacheTree(t *testing.T) {
+	r := newGitRepo(t)
+	r.write("mm/slab.c", "int slab;\n")
+	r.write("mm/kasan/init.c", "int kasan;\n")
+	r.write("kernel/rcu/tree.c", "int a;\n")
+	r.commit("base")
+	r.write("mm/slab.c", "int slab2;\n")
+	r.commit("second")
+	r.write("kernel/rcu/tree.c", "int a2;\n")
+	r.git("add", "kernel/rcu/tree.c")
+	repo, err := Open(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(wantClean, wantNot string) {
+		t.Helper()
+		diff, err := StagedDiff(repo, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := r.treeFromDiff(diff), r.git("write-tree"); got != want {
+			t.Fatalf("HEAD + our diff = tree %s, the index is %s\n%s", got, want, diff)
+		}
+		idx, err := readIndex(repo, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		head, _, err := headTree(repo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clean, err := cleanDirs(repo, idx.Cache, head)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wantClean != "" && !clean[wantClean] {
+			t.Errorf("%s not skipped (clean: %v)", wantClean, clean)
+		}
+		if clean[wantNot] {
+			t.Errorf("%s skipped although it differs from HEAD", wantNot)
+		}
+	}
+	check("mm", "kernel")
+	// HEAD moves back; the index (and its cache tree) stays: mm/ differs
+	r.git("reset", "-q", "--soft", "HEAD~1")
+	check("", "mm")
+}

@@ -435,16 +435,12 @@ func (ix *Index) foreignEdges(k *kbuildState) map[string][]objEdge {
 	}
 	k.foreignDone = true
 	k.foreign = map[string][]objEdge{}
-	for _, dir := range ix.makeDirs() {
+	for _, dir := range ix.farMakeDirs() {
 		f := ix.buildFile(dir)
 		if f == nil {
 			continue
 		}
-		far := len(f.Make.Includes) > 0
-		for _, a := range f.Make.Assigns {
-			far = far || strings.Contains(a.Value, "../")
-		}
-		if !far {
+		if !isFarMakefile(f) {
 			continue
 		}
 		do := ix.dirObjs(k, dir)
@@ -453,6 +449,36 @@ func (ix *Index) foreignEdges(k *kbuildState) map[string][]objEdge {
 		}
 	}
 	return k.foreign
+}
+
+// farMakeDirs lists the directories whose kbuild makefile may name paths
+// outside them: for a pack, those it marks so (isFarMakefile); for files
+// in memory, every makefile (foreignEdges checks them).
+func (ix *Index) farMakeDirs() []string {
+	seen := map[string]bool{}
+	var out []string
+	for x := ix; x != nil; x = x.base {
+		var dirs []string
+		if x.lazy != nil {
+			dirs = x.lazy.dir.far
+		}
+		for d := range x.makes {
+			dirs = append(dirs, d)
+		}
+		for d := range x.hidden {
+			if IsMakefile(d) {
+				dirs = append(dirs, path.Dir(d)) // as the makefile tables name it
+			}
+		}
+		for _, d := range dirs {
+			if !seen[d] {
+				seen[d] = true
+				out = append(out, d)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // makeDirs lists the directories that have a kbuild makefile.

@@ -31,6 +31,45 @@ type lazyFiles struct {
 	check    *fileCheck
 	dirsOnce sync.Once
 	dirIDs   map[string][]int
+	// tables rebuilt from the records when a chunk of the pack's fails
+	// its check
+	rebuildOnce [numTables]sync.Once
+	rebuiltTab  [numTables]map[string][]uint32
+}
+
+// rebuilt returns table t computed from every record of the pack, for a
+// pack whose table is damaged (once, with a log line).
+func (l *lazyFiles) rebuilt(t *nameTable) map[string][]uint32 {
+	k := slices.Index(l.dir.tabs.list(), t)
+	l.rebuildOnce[k].Do(func() {
+		l.logf("rcureview: index cache %s: a name table is damaged; answering from the records (run rcureview index to rebuild the pack)", l.name)
+		m := map[string][]uint32{}
+		for id, f := range l.all() {
+			for _, n := range tableNames(f)[k] {
+				m[n] = append(m[n], uint32(id))
+			}
+		}
+		l.rebuiltTab[k] = m
+	})
+	return l.rebuiltTab[k]
+}
+
+// tableNames calls yield with every name of table t, each once.
+func (l *lazyFiles) tableNames(t *nameTable, yield func(string) bool) {
+	for i := 0; i < t.n; i++ {
+		b, ok := t.name(i)
+		if !ok {
+			for n := range l.rebuilt(t) {
+				if !yield(n) {
+					return
+				}
+			}
+			return
+		}
+		if !yield(string(b)) {
+			return
+		}
+	}
 }
 
 type lazySlot struct {
@@ -63,10 +102,7 @@ func (l *lazyFiles) file(id int) *FileFacts {
 
 func (l *lazyFiles) read(id int) (*FileFacts, error) {
 	pf := &l.dir.files[id]
-	buf := make([]byte, pf.n)
-	if _, err := l.f.ReadAt(buf, pf.off); err != nil {
-		return nil, err
-	}
+	buf := l.dir.data[pf.off : pf.off+pf.n] // bounds checked by parsePackDir
 	if crc32.Checksum(buf, castagnoli) != pf.crc {
 		return nil, fmt.Errorf("checksum mismatch")
 	}
@@ -113,7 +149,10 @@ func (l *lazyFiles) skimAs(id int, key string) *FileFacts {
 // current facts may hold the name although the table does not say so);
 // callers keep only the facts that hold the name.
 func (l *lazyFiles) lookup(t *nameTable, name string) []uint32 {
-	ids := t.lookup(name)
+	ids, ok := t.lookup(name)
+	if !ok {
+		ids = l.rebuilt(t)[name]
+	}
 	if l.check == nil {
 		return ids
 	}

@@ -10,30 +10,42 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strings"
+	"sync/atomic"
 )
 
 // A pack is the cache file of one tree, laid out so that a warm start
-// reads only its directory and decodes a file's facts when a lookup needs
+// reads only its head and decodes a file's facts when a lookup needs
 // them:
 //
 //	"RCUPACK\x01"  magic
 //	records        one encodeFacts record per file, in index order
-//	directory      tree id, versions, Stats, the file table (path, key,
-//	               record offset, length and CRC-32C) and sorted name
-//	               tables: function, macro, event, guard and callee names
-//	               and RCU locations (rcuTableNames) and #included paths,
-//	               each → the ids of the files that hold them, and the
-//	               Makefile table (directory → file id)
-//	trailer        directory offset and length (uint64), its CRC-32C
-//	               (uint32), "RCUP"
+//	head           tree id, versions, Stats, the file table (path, key,
+//	               record offset, length and CRC-32C), the sizes of the
+//	               name tables and the Makefile table (directory → file
+//	               id, and whether the makefile names paths outside its
+//	               directory)
+//	tables         sorted name tables: function, macro, event, guard and
+//	               callee names and RCU locations (rcuTableNames) and
+//	               #included paths, each → the ids of the files that
+//	               hold them
+//	chunk CRCs     the CRC-32C of every 4 KiB chunk of the tables
+//	trailer        head offset and length, tables length (uint64), the
+//	               CRC-32C of the head and of the chunk CRCs (uint32),
+//	               "RCUP"
 //
-// Name tables are arrays searched in place (binary search), so opening
-// a pack builds no per-name maps.
+// The pack is mapped, not read: name tables are arrays searched in place
+// (binary search), and a chunk's CRC is checked when a lookup first
+// touches it, so a warm start reads the head and the few chunks and
+// records a review needs, nothing proportional to the tree. A chunk that
+// fails its check makes its table answer from the records instead.
 
 const (
 	packMagic   = "RCUPACK\x01"
-	packTrailer = 8 + 8 + 4 + 4
+	packTrailer = 8 + 8 + 8 + 4 + 4 + 4
 	packEnd     = "RCUP"
+	// packChunk is the unit of the tables' checksums.
+	packChunk = 4096
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -45,31 +57,109 @@ type packFile struct {
 	crc       uint32
 }
 
-// nameTable is a sorted name → file ids table, read in place.
-type nameTable struct {
-	n     int
-	offs  []byte // (n+1) uint32 offsets into names
-	idAt  []byte // (n+1) uint32 offsets into ids
-	names []byte
-	ids   []byte // uint32 file ids
+// tableData is the tables section of a pack, checked chunk by chunk on
+// first use.
+type tableData struct {
+	b    []byte
+	crcs []byte          // uint32 CRC-32C per packChunk of b
+	ok   []atomic.Uint32 // bit per chunk: checked and good
+	bad  atomic.Bool     // a chunk failed its check
 }
 
-func u32(b []byte, i int) uint32 { return binary.LittleEndian.Uint32(b[4*i:]) }
+func newTableData(b, crcs []byte) *tableData {
+	return &tableData{b: b, crcs: crcs, ok: make([]atomic.Uint32, (len(b)/packChunk+32)/32)}
+}
 
-func (t *nameTable) name(i int) []byte { return t.names[u32(t.offs, i):u32(t.offs, i+1)] }
-
-// lookup returns the ids of the files that hold name, in index order.
-func (t *nameTable) lookup(name string) []uint32 {
-	i := sort.Search(t.n, func(i int) bool { return string(t.name(i)) >= name })
-	if i >= t.n || string(t.name(i)) != name {
-		return nil
+// check verifies the chunks of b[off:off+n]; false when one is damaged
+// (or the range is out of bounds).
+func (d *tableData) check(off, n int) bool {
+	if off < 0 || n < 0 || off+n > len(d.b) {
+		d.bad.Store(true)
+		return false
 	}
-	lo, hi := int(u32(t.idAt, i)), int(u32(t.idAt, i+1))
+	if n == 0 {
+		return true
+	}
+	for c := off / packChunk; c <= (off+n-1)/packChunk; c++ {
+		w, bit := c/32, uint32(1)<<(c%32)
+		if d.ok[w].Load()&bit != 0 {
+			continue
+		}
+		end := min((c+1)*packChunk, len(d.b))
+		if crc32.Checksum(d.b[c*packChunk:end], castagnoli) != binary.LittleEndian.Uint32(d.crcs[4*c:]) {
+			d.bad.Store(true)
+			return false
+		}
+		d.ok[w].Or(bit)
+	}
+	return true
+}
+
+// nameTable is a sorted name → file ids table, read in place: n names,
+// their (n+1) uint32 offsets into the names bytes, (n+1) uint32 offsets
+// into the ids, the names, and the uint32 file ids.
+type nameTable struct {
+	n, nbytes, nids, nfiles int
+	d                       *tableData
+	offs, idAt, names, ids  int // where the arrays start in d.b
+}
+
+// word returns the i-th uint32 of the array at arr.
+func (t *nameTable) word(arr, i int) (int, bool) {
+	p := arr + 4*i
+	if !t.d.check(p, 4) {
+		return 0, false
+	}
+	return int(binary.LittleEndian.Uint32(t.d.b[p:])), true
+}
+
+// name returns the i-th name; false when the table is damaged.
+func (t *nameTable) name(i int) ([]byte, bool) {
+	a, ok1 := t.word(t.offs, i)
+	b, ok2 := t.word(t.offs, i+1)
+	if !ok1 || !ok2 || a > b || b > t.nbytes || !t.d.check(t.names+a, b-a) {
+		t.d.bad.Store(true)
+		return nil, false
+	}
+	return t.d.b[t.names+a : t.names+b], true
+}
+
+// lookup returns the ids of the files that hold name, in index order;
+// false when the table is damaged where the lookup reads it.
+func (t *nameTable) lookup(name string) ([]uint32, bool) {
+	ok := true
+	i := sort.Search(t.n, func(i int) bool {
+		b, good := t.name(i)
+		ok = ok && good
+		return string(b) >= name
+	})
+	if !ok {
+		return nil, false
+	}
+	if i >= t.n {
+		return nil, true
+	}
+	if b, good := t.name(i); !good {
+		return nil, false
+	} else if string(b) != name {
+		return nil, true
+	}
+	lo, ok1 := t.word(t.idAt, i)
+	hi, ok2 := t.word(t.idAt, i+1)
+	if !ok1 || !ok2 || lo > hi || hi > t.nids || !t.d.check(t.ids+4*lo, 4*(hi-lo)) {
+		t.d.bad.Store(true)
+		return nil, false
+	}
 	out := make([]uint32, 0, hi-lo)
 	for j := lo; j < hi; j++ {
-		out = append(out, u32(t.ids, j))
+		id := binary.LittleEndian.Uint32(t.d.b[t.ids+4*j:])
+		if int(id) >= t.nfiles {
+			t.d.bad.Store(true)
+			return nil, false
+		}
+		out = append(out, id)
 	}
-	return out
+	return out, true
 }
 
 // packTables are the name tables of a pack, in directory order.
@@ -161,23 +251,36 @@ func writePack(w io.Writer, treeID string, files []*FileFacts) error {
 	return err
 }
 
+// isFarMakefile reports whether a makefile can name objects outside its
+// own directory (includes another makefile, or names a ../ path).
+func isFarMakefile(f *FileFacts) bool {
+	if f.Make == nil {
+		return false
+	}
+	far := len(f.Make.Includes) > 0
+	for _, a := range f.Make.Assigns {
+		far = far || strings.Contains(a.Value, "../")
+	}
+	return far
+}
+
 // writePackCRC writes the pack of files to w and returns the checksum of
-// its directory.
+// its head (which names the pack's content).
 func writePackCRC(w io.Writer, treeID string, files []*FileFacts) (uint32, error) {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	if _, err := bw.WriteString(packMagic); err != nil {
 		return 0, err
 	}
 	off := int64(len(packMagic))
-	dir := factsEncoder{}
-	dir.uint(packVersion)
-	dir.uint(cacheVersion)
-	dir.str(treeID)
+	head := factsEncoder{}
+	head.uint(packVersion)
+	head.uint(cacheVersion)
+	head.str(treeID)
 	s := statsOf(files)
 	for _, v := range []int{s.Files, s.Funcs, s.Calls, s.Macros, s.Events, s.Guards, s.Makefiles} {
-		dir.uint(uint64(v))
+		head.uint(uint64(v))
 	}
-	dir.uint(uint64(len(files)))
+	head.uint(uint64(len(files)))
 	var tabs [numTables]map[string][]uint32
 	for t := range tabs {
 		tabs[t] = map[string][]uint32{}
@@ -185,6 +288,7 @@ func writePackCRC(w io.Writer, treeID string, files []*FileFacts) (uint32, error
 	type mk struct {
 		dir string
 		id  int
+		far bool
 	}
 	var makes []mk
 	makeAt := map[string]int{}
@@ -194,11 +298,11 @@ func writePackCRC(w io.Writer, treeID string, files []*FileFacts) (uint32, error
 		if _, err := bw.Write(rec); err != nil {
 			return 0, err
 		}
-		dir.str(f.Path)
-		dir.str(f.Key)
-		dir.uint(uint64(off))
-		dir.uint(uint64(len(rec)))
-		dir.uint(uint64(crc32.Checksum(rec, castagnoli)))
+		head.str(f.Path)
+		head.str(f.Key)
+		head.uint(uint64(off))
+		head.uint(uint64(len(rec)))
+		head.uint(uint64(crc32.Checksum(rec, castagnoli)))
 		off += int64(len(rec))
 		for t, names := range tableNames(f) {
 			for _, n := range names {
@@ -210,14 +314,15 @@ func writePackCRC(w io.Writer, treeID string, files []*FileFacts) (uint32, error
 			d := path.Dir(f.Path)
 			if i, ok := makeAt[d]; ok {
 				if path.Base(f.Path) == "Kbuild" {
-					makes[i].id = id
+					makes[i].id, makes[i].far = id, isFarMakefile(f)
 				}
 			} else {
 				makeAt[d] = len(makes)
-				makes = append(makes, mk{d, id})
+				makes = append(makes, mk{d, id, isFarMakefile(f)})
 			}
 		}
 	}
+	var tb []byte
 	for _, tab := range tabs {
 		names := make([]string, 0, len(tab))
 		nids := 0
@@ -230,61 +335,72 @@ func writePackCRC(w io.Writer, treeID string, files []*FileFacts) (uint32, error
 		for _, n := range names {
 			nbytes += len(n)
 		}
-		dir.uint(uint64(len(names)))
-		dir.uint(uint64(nbytes))
-		dir.uint(uint64(nids))
+		head.uint(uint64(len(names)))
+		head.uint(uint64(nbytes))
+		head.uint(uint64(nids))
 		at, idAt := 0, 0
 		for _, n := range names {
-			dir.b = binary.LittleEndian.AppendUint32(dir.b, uint32(at))
+			tb = binary.LittleEndian.AppendUint32(tb, uint32(at))
 			at += len(n)
 		}
-		dir.b = binary.LittleEndian.AppendUint32(dir.b, uint32(at))
+		tb = binary.LittleEndian.AppendUint32(tb, uint32(at))
 		for _, n := range names {
-			dir.b = binary.LittleEndian.AppendUint32(dir.b, uint32(idAt))
+			tb = binary.LittleEndian.AppendUint32(tb, uint32(idAt))
 			idAt += len(tab[n])
 		}
-		dir.b = binary.LittleEndian.AppendUint32(dir.b, uint32(idAt))
+		tb = binary.LittleEndian.AppendUint32(tb, uint32(idAt))
 		for _, n := range names {
-			dir.b = append(dir.b, n...)
+			tb = append(tb, n...)
 		}
 		for _, n := range names {
 			for _, id := range tab[n] {
-				dir.b = binary.LittleEndian.AppendUint32(dir.b, id)
+				tb = binary.LittleEndian.AppendUint32(tb, id)
 			}
 		}
 	}
-	dir.uint(uint64(len(makes)))
+	head.uint(uint64(len(makes)))
 	for _, m := range makes {
-		dir.str(m.dir)
-		dir.uint(uint64(m.id))
+		head.str(m.dir)
+		head.uint(uint64(m.id))
+		head.bool(m.far)
 	}
-	if _, err := bw.Write(dir.b); err != nil {
-		return 0, err
+	var crcs []byte
+	for c := 0; c < len(tb); c += packChunk {
+		crcs = binary.LittleEndian.AppendUint32(crcs, crc32.Checksum(tb[c:min(c+packChunk, len(tb))], castagnoli))
+	}
+	for _, b := range [][]byte{head.b, tb, crcs} {
+		if _, err := bw.Write(b); err != nil {
+			return 0, err
+		}
 	}
 	var tr [packTrailer]byte
+	headCRC := crc32.Checksum(head.b, castagnoli)
 	binary.LittleEndian.PutUint64(tr[0:], uint64(off))
-	binary.LittleEndian.PutUint64(tr[8:], uint64(len(dir.b)))
-	crc := crc32.Checksum(dir.b, castagnoli)
-	binary.LittleEndian.PutUint32(tr[16:], crc)
-	copy(tr[20:], packEnd)
+	binary.LittleEndian.PutUint64(tr[8:], uint64(len(head.b)))
+	binary.LittleEndian.PutUint64(tr[16:], uint64(len(tb)))
+	binary.LittleEndian.PutUint32(tr[24:], headCRC)
+	binary.LittleEndian.PutUint32(tr[28:], crc32.Checksum(crcs, castagnoli))
+	copy(tr[32:], packEnd)
 	if _, err := bw.Write(tr[:]); err != nil {
 		return 0, err
 	}
-	return crc, bw.Flush()
+	return headCRC, bw.Flush()
 }
 
-// packDir is the decoded directory of a pack.
+// packDir is the decoded head of a pack and its tables.
 type packDir struct {
 	treeID string
-	crc    uint32 // the directory's CRC-32C: identifies the pack's content
+	crc    uint32 // the head's CRC-32C: identifies the pack's content
+	data   []byte // the whole pack, mapped (or read)
 	stats  Stats
 	files  []packFile
 	byPath map[string]int
 	tabs   packTables
 	makes  map[string]int
+	far    []string // directories whose makefile names paths outside it
 }
 
-// readPackDir reads and checks the directory of the pack in f.
+// readPackDir maps the pack in f and reads and checks its head.
 func readPackDir(f *os.File) (*packDir, error) {
 	fi, err := f.Stat()
 	if err != nil {
@@ -294,42 +410,53 @@ func readPackDir(f *os.File) (*packDir, error) {
 	if size < int64(len(packMagic))+packTrailer {
 		return nil, errors.New("file too short")
 	}
-	var head [len(packMagic)]byte
-	if _, err := f.ReadAt(head[:], 0); err != nil {
-		return nil, err
-	}
-	if string(head[:]) != packMagic {
-		return nil, errors.New("not a pack (bad magic)")
-	}
-	var tr [packTrailer]byte
-	if _, err := f.ReadAt(tr[:], size-packTrailer); err != nil {
-		return nil, err
-	}
-	if string(tr[20:]) != packEnd {
-		return nil, errors.New("truncated (no trailer)")
-	}
-	dirOff, dirLen := binary.LittleEndian.Uint64(tr[0:]), binary.LittleEndian.Uint64(tr[8:])
-	if dirOff < uint64(len(packMagic)) || dirOff > uint64(size) || dirLen != uint64(size-packTrailer)-dirOff {
-		return nil, fmt.Errorf("bad directory bounds %d+%d in %d bytes", dirOff, dirLen, size)
-	}
-	buf := make([]byte, dirLen)
-	if _, err := f.ReadAt(buf, int64(dirOff)); err != nil {
-		return nil, err
-	}
-	if crc32.Checksum(buf, castagnoli) != binary.LittleEndian.Uint32(tr[16:]) {
-		return nil, errors.New("directory checksum mismatch")
-	}
-	pd, err := parsePackDir(buf, int64(dirOff))
+	data, err := mapFile(f, size)
 	if err != nil {
 		return nil, err
 	}
-	pd.crc = binary.LittleEndian.Uint32(tr[16:])
+	return parsePack(data)
+}
+
+// parsePack checks and decodes the head of a pack held in data.
+func parsePack(data []byte) (*packDir, error) {
+	size := int64(len(data))
+	if size < int64(len(packMagic))+packTrailer {
+		return nil, errors.New("file too short")
+	}
+	if string(data[:len(packMagic)]) != packMagic {
+		return nil, errors.New("not a pack (bad magic)")
+	}
+	tr := data[size-packTrailer:]
+	if string(tr[32:]) != packEnd {
+		return nil, errors.New("truncated (no trailer)")
+	}
+	headOff, headLen, tabLen := binary.LittleEndian.Uint64(tr[0:]), binary.LittleEndian.Uint64(tr[8:]), binary.LittleEndian.Uint64(tr[16:])
+	rest := uint64(size-packTrailer) - min(headOff, uint64(size))
+	if headOff < uint64(len(packMagic)) || headOff > uint64(size) || headLen > rest || tabLen > rest-headLen ||
+		(tabLen+packChunk-1)/packChunk*4 != rest-headLen-tabLen {
+		return nil, fmt.Errorf("bad section bounds %d+%d+%d in %d bytes", headOff, headLen, tabLen, size)
+	}
+	head := data[headOff : headOff+headLen]
+	if crc32.Checksum(head, castagnoli) != binary.LittleEndian.Uint32(tr[24:]) {
+		return nil, errors.New("head checksum mismatch")
+	}
+	crcs := data[headOff+headLen+tabLen : uint64(size)-packTrailer]
+	if crc32.Checksum(crcs, castagnoli) != binary.LittleEndian.Uint32(tr[28:]) {
+		return nil, errors.New("table checksums damaged")
+	}
+	pd, err := parsePackDir(head, data[headOff+headLen:headOff+headLen+tabLen], crcs, int64(headOff))
+	if err != nil {
+		return nil, err
+	}
+	pd.crc = binary.LittleEndian.Uint32(tr[24:])
+	pd.data = data
 	return pd, nil
 }
 
-// parsePackDir decodes a directory whose records end at recEnd.
-func parsePackDir(buf []byte, recEnd int64) (*packDir, error) {
-	d := &factsDecoder{b: buf}
+// parsePackDir decodes a head whose records end at recEnd, over its
+// tables and their chunk checksums.
+func parsePackDir(head, tables, crcs []byte, recEnd int64) (*packDir, error) {
+	d := &factsDecoder{b: head}
 	if v := d.uint(); d.err == nil && v != packVersion {
 		return nil, fmt.Errorf("pack version %d, want %d", v, packVersion)
 	}
@@ -354,56 +481,53 @@ func parsePackDir(buf []byte, recEnd int64) (*packDir, error) {
 		}
 		pd.byPath[pf.path] = i
 	}
-	for _, t := range pd.tabs.list() {
-		nn, nbytes, nids := d.count(8), d.uint(), d.uint()
-		need := uint64(nn+1)*8 + nbytes + nids*4
-		if d.err != nil || need > uint64(len(d.b)) {
-			d.fail(errShortRecord)
-			break
-		}
-		t.n = nn
-		t.offs, d.b = d.b[:4*(nn+1)], d.b[4*(nn+1):]
-		t.idAt, d.b = d.b[:4*(nn+1)], d.b[4*(nn+1):]
-		t.names, d.b = d.b[:nbytes], d.b[nbytes:]
-		t.ids, d.b = d.b[:4*nids], d.b[4*nids:]
-		if err := t.check(uint32(nbytes), uint32(nids), uint32(n)); err != nil {
-			return nil, err
-		}
+	if len(crcs) != (len(tables)+packChunk-1)/packChunk*4 {
+		return nil, errors.New("table checksums do not cover the tables")
 	}
-	nm := d.count(2)
+	data := newTableData(tables, crcs)
+	at := 0
+	for _, t := range pd.tabs.list() {
+		nn, nbytes, nids := d.uint(), d.uint(), d.uint()
+		left := uint64(len(tables) - at)
+		if d.err != nil || nn >= left/8 || nbytes > left || nids > left/4 || (nn+1)*8+nbytes+nids*4 > left {
+			return nil, fmt.Errorf("name table past the tables")
+		}
+		*t = nameTable{n: int(nn), nbytes: int(nbytes), nids: int(nids), nfiles: n, d: data}
+		t.offs = at
+		t.idAt = t.offs + 4*(t.n+1)
+		t.names = t.idAt + 4*(t.n+1)
+		t.ids = t.names + int(nbytes)
+		at = t.ids + 4*int(nids)
+	}
+	if d.err == nil && at != len(tables) {
+		return nil, fmt.Errorf("%d bytes after the name tables", len(tables)-at)
+	}
+	nm := d.count(3)
 	pd.makes = make(map[string]int, nm)
 	for i := 0; i < nm; i++ {
-		dir, id := d.str(), d.uint()
+		dir, id, far := d.str(), d.uint(), d.bool()
 		if d.err == nil && id >= uint64(n) {
 			return nil, fmt.Errorf("makefile id %d of %d files", id, n)
 		}
 		pd.makes[dir] = int(id)
+		if far {
+			pd.far = append(pd.far, dir)
+		}
 	}
 	if d.err == nil && len(d.b) != 0 {
-		return nil, fmt.Errorf("%d bytes after the directory", len(d.b))
+		return nil, fmt.Errorf("%d bytes after the head", len(d.b))
 	}
 	if d.err != nil {
-		return nil, fmt.Errorf("directory: %w", d.err)
+		return nil, fmt.Errorf("head: %w", d.err)
 	}
 	return pd, nil
 }
 
-// check validates a table's offsets and ids so lookups cannot go out of
-// bounds (the order of the names is covered by the directory checksum: a
-// table out of order only makes lookups miss).
-func (t *nameTable) check(nbytes, nids, nfiles uint32) error {
-	if u32(t.offs, 0) != 0 || u32(t.idAt, 0) != 0 || u32(t.offs, t.n) != nbytes || u32(t.idAt, t.n) != nids {
-		return errors.New("name table: bad bounds")
+// readAll reads the first size bytes of f.
+func readAll(f *os.File, size int64) ([]byte, error) {
+	b := make([]byte, size)
+	if _, err := f.ReadAt(b, 0); err != nil {
+		return nil, err
 	}
-	for i := 0; i < t.n; i++ {
-		if u32(t.offs, i) > u32(t.offs, i+1) || u32(t.idAt, i) > u32(t.idAt, i+1) {
-			return errors.New("name table: offsets out of order")
-		}
-	}
-	for j := 0; j < int(nids); j++ {
-		if u32(t.ids, j) >= nfiles {
-			return errors.New("name table: file id out of range")
-		}
-	}
-	return nil
+	return b, nil
 }

@@ -280,6 +280,12 @@ func TestPackDamage(t *testing.T) {
 		{"garbage", func(b []byte) []byte { return []byte(strings.Repeat("x", 200)) }, false, "bad magic"},
 		{"directory byte flipped", func(b []byte) []byte { b[len(b)-packTrailer-3] ^= 0xff; return b }, false, "checksum"},
 		{"record byte flipped", func(b []byte) []byte { b[len(packMagic)+2] ^= 0x55; return b }, true, "re-indexing it from the tree"},
+		{"table byte flipped", func(b []byte) []byte {
+			tr := b[len(b)-packTrailer:]
+			tables := uint64le(tr[0:]) + uint64le(tr[8:])
+			b[tables+uint64le(tr[16:])/2] ^= 0x55
+			return b
+		}, true, "name table is damaged"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -430,23 +436,29 @@ func FuzzPackDir(f *testing.F) {
 	if err := writePack(&b, "tree:/x", files); err != nil {
 		f.Fatal(err)
 	}
-	pack := []byte(b.String())
-	dir := pack[len(pack)-packTrailer-int(uint64le(pack[len(pack)-packTrailer+8:])) : len(pack)-packTrailer]
-	f.Add(dir, int64(len(pack)))
-	f.Add([]byte{5, 4, 0}, int64(100))
-	f.Fuzz(func(t *testing.T, b []byte, recEnd int64) {
-		pd, err := parsePackDir(b, recEnd)
+	f.Add([]byte(b.String()))
+	f.Add([]byte(packMagic + strings.Repeat("\x00", packTrailer)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		pd, err := parsePack(b)
 		if err != nil {
 			return
 		}
 		for _, tab := range pd.tabs.list() {
 			for i := 0; i < tab.n; i++ {
-				for _, id := range tab.lookup(string(tab.name(i))) {
+				name, ok := tab.name(i)
+				if !ok {
+					break
+				}
+				ids, _ := tab.lookup(string(name))
+				for _, id := range ids {
 					if int(id) >= len(pd.files) {
 						t.Fatalf("id %d of %d files", id, len(pd.files))
 					}
 				}
 			}
+		}
+		for _, pf := range pd.files {
+			_ = pd.data[pf.off : pf.off+pf.n]
 		}
 	})
 }

@@ -811,15 +811,19 @@ func (ix *Index) RCUNames(yield func(string) bool) {
 	seen := map[string]bool{}
 	for x := ix; x != nil; x = x.base {
 		if x.lazy != nil {
-			t := &x.lazy.dir.tabs.rcu
-			for i := 0; i < t.n; i++ {
-				n := string(t.name(i))
+			stop := false
+			x.lazy.tableNames(&x.lazy.dir.tabs.rcu, func(n string) bool {
 				if !seen[n] {
 					seen[n] = true
 					if !yield(n) {
-						return
+						stop = true
+						return false
 					}
 				}
+				return true
+			})
+			if stop {
+				return
 			}
 			continue
 		}
