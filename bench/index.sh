@@ -7,8 +7,8 @@
 #      scripts/checkpatch.pl on the same patch, RUNS runs each,
 #      interleaved, medians compared;
 #   3. with a git repository of the tree (RCUREVIEW_KERNEL_GIT): warm
-#      `rcureview check --staged` with the patch staged, in a clone sharing
-#      the repository's objects (no checkout), median of RUNS against the
+#      `rcureview check --staged` with the patch staged, in a local clone of
+#      the repository (hardlinked objects, no checkout), median of RUNS against the
 #      warm review; then the first check in a second clone of the same
 #      commit, which must not index anything again (no new pack, and as
 #      fast as warm).
@@ -85,7 +85,7 @@ if [ -n "$GITREPO" ]; then
 	# tree id), then two clones sharing its objects with the patch staged.
 	measure rcureview-index-git-cold "$WORK/rcureview" index --git "$GITREPO"
 	stage() { # stage DIR: a clone of GITREPO's HEAD with one.mbox staged
-		git clone -q --shared --no-checkout "$GITREPO" "$1"
+		git clone -q --local --no-checkout "$GITREPO" "$1" # hardlinks; go-git reads no alternates (--shared)
 		git -C "$1" read-tree HEAD
 		git -C "$1" apply --cached "$WORK/one.mbox"
 	}
