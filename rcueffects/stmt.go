@@ -1,5 +1,56 @@
 package rcueffects
 
+import "github.com/rcureview/rcureview/cscan"
+
+// The index (ksrc/index) keeps calls and attributes, not the statements of
+// a body; effect summaries need the statements themselves (which field a
+// function decrements, which condition guards a call). They read one
+// definition's text with the shared C scanner (cscan).
+
+// Kind is the class of a token.
+type Kind uint8
+
+// Token kinds.
+const (
+	Ident  Kind = iota // identifier or keyword
+	Number             // numeric literal
+	Punct              // operator or punctuation
+	String             // string or character literal (text replaced by "\"\"")
+)
+
+// Token is one C token with the source line it starts on.
+type Token struct {
+	Kind Kind
+	Text string
+	Line int
+}
+
+// Lex tokenizes C text whose first line is line. Comments and
+// preprocessor directives (a '#' first on a line, with backslash
+// continuations) are dropped, string and character literals become a
+// String token, and a backslash-newline is blank. It never fails.
+func Lex(src []byte, line int) []Token {
+	var s cscan.Scanner
+	s.Init(src, line, 0, nil)
+	var out []Token
+	for {
+		t := s.Scan()
+		switch t.Kind {
+		case cscan.EOF:
+			return out
+		case cscan.Directive:
+		case cscan.Ident:
+			out = append(out, Token{Kind: Ident, Text: t.Text, Line: int(t.Line)})
+		case cscan.Number:
+			out = append(out, Token{Kind: Number, Text: string(src[t.Off:t.End]), Line: int(t.Line)})
+		case cscan.String, cscan.Char:
+			out = append(out, Token{Kind: String, Text: `""`, Line: int(t.Line)})
+		default:
+			out = append(out, Token{Kind: Punct, Text: t.Text, Line: int(t.Line)})
+		}
+	}
+}
+
 // StmtKind says what a statement is.
 type StmtKind uint8
 

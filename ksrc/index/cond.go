@@ -3,6 +3,8 @@ package index
 import (
 	"strconv"
 	"strings"
+
+	"github.com/rcureview/rcureview/cscan"
 )
 
 // Conditions are kept as strings: "CONFIG_X" (enabled), "!CONFIG_X"
@@ -72,7 +74,7 @@ func isConfigName(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if !isIdentChar(s[i]) {
+		if !cscan.IsIdentChar(s[i]) {
 			return false
 		}
 	}
@@ -265,7 +267,7 @@ func boolInt(b bool) int64 {
 func (p *condParser) ident() string {
 	p.space()
 	s := p.pos
-	for p.pos < len(p.s) && isIdentChar(p.s[p.pos]) {
+	for p.pos < len(p.s) && cscan.IsIdentChar(p.s[p.pos]) {
 		p.pos++
 	}
 	return p.s[s:p.pos]
@@ -296,7 +298,7 @@ func (p *condParser) unary() (cval, bool) {
 		id := p.ident()
 		n, err := strconv.ParseInt(strings.TrimRight(id, "uUlL"), 0, 64)
 		return cval{n, err == nil}, true
-	case isIdentStart(c):
+	case cscan.IsIdentStart(c):
 		id := p.ident()
 		switch id {
 		case "defined", "IS_ENABLED", "IS_BUILTIN", "IS_MODULE", "IS_REACHABLE":
@@ -351,11 +353,11 @@ func (p *condParser) unary() (cval, bool) {
 
 // isSimpleCall recognises "name()" (runtime conditions such as in_nmi()).
 func isSimpleCall(c string) bool {
-	if !strings.HasSuffix(c, "()") || len(c) < 3 || !isIdentStart(c[0]) {
+	if !strings.HasSuffix(c, "()") || len(c) < 3 || !cscan.IsIdentStart(c[0]) {
 		return false
 	}
 	for i := 0; i < len(c)-2; i++ {
-		if !isIdentChar(c[i]) {
+		if !cscan.IsIdentChar(c[i]) {
 			return false
 		}
 	}

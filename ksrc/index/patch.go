@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rcureview/rcureview/cscan"
 	"github.com/rcureview/rcureview/diffparse"
 )
 
@@ -184,7 +185,7 @@ func sectionFunc(s string) string {
 		return ""
 	}
 	j := i
-	for j > 0 && isIdentChar(s[j-1]) {
+	for j > 0 && cscan.IsIdentChar(s[j-1]) {
 		j--
 	}
 	name := s[j:i]

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/rcureview/rcureview/cscan"
 )
 
 // RCU facts: the raw material of the tree-wide RCU protection map (package
@@ -91,7 +93,7 @@ func (s *skimmer) rcuDecl(start, end int) {
 	}
 	static, hasRCU := false, false
 	for _, t := range toks {
-		switch t.text {
+		switch t.Text {
 		case "static":
 			static = true
 		case "__rcu":
@@ -103,13 +105,13 @@ func (s *skimmer) rcuDecl(start, end int) {
 scanned:
 	// struct T { ... }
 	for k := 0; k+2 < len(toks); k++ {
-		if toks[k].text == "struct" && toks[k+1].kind == tIdent && toks[k+2].text == "{" {
-			name := "struct " + toks[k+1].text
+		if toks[k].Text == "struct" && toks[k+1].Kind == cscan.Ident && toks[k+2].Text == "{" {
+			name := "struct " + toks[k+1].Text
 			s.rcu().structs[name] = true
 			s.rcuFields(name, toks[k+2:])
 			break
 		}
-		if toks[k].text == "{" || toks[k].text == "=" || toks[k].text == "(" {
+		if toks[k].Text == "{" || toks[k].Text == "=" || toks[k].Text == "(" {
 			break
 		}
 	}
@@ -118,10 +120,10 @@ scanned:
 	}
 	for _, n := range declNames(toks) {
 		if static {
-			s.rcu().statics[n.text] = true
+			s.rcu().statics[n.Text] = true
 		}
 		if hasRCU {
-			s.ff.RCUVars = append(s.ff.RCUVars, RCUVar{Name: n.text, Line: n.line, Static: static})
+			s.ff.RCUVars = append(s.ff.RCUVars, RCUVar{Name: n.Text, Line: n.Line, Static: static})
 		}
 	}
 }
@@ -130,37 +132,37 @@ scanned:
 // identifier before ';', '=', ',' or '[' outside parentheses and braces,
 // or for a declaring macro (DEFINE_PER_CPU(type, name), LIST_HEAD(name))
 // its last argument.
-func declNames(toks []token) []token {
-	var out []token
+func declNames(toks []cscan.Token) []cscan.Token {
+	var out []cscan.Token
 	depth := 0
 	for k, t := range toks {
-		if t.kind == tPunct {
-			switch t.text {
+		if t.Kind == cscan.Punct {
+			switch t.Text {
 			case "(", "{", "[":
-				if t.text == "[" && depth == 0 && k > 0 && toks[k-1].kind == tIdent {
+				if t.Text == "[" && depth == 0 && k > 0 && toks[k-1].Kind == cscan.Ident {
 					out = append(out, toks[k-1])
 				}
 				depth++
 			case ")", "}", "]":
 				depth--
 			case ";", "=", ",":
-				if depth == 0 && k > 0 && toks[k-1].kind == tIdent && toks[k-1].text != "__rcu" {
+				if depth == 0 && k > 0 && toks[k-1].Kind == cscan.Ident && toks[k-1].Text != "__rcu" {
 					out = append(out, toks[k-1])
 				}
 			}
-			if t.text == "=" && depth == 0 {
+			if t.Text == "=" && depth == 0 {
 				return out // initialiser follows
 			}
 		}
 	}
-	if depth == 0 && len(toks) > 1 && toks[len(toks)-1].kind == tIdent && toks[len(toks)-1].text != "__rcu" {
+	if depth == 0 && len(toks) > 1 && toks[len(toks)-1].Kind == cscan.Ident && toks[len(toks)-1].Text != "__rcu" {
 		out = append(out, toks[len(toks)-1]) // the range ends before its ';'
 	}
-	if len(out) == 0 && len(toks) > 2 && toks[0].text != "struct" {
+	if len(out) == 0 && len(toks) > 2 && toks[0].Text != "struct" {
 		// STORAGE? MACRO(..., name)
 		for k := len(toks) - 1; k > 0; k-- {
-			if toks[k].text == ")" && toks[k-1].kind == tIdent {
-				return []token{toks[k-1]}
+			if toks[k].Text == ")" && toks[k-1].Kind == cscan.Ident {
+				return []cscan.Token{toks[k-1]}
 			}
 		}
 	}
@@ -170,19 +172,19 @@ func declNames(toks []token) []token {
 // rcuFields records the fields declared __rcu in a struct body (toks
 // starts at its '{'); fields of anonymous inner structs and unions count
 // as the outer struct's, as C accesses them.
-func (s *skimmer) rcuFields(name string, toks []token) {
+func (s *skimmer) rcuFields(name string, toks []cscan.Token) {
 	depth, segStart, rcu := 0, 1, false
 	for k, t := range toks {
-		if t.kind != tPunct {
-			if t.text == "__rcu" {
+		if t.Kind != cscan.Punct {
+			if t.Text == "__rcu" {
 				rcu = true
 			}
 			continue
 		}
-		switch t.text {
+		switch t.Text {
 		case "{", "(", "[":
 			depth++
-			if t.text == "{" {
+			if t.Text == "{" {
 				segStart, rcu = k+1, false
 			}
 		case "}":
@@ -195,11 +197,11 @@ func (s *skimmer) rcuFields(name string, toks []token) {
 			depth--
 		case ";", ",":
 			if rcu {
-				if f := fieldName(toks[segStart:k]); f.text != "" {
-					s.ff.RCUFields = append(s.ff.RCUFields, RCUField{Struct: name, Field: f.text, Line: f.line})
+				if f := fieldName(toks[segStart:k]); f.Text != "" {
+					s.ff.RCUFields = append(s.ff.RCUFields, RCUField{Struct: name, Field: f.Text, Line: f.Line})
 				}
 			}
-			if t.text == ";" {
+			if t.Text == ";" {
 				segStart, rcu = k+1, false
 			}
 		}
@@ -209,13 +211,13 @@ func (s *skimmer) rcuFields(name string, toks []token) {
 // fieldName returns the declared name of one member declaration: the last
 // identifier outside brackets and parentheses, or the one of a
 // function-pointer declarator (*name).
-func fieldName(toks []token) token {
-	var last token
+func fieldName(toks []cscan.Token) cscan.Token {
+	var last cscan.Token
 	depth := 0
 	for k, t := range toks {
-		switch t.text {
+		switch t.Text {
 		case "(", "[":
-			if t.text == "(" && k+2 < len(toks) && toks[k+1].text == "*" && toks[k+2].kind == tIdent {
+			if t.Text == "(" && k+2 < len(toks) && toks[k+1].Text == "*" && toks[k+2].Kind == cscan.Ident {
 				return toks[k+2]
 			}
 			depth++
@@ -226,7 +228,7 @@ func fieldName(toks []token) token {
 				return last // bit-field width follows
 			}
 		default:
-			if depth == 0 && t.kind == tIdent && t.text != "__rcu" && !attrParenWords[t.text] {
+			if depth == 0 && t.Kind == cscan.Ident && t.Text != "__rcu" && !attrParenWords[t.Text] {
 				last = t
 			}
 		}
@@ -266,17 +268,17 @@ func (s *skimmer) rcuSites(fn *Func, head, brace, end int) {
 	toks := s.toks[head:min(end+1, len(s.toks))]
 	params := map[string]string{}
 	for k := 0; k+1 < len(toks); k++ {
-		if toks[k].text == fn.Name && toks[k+1].text == "(" {
+		if toks[k].Text == fn.Name && toks[k+1].Text == "(" {
 			args, _ := splitArgs(toks, k+1)
 			for _, a := range args {
-				if n := fieldName(a); n.text != "" && len(a) > 1 {
-					params[n.text] = ""
-					if a[0].text == "struct" && a[1].kind == tIdent || len(a) > 2 && a[0].text == "const" && a[1].text == "struct" {
+				if n := fieldName(a); n.Text != "" && len(a) > 1 {
+					params[n.Text] = ""
+					if a[0].Text == "struct" && a[1].Kind == cscan.Ident || len(a) > 2 && a[0].Text == "const" && a[1].Text == "struct" {
 						i := 1
-						if a[0].text == "const" {
+						if a[0].Text == "const" {
 							i = 2
 						}
-						params[n.text] = "struct " + a[i].text
+						params[n.Text] = "struct " + a[i].Text
 					}
 				}
 			}
@@ -294,7 +296,7 @@ func (s *skimmer) rcuSites(fn *Func, head, brace, end int) {
 // Calls before toks[from] (a function's declarator) are not sites, and
 // lineBase is added to the lines of the tokens (a macro body is lexed on
 // its own).
-func (s *skimmer) rcuSitesIn(toks []token, from int, lineBase int32, typed map[string]string, params map[string]bool) []RCUSite {
+func (s *skimmer) rcuSitesIn(toks []cscan.Token, from int, lineBase int32, typed map[string]string, params map[string]bool) []RCUSite {
 	var out []RCUSite
 	types := map[string]string{} // local -> "struct T", or "" when declared with another type
 	for n, t := range typed {
@@ -302,24 +304,24 @@ func (s *skimmer) rcuSitesIn(toks []token, from int, lineBase int32, typed map[s
 	}
 	for k := 0; k < len(toks); k++ {
 		t := toks[k]
-		if t.kind != tIdent {
+		if t.Kind != cscan.Ident {
 			continue
 		}
-		if t.text == "struct" && k+1 < len(toks) && toks[k+1].kind == tIdent {
+		if t.Text == "struct" && k+1 < len(toks) && toks[k+1].Kind == cscan.Ident {
 			// struct T [*const…] name [,;=)[]
 			j := k + 2
-			for j < len(toks) && rcuTypeWords[toks[j].text] {
+			for j < len(toks) && rcuTypeWords[toks[j].Text] {
 				j++
 			}
-			if j+1 < len(toks) && toks[j].kind == tIdent && j > k+2 {
-				switch toks[j+1].text {
+			if j+1 < len(toks) && toks[j].Kind == cscan.Ident && j > k+2 {
+				switch toks[j+1].Text {
 				case ",", ";", "=", ")", "[":
-					typ := "struct " + toks[k+1].text
-					types[toks[j].text] = typ
+					typ := "struct " + toks[k+1].Text
+					types[toks[j].Text] = typ
 					// further declarators: struct T *a, *b = NULL;
 					d := 0
 					for x := j + 1; x < len(toks) && d >= 0; x++ {
-						switch toks[x].text {
+						switch toks[x].Text {
 						case "(", "[", "{":
 							d++
 						case ")", "]", "}":
@@ -327,13 +329,13 @@ func (s *skimmer) rcuSitesIn(toks []token, from int, lineBase int32, typed map[s
 						case ";":
 							d = -1
 						case ",":
-							if d == 0 && k > 0 && toks[k-1].text != "(" && toks[k-1].text != "," {
+							if d == 0 && k > 0 && toks[k-1].Text != "(" && toks[k-1].Text != "," {
 								y := x + 1
-								for y < len(toks) && rcuTypeWords[toks[y].text] {
+								for y < len(toks) && rcuTypeWords[toks[y].Text] {
 									y++
 								}
-								if y < len(toks) && toks[y].kind == tIdent {
-									types[toks[y].text] = typ
+								if y < len(toks) && toks[y].Kind == cscan.Ident {
+									types[toks[y].Text] = typ
 								}
 							}
 						}
@@ -342,23 +344,23 @@ func (s *skimmer) rcuSitesIn(toks []token, from int, lineBase int32, typed map[s
 			}
 			continue
 		}
-		if k+1 < len(toks) && toks[k+1].text == "=" || k+1 < len(toks) && toks[k+1].text == ";" {
+		if k+1 < len(toks) && toks[k+1].Text == "=" || k+1 < len(toks) && toks[k+1].Text == ";" {
 			// "typedef_t *p;": a local of another type shadows a global
-			if k > 0 && (toks[k-1].text == "*" || toks[k-1].kind == tIdent && !notCallee[toks[k-1].text] && toks[k-1].text != "return") {
-				if _, ok := types[t.text]; !ok && isDeclStart(toks, k) {
-					types[t.text] = ""
+			if k > 0 && (toks[k-1].Text == "*" || toks[k-1].Kind == cscan.Ident && !notCallee[toks[k-1].Text] && toks[k-1].Text != "return") {
+				if _, ok := types[t.Text]; !ok && isDeclStart(toks, k) {
+					types[t.Text] = ""
 				}
 			}
 		}
-		if k+1 >= len(toks) || toks[k+1].text != "(" || !isRCUName(t.text) {
+		if k+1 >= len(toks) || toks[k+1].Text != "(" || !isRCUName(t.Text) {
 			continue
 		}
-		if k < from || k > 0 && (toks[k-1].text == "." || toks[k-1].text == "->") {
+		if k < from || k > 0 && (toks[k-1].Text == "." || toks[k-1].Text == "->") {
 			continue
 		}
 		args, _ := splitArgs(toks, k+1)
-		site := RCUSite{Name: t.text, Line: t.line + lineBase}
-		site.Loc = s.rcuLoc(t.text, args, types, params)
+		site := RCUSite{Name: t.Text, Line: t.Line + lineBase}
+		site.Loc = s.rcuLoc(t.Text, args, types, params)
 		for i, a := range args {
 			if i == 0 {
 				continue
@@ -380,19 +382,19 @@ func (s *skimmer) rcuSitesIn(toks []token, from int, lineBase int32, typed map[s
 // isDeclStart reports whether toks[k] (a name followed by '=' or ';') is
 // declared there: the tokens before it back to the statement start are
 // type words (identifiers and '*').
-func isDeclStart(toks []token, k int) bool {
+func isDeclStart(toks []cscan.Token, k int) bool {
 	j := k - 1
 	n := 0
-	for j >= 0 && (toks[j].kind == tIdent || toks[j].text == "*") {
-		if toks[j].kind == tIdent {
-			if notCallee[toks[j].text] && !typeKeywords[toks[j].text] {
+	for j >= 0 && (toks[j].Kind == cscan.Ident || toks[j].Text == "*") {
+		if toks[j].Kind == cscan.Ident {
+			if notCallee[toks[j].Text] && !typeKeywords[toks[j].Text] {
 				return false
 			}
 			n++
 		}
 		j--
 	}
-	return n >= 1 && (j < 0 || toks[j].text == ";" || toks[j].text == "{" || toks[j].text == "}" || toks[j].text == ",")
+	return n >= 1 && (j < 0 || toks[j].Text == ";" || toks[j].Text == "{" || toks[j].Text == "}" || toks[j].Text == ",")
 }
 
 func needsQualify(loc string) bool {
@@ -426,12 +428,12 @@ func (s *skimmer) rcuFinish() {
 
 // splitArgs splits the argument list whose '(' is toks[open] at its
 // top-level commas; it returns the arguments and the index of ')'.
-func splitArgs(toks []token, open int) ([][]token, int) {
-	var args [][]token
+func splitArgs(toks []cscan.Token, open int) ([][]cscan.Token, int) {
+	var args [][]cscan.Token
 	depth := 0
 	start := open + 1
 	for k := open; k < len(toks); k++ {
-		switch toks[k].text {
+		switch toks[k].Text {
 		case "(", "[", "{":
 			depth++
 		case ")", "]", "}":
@@ -456,18 +458,18 @@ func splitArgs(toks []token, open int) ([][]token, int) {
 
 // simpleIdent returns the identifier an argument names when it is NAME or
 // &NAME, else "".
-func simpleIdent(a []token) string {
-	if len(a) == 2 && a[0].text == "&" {
+func simpleIdent(a []cscan.Token) string {
+	if len(a) == 2 && a[0].Text == "&" {
 		a = a[1:]
 	}
-	if len(a) == 1 && a[0].kind == tIdent {
-		return a[0].text
+	if len(a) == 1 && a[0].Kind == cscan.Ident {
+		return a[0].Text
 	}
 	return ""
 }
 
 // rcuLoc names the location a primitive's arguments designate.
-func (s *skimmer) rcuLoc(name string, args [][]token, types map[string]string, params map[string]bool) string {
+func (s *skimmer) rcuLoc(name string, args [][]cscan.Token, types map[string]string, params map[string]bool) string {
 	if len(args) == 0 {
 		return ""
 	}
@@ -494,9 +496,9 @@ func (s *skimmer) rcuLoc(name string, args [][]token, types map[string]string, p
 		// list_entry_rcu(ptr, type, member), list_first_or_null_rcu(…)
 		for i := 0; i+1 < len(args); i++ {
 			a := args[i]
-			if len(a) == 2 && a[0].text == "struct" && a[1].kind == tIdent {
+			if len(a) == 2 && a[0].Text == "struct" && a[1].Kind == cscan.Ident {
 				if m := simpleIdent(args[i+1]); m != "" {
-					return "struct " + a[1].text + "." + m
+					return "struct " + a[1].Text + "." + m
 				}
 			}
 		}
@@ -507,7 +509,7 @@ func (s *skimmer) rcuLoc(name string, args [][]token, types map[string]string, p
 
 // pathLoc names the location of a pointer expression: a root (a typed
 // local, a global) and a field path.
-func (s *skimmer) pathLoc(e []token, types map[string]string, params map[string]bool) string {
+func (s *skimmer) pathLoc(e []cscan.Token, types map[string]string, params map[string]bool) string {
 	e = stripExpr(e)
 	if len(e) == 0 {
 		return ""
@@ -516,24 +518,24 @@ func (s *skimmer) pathLoc(e []token, types map[string]string, params map[string]
 	known := true // the root's type or identity is known
 	k := 0
 	switch {
-	case e[0].text == "(":
+	case e[0].Text == "(":
 		// (&x)->f, (x)->f, (type *)x
 		close := matchParenTok(e, 0)
 		if close < 0 {
 			return ""
 		}
 		inner := stripExpr(e[1:close])
-		if len(inner) == 1 && inner[0].kind == tIdent && !hasPaste(e[:close]) {
-			root = inner[0].text
+		if len(inner) == 1 && inner[0].Kind == cscan.Ident && !hasPaste(e[:close]) {
+			root = inner[0].Text
 		} else {
 			known = false
 		}
 		k = close + 1
-	case e[0].kind == tIdent && len(e) > 1 && e[1].text == "(":
+	case e[0].Kind == cscan.Ident && len(e) > 1 && e[1].Text == "(":
 		// per_cpu(x, cpu), this_cpu_ptr(&x), per_cpu_ptr(x, cpu): the
 		// per-CPU variable; any other call: unknown
 		args, close := splitArgs(e, 1)
-		if strings.Contains(e[0].text, "cpu") && len(args) > 0 && simpleIdent(args[0]) != "" && types[simpleIdent(args[0])] == "" {
+		if strings.Contains(e[0].Text, "cpu") && len(args) > 0 && simpleIdent(args[0]) != "" && types[simpleIdent(args[0])] == "" {
 			if _, local := types[simpleIdent(args[0])]; !local && !params[simpleIdent(args[0])] {
 				root = simpleIdent(args[0])
 			} else {
@@ -543,30 +545,30 @@ func (s *skimmer) pathLoc(e []token, types map[string]string, params map[string]
 			known = false
 		}
 		k = close + 1
-	case e[0].kind == tIdent:
-		root = e[0].text
+	case e[0].Kind == cscan.Ident:
+		root = e[0].Text
 		k = 1
 	default:
 		return ""
 	}
 	var fields []string
 	for k < len(e) {
-		switch e[k].text {
+		switch e[k].Text {
 		case "->", ".":
-			if k+1 >= len(e) || e[k+1].kind != tIdent {
+			if k+1 >= len(e) || e[k+1].Kind != cscan.Ident {
 				return ""
 			}
-			if k+2 < len(e) && e[k+2].text == "##" {
+			if k+2 < len(e) && e[k+2].Text == "##" {
 				return ""
 			}
-			fields = append(fields, e[k+1].text)
+			fields = append(fields, e[k+1].Text)
 			k += 2
 		case "[":
 			d := 0
 			for ; k < len(e); k++ {
-				if e[k].text == "[" {
+				if e[k].Text == "[" {
 					d++
-				} else if e[k].text == "]" {
+				} else if e[k].Text == "]" {
 					d--
 					if d == 0 {
 						break
@@ -607,12 +609,12 @@ func (s *skimmer) pathLoc(e []token, types map[string]string, params map[string]
 
 // stripExpr removes a leading '&' or '*' and parentheses around a whole
 // expression.
-func stripExpr(e []token) []token {
+func stripExpr(e []cscan.Token) []cscan.Token {
 	for len(e) > 0 {
 		switch {
-		case e[0].text == "&" || e[0].text == "*":
+		case e[0].Text == "&" || e[0].Text == "*":
 			e = e[1:]
-		case e[0].text == "(" && matchParenTok(e, 0) == len(e)-1:
+		case e[0].Text == "(" && matchParenTok(e, 0) == len(e)-1:
 			e = e[1 : len(e)-1]
 		default:
 			return e
@@ -621,10 +623,10 @@ func stripExpr(e []token) []token {
 	return e
 }
 
-func matchParenTok(e []token, open int) int {
+func matchParenTok(e []cscan.Token, open int) int {
 	d := 0
 	for k := open; k < len(e); k++ {
-		switch e[k].text {
+		switch e[k].Text {
 		case "(":
 			d++
 		case ")":
@@ -637,9 +639,9 @@ func matchParenTok(e []token, open int) int {
 	return -1
 }
 
-func hasPaste(e []token) bool {
+func hasPaste(e []cscan.Token) bool {
 	for _, t := range e {
-		if t.text == "##" || t.text == "#" {
+		if t.Text == "##" || t.Text == "#" {
 			return true
 		}
 	}

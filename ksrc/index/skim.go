@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/rcureview/rcureview/cscan"
 	"github.com/rcureview/rcureview/kernelnames"
 )
 
@@ -21,7 +22,7 @@ func SkimC(path string, src []byte) *FileFacts {
 // for concurrent use.
 type Skimmer struct {
 	intern map[string]string
-	toks   []token
+	toks   []cscan.Token
 	tcond  []int32
 	noRCU  bool // skip the RCU facts (the benchmark of their cost)
 }
@@ -49,8 +50,9 @@ type ppFrame struct {
 
 type skimmer struct {
 	ff      *FileFacts
-	lx      *lexer
-	toks    []token
+	lx      cscan.Scanner
+	intern  map[string]string // identifier strings, shared with the macro-body scanners
+	toks    []cscan.Token
 	tcond   []int32 // per token: preprocessor condition set
 	pp      []ppFrame
 	ppCond  int32 // current preprocessor condition set
@@ -66,19 +68,20 @@ func newSkimmer(path string, src []byte, intern map[string]string) *skimmer {
 	}
 	s := &skimmer{
 		ff:      &FileFacts{Path: path, Conds: [][]string{nil}},
-		lx:      newLexer(src, intern),
 		condIdx: map[string]int32{"": 0},
+		intern:  intern,
 	}
+	s.lx.Init(src, 1, 0, intern)
 	return s
 }
 
 func (s *skimmer) run() {
 	for {
-		t := s.lx.next()
-		if t.kind == tEOF {
+		t := s.lx.Scan()
+		if t.Kind == cscan.EOF {
 			break
 		}
-		if t.kind == tDirective {
+		if t.Kind == cscan.Directive {
 			s.directive(t)
 			continue
 		}
@@ -141,7 +144,7 @@ func (s *skimmer) recomputePP() {
 func splitDirective(d string) (name, rest string) {
 	d = strings.TrimLeft(d, " \t")
 	i := 0
-	for i < len(d) && isIdentChar(d[i]) {
+	for i < len(d) && cscan.IsIdentChar(d[i]) {
 		i++
 	}
 	return d[:i], strings.TrimSpace(d[i:])
@@ -154,8 +157,8 @@ func ppCondOf(e string) string {
 	return normCond(e)
 }
 
-func (s *skimmer) directive(t token) {
-	name, rest := splitDirective(t.text)
+func (s *skimmer) directive(t cscan.Token) {
+	name, rest := splitDirective(t.Text)
 	if name != "define" {
 		rest = strings.ReplaceAll(rest, "\n", " ")
 	}
@@ -203,10 +206,10 @@ func (s *skimmer) directive(t token) {
 			s.pp = s.pp[:len(s.pp)-1]
 		}
 	case "define":
-		s.define(rest, t.line)
+		s.define(rest, t.Line)
 		return
 	case "include":
-		s.include(rest, t.line)
+		s.include(rest, t.Line)
 		return
 	default:
 		return
@@ -243,13 +246,13 @@ func firstWord(s string) string {
 // single-identifier alias, and the calls its body makes.
 func (s *skimmer) define(text string, line int32) {
 	i := 0
-	for i < len(text) && isIdentChar(text[i]) {
+	for i < len(text) && cscan.IsIdentChar(text[i]) {
 		i++
 	}
-	if i == 0 || !isIdentStart(text[0]) {
+	if i == 0 || !cscan.IsIdentStart(text[0]) {
 		return
 	}
-	m := Macro{Name: s.lx.str([]byte(text[:i])), Line: line, Cond: s.ppCond}
+	m := Macro{Name: s.lx.Intern([]byte(text[:i])), Line: line, Cond: s.ppCond}
 	body := text[i:]
 	params := map[string]bool{}
 	if strings.HasPrefix(body, "(") {
@@ -273,13 +276,13 @@ func (s *skimmer) define(text string, line int32) {
 	}
 	rawBody := body
 	body = strings.TrimSpace(body)
-	if body != "" && isIdentStart(body[0]) {
+	if body != "" && cscan.IsIdentStart(body[0]) {
 		j := 0
-		for j < len(body) && isIdentChar(body[j]) {
+		for j < len(body) && cscan.IsIdentChar(body[j]) {
 			j++
 		}
 		if j == len(body) {
-			m.Alias = s.lx.str([]byte(body))
+			m.Alias = s.lx.Intern([]byte(body))
 		}
 	}
 	if strings.IndexByte(body, '(') < 0 {
@@ -288,39 +291,38 @@ func (s *skimmer) define(text string, line int32) {
 		}
 		return
 	}
-	bl := newLexer([]byte(rawBody), s.lx.intern)
-	bl.macroBody = true
-	// the body lexer counts the continuation lines from 1; the body
+	// the body scanner counts the continuation lines from 1; the body
 	// starts on the line of the #define, after the name and parameters
-	bl.line = 1 + int32(strings.Count(text[:len(text)-len(rawBody)], "\n"))
-	var bt []token
+	var bl cscan.Scanner
+	bl.Init([]byte(rawBody), 1+strings.Count(text[:len(text)-len(rawBody)], "\n"), cscan.MacroBody, s.intern)
+	var bt []cscan.Token
 	for {
-		t := bl.next()
-		if t.kind == tEOF {
+		t := bl.Scan()
+		if t.Kind == cscan.EOF {
 			break
 		}
 		bt = append(bt, t)
 	}
 	for k := 0; k+1 < len(bt); k++ {
 		t := bt[k]
-		if t.kind != tIdent || bt[k+1].text != "(" || bt[k+1].kind != tPunct {
+		if t.Kind != cscan.Ident || bt[k+1].Text != "(" || bt[k+1].Kind != cscan.Punct {
 			continue
 		}
-		if params[t.text] || notCallee[t.text] || strings.HasPrefix(t.text, "__builtin_") {
+		if params[t.Text] || notCallee[t.Text] || strings.HasPrefix(t.Text, "__builtin_") {
 			continue
 		}
-		if k > 0 && bt[k-1].kind == tPunct && (bt[k-1].text == "##" || bt[k-1].text == "." || bt[k-1].text == "->" || bt[k-1].text == "#") {
+		if k > 0 && bt[k-1].Kind == cscan.Punct && (bt[k-1].Text == "##" || bt[k-1].Text == "." || bt[k-1].Text == "->" || bt[k-1].Text == "#") {
 			continue
 		}
-		c := Call{Name: t.text, Line: line + t.line - 1, Cond: s.ppCond}
+		c := Call{Name: t.Text, Line: line + t.Line - 1, Cond: s.ppCond}
 		switch {
-		case staticCallWords[t.text]:
+		case staticCallWords[t.Text]:
 			name, ok := identArg(bt, k+1)
 			if !ok || params[name] || pasted(bt, k+2) {
 				continue
 			}
 			c.Name, c.Kind = name, CallStatic
-		case kernelnames.GuardMacros[t.text]:
+		case kernelnames.GuardMacros[t.Text]:
 			name, ok := identArg(bt, k+1)
 			if !ok || params[name] {
 				continue
@@ -342,15 +344,15 @@ func (s *skimmer) define(text string, line int32) {
 }
 
 // identArg returns the identifier right after the '(' at toks[open].
-func identArg(toks []token, open int) (string, bool) {
-	if open+1 < len(toks) && toks[open+1].kind == tIdent {
-		return toks[open+1].text, true
+func identArg(toks []cscan.Token, open int) (string, bool) {
+	if open+1 < len(toks) && toks[open+1].Kind == cscan.Ident {
+		return toks[open+1].Text, true
 	}
 	return "", false
 }
 
-func pasted(toks []token, i int) bool {
-	return i+1 < len(toks) && toks[i+1].text == "##" || i > 0 && toks[i-1].text == "##"
+func pasted(toks []cscan.Token, i int) bool {
+	return i+1 < len(toks) && toks[i+1].Text == "##" || i > 0 && toks[i-1].Text == "##"
 }
 
 // notCallee lists keywords and operators that look like calls.
@@ -395,17 +397,17 @@ func (s *skimmer) toplevel() {
 	decl:
 		for ; j < n; j++ {
 			t := toks[j]
-			if t.kind != tPunct {
+			if t.Kind != cscan.Punct {
 				continue
 			}
-			switch t.text {
+			switch t.Text {
 			case "(":
 				depth++
 			case ")":
 				if depth > 0 {
 					depth--
 				}
-				if depth == 0 && j+1 < n && toks[j+1].col0 && toks[j+1].kind == tIdent {
+				if depth == 0 && j+1 < n && toks[j+1].Col0 && toks[j+1].Kind == cscan.Ident {
 					// a macro invocation without ';' (DEFINE_LOCK_GUARD_0(...))
 					s.declEnd(start, j+1)
 					j++
@@ -460,15 +462,15 @@ func (s *skimmer) matchBrace(open int) int {
 	d := 0
 	for k := open; k < len(s.toks); k++ {
 		t := s.toks[k]
-		if t.kind != tPunct {
+		if t.Kind != cscan.Punct {
 			continue
 		}
-		switch t.text {
+		switch t.Text {
 		case "{":
 			d++
 		case "}":
 			d--
-			if d == 0 || t.col0 {
+			if d == 0 || t.Col0 {
 				return k
 			}
 		}
@@ -484,17 +486,17 @@ func (s *skimmer) declEnd(start, end int) {
 	}
 	s.rcuDecl(start, end)
 	t := s.toks[start]
-	if t.kind != tIdent || !isInvocationMacro(t.text) || start+1 >= end || s.toks[start+1].text != "(" {
+	if t.Kind != cscan.Ident || !isInvocationMacro(t.Text) || start+1 >= end || s.toks[start+1].Text != "(" {
 		return
 	}
-	inv := Invocation{Macro: t.text, Line: t.line, Cond: s.tcond[start]}
-	guard := isGuardMacro(t.text)
+	inv := Invocation{Macro: t.Text, Line: t.Line, Cond: s.tcond[start]}
+	guard := isGuardMacro(t.Text)
 	argStart := start + 2
 	depth := 0
 	for k := start + 2; k < end; k++ {
 		x := s.toks[k]
-		if x.kind == tPunct {
-			switch x.text {
+		if x.Kind == cscan.Punct {
+			switch x.Text {
 			case "(", "{", "[":
 				depth++
 				continue
@@ -513,7 +515,7 @@ func (s *skimmer) declEnd(start, end int) {
 			// argument ends at k (',' or the closing ')')
 			s.addArg(&inv, argStart, k, guard)
 			argStart = k + 1
-			if x.text == ")" {
+			if x.Text == ")" {
 				break
 			}
 		}
@@ -523,8 +525,8 @@ func (s *skimmer) declEnd(start, end int) {
 
 func (s *skimmer) addArg(inv *Invocation, a, b int, guard bool) {
 	name := ""
-	if b-a == 1 && s.toks[a].kind == tIdent {
-		name = s.toks[a].text
+	if b-a == 1 && s.toks[a].Kind == cscan.Ident {
+		name = s.toks[a].Text
 	}
 	inv.Args = append(inv.Args, name)
 	if !guard {
@@ -533,11 +535,11 @@ func (s *skimmer) addArg(inv *Invocation, a, b int, guard bool) {
 	var calls []Call
 	for k := a; k+1 < b; k++ {
 		t := s.toks[k]
-		if t.kind == tIdent && s.toks[k+1].text == "(" && !notCallee[t.text] && !strings.HasPrefix(t.text, "__builtin_") {
-			if k > a && (s.toks[k-1].text == "." || s.toks[k-1].text == "->") {
+		if t.Kind == cscan.Ident && s.toks[k+1].Text == "(" && !notCallee[t.Text] && !strings.HasPrefix(t.Text, "__builtin_") {
+			if k > a && (s.toks[k-1].Text == "." || s.toks[k-1].Text == "->") {
 				continue
 			}
-			calls = append(calls, Call{Name: t.text, Line: t.line, Cond: s.tcond[k]})
+			calls = append(calls, Call{Name: t.Text, Line: t.Line, Cond: s.tcond[k]})
 		}
 	}
 	inv.ArgCalls = append(inv.ArgCalls, calls)
@@ -571,11 +573,11 @@ func (s *skimmer) funcHead(start, brace int) (*funcInfo, bool) {
 	// skip trailing attribute groups: __acquires(x), __attribute__((...))
 	for k > start {
 		t := toks[k]
-		if t.kind == tIdent && (attrWords[t.text] != 0 || attrParenWords[t.text]) {
+		if t.Kind == cscan.Ident && (attrWords[t.Text] != 0 || attrParenWords[t.Text]) {
 			k--
 			continue
 		}
-		if t.text != ")" || t.kind != tPunct {
+		if t.Text != ")" || t.Kind != cscan.Punct {
 			return nil, false
 		}
 		open := s.matchParenBack(start, k)
@@ -583,41 +585,41 @@ func (s *skimmer) funcHead(start, brace int) (*funcInfo, bool) {
 			return nil, false
 		}
 		nameTok := toks[open-1]
-		if nameTok.kind == tIdent && attrParenWords[nameTok.text] {
+		if nameTok.Kind == cscan.Ident && attrParenWords[nameTok.Text] {
 			k = open - 2
 			continue
 		}
-		if nameTok.kind == tIdent && nameTok.text == "__attribute__" {
+		if nameTok.Kind == cscan.Ident && nameTok.Text == "__attribute__" {
 			k = open - 2
 			continue
 		}
-		if nameTok.kind != tIdent || notCallee[nameTok.text] {
+		if nameTok.Kind != cscan.Ident || notCallee[nameTok.Text] {
 			return nil, false
 		}
 		fi := &funcInfo{params: map[string]bool{}}
-		fi.fn.Name = nameTok.text
-		fi.fn.Line = nameTok.line
-		fi.fn.Start = toks[start].line
+		fi.fn.Name = nameTok.Text
+		fi.fn.Line = nameTok.Line
+		fi.fn.Start = toks[start].Line
 		fi.fn.Cond = s.tcond[open-1]
-		if strings.HasPrefix(nameTok.text, "SYSCALL_DEFINE") || strings.HasPrefix(nameTok.text, "COMPAT_SYSCALL_DEFINE") {
-			if open+1 < k && toks[open+1].kind == tIdent {
-				fi.fn.Name = "__do_sys_" + toks[open+1].text
+		if strings.HasPrefix(nameTok.Text, "SYSCALL_DEFINE") || strings.HasPrefix(nameTok.Text, "COMPAT_SYSCALL_DEFINE") {
+			if open+1 < k && toks[open+1].Kind == cscan.Ident {
+				fi.fn.Name = "__do_sys_" + toks[open+1].Text
 			}
 		}
 		if allCaps(fi.fn.Name) {
 			return nil, false // a macro invocation that expands to a definition
 		}
 		for x := start; x < brace; x++ {
-			if toks[x].kind == tIdent {
-				fi.fn.Attrs |= attrWords[toks[x].text]
+			if toks[x].Kind == cscan.Ident {
+				fi.fn.Attrs |= attrWords[toks[x].Text]
 			}
 		}
 		// parameter names: identifiers before ',' or ')' at depth 1, and (*name)
 		d := 0
 		for x := open; x <= k; x++ {
 			t := toks[x]
-			if t.kind == tPunct {
-				switch t.text {
+			if t.Kind == cscan.Punct {
+				switch t.Text {
 				case "(":
 					d++
 				case ")":
@@ -625,15 +627,15 @@ func (s *skimmer) funcHead(start, brace int) (*funcInfo, bool) {
 				}
 				continue
 			}
-			if t.kind != tIdent || x+1 > k {
+			if t.Kind != cscan.Ident || x+1 > k {
 				continue
 			}
 			nx := toks[x+1]
-			if d == 1 && nx.kind == tPunct && (nx.text == "," || nx.text == ")" || nx.text == "[") {
-				fi.params[t.text] = true
+			if d == 1 && nx.Kind == cscan.Punct && (nx.Text == "," || nx.Text == ")" || nx.Text == "[") {
+				fi.params[t.Text] = true
 			}
-			if d == 2 && x > 0 && toks[x-1].text == "*" && nx.text == ")" {
-				fi.params[t.text] = true
+			if d == 2 && x > 0 && toks[x-1].Text == "*" && nx.Text == ")" {
+				fi.params[t.Text] = true
 			}
 		}
 		return fi, true
@@ -645,10 +647,10 @@ func (s *skimmer) matchParenBack(start, close int) int {
 	d := 0
 	for k := close; k >= start; k-- {
 		t := s.toks[k]
-		if t.kind != tPunct {
+		if t.Kind != cscan.Punct {
 			continue
 		}
-		switch t.text {
+		switch t.Text {
 		case ")":
 			d++
 		case "(":
@@ -697,13 +699,13 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 	chains := map[int]*branchChain{}
 	for k := open; k < len(toks); k++ {
 		t := toks[k]
-		if early != "" && k > earlyAfter && t.text == ";" {
+		if early != "" && k > earlyAfter && t.Text == ";" {
 			// the statement after "if (cond) return" ends: cond is false below
 			terms = append(terms, early)
 			early = ""
 		}
-		if t.kind == tPunct {
-			switch t.text {
+		if t.Kind == cscan.Punct {
+			switch t.Text {
 			case "(":
 				paren++
 			case ")":
@@ -734,11 +736,11 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 					instr = b.instr
 				}
 				lastWasReturn = false
-				if len(blocks) == 0 || t.col0 {
+				if len(blocks) == 0 || t.Col0 {
 					end = k
 					goto done
 				}
-				hasElse := k+1 < len(toks) && toks[k+1].text == "else"
+				hasElse := k+1 < len(toks) && toks[k+1].Text == "else"
 				if ch := chains[len(blocks)]; ch != nil || hasElse {
 					if ch == nil {
 						ch = &branchChain{}
@@ -756,9 +758,9 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 						delete(chains, len(blocks))
 					}
 				}
-				if k+1 < len(toks) && toks[k+1].text == "else" {
+				if k+1 < len(toks) && toks[k+1].Text == "else" {
 					neg := negateAll(lastIf)
-					if k+2 < len(toks) && toks[k+2].text == "{" {
+					if k+2 < len(toks) && toks[k+2].Text == "{" {
 						pending, pendingParen = neg, paren
 					} else if len(neg) > 0 {
 						pending, pendingParen = neg, paren
@@ -773,14 +775,14 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 			}
 			continue
 		}
-		if t.kind != tIdent {
+		if t.Kind != cscan.Ident {
 			continue
 		}
 		lastWasReturn = false
-		switch t.text {
+		switch t.Text {
 		case "else":
 			// an else whose statement is not a block or an if ends the chain
-			if k+1 < len(toks) && toks[k+1].text != "{" && toks[k+1].text != "if" {
+			if k+1 < len(toks) && toks[k+1].Text != "{" && toks[k+1].Text != "if" {
 				delete(chains, len(blocks))
 			}
 			continue
@@ -788,9 +790,9 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 			if len(blocks) > 0 {
 				blocks[len(blocks)-1].returned = true
 			}
-			if t.text == "return" {
+			if t.Text == "return" {
 				if sawBegin && instr > 0 {
-					fn.Unbalanced = append(fn.Unbalanced, Mark{t.line, "return with instrumentation enabled"})
+					fn.Unbalanced = append(fn.Unbalanced, Mark{t.Line, "return with instrumentation enabled"})
 				}
 				// a return that ends a block restores the depth at its '}'
 				if s.endsBlock(k) {
@@ -799,11 +801,11 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 			}
 			continue
 		case "if":
-			if k+1 < len(toks) && toks[k+1].text == "(" {
+			if k+1 < len(toks) && toks[k+1].Text == "(" {
 				closeIdx := s.matchParen(k + 1)
 				conds := s.ifConds(k+2, closeIdx)
 				// early exit: if (!IS_ENABLED(X)) return; → X holds below
-				if closeIdx+1 < len(toks) && toks[closeIdx+1].text == "return" && len(conds) == 1 {
+				if closeIdx+1 < len(toks) && toks[closeIdx+1].Text == "return" && len(conds) == 1 {
 					early, earlyAfter = negateCond(conds[0]), closeIdx
 				} else if len(conds) > 0 {
 					pending, pendingParen = conds, paren
@@ -812,10 +814,10 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 			}
 			continue
 		}
-		if k+1 >= len(toks) || toks[k+1].text != "(" || toks[k+1].kind != tPunct {
+		if k+1 >= len(toks) || toks[k+1].Text != "(" || toks[k+1].Kind != cscan.Punct {
 			continue
 		}
-		if notCallee[t.text] || strings.HasPrefix(t.text, "__builtin_") {
+		if notCallee[t.Text] || strings.HasPrefix(t.Text, "__builtin_") {
 			continue
 		}
 		var all []string
@@ -823,58 +825,58 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 		if pending != nil {
 			all = append(all, pending...)
 		}
-		c := Call{Name: t.text, Line: t.line, Cond: s.addTerms(s.tcond[k], all), Instr: clampInstr(instr)}
-		prev := token{}
+		c := Call{Name: t.Text, Line: t.Line, Cond: s.addTerms(s.tcond[k], all), Instr: clampInstr(instr)}
+		prev := cscan.Token{}
 		if k > 0 {
 			prev = toks[k-1]
 		}
 		switch {
-		case prev.kind == tPunct && (prev.text == "." || prev.text == "->"):
+		case prev.Kind == cscan.Punct && (prev.Text == "." || prev.Text == "->"):
 			c.Kind = CallMember
-		case prev.kind == tPunct && prev.text == "*" && k >= 2 && toks[k-2].text == "(" &&
-			k+2 < len(toks) && toks[k+1].text == ")" && toks[k+2].text == "(" &&
-			!(k >= 3 && toks[k-3].kind == tIdent):
+		case prev.Kind == cscan.Punct && prev.Text == "*" && k >= 2 && toks[k-2].Text == "(" &&
+			k+2 < len(toks) && toks[k+1].Text == ")" && toks[k+2].Text == "(" &&
+			!(k >= 3 && toks[k-3].Kind == cscan.Ident):
 			c.Kind = CallPointer
-		case staticCallWords[t.text]:
+		case staticCallWords[t.Text]:
 			name, ok := identArg(toks, k+1)
 			if !ok {
 				continue
 			}
 			c.Name, c.Kind = name, CallStatic
-		case kernelnames.GuardMacros[t.text]:
+		case kernelnames.GuardMacros[t.Text]:
 			name, ok := identArg(toks, k+1)
 			if !ok {
 				continue
 			}
 			c.Name, c.Kind = name, CallGuard
-		case fi.params[t.text]:
+		case fi.params[t.Text]:
 			c.Kind = CallPointer
 		}
-		if c.Kind == CallPointer && prev.text == "*" {
+		if c.Kind == CallPointer && prev.Text == "*" {
 			// (*fp)(args): the identifier is followed by ')' not '('
-			c.Name = t.text
+			c.Name = t.Text
 		}
 		fn.Calls = append(fn.Calls, c)
-		if kernelnames.NoReturn[t.text] && s.endsBlock(k) {
+		if kernelnames.NoReturn[t.Text] && s.endsBlock(k) {
 			lastWasReturn = true // nothing after it runs: like a return, without its check
 		}
-		switch t.text {
+		switch t.Text {
 		case "instrumentation_begin":
 			instr++
 			sawBegin = true
 		case "instrumentation_end":
 			instr--
 			if instr < 0 {
-				fn.Unbalanced = append(fn.Unbalanced, Mark{t.line, "instrumentation_end() without instrumentation_begin()"})
+				fn.Unbalanced = append(fn.Unbalanced, Mark{t.Line, "instrumentation_end() without instrumentation_begin()"})
 				instr = 0
 			}
 		}
 	}
 done:
 	if sawBegin && instr > 0 && !lastWasReturn {
-		fn.Unbalanced = append(fn.Unbalanced, Mark{toks[end].line, "end of function with instrumentation enabled"})
+		fn.Unbalanced = append(fn.Unbalanced, Mark{toks[end].Line, "end of function with instrumentation enabled"})
 	}
-	fn.End = toks[end].line
+	fn.End = toks[end].Line
 	s.ff.Funcs = append(s.ff.Funcs, fn)
 	return end
 }
@@ -885,17 +887,17 @@ func (s *skimmer) endsBlock(k int) bool {
 	d := 0
 	for x := k; x < len(s.toks); x++ {
 		t := s.toks[x]
-		if t.kind != tPunct {
+		if t.Kind != cscan.Punct {
 			continue
 		}
-		switch t.text {
+		switch t.Text {
 		case "(", "[", "{":
 			d++
 		case ")", "]", "}":
 			d--
 		case ";":
 			if d == 0 {
-				return x+1 < len(s.toks) && s.toks[x+1].text == "}"
+				return x+1 < len(s.toks) && s.toks[x+1].Text == "}"
 			}
 		}
 		if d < 0 {
@@ -923,10 +925,10 @@ func (s *skimmer) matchParen(open int) int {
 	d := 0
 	for k := open; k < len(s.toks); k++ {
 		t := s.toks[k]
-		if t.kind != tPunct {
+		if t.Kind != cscan.Punct {
 			continue
 		}
-		switch t.text {
+		switch t.Text {
 		case "(":
 			d++
 		case ")":
@@ -935,7 +937,7 @@ func (s *skimmer) matchParen(open int) int {
 				return k
 			}
 		case "{", "}", ";":
-			if t.col0 {
+			if t.Col0 {
 				return k
 			}
 		}
@@ -951,28 +953,28 @@ func (s *skimmer) ifConds(a, b int) []string {
 	var out []string
 	d := 0
 	for k := a; k < b; k++ {
-		if toks[k].text == "(" {
+		if toks[k].Text == "(" {
 			d++
-		} else if toks[k].text == ")" {
+		} else if toks[k].Text == ")" {
 			d--
-		} else if d == 0 && toks[k].text == "||" {
+		} else if d == 0 && toks[k].Text == "||" {
 			return nil
 		}
 	}
 	for k := a; k < b; k++ {
 		t := toks[k]
-		if t.kind != tIdent {
+		if t.Kind != cscan.Ident {
 			continue
 		}
-		neg := k > a && toks[k-1].text == "!"
+		neg := k > a && toks[k-1].Text == "!"
 		var c string
-		switch t.text {
+		switch t.Text {
 		case "IS_ENABLED", "IS_BUILTIN", "IS_REACHABLE":
-			if k+3 < len(toks) && toks[k+1].text == "(" && isConfigName(toks[k+2].text) && toks[k+3].text == ")" {
-				c = toks[k+2].text
+			if k+3 < len(toks) && toks[k+1].Text == "(" && isConfigName(toks[k+2].Text) && toks[k+3].Text == ")" {
+				c = toks[k+2].Text
 			}
 		case "in_nmi":
-			if k+2 < len(toks) && toks[k+1].text == "(" && toks[k+2].text == ")" {
+			if k+2 < len(toks) && toks[k+1].Text == "(" && toks[k+2].Text == ")" {
 				c = "in_nmi()"
 			}
 		}

@@ -1,0 +1,358 @@
+// Package cscan is rcureview's one C tokenizer, shaped like go/scanner: a
+// Scanner is initialised with a source and a mode and yields one Token at
+// a time, each with its byte span and line. Kernel C is read
+// unpreprocessed (no C parser library copes with it without a
+// preprocessor; see ksrc/index's package doc), so a preprocessor line is
+// one Directive token, comments are skipped or kept as Comment tokens, and
+// the scanner never fails: text that is not C yields punctuation tokens.
+//
+// The index skimmer (ksrc/index), the effect summaries (rcueffects) and the
+// diff's enclosing-function finder (diffparse) read C through it.
+//
+// Between two tokens there is only blank space: whitespace, a backslash
+// that continues a line and, unless ScanComments is set, comments. The
+// spans of the tokens and that space concatenate back to the source.
+package cscan
+
+// Kind is the class of a token.
+type Kind uint8
+
+// Token kinds.
+const (
+	EOF       Kind = iota
+	Ident          // identifier or keyword
+	Number         // preprocessing number (123, 0x1f, 1e+5, .5)
+	String         // string literal
+	Char           // character literal
+	Punct          // operator or punctuator (the longest C punctuator, else one byte)
+	Directive      // a whole preprocessor line, continuation lines joined
+	Comment        // a comment (only with ScanComments)
+)
+
+var kindNames = [...]string{"EOF", "Ident", "Number", "String", "Char", "Punct", "Directive", "Comment"}
+
+// String names the kind.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "Kind?"
+}
+
+// Token is one token of C source.
+type Token struct {
+	Kind Kind
+	// First: the token is the first of its line (only blank space and
+	// comments before it); Col0: and it starts in column 0.
+	First, Col0 bool
+	Line        int32 // line the token starts on
+	Off, End    int32 // byte span in the source: src[Off:End]
+	// Text is the identifier or punctuator; for a Directive the line
+	// without its '#', continuation lines joined with a newline each (so a
+	// #define's body keeps its line numbers) and comments replaced by a
+	// blank (and the newlines they span). Empty for the other kinds: their
+	// text is src[Off:End].
+	Text string
+}
+
+// Mode controls what the scanner returns.
+type Mode uint8
+
+// Modes.
+const (
+	// ScanComments returns comments as Comment tokens instead of skipping them.
+	ScanComments Mode = 1 << iota
+	// MacroBody scans a #define's body, whose lines are its continuation
+	// lines: a '#' there is stringizing, never a directive.
+	MacroBody
+)
+
+// Scanner tokenizes C source. Initialise it with Init; the zero value is
+// not ready.
+type Scanner struct {
+	src       []byte
+	mode      Mode
+	pos       int
+	line      int32
+	lineStart bool // nothing but blank space and comments seen on this line yet
+	col0      bool // nothing at all seen on this line yet
+	intern    map[string]string
+}
+
+// Init prepares s to scan src, whose first line is line. Identifiers share
+// their strings through intern when it is not nil (the map is filled as
+// the scanner goes; share it between scanners of many files).
+func (s *Scanner) Init(src []byte, line int, mode Mode, intern map[string]string) {
+	*s = Scanner{src: src, mode: mode, line: int32(line), lineStart: true, col0: true, intern: intern}
+}
+
+// Intern returns b as a string, shared through the scanner's intern map.
+func (s *Scanner) Intern(b []byte) string {
+	if s.intern == nil {
+		return string(b)
+	}
+	if str, ok := s.intern[string(b)]; ok {
+		return str
+	}
+	str := string(b)
+	s.intern[str] = str
+	return str
+}
+
+// IsIdentStart reports whether c starts an identifier ('$' included, as GCC allows).
+func IsIdentStart(c byte) bool {
+	return c == '_' || c == '$' || (c|0x20) >= 'a' && (c|0x20) <= 'z'
+}
+
+// IsIdentChar reports whether c continues an identifier.
+func IsIdentChar(c byte) bool { return IsIdentStart(c) || c >= '0' && c <= '9' }
+
+// Scan returns the next token; at the end it returns an EOF token (again
+// on every later call).
+func (s *Scanner) Scan() Token {
+	src := s.src
+	for s.pos < len(src) {
+		c := src[s.pos]
+		switch {
+		case c == '\n':
+			s.pos++
+			s.line++
+			s.lineStart, s.col0 = true, true
+			continue
+		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			s.pos++
+			s.col0 = false
+			continue
+		case c == '\\' && s.pos+1 < len(src) && (src[s.pos+1] == '\n' || src[s.pos+1] == '\r'):
+			s.pos++
+			s.col0 = false
+			continue
+		case c == '/' && s.pos+1 < len(src) && src[s.pos+1] == '/':
+			t := Token{Kind: Comment, Line: s.line, Off: int32(s.pos), First: s.lineStart, Col0: s.col0}
+			for s.pos < len(src) && src[s.pos] != '\n' {
+				s.pos++
+			}
+			if s.mode&ScanComments != 0 {
+				t.End = int32(s.pos)
+				return t
+			}
+			continue
+		case c == '/' && s.pos+1 < len(src) && src[s.pos+1] == '*':
+			t := Token{Kind: Comment, Line: s.line, Off: int32(s.pos), First: s.lineStart, Col0: s.col0}
+			s.skipBlockComment()
+			s.col0 = false
+			if s.mode&ScanComments != 0 {
+				t.End = int32(s.pos)
+				return t
+			}
+			continue
+		}
+		t := Token{Line: s.line, First: s.lineStart, Col0: s.col0, Off: int32(s.pos)}
+		s.lineStart, s.col0 = false, false
+		start := s.pos
+		switch {
+		case c == '#' && t.First && s.mode&MacroBody == 0:
+			t.Kind = Directive
+			t.Text = s.directive()
+		case IsIdentStart(c):
+			for s.pos < len(src) && IsIdentChar(src[s.pos]) {
+				s.pos++
+			}
+			t.Kind = Ident
+			t.Text = s.Intern(src[start:s.pos])
+		case c >= '0' && c <= '9' || c == '.' && s.pos+1 < len(src) && src[s.pos+1] >= '0' && src[s.pos+1] <= '9':
+			s.pos++
+			for s.pos < len(src) && (IsIdentChar(src[s.pos]) || src[s.pos] == '.' ||
+				(src[s.pos] == '+' || src[s.pos] == '-') && (src[s.pos-1]|0x20) == 'e') {
+				s.pos++
+			}
+			t.Kind = Number
+		case c == '"' || c == '\'':
+			s.quoted(c)
+			if c == '"' {
+				t.Kind = String
+			} else {
+				t.Kind = Char
+			}
+		default:
+			t.Kind = Punct
+			t.Text = s.punct()
+		}
+		t.End = int32(s.pos)
+		return t
+	}
+	return Token{Kind: EOF, Line: s.line, Off: int32(len(src)), End: int32(len(src))}
+}
+
+func (s *Scanner) skipBlockComment() {
+	src := s.src
+	s.pos += 2
+	for s.pos < len(src) {
+		if src[s.pos] == '\n' {
+			s.line++
+		} else if src[s.pos] == '*' && s.pos+1 < len(src) && src[s.pos+1] == '/' {
+			s.pos += 2
+			return
+		}
+		s.pos++
+	}
+}
+
+// quoted skips a string or character literal; an unterminated one ends at
+// the end of the line.
+func (s *Scanner) quoted(q byte) {
+	src := s.src
+	s.pos++
+	for s.pos < len(src) {
+		c := src[s.pos]
+		switch {
+		case c == '\\' && s.pos+1 < len(src):
+			if src[s.pos+1] == '\n' {
+				s.line++
+			}
+			s.pos += 2
+			continue
+		case c == q:
+			s.pos++
+			return
+		case c == '\n':
+			return
+		}
+		s.pos++
+	}
+}
+
+// punct reads the longest C punctuator at the scanner's position (digraphs
+// aside), else one byte.
+func (s *Scanner) punct() string {
+	src := s.src
+	c := src[s.pos]
+	var n, n2 byte
+	if s.pos+1 < len(src) {
+		n = src[s.pos+1]
+	}
+	if s.pos+2 < len(src) {
+		n2 = src[s.pos+2]
+	}
+	switch {
+	case c == '.' && n == '.' && n2 == '.':
+		s.pos += 3
+		return "..."
+	case (c == '<' || c == '>') && n == c && n2 == '=':
+		s.pos += 3
+		if c == '<' {
+			return "<<="
+		}
+		return ">>="
+	}
+	if p := punct2[c]; p != "" {
+		for i := 1; i < len(p); i++ {
+			if n == p[i] {
+				s.pos += 2
+				return punct2Text[c][i]
+			}
+		}
+	}
+	s.pos++
+	return punct1[c]
+}
+
+// punct2 lists, per first byte, the second bytes that make a
+// two-byte punctuator (after the first byte itself at index 0).
+var punct2 = [256]string{
+	'-': "->-=", '+': "++=", '&': "&&=", '|': "||=", '<': "<<=", '>': ">>=",
+	'=': "==", '!': "!=", '*': "*=", '/': "/=", '%': "%=", '^': "^=", '#': "##",
+}
+
+var punct1 = func() [256]string {
+	var t [256]string
+	for i := range t {
+		t[i] = string(rune(i))
+		if i >= 0x80 {
+			t[i] = string([]byte{byte(i)})
+		}
+	}
+	return t
+}()
+
+// punct2Text[c][i] is the punctuator of c and punct2[c][i].
+var punct2Text = func() [256][4]string {
+	var t [256][4]string
+	for c, p := range punct2 {
+		for i := 1; i < len(p); i++ {
+			t[c][i] = string([]byte{byte(c), p[i]})
+		}
+	}
+	return t
+}()
+
+// directive reads a preprocessor line from '#' to the end of the logical
+// line and returns it without the '#' (see Token.Text). The newline is
+// left for the next Scan.
+func (s *Scanner) directive() string {
+	src := s.src
+	s.pos++ // '#'
+	// fast path: a line without continuation, comment or literal
+	if nl := indexByteFrom(src, s.pos, '\n'); nl >= 0 {
+		line := src[s.pos:nl]
+		simple := true
+		for _, c := range line {
+			if c == '\\' || c == '/' || c == '"' || c == '\'' {
+				simple = false
+				break
+			}
+		}
+		if simple {
+			s.pos = nl
+			return string(line)
+		}
+	}
+	buf := make([]byte, 0, 64)
+	for s.pos < len(src) {
+		c := src[s.pos]
+		switch {
+		case c == '\n':
+			return string(buf)
+		case c == '\\' && s.pos+1 < len(src) && src[s.pos+1] == '\n':
+			s.pos += 2
+			s.line++
+			buf = append(buf, '\n')
+			continue
+		case c == '\\' && s.pos+2 < len(src) && src[s.pos+1] == '\r' && src[s.pos+2] == '\n':
+			s.pos += 3
+			s.line++
+			buf = append(buf, '\n')
+			continue
+		case c == '/' && s.pos+1 < len(src) && src[s.pos+1] == '*':
+			before := s.line
+			s.skipBlockComment()
+			buf = append(buf, ' ')
+			for ; before < s.line; before++ {
+				buf = append(buf, '\n')
+			}
+			continue
+		case c == '/' && s.pos+1 < len(src) && src[s.pos+1] == '/':
+			for s.pos < len(src) && src[s.pos] != '\n' {
+				s.pos++
+			}
+			continue
+		case c == '"' || c == '\'':
+			st := s.pos
+			s.quoted(c)
+			buf = append(buf, src[st:s.pos]...)
+			continue
+		}
+		buf = append(buf, c)
+		s.pos++
+	}
+	return string(buf)
+}
+
+func indexByteFrom(b []byte, from int, c byte) int {
+	for i := from; i < len(b); i++ {
+		if b[i] == c {
+			return i
+		}
+	}
+	return -1
+}
