@@ -3,6 +3,8 @@ package diffparse
 import (
 	"sort"
 	"strings"
+
+	"github.com/rcureview/rcureview/cscan"
 )
 
 // Func is a function definition found in C source.
@@ -13,16 +15,17 @@ type Func struct {
 	End       int // line of the closing brace
 }
 
-// maxHead bounds the declaration text kept while scanning.
+// maxHead bounds the declaration text kept while scanning, in bytes of
+// source from the declaration's first token.
 const maxHead = 4096
 
 // Functions lists the function definitions of kernel-style C source, in
-// order. It is a small brace-matching scan, not a C parser (no library
-// does this for kernel C without a full preprocessor and tree-sitter's cgo
-// grammar is more than this needs): comments, string and character
-// literals and preprocessor lines are skipped; a top-level "{" opens a
-// function when the text since the previous top-level ";", "}" or
-// preprocessor line has the shape "... name(args) [attributes]" without a
+// order. It is a brace-matching scan over the C scanner's tokens (cscan),
+// not a C parser (no library does this for kernel C without a full
+// preprocessor and tree-sitter's cgo grammar is more than this needs):
+// comments and preprocessor lines are skipped; a top-level "{" opens a
+// function when the tokens since the previous top-level ";", "}" or
+// preprocessor line have the shape "... name(args) [attributes]" without a
 // top-level "=". Attributes (notrace, __always_inline, static inline,
 // __acquires(x), __attribute__((...))) are allowed anywhere in the
 // declaration; SYSCALL_DEFINEn(name, ...) gives sys_name and other
@@ -30,151 +33,52 @@ const maxHead = 4096
 // ...) give their first argument.
 func Functions(src []byte) []Func {
 	var out []Func
-	var head strings.Builder
-	headStart := 0
+	var head []cscan.Token
 	depth := 0
-	line := 1
 	var open *Func
-	atLineStart := true
-	resetHead := func() { head.Reset(); headStart = 0 }
-	addHead := func(c byte) {
-		if depth != 0 {
-			return
-		}
-		if headStart == 0 && c != ' ' {
-			headStart = line
-		}
-		if head.Len() < maxHead {
-			head.WriteByte(c)
-		}
-	}
-	n := len(src)
-	for i := 0; i < n; i++ {
-		c := src[i]
-		if atLineStart && c == '#' {
-			i = skipPreprocessor(src, i, &line)
-			if depth == 0 {
-				resetHead()
-			}
-			atLineStart = true
-			continue
-		}
+	var sc cscan.Scanner
+	sc.Init(src, 1, 0, map[string]string{})
+	for {
+		t := sc.Scan()
 		switch {
-		case c == '\n':
-			line++
-			atLineStart = true
-			addHead(' ')
-			continue
-		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
-			addHead(' ')
-			continue
-		}
-		atLineStart = false
-		switch {
-		case c == '/' && i+1 < n && src[i+1] == '/':
-			for i+1 < n && src[i+1] != '\n' {
-				i++
-			}
-		case c == '/' && i+1 < n && src[i+1] == '*':
-			i += 2
-			for i < n && !(src[i] == '*' && i+1 < n && src[i+1] == '/') {
-				if src[i] == '\n' {
-					line++
-				}
-				i++
-			}
-			i++
-			addHead(' ')
-		case c == '"' || c == '\'':
-			i = skipLiteral(src, i, &line)
-			addHead(c)
-			addHead(c)
-		case c == '{':
+		case t.Kind == cscan.EOF:
+			return out
+		case t.Kind == cscan.Directive:
 			if depth == 0 {
-				if name, ok := functionName(head.String()); ok {
-					start := headStart
-					if start == 0 {
-						start = line
+				head = head[:0]
+			}
+		case t.Kind != cscan.Punct || t.Text != "{" && t.Text != "}" && t.Text != ";":
+			if depth == 0 && (len(head) == 0 || t.End-head[0].Off <= maxHead) {
+				head = append(head, t)
+			}
+		case t.Text == "{":
+			if depth == 0 {
+				if name, ok := headName(head); ok {
+					start := int(t.Line)
+					if len(head) > 0 {
+						start = int(head[0].Line)
 					}
-					open = &Func{Name: name, Start: start, BodyStart: line}
+					open = &Func{Name: name, Start: start, BodyStart: int(t.Line)}
 				}
-				resetHead()
+				head = head[:0]
 			}
 			depth++
-		case c == '}':
+		case t.Text == "}":
 			if depth > 0 {
 				depth--
 			}
 			if depth == 0 {
 				if open != nil {
-					open.End = line
+					open.End = int(t.Line)
 					out = append(out, *open)
 					open = nil
 				}
-				resetHead()
+				head = head[:0]
 			}
-		case c == ';':
-			if depth == 0 {
-				resetHead()
-			}
-		default:
-			addHead(c)
+		case depth == 0: // ";"
+			head = head[:0]
 		}
 	}
-	return out
-}
-
-// skipPreprocessor skips the directive starting at src[i] (with its
-// backslash continuations and comments) and returns the index of its
-// final newline (or the end).
-func skipPreprocessor(src []byte, i int, line *int) int {
-	n := len(src)
-	for ; i < n; i++ {
-		switch {
-		case src[i] == '\\' && i+1 < n && src[i+1] == '\n':
-			i++
-			*line++
-		case src[i] == '\\' && i+2 < n && src[i+1] == '\r' && src[i+2] == '\n':
-			i += 2
-			*line++
-		case src[i] == '/' && i+1 < n && src[i+1] == '*':
-			i += 2
-			for i < n && !(src[i] == '*' && i+1 < n && src[i+1] == '/') {
-				if src[i] == '\n' {
-					*line++
-				}
-				i++
-			}
-			i++
-		case src[i] == '\n':
-			*line++
-			return i
-		}
-	}
-	return n
-}
-
-// skipLiteral skips a string or character literal starting at src[i] and
-// returns the index of its closing quote (or of the newline or end that
-// cut it short).
-func skipLiteral(src []byte, i int, line *int) int {
-	q := src[i]
-	n := len(src)
-	for i++; i < n; i++ {
-		switch src[i] {
-		case '\\':
-			if i+1 < n && src[i+1] == '\n' {
-				*line++
-			}
-			i++
-		case q:
-			return i
-		case '\n':
-			*line++
-			return i
-		}
-	}
-	return n
 }
 
 // attributeMacros are identifiers followed by parentheses in a declaration
@@ -199,70 +103,88 @@ var notNames = map[string]bool{
 
 type headGroup struct {
 	ident string
-	args  []string // top-level comma-separated arguments, trimmed
-	first bool     // the identifier is the first token of the declaration
+	arg0  string // the first argument when it is one identifier
+	nargs int    // arguments read
+	first bool   // the identifier is the first token of the declaration
+}
+
+// addArg records the tokens of one top-level argument of g.
+func (g *headGroup) addArg(toks []cscan.Token) {
+	if g.nargs == 0 && len(toks) == 1 && toks[0].Kind == cscan.Ident && isIdent(toks[0].Text) {
+		g.arg0 = toks[0].Text
+	}
+	g.nargs++
+}
+
+// identText is an identifier's text; a number stands as "0" (a number is
+// never a function's name).
+func identText(t cscan.Token) string {
+	if t.Kind == cscan.Ident {
+		return t.Text
+	}
+	return "0"
 }
 
 // functionName decides whether a top-level declaration head introduces a
 // function body and returns the function's name.
 func functionName(head string) (string, bool) {
-	head = strings.TrimSpace(head)
-	if head == "" {
+	var toks []cscan.Token
+	var sc cscan.Scanner
+	sc.Init([]byte(head), 1, 0, nil)
+	for t := sc.Scan(); t.Kind != cscan.EOF; t = sc.Scan() {
+		if t.Kind != cscan.Directive {
+			toks = append(toks, t)
+		}
+	}
+	return headName(toks)
+}
+
+// headName is functionName over a head's tokens.
+func headName(head []cscan.Token) (string, bool) {
+	if len(head) == 0 {
 		return "", false
 	}
 	var groups []headGroup
 	depth := 0
-	lastIdent, identIsFirst, sawToken := "", false, false
-	var argStart int
-	var cur *headGroup
-	for i := 0; i < len(head); i++ {
-		c := head[i]
+	lastIdent, identIsFirst := "", false
+	argStart := 0
+	cur := -1 // the group whose arguments are being read
+	for i, t := range head {
 		switch {
-		case isIdentByte(c):
-			j := i
-			for j < len(head) && isIdentByte(head[j]) {
-				j++
-			}
+		case t.Kind == cscan.Ident || t.Kind == cscan.Number:
 			if depth == 0 {
-				lastIdent, identIsFirst = head[i:j], !sawToken
+				lastIdent, identIsFirst = identText(t), i == 0
 			}
-			sawToken = true
-			i = j - 1
 			continue
-		case c == ' ':
-			continue
-		case c == '(':
+		case t.Kind != cscan.Punct:
+		case t.Text == "(":
 			if depth == 0 {
+				cur = -1
 				if lastIdent != "" {
 					groups = append(groups, headGroup{ident: lastIdent, first: identIsFirst})
-					cur = &groups[len(groups)-1]
-				} else {
-					cur = nil
+					cur = len(groups) - 1
 				}
 				argStart = i + 1
 			}
 			depth++
-		case c == ')':
+		case t.Text == ")":
 			depth--
 			if depth < 0 {
 				return "", false
 			}
-			if depth == 0 && cur != nil {
-				cur.args = append(cur.args, strings.TrimSpace(head[argStart:i]))
-				cur = nil
+			if depth == 0 && cur >= 0 {
+				groups[cur].addArg(head[argStart:i])
+				cur = -1
 			}
-		case c == ',' && depth == 1 && cur != nil:
-			cur.args = append(cur.args, strings.TrimSpace(head[argStart:i]))
+		case t.Text == "," && depth == 1 && cur >= 0:
+			groups[cur].addArg(head[argStart:i])
 			argStart = i + 1
-		case c == '=' && depth == 0:
-			return "", false
-		case c == '[' && depth == 0:
+		case depth == 0 && (strings.Contains(t.Text, "=") || t.Text == "["):
 			return "", false
 		}
 		if depth == 0 {
 			lastIdent = ""
 		}
-		sawToken = true
 	}
 	if depth != 0 {
 		return "", false
@@ -278,18 +200,18 @@ func functionName(head string) (string, bool) {
 			return g.ident, true
 		}
 		if strings.HasPrefix(g.ident, "SYSCALL_DEFINE") || strings.HasPrefix(g.ident, "COMPAT_SYSCALL_DEFINE") {
-			if len(g.args) > 0 && isIdent(g.args[0]) {
+			if g.arg0 != "" {
 				if strings.HasPrefix(g.ident, "COMPAT_") {
-					return "compat_sys_" + g.args[0], true
+					return "compat_sys_" + g.arg0, true
 				}
-				return "sys_" + g.args[0], true
+				return "sys_" + g.arg0, true
 			}
 		}
 		if laterLower(cands[k+1:]) {
 			continue // an attribute-like macro such as SEC("...")
 		}
-		if len(g.args) > 0 && isIdent(g.args[0]) {
-			return g.args[0], true
+		if g.arg0 != "" {
+			return g.arg0, true
 		}
 		if k+1 < len(cands) {
 			continue
