@@ -54,6 +54,16 @@ var liveTraceMacros = map[string]bool{"TRACE_EVENT": true, "TRACE_EVENT_FN": tru
 	"DECLARE_TRACE_SYSCALL": true, "TRACE_EVENT_SYSCALL": true, "DECLARE_TRACE_EVENT": true,
 	"DECLARE_TRACE_WRITABLE": true, "TRACE_EVENT_FLAGS": false, "TRACE_EVENT_PERF_PERM": false}
 
+// isDeclaringName reports whether a macro name can declare a tracepoint:
+// a known declaring macro or an upper-case name with TRACE or EVENT in it
+// (what the skimmer records as an invocation).
+func isDeclaringName(name string) bool {
+	if _, ok := liveTraceMacros[name]; ok {
+		return true
+	}
+	return strings.ToUpper(name) == name && (strings.Contains(name, "TRACE") || strings.Contains(name, "EVENT"))
+}
+
 // Resolve returns what a call made from file from can reach.
 func (ix *Index) Resolve(from string, c Call) []Target {
 	switch c.Kind {
@@ -155,10 +165,44 @@ func (ix *Index) resolveTrace(name string) []Target {
 		}
 	}
 	if out == nil {
+		declares := false
+		for _, d := range decls {
+			declares = declares || ix.declares(d.Inv.Macro, 0)
+		}
+		if !declares {
+			return nil // not a tracepoint: the name is an ordinary function's
+		}
 		// every declaration is a NOP: trace_<ev>() is empty
 		return []Target{{Kind: TargetTraceAPI, Name: name, Event: ev, File: decls[0].File.Path, Line: int(decls[0].Inv.Line)}}
 	}
 	return out
+}
+
+// declares reports whether a macro declares a tracepoint, live or NOP:
+// a known declaring macro, a *_NOP one, one without a definition (an
+// unknown declaring macro), or a wrapper that expands to one of these.
+func (ix *Index) declares(mac string, depth int) bool {
+	if _, ok := liveTraceMacros[mac]; ok || strings.HasSuffix(mac, "_NOP") {
+		return true
+	}
+	ms := ix.Macros(mac)
+	if len(ms) == 0 {
+		return true
+	}
+	if depth > 4 {
+		return false
+	}
+	for _, m := range ms {
+		if m.Macro.Alias != "" && ix.declares(m.Macro.Alias, depth+1) {
+			return true
+		}
+		for _, c := range m.Macro.Calls {
+			if isDeclaringName(c.Name) && c.Name != mac && ix.declares(c.Name, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // liveConds returns the condition sets under which a declaring macro
@@ -180,7 +224,18 @@ func (ix *Index) liveConds(mac string, depth int) [][]string {
 	var out [][]string
 	for _, m := range ms {
 		if m.Macro.Alias == "" {
-			out = append(out, m.File.CondSet(m.Macro.Cond))
+			// a wrapper declares a tracepoint only through a declaring
+			// macro its body uses (DEFINE_EVENT(class, name, …));
+			// FTRACE_ENTRY*() of kernel/trace/trace_entries.h only lay
+			// out the ftrace ring-buffer entries, with no trace_<name>()
+			for _, c := range m.Macro.Calls {
+				if !isDeclaringName(c.Name) || c.Name == mac {
+					continue
+				}
+				for _, cc := range ix.liveConds(c.Name, depth+1) {
+					out = append(out, appendUnique(append([]string(nil), m.File.CondSet(m.Macro.Cond)...), cc...))
+				}
+			}
 			continue
 		}
 		for _, c := range ix.liveConds(m.Macro.Alias, depth+1) {
