@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	netmail "net/mail"
+	"strings"
 	"time"
 
 	"github.com/rcureview/rcureview/bot/state"
@@ -18,6 +19,7 @@ type candidate struct {
 	members []string // Message-IDs: cover first, then patches
 	oldest  time.Time
 	target  *mbox.Message // the mail the reply answers
+	remarks []string      // said at the end of the reply (suppressed rules)
 }
 
 // answer groups the pending messages into series and reviews and answers
@@ -280,6 +282,9 @@ func (b *Bot) reviewAndReply(ctx context.Context, c *candidate, st *PassStats) e
 		return fmt.Errorf("review series <%s>: %w", c.s.ID, err)
 	}
 	st.Reviewed++
+	if err := b.applySuppressions(c, rep); err != nil {
+		return err
+	}
 	e, w, _ := rep.Counts()
 	if reviewed == 0 {
 		b.log.Info("nothing reviewable in series", "series", c.s.ID, "subject", c.target.Subject)
@@ -368,7 +373,7 @@ func (b *Bot) renderReplies(c *candidate, rep *reports.Report, now time.Time) []
 	opt := reports.EmailOptions{From: from, Date: now, Headers: map[string]string{
 		"X-Patchwork-Hint":      "ignore",
 		HeaderPrefix + "Series": "<" + c.s.ID + ">",
-	}}
+	}, Repository: b.opt.Repository, Remarks: c.remarks, ReportedBy: b.reportedBy(), ArchiveURL: b.opt.ArchiveURL}
 	var out []state.Reply
 	add := func(m *reports.EmailMessage) {
 		out = append(out, state.Reply{
@@ -402,4 +407,13 @@ func (b *Bot) renderReplies(c *candidate, rep *reports.Report, now time.Time) []
 		add(m)
 	}
 	return out
+}
+
+// reportedBy is the bot as a Reported-by: tag names it: "Name <address>".
+func (b *Bot) reportedBy() string {
+	name := strings.TrimSpace(b.opt.From.Name)
+	if name == "" || strings.ContainsAny(name, "<>\",;:@") {
+		return b.opt.From.Email
+	}
+	return name + " <" + b.opt.From.Email + ">"
 }

@@ -69,6 +69,14 @@ type Options struct {
 	// MaxReviews bounds the series reviewed per pass (0: no bound).
 	MaxReviews int
 
+	// Repository names the reviewed git repository in replies (a URL or
+	// "rcu/linux.git"); ArchiveURL is the list archive's URL of a
+	// message, "{reply}" standing for the reply's Message-ID, for the
+	// Closes: tag replies with findings suggest (with Reported-by: the
+	// bot); "" suggests Reported-by: alone.
+	Repository string
+	ArchiveURL string
+
 	// Patchwork, when set, posts a patchwork check on every reviewed
 	// patch (see PatchworkOptions).
 	Patchwork *PatchworkOptions

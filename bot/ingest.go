@@ -147,6 +147,9 @@ func (b *Bot) take(tx *state.Tx, it inbox.Item, now time.Time) error {
 		}
 		return tx.Add("mail:"+string(v), 1)
 	}
+	if err := b.takeSuppressions(tx, msg, now); err != nil {
+		return err
+	}
 	p := mbox.ExtractPatch(msg)
 	if optsOut(p) {
 		for _, id := range append([]string{msg.MessageID, msg.InReplyTo}, msg.References...) {

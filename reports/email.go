@@ -33,6 +33,17 @@ type EmailOptions struct {
 	Reproduce string
 	// Headers are added to every reply (e.g. X-Patchwork-Hint: ignore).
 	Headers map[string]string
+	// Repository names the reviewed git repository in the reply's base
+	// line (a URL or "rcu/linux.git"), where a local path means nothing.
+	Repository string
+	// Remarks are paragraphs at the end of the reply, before the tags and
+	// the signature (what a bot left out, and why).
+	Remarks []string
+	// ReportedBy and ArchiveURL make a reply with a warning or an error
+	// suggest the Reported-by: and Closes: tags of a fix, as 0-day's do.
+	// ArchiveURL is a template: "{reply}" is the reply's Message-ID.
+	ReportedBy string
+	ArchiveURL string
 }
 
 // EmailMessage is one reply, threaded on the patch it reviews.
@@ -91,8 +102,8 @@ func EmailReply(r *Report, p *Patch, opt EmailOptions) (*EmailMessage, error) {
 		InReplyTo:  p.Mail.MessageID,
 		References: appendUnique(append([]string(nil), p.Mail.References...), p.Mail.MessageID),
 		Subject:    replySubject(p.Mail.Subject, p.Subject),
-		Body:       emailBody(r, p, opt),
 	}
+	m.Body = emailBody(r, p, opt, m.MessageID)
 	if err := m.render(r, p.Mail, from, opt); err != nil {
 		return nil, err
 	}

@@ -13,10 +13,11 @@ import (
 // greeting and a one-line verdict, the relevant lines of the patch quoted
 // with "> " and "[ ... ]" for what is left out, each finding right under
 // the line it concerns, then a short signature saying how to reproduce.
-func emailBody(r *Report, p *Patch, opt EmailOptions) string {
+func emailBody(r *Report, p *Patch, opt EmailOptions, replyID string) string {
 	var b strings.Builder
 	b.WriteString(greeting(p.Mail) + "\n\n")
 	writePatchSection(&b, r, p)
+	writeClosing(&b, r, []*Patch{p}, opt, replyID)
 	out := strings.TrimRight(b.String(), "\n") + "\n"
 	b.Reset()
 	b.WriteString(out)
@@ -391,6 +392,11 @@ func writeFindingMail(b *strings.Builder, f finding.Finding, placed bool) {
 			b.WriteString(l + "\n")
 		}
 	}
+	if h := finding.HoldsText(f.Holds); h != "" {
+		for _, l := range ruledoc.Wrap("holds "+h, emailWidth, "  ", "    ") {
+			b.WriteString(l + "\n")
+		}
+	}
 	if n := pathsNote(f); n != "" {
 		for _, l := range ruledoc.Wrap("("+n+")", emailWidth, "\n  ", "   ") {
 			b.WriteString(l + "\n")
@@ -411,6 +417,58 @@ func writeFindingMail(b *strings.Builder, f finding.Finding, placed bool) {
 		b.WriteString("\n  (rcureview explain " + f.Rule + ")\n")
 	}
 	b.WriteString("\n")
+}
+
+// writeClosing writes what a reply ends with, as kernel bots do: the base
+// it was reviewed on (repository, revision, how it was chosen), the
+// remarks, and, when there is something to fix, the Reported-by: and
+// Closes: tags a fix should carry.
+func writeClosing(b *strings.Builder, r *Report, patches []*Patch, opt EmailOptions, replyID string) {
+	var paras []string
+	if l := baseLine(r, patches, opt); l != "" {
+		paras = append(paras, l)
+	}
+	paras = append(paras, opt.Remarks...)
+	for _, p := range paras {
+		b.WriteString("\n")
+		for _, l := range ruledoc.Wrap(p, emailWidth, "", "") {
+			b.WriteString(l + "\n")
+		}
+	}
+	if opt.ReportedBy == "" || !HasWarnings(patches) {
+		return
+	}
+	b.WriteString("\nIf you fix the issue in a separate patch (not just a new version of this\none), kindly add these tags:\n")
+	b.WriteString("| Reported-by: " + opt.ReportedBy + "\n")
+	if opt.ArchiveURL != "" && replyID != "" {
+		b.WriteString("| Closes: " + strings.ReplaceAll(opt.ArchiveURL, "{reply}", replyID) + "\n")
+	}
+}
+
+// baseLine names the tree a review ran on when it is a git repository:
+// "Base: REPOSITORY at REVISION (how it was chosen)". The how is the
+// patches' Base when the series chose it (base-commit:, --try-rev, a
+// tree that already had it), else the configured revision.
+func baseLine(r *Report, patches []*Patch, opt EmailOptions) string {
+	src := r.Kernel.Source
+	if !strings.HasPrefix(src, "git:") {
+		return ""
+	}
+	repo := opt.Repository
+	if repo == "" {
+		repo = "the kernel git tree"
+	}
+	how := ""
+	for _, p := range patches {
+		if p.Base != "" {
+			how = p.Base
+			break
+		}
+	}
+	if how != "" {
+		return "Base: " + repo + ", " + how + "."
+	}
+	return "Base: " + repo + " at " + src[strings.LastIndexByte(src, '@')+1:] + " (the configured revision)."
 }
 
 // footer signs the reply and says how to reproduce the review.

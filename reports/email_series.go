@@ -57,9 +57,11 @@ func SeriesEmailReply(r *Report, patches []*Patch, anchor *MailContext, opt Emai
 		b.WriteString("\n")
 		writePatchSection(&b, r, p)
 	}
+	replyID := ReplyMessageID(anchor.MessageID, r.Version, from.Address)
+	writeClosing(&b, r, shown, opt, replyID)
 	body := strings.TrimRight(b.String(), "\n") + "\n\n-- \n" + footer(r, &Patch{Mail: anchor}, opt)
 	m := &EmailMessage{
-		MessageID:  ReplyMessageID(anchor.MessageID, r.Version, from.Address),
+		MessageID:  replyID,
 		InReplyTo:  anchor.MessageID,
 		References: appendUnique(append([]string(nil), anchor.References...), anchor.MessageID),
 		Subject:    replySubject(anchor.Subject, anchor.Subject),

@@ -195,9 +195,10 @@ func joinDesc(desc, more string) string {
 	return desc + "; " + more
 }
 
-// inTreeNote says how a patch the tree already has was reviewed.
-func inTreeNote(t ksrc.Tree, what string) string {
-	return fmt.Sprintf("already in %s: reviewed against it with the %s reversed (as git apply -R)", t.Describe(), what)
+// inTreeNote says how a patch the tree already has was reviewed (without
+// the tree's local path: the text is quoted in mail).
+func inTreeNote(what string) string {
+	return fmt.Sprintf("the tree given already has the %s: reviewed against it with the %s reversed (as git apply -R)", what, what)
 }
 
 // hunksOnly keeps the analyzer findings of a patch reviewed from its hunks

@@ -231,7 +231,7 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 			if len(s.Patches) == 1 {
 				what = "patch"
 			}
-			base.desc = joinDesc(base.desc, inTreeNote(cur, what))
+			base.desc = joinDesc(base.desc, inTreeNote(what))
 			base.inTree = true
 			cur = rev
 		}
@@ -291,7 +291,7 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 				if pre, ok := unapplied(cur, files); ok {
 					if post, perr := applyPatch(pre, p, files, e); perr == nil {
 						e.Applied, e.AlreadyApplied = true, true
-						e.Base = joinDesc(e.Base, inTreeNote(cur, "patch"))
+						e.Base = joinDesc(e.Base, inTreeNote("patch"))
 						pass.Pre, pass.Post = pre, post
 						ferr = nil
 					}

@@ -63,6 +63,7 @@ type botFlags struct {
 	batch, maxReviews, backups                                            int
 	deny, bots                                                            listFlag
 	pw                                                                    patchworkFlags
+	repoName, archiveURL                                                  string
 }
 
 // listFlag is a repeatable string flag.
@@ -113,6 +114,8 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.logFormat, "log-format", "text", "log `FORMAT` on standard error: text or json")
 	fs.DurationVar(&f.sendPause, "test-send-pause", 0, "testing only: pause before and after each send (crash tests)")
 	f.pw.register(fs)
+	fs.StringVar(&f.repoName, "repo-name", "", "how replies name the --git repository (a URL or NAME; a local path means nothing to readers)")
+	fs.StringVar(&f.archiveURL, "archive-url", defaultTargetURL, "the list archive's URL `TEMPLATE` of a message ({reply}: the reply's Message-ID), for the Closes: tag replies suggest; \"\" for none")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, botUsage)
 		fs.PrintDefaults()
@@ -256,7 +259,7 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 		return err
 	}
 	b, err := bot.New(bot.Options{
-		Patchwork: pw,
+		Patchwork: pw, Repository: f.repoName, ArchiveURL: f.archiveURL,
 		Source: src, State: st, Sender: sender, Review: reviewer,
 		From: mbox.Address{Name: from.Name, Email: from.Address}, Version: version,
 		Wait: f.wait, CoverMaxAge: f.coverAge, OnlyFindings: f.onlyFindings, PerPatch: f.perPatch,
