@@ -520,7 +520,7 @@ func (s *skimmer) pathLoc(e []cscan.Token, types map[string]string, params map[s
 	switch {
 	case e[0].Text == "(":
 		// (&x)->f, (x)->f, (type *)x
-		close := matchParenTok(e, 0)
+		close := plainParens.forward(e, 0)
 		if close < 0 {
 			return ""
 		}
@@ -614,29 +614,13 @@ func stripExpr(e []cscan.Token) []cscan.Token {
 		switch {
 		case e[0].Text == "&" || e[0].Text == "*":
 			e = e[1:]
-		case e[0].Text == "(" && matchParenTok(e, 0) == len(e)-1:
+		case e[0].Text == "(" && plainParens.forward(e, 0) == len(e)-1:
 			e = e[1 : len(e)-1]
 		default:
 			return e
 		}
 	}
 	return e
-}
-
-func matchParenTok(e []cscan.Token, open int) int {
-	d := 0
-	for k := open; k < len(e); k++ {
-		switch e[k].Text {
-		case "(":
-			d++
-		case ")":
-			d--
-			if d == 0 {
-				return k
-			}
-		}
-	}
-	return -1
 }
 
 func hasPaste(e []cscan.Token) bool {
