@@ -221,3 +221,26 @@ var TracepointMacros = []string{"__DO_TRACE", "__DECLARE_TRACE", "__DECLARE_TRAC
 
 // TracepointCall is the macro __DO_TRACE() calls the probes through.
 const TracepointCall = "__DO_TRACE_CALL"
+
+// SlabTypesafeByRCU is the kmem_cache flag (include/linux/slab.h) whose
+// caches free their slabs only after a grace period: an object freed with
+// kmem_cache_free() may be reused at once for another object of its type,
+// but its memory stays of that type for readers that began before. The
+// flavour of that grace period is read from the slab allocator's code
+// (SlabAllocatorDir): the callback primitive it calls when a cache has
+// the flag.
+const SlabTypesafeByRCU = "SLAB_TYPESAFE_BY_RCU"
+
+// SlabAllocatorDir holds the slab allocator (mm/slub.c in 6.12).
+const SlabAllocatorDir = "mm/"
+
+// CacheConstructors are the kmem_cache constructors whose arguments carry
+// the cache's flags (include/linux/slab.h, mm/slab_common.c).
+var CacheConstructors = map[string]bool{
+	"kmem_cache_create": true, "kmem_cache_create_usercopy": true, "__kmem_cache_create_args": true,
+	"KMEM_CACHE": true, "KMEM_CACHE_USERCOPY": true,
+}
+
+// CacheFree are the primitives that return one object to its kmem_cache
+// (first argument the cache, second the object).
+var CacheFree = map[string]bool{"kmem_cache_free": true}

@@ -30,7 +30,10 @@
 // function, the calls that follow are searched for grace-period waits and
 // callback queues: synchronize_*() by flavour, call_*() with the callback
 // followed through its chain (call_rcu() → callback → call_srcu() →
-// callback → kfree()), kfree_rcu()/kvfree_rcu(), queue_rcu_work(), and
+// callback → kfree()), kfree_rcu()/kvfree_rcu(), queue_rcu_work(),
+// kmem_cache_free() on a cache created with SLAB_TYPESAFE_BY_RCU (found
+// from the tree's kmem_cache_create() flags; its grace period from the
+// slab allocator's free path: a type-safety retire, see Step.TypeSafe), and
 // any function that does one of those (synchronize_net(),
 // tracepoint_synchronize_unregister(), release_probes()), up to
 // MaxRetireDepth. When the publishing function has none, its callers'
@@ -78,6 +81,7 @@ type Map struct {
 	busy     map[string]bool
 	steps    map[string][]Step // retire steps per definition key
 	resolved map[string]string
+	slabs    *typesafeCaches
 }
 
 // New returns the map of an index and the summarizer of the same tree
@@ -204,6 +208,13 @@ type Step struct {
 	// Skippable: the step is skipped when rcu_trace_implies_rcu_gp() is
 	// true (the callback frees at once then).
 	Skippable bool
+	// TypeSafe is set for a kmem_cache_free() on a SLAB_TYPESAFE_BY_RCU
+	// cache (the cache, where it is created, the allocator's grace
+	// period): the object may be reused at once, but its memory stays of
+	// its type until that grace period ends. It covers readers of that
+	// flavour for type-safety only (they must re-validate what they
+	// find); readers of other flavours not at all.
+	TypeSafe string
 }
 
 // Retire is a publication or removal and the grace periods that follow it.

@@ -81,3 +81,28 @@ func TestRealTreeTracepointFuncs(t *testing.T) {
 		t.Errorf("%d mismatches on struct tracepoint.funcs", len(bad))
 	}
 }
+
+// The SLAB_TYPESAFE_BY_RCU caches are read from the tree's
+// kmem_cache_create() calls (flags written in the call, or in a local
+// variable), their grace period from mm/slub.c's free path.
+func TestRealTreeTypesafeCaches(t *testing.T) {
+	m := realMap(t)
+	tc := m.typesafe()
+	for name, file := range map[string]string{
+		"sighand_cachep":      "kernel/fork.c:",   // kmem_cache_create(…, SLAB_PANIC|SLAB_TYPESAFE_BY_RCU|…)
+		"p9_req_cache":        "net/9p/client.c:", // KMEM_CACHE(p9_req_t, SLAB_TYPESAFE_BY_RCU)
+		"filp_cachep":         "fs/file_table.c:", // kmem_cache_create() with a struct kmem_cache_args
+		"nf_conntrack_cachep": "net/netfilter/nf_conntrack_core.c:",
+	} {
+		if w := tc.byName[name]; len(w) != 1 || !strings.HasPrefix(w[0], file) {
+			t.Errorf("%s: %q, want in %s", name, tc.byName[name], file)
+		}
+	}
+	if _, ok := tc.byName["signal_cachep"]; ok {
+		t.Errorf("signal_cachep is not SLAB_TYPESAFE_BY_RCU")
+	}
+	if tc.flavour != rcumodel.FlavourRCU || tc.prim != "call_rcu" || !strings.HasPrefix(tc.from, "free_slab() at mm/slub.c:") {
+		t.Errorf("the allocator's grace period: %v %s %s", tc.flavour, tc.prim, tc.from)
+	}
+	t.Logf("%d SLAB_TYPESAFE_BY_RCU caches: %v", len(tc.byName), tc.byName)
+}

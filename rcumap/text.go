@@ -38,6 +38,9 @@ func StepText(st Step) string {
 	if st.Skippable {
 		s += ", skipped when rcu_trace_implies_rcu_gp()"
 	}
+	if st.TypeSafe != "" {
+		s += ", type-safe only: " + st.TypeSafe
+	}
 	return s
 }
 

@@ -411,7 +411,7 @@ func (m *Map) retireIn(d Def, b *bodyEvents, idx, line int, vars map[string]bool
 		}
 		sub := m.stepsOf(d.File.Path, d.Name(), c, 0, via, budget)
 		for _, st := range sub {
-			if rcueffects.GPWaits[st.Prim].Call {
+			if rcueffects.GPWaits[st.Prim].Call || st.TypeSafe != "" {
 				if mentions {
 					steps = append(steps, st)
 				}
@@ -557,6 +557,9 @@ func (m *Map) stepsOf(from, fromFunc string, c rcueffects.CallSite, depth int, v
 			}
 		}
 		return steps
+	}
+	if st, ok := m.typesafeStep(c, at, via); ok {
+		return []Step{st}
 	}
 	if depth >= MaxRetireDepth || *budget <= 0 || skipCallee(c.Name) {
 		return nil

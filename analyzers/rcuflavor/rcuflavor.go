@@ -243,6 +243,9 @@ func flavoursText(steps []rcumap.Step) string {
 			fl = "srcu(" + st.Domain + ")"
 		}
 		t := fmt.Sprintf("%s() [%s] in %s()", st.Prim, fl, st.At.Func)
+		if st.TypeSafe != "" {
+			t = fmt.Sprintf("%s() [%s, type-safe only: %s cache] in %s()", st.Prim, fl, kernelnames.SlabTypesafeByRCU, st.At.Func)
+		}
 		if !seen[t] {
 			seen[t] = true
 			parts = append(parts, t)
@@ -296,7 +299,7 @@ func confirm(steps []rcumap.Step, r rcumap.Reader, miss rcueffects.Section, key 
 	}
 	var free []scenario.Op
 	switch {
-	case w.Call && rcumodel.Flavours[fl].Call != "" && fl != rcumodel.FlavourSRCU0:
+	case (w.Call || st.TypeSafe != "") && rcumodel.Flavours[fl].Call != "" && fl != rcumodel.FlavourSRCU0:
 		free = []scenario.Op{scenario.O(rcumodel.Flavours[fl].Call, "free", "obj")}
 	case rcumodel.Flavours[fl].Synchronize == "":
 		return finding.Finding{}, false

@@ -193,3 +193,52 @@ func checkIfaliasTable(t *testing.T, m *finding.RCUMap) {
 		t.Errorf("retire rows: %+v", m.Retires)
 	}
 }
+
+// SLAB_TYPESAFE_BY_RCU as a retire kind: the old handler table goes back
+// to sighand_cachep (created with the flag in the unchanged kernel/fork.c)
+// through the unchanged __cleanup_sighand(); the slab allocator frees such
+// slabs after call_rcu(), which waits for RCU readers (type-safety) and
+// not for SRCU ones.
+func TestRealTreeTypesafeCacheRetire(t *testing.T) {
+	p := realtest.Provider()
+	tests := []struct {
+		name string
+		mbox string
+		want bool
+	}{
+		{"SRCU reader of a table freed to a SLAB_TYPESAFE_BY_RCU cache", "testdata/sighand-typesafe-srcu-reader.mbox", true},
+		{"twin: the reader holds rcu_read_lock()", "testdata/sighand-typesafe-rcu-reader.mbox", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := realtest.RunMbox(t, Analyzer, p, tc.mbox)
+			if !tc.want {
+				if len(fs) != 0 {
+					t.Fatalf("want no finding, got %d: %s", len(fs), realtest.Dump(fs))
+				}
+				return
+			}
+			if len(fs) != 1 {
+				t.Fatalf("%d findings, want 1", len(fs))
+			}
+			f := fs[0]
+			if f.Rule != finding.RuleGPFlavorMismatch || f.Status != finding.StatusNew || f.Function != "sighand_peek_set" ||
+				f.Trace == nil || !strings.HasPrefix(f.Trace.Property, "P2") {
+				t.Errorf("finding %s %s %s %+v", f.Rule, f.Status, f.Function, f.Trace)
+			}
+			if !strings.Contains(f.Message, "kmem_cache_free() [rcu, type-safe only: SLAB_TYPESAFE_BY_RCU cache] in __cleanup_sighand()") ||
+				!strings.Contains(f.Message, "sighand_peek_ignored() reads it under srcu_read_lock()") {
+				t.Errorf("message: %s", f.Message)
+			}
+			var why string
+			for _, h := range f.Chain {
+				if h.Function == "__cleanup_sighand" && h.File == "kernel/fork.c" {
+					why = h.Why
+				}
+			}
+			if !strings.Contains(why, "sighand_cachep, created at kernel/fork.c:") || !strings.Contains(why, "call_rcu() (in free_slab() at mm/slub.c:") {
+				t.Errorf("the chain does not say which cache and grace period: %q %+v", why, f.Chain)
+			}
+		})
+	}
+}
