@@ -72,6 +72,8 @@ func run(pass *analyzers.Pass) (any, error) {
 type checker struct {
 	pass *analyzers.Pass
 	ix   *index.Index
+	// regs caches, per file, the tracing callbacks its text registers.
+	regs map[string]map[string]registration
 }
 
 // root is one place the walk starts from.
@@ -87,6 +89,9 @@ type root struct {
 	// impl marks the tracepoint implementation (its chains start at a
 	// tracepoint call site).
 	impl bool
+	// reg, when set, says what the root is registered as (a tracepoint
+	// probe, an ftrace callback, a kprobe handler).
+	reg *registration
 	// at, when set, is the patch's changed definition the findings are
 	// located at (reverse query).
 	at *index.Changed
@@ -144,6 +149,10 @@ func (c *checker) run(changed []index.Changed) {
 func (c *checker) rootOf(ff *index.FileFacts, fn *index.Func, m *index.Macro) (root, bool) {
 	if fn != nil {
 		r := root{name: fn.Name, facts: ff, line: int(fn.Line), calls: fn.Calls, conds: ff.CondSet(fn.Cond), fn: fn}
+		if reg, ok := c.registered(ff, fn.Name); ok {
+			r.kind, r.reg = RootTracer, &reg
+			return r, true
+		}
 		switch {
 		case notraceAPI(c.ix, ff.Path, fn.Name, fn):
 			r.kind = RootTracer
@@ -293,6 +302,9 @@ func (c *checker) checkRoot(r root) {
 		}
 	}
 	for _, s := range sinks {
+		if !r.reports(s) {
+			continue
+		}
 		f := finding.Finding{
 			Rule: finding.RuleNotraceInstrumentedCall,
 			File: r.facts.Path, Line: s.FirstLine, Function: r.name, Sink: s.Kind, Root: r.kind,
@@ -313,6 +325,17 @@ func (c *checker) checkRoot(r root) {
 		c.locate(&f, r, s.FirstLine)
 		c.pass.Report(analyzers.Diagnostic{Finding: f, Key: key + s.Key(), Detail: chainNames(s.Chain), Def: def})
 	}
+}
+
+// reports says whether a root reports a sink. A tracepoint probe or
+// kprobe handler that is not itself written notrace is ordinary code the
+// function tracer may trace, and so may its callees: only the events it
+// fires matter (its own event re-enters it, others nest).
+func (r root) reports(s Sink) bool {
+	if r.reg == nil || r.reg.kind == cbFtrace || r.fn == nil || r.fn.Attrs&index.AttrNotrace != 0 {
+		return true
+	}
+	return s.Kind == SinkTracepoint || s.Kind == SinkRingBuffer
 }
 
 // nameContract reports a function of the kernel's core named *_notrace
@@ -431,6 +454,9 @@ func describe(r root, s Sink) (finding.Severity, string) {
 			return finding.Error, fmt.Sprintf("%s() can reach tracepoint '%s' through %s(): the tracepoint implementation re-enters itself",
 				rootName, s.Name, last.Function)
 		}
+		if r.reg != nil {
+			return r.reg.tracepoint(rootName, s.Name, last.Function)
+		}
 		return finding.Error, fmt.Sprintf("%s() can reach tracepoint '%s' through %s(): a probe that uses %s() re-enters this path",
 			rootName, s.Name, last.Function, rootName)
 	case SinkRingBuffer:
@@ -454,6 +480,29 @@ func describe(r root, s Sink) (finding.Severity, string) {
 		return finding.Note, fmt.Sprintf("%s() makes an indirect call (%s) that cannot be checked", rootName, s.Name)
 	}
 	return finding.Note, fmt.Sprintf("%s() calls %s(), whose definition rcureview does not know (%s)", rootName, s.Name, last.Why)
+}
+
+// tracepoint describes a tracepoint a registered callback reaches: the
+// event a probe is attached to re-enters the probe (error); another event
+// fires nested inside the callback, whose probes are others (warning).
+func (g registration) tracepoint(rootName, event, via string) (finding.Severity, string) {
+	unknown := false
+	for _, e := range g.events {
+		if e == event {
+			return finding.Error, fmt.Sprintf("probe %s() of tracepoint '%s' can fire '%s' itself through %s(): the probe re-enters itself",
+				rootName, event, event, via)
+		}
+		unknown = unknown || e == ""
+	}
+	what := map[string]string{cbProbe: "tracepoint probe", cbFtrace: "ftrace callback", cbKprobe: "kprobe handler"}[g.kind]
+	if g.kind == cbProbe && !unknown {
+		what = "probe of " + strings.Join(g.events, ", ")
+	}
+	msg := fmt.Sprintf("%s() (%s) can reach tracepoint '%s' through %s(): a nested event, not re-entry of this callback", rootName, what, event, via)
+	if unknown {
+		msg += " unless it is attached to that tracepoint"
+	}
+	return finding.Warning, msg
 }
 
 // leadOf is the message of a group of findings whose paths run through

@@ -65,3 +65,42 @@ func TestNotraceAPIContract(t *testing.T) {
 		}
 	}
 }
+
+func TestRegistrations(t *testing.T) {
+	src := `static void notrace probe_wakeup(void *ignore, struct task_struct *p) { }
+static void probe_switch(void *ignore, bool preempt) { }
+static void fn_call(unsigned long ip, unsigned long pip, struct ftrace_ops *op, struct ftrace_regs *fregs) { }
+static void other_call(unsigned long ip, unsigned long pip, struct ftrace_ops *op, struct ftrace_regs *fregs) { }
+static int kp_pre(struct kprobe *p, struct pt_regs *regs) { return 0; }
+static struct ftrace_ops trace_ops __read_mostly = {
+	.func = fn_call,
+	.flags = FTRACE_OPS_FL_RECURSION,
+};
+static struct kprobe kp = {
+	.symbol_name = "kernel_clone",
+	.pre_handler = kp_pre,
+};
+static struct irqaction act = { .handler = not_a_callback };
+static int init(struct trace_array *tr)
+{
+	register_trace_sched_wakeup(probe_wakeup, NULL);
+	register_trace_prio_sched_switch(probe_switch, NULL, 10);
+	unregister_trace_sched_switch(probe_switch, NULL);
+	tracepoint_probe_register(tp, (void *)probe_any, data);
+	tr->ops->func = other_call;
+	return 0;
+}
+`
+	got := registrations([]byte(src))
+	want := map[string]registration{
+		"probe_wakeup": {cbProbe, []string{"sched_wakeup"}},
+		"probe_switch": {cbProbe, []string{"sched_switch"}},
+		"probe_any":    {cbProbe, []string{""}},
+		"fn_call":      {kind: cbFtrace},
+		"other_call":   {kind: cbFtrace},
+		"kp_pre":       {kind: cbKprobe},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("registrations:\n got %+v\nwant %+v", got, want)
+	}
+}
