@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -25,6 +26,7 @@ type GitTree struct {
 	path   string // absolute repository path as given, for Describe
 	rev    string // revision as given ("HEAD" by default)
 	commit plumbing.Hash
+	when   time.Time // the commit's committer date
 
 	mu   *sync.Mutex // shared by the trees of one repository (At)
 	repo *git.Repository
@@ -71,6 +73,7 @@ func OpenGit(repoDir, rev string) (*GitTree, error) {
 		path:   abs,
 		rev:    rev,
 		commit: *h,
+		when:   commit.Committer.When,
 		mu:     &sync.Mutex{},
 		repo:   repo,
 		dirs:   map[string]*object.Tree{"": root},
@@ -94,7 +97,7 @@ func (g *GitTree) At(rev string) (*GitTree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("git %s: tree of %s: %w", g.path, h, err)
 	}
-	return &GitTree{path: g.path, rev: rev, commit: *h, mu: g.mu, repo: g.repo,
+	return &GitTree{path: g.path, rev: rev, commit: *h, when: commit.Committer.When, mu: g.mu, repo: g.repo,
 		dirs: map[string]*object.Tree{"": root}}, nil
 }
 
@@ -122,6 +125,12 @@ func (g *GitTree) TreeHash() string {
 	defer g.mu.Unlock()
 	return g.dirs[""].Hash.String()
 }
+
+// CommitTime returns the committer date of the tree's commit.
+func (g *GitTree) CommitTime() time.Time { return g.when }
+
+// Rev returns the revision as it was given (a branch, tag, hash).
+func (g *GitTree) Rev() string { return g.rev }
 
 // Commit returns the full hash of the commit the tree belongs to.
 func (g *GitTree) Commit() string { return g.commit.String() }

@@ -29,6 +29,9 @@ type seriesBase struct {
 func chooseBase(s *mbox.Series, diffs [][]*diffparse.File, opt Options) seriesBase {
 	given := seriesBase{tree: opt.Tree}
 	g, isGit := opt.Tree.(*ksrc.GitTree)
+	if isGit && len(opt.TryRevs) > 0 {
+		return chooseTryRev(s, diffs, opt, g)
+	}
 	bc := baseCommit(s)
 	if !isGit || bc == "" {
 		return given

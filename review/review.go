@@ -67,6 +67,11 @@ type Options struct {
 	// RevGiven says the revision of a git Tree was named by the user
 	// (--rev): it is tried before a series' base-commit, not after.
 	RevGiven bool
+	// TryRevs are revisions of a git Tree a series may apply to (a bot
+	// following several branches): the newest where the whole series
+	// applies is its base, after its base-commit: and before the Tree's
+	// own revision.
+	TryRevs []string
 }
 
 // Result is a finished review and what it says about the inputs.

@@ -63,7 +63,7 @@ type botFlags struct {
 	batch, maxReviews, backups                                            int
 	deny, bots                                                            listFlag
 	pw                                                                    patchworkFlags
-	repoName, archiveURL                                                  string
+	repoName, archiveURL, tryRev                                          string
 }
 
 // listFlag is a repeatable string flag.
@@ -109,6 +109,7 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.tree, "tree", "", "kernel source `DIR` to apply the patches to")
 	fs.StringVar(&f.git, "git", "", "kernel git repository `DIR`")
 	fs.StringVar(&f.rev, "rev", "HEAD", "`REV`ision of --git")
+	fs.StringVar(&f.tryRev, "try-rev", "", "revisions `A,B,…` of --git a series may apply to: the newest where it applies is its base (after its base-commit:, before --rev)")
 	fs.IntVar(&f.batch, "batch", 200, "archive items read per transaction")
 	fs.IntVar(&f.maxReviews, "max-reviews", 0, "at most `N` series reviewed per pass (0: no bound)")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log `FORMAT` on standard error: text or json")
@@ -249,7 +250,11 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 	if err != nil {
 		return err
 	}
-	session := review.NewSession(review.Options{Tool: "rcureview", Version: version, Tree: tree, Registry: reg, Indexes: defaultIndexes("")})
+	tryRevs := splitList(f.tryRev)
+	if len(tryRevs) > 0 && f.git == "" {
+		return errors.New("--try-rev needs --git")
+	}
+	session := review.NewSession(review.Options{Tool: "rcureview", Version: version, Tree: tree, Registry: reg, Indexes: defaultIndexes(""), TryRevs: tryRevs})
 	reviewer := func(ctx context.Context, s *mbox.Series) (*reports.Report, int, error) {
 		res := session.Series(s)
 		return res.Report, res.Reviewed, nil

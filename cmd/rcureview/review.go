@@ -16,7 +16,7 @@ import (
 	"github.com/rcureview/rcureview/review"
 )
 
-const reviewUsage = `usage: rcureview review [--tree DIR | --git DIR [--rev REV]] [--config FILE|NAME] [--arch ARCH]
+const reviewUsage = `usage: rcureview review [--tree DIR | --git DIR [--rev REV] [--try-rev A,B,…]] [--config FILE|NAME] [--arch ARCH]
                         [--format text|json|sarif|email|html|b4] [--out FILE|DIR]
                         [--all] [--all-versions] [--quiet] [--color auto|always|never]
                         [--terse] [--emacs|--showfile] [--no-summary] [--mailback]
@@ -38,7 +38,9 @@ the facts embedded from linux 6.12; the report header says so.
 With --git, a series that names its base-commit: is applied to that commit
 when the repository has it (when --rev is given, to --rev first and to the
 base-commit only if more of the series applies there); each patch says which
-base was used. A patch or series the tree already has (its reverse applies,
+base was used. --try-rev A,B,… names more revisions (the branches a
+maintainer follows): a series goes to its base-commit: when it applies
+there, else to the newest of them where it applies, else to --rev. A patch or series the tree already has (its reverse applies,
 as with git apply -R --check: a b4 prep worktree with --tree ., or --git at a
 revision that contains it) is reviewed against the tree with it reversed,
 and the header says so. A
@@ -77,7 +79,7 @@ Options:
 
 type reviewFlags struct {
 	tree, git, rev, config, format, out string
-	arch                                string
+	arch, tryRev                        string
 	all, allVersions, quiet             bool
 	from, color                         string
 	cp                                  reportFlags
@@ -93,6 +95,7 @@ func reviewFlagSet(stderr io.Writer) func(*reviewFlags) *flag.FlagSet {
 		fs.StringVar(&f.tree, "tree", "", "kernel source `DIR` to apply the patches to")
 		fs.StringVar(&f.git, "git", "", "kernel git repository `DIR` (read with go-git, no checkout)")
 		fs.StringVar(&f.rev, "rev", "HEAD", "`REV`ision of --git to apply the patches to")
+		fs.StringVar(&f.tryRev, "try-rev", "", "revisions `A,B,…` of --git a series may apply to: the newest where it applies is its base (after its base-commit:, before --rev)")
 		fs.StringVar(&f.config, "config", "", "kernel .config `FILE` or configuration name (debian-amd64, debian-rt, debian-cloud): drop findings whose conditions it rules out")
 		fs.StringVar(&f.arch, "arch", "x86", "`ARCH`itecture of the tree: its arch/ directory and Kconfig are read")
 		fs.StringVar(&f.format, "format", "text", "output `FORMAT`: text, json, sarif, email (mbox of replies), html or b4 (b4's review CI JSON)")
@@ -158,6 +161,11 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	opt := review.Options{Tool: "rcureview", Version: version, AllVersions: f.allVersions, All: f.all,
 		MaxPatches: f.maxPatches, MaxPatchBytes: int64(f.maxPatchBytes)}
 	fs.Visit(func(fl *flag.Flag) { opt.RevGiven = opt.RevGiven || fl.Name == "rev" })
+	opt.TryRevs = splitList(f.tryRev)
+	if len(opt.TryRevs) > 0 && f.git == "" {
+		fmt.Fprintln(stderr, "rcureview review: --try-rev needs --git")
+		return 2
+	}
 	if opt.Tree, err = openTree(f); err != nil {
 		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
 		return 2
@@ -268,4 +276,15 @@ func openTree(f reviewFlags) (ksrc.Tree, error) {
 		return t, nil
 	}
 	return nil, nil
+}
+
+// splitList splits a comma-separated option value, dropping empty items.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
