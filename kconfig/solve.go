@@ -7,6 +7,10 @@ import (
 	"github.com/crillab/gophersat/solver"
 )
 
+// quickBudget is how many decisions quickSat may take before a query
+// goes to the CDCL solver.
+const quickBudget = 2000
+
 // maxConstrained bounds how many symbols' constraints one query takes,
 // nearest to the queried symbols first; the others stay free, which can
 // only make more combinations satisfiable.
@@ -335,6 +339,9 @@ func (m *Model) sat(es []*Expr) bool {
 		q.clauses = append(q.clauses, []int{y})
 	}
 	q.constrain()
+	if sat, ok := quickSat(q.n, q.clauses, quickBudget); ok {
+		return sat
+	}
 	pb := solver.ParseSlice(q.clauses)
 	if pb.Status == solver.Unsat {
 		return false

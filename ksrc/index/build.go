@@ -270,21 +270,19 @@ func listBuild(t ksrc.Tree, id string, opt Options, st BuildStats) (*Index, Buil
 		}
 		return nil, st, fmt.Errorf("index %s: %w", t.Describe(), err)
 	}
-	var cached map[string]*FileFacts
 	var st8 *stamps
 	if dirs != nil {
 		st8 = &stamps{listed: listed, dirs: dirs, racy: racyFiles(entries, listed)}
 	}
-	own := false // the tree's own pack was read
+	var old *lazyFiles // the pack whose unchanged records are reused
 	if opt.Cache != nil {
 		o := <-pack
 		lz, err := o.lz, o.err
-		own = err == nil && lz.dir.treeID == id
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:
 			opt.logf()("rcureview: index cache unusable, re-indexing %s: %v", t.Describe(), err)
-		case own && lz.matches(func(yield func(p, k string) bool) {
+		case lz.dir.treeID == id && lz.matches(func(yield func(p, k string) bool) {
 			for _, e := range entries {
 				if !yield(e.path, e.key) {
 					return
@@ -303,29 +301,75 @@ func listBuild(t ksrc.Tree, id string, opt Options, st BuildStats) (*Index, Buil
 			}
 			return &Index{Source: t.Describe(), Arch: opt.Arch, lazy: lz}, st, nil
 		default:
-			cached = lz.reusable()
+			old = lz
 		}
 	}
-	out := make([]*FileFacts, len(entries))
-	var todo []int
-	for i, e := range entries {
-		if f, ok := cached[e.path]; ok && f.Key == e.key {
+	if opt.Cache == nil {
+		out := make([]*FileFacts, len(entries))
+		if err := skimEntries(t, entries, nil, opt, &st, func(i int, f *FileFacts, _ []byte) error {
 			out[i] = f
-			st.Reused++
-			continue
+			return nil
+		}); err != nil {
+			return nil, st, err
 		}
-		todo = append(todo, i)
+		var files []*FileFacts
+		for _, f := range out {
+			if f != nil {
+				files = append(files, f)
+			}
+		}
+		st.Files = len(files)
+		ix := New(t.Describe(), files)
+		ix.Arch = opt.Arch
+		return ix, st, nil
 	}
+	// With a cache, records go to the new pack as they are made and the
+	// index is served from it: memory does not hold every file's facts.
+	lz, err := opt.Cache.write(id, len(entries), st8, func(add func(packItem) error) error {
+		var mu sync.Mutex
+		return skimEntries(t, entries, old, opt, &st, func(i int, f *FileFacts, rec []byte) error {
+			if rec == nil {
+				rec = encodeFacts(nil, f)
+			}
+			it := packItem{id: i, rec: rec, f: packInfoOf(f)}
+			mu.Lock()
+			defer mu.Unlock()
+			st.Files++
+			return add(it)
+		})
+	}, t, opt.logf())
+	if err != nil {
+		return nil, st, fmt.Errorf("index %s: %w", t.Describe(), err)
+	}
+	return &Index{Source: t.Describe(), Arch: opt.Arch, lazy: lz}, st, nil
+}
+
+// skimEntries hands emit the facts of every entry (i its place in
+// entries), in parallel and in no order: a file whose record in old has
+// the same path and content key is decoded from it (rec is then that
+// record), the others are read from the tree and skimmed (rec nil). A
+// file that disappeared since the listing is left out.
+func skimEntries(t ksrc.Tree, entries []fileEntry, old *lazyFiles, opt Options, st *BuildStats, emit func(i int, f *FileFacts, rec []byte) error) error {
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	var done atomic.Int64
-	done.Store(int64(st.Reused))
-	var bytes atomic.Int64
+	var done, bytes, skimmed, reused atomic.Int64
 	var firstErr error
 	var mu sync.Mutex
-	next := make(chan int)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+	}
+	tick := func() {
+		if n := done.Add(1); opt.Progress != nil && n%256 == 0 {
+			opt.Progress(int(n), len(entries))
+		}
+	}
+	next := make(chan int, 64)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -334,29 +378,38 @@ func listBuild(t ksrc.Tree, id string, opt Options, st BuildStats) (*Index, Buil
 			var sk Skimmer
 			for i := range next {
 				e := entries[i]
+				if old != nil {
+					if oid, ok := old.dir.byPath[e.path]; ok && old.dir.files[oid].key == e.key {
+						if f, err := old.read(oid); err == nil {
+							pf := &old.dir.files[oid]
+							reused.Add(1)
+							if err := emit(i, f, old.dir.data[pf.off:pf.off+pf.n]); err != nil {
+								fail(err)
+							}
+							tick()
+							continue
+						}
+					}
+				}
 				data, err := t.ReadFile(e.path)
 				if err != nil {
 					if !errors.Is(err, fs.ErrNotExist) {
-						mu.Lock()
-						if firstErr == nil {
-							firstErr = fmt.Errorf("index %s: %w", e.path, err)
-						}
-						mu.Unlock()
+						fail(fmt.Errorf("index %s: %w", e.path, err))
 					}
 					continue
 				}
 				f := sk.SkimFile(e.path, data)
 				f.Key = e.key
-				out[i] = f
 				bytes.Add(int64(len(data)))
-				n := done.Add(1)
-				if opt.Progress != nil && n%256 == 0 {
-					opt.Progress(int(n), len(entries))
+				skimmed.Add(1)
+				if err := emit(i, f, nil); err != nil {
+					fail(err)
 				}
+				tick()
 			}
 		}()
 	}
-	for _, i := range todo {
+	for i := range entries {
 		next <- i
 	}
 	close(next)
@@ -364,24 +417,6 @@ func listBuild(t ksrc.Tree, id string, opt Options, st BuildStats) (*Index, Buil
 	if opt.Progress != nil {
 		opt.Progress(len(entries), len(entries))
 	}
-	if firstErr != nil {
-		return nil, st, firstErr
-	}
-	st.Skimmed = len(todo)
-	st.Bytes = bytes.Load()
-	var files []*FileFacts
-	for _, f := range out {
-		if f != nil {
-			files = append(files, f)
-		}
-	}
-	st.Files = len(files)
-	if opt.Cache != nil && (!own || st.Skimmed > 0 || len(cached) != len(files)) {
-		if err := opt.Cache.save(id, files, st8); err != nil {
-			return nil, st, fmt.Errorf("index %s: save cache: %w", t.Describe(), err)
-		}
-	}
-	ix := New(t.Describe(), files)
-	ix.Arch = opt.Arch
-	return ix, st, nil
+	st.Skimmed, st.Reused, st.Bytes = int(skimmed.Load()), int(reused.Load()), bytes.Load()
+	return firstErr
 }

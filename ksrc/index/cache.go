@@ -177,31 +177,44 @@ func (c *Cache) used(id string) {
 	os.Chtimes(c.PackPath(id), now, now)
 }
 
-// save writes the pack of a tree (atomically: a temporary file renamed
-// over the old one) and removes the tree's packs of other versions and,
-// for git trees, the packs of the trees used longest ago beyond
-// keptGitPacks. With st, the pack's directory stamps are written next to
-// it (dircheck.go).
-func (c *Cache) save(id string, files []*FileFacts, st *stamps) error {
+// write writes the pack of a tree from records fill hands to add (in
+// any order; at most n, numbered below n), then opens it for lazy use.
+// Written atomically, as save.
+func (c *Cache) write(id string, n int, st *stamps, fill func(add func(packItem) error) error, t ksrc.Tree, logf func(string, ...any)) (*lazyFiles, error) {
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
-		return err
+		return nil, err
 	}
-	final := c.PackPath(id)
 	tmp, err := os.CreateTemp(c.Dir, ".pack-*")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer os.Remove(tmp.Name())
-	crc, err := writePackCRC(tmp, id, files)
+	pw, err := newPackWriter(tmp, id, n)
+	if err == nil {
+		err = fill(pw.add)
+	}
+	var crc uint32
+	if err == nil {
+		crc, err = pw.finish()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
-		tmp.Close()
-		return err
+		return nil, err
 	}
-	if err := tmp.Close(); err != nil {
-		return err
+	if err := c.install(tmp.Name(), id, crc, st); err != nil {
+		return nil, err
 	}
+	return c.open(id, t, logf)
+}
+
+// install renames a written pack into place, writes its stamps and
+// removes the packs it replaces.
+func (c *Cache) install(tmp, id string, crc uint32, st *stamps) error {
+	final := c.PackPath(id)
 	os.Remove(stampsPath(final))
-	if err := os.Rename(tmp.Name(), final); err != nil {
+	if err := os.Rename(tmp, final); err != nil {
 		return err
 	}
 	if st != nil {

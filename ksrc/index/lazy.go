@@ -304,14 +304,3 @@ func (l *lazyFiles) matches(entries func(yield func(p, k string) bool)) bool {
 	})
 	return ok && i == len(l.dir.files)
 }
-
-// reusable decodes every file of the pack, by path, for a build that
-// re-indexes only the changed files; the pack is closed afterwards.
-func (l *lazyFiles) reusable() map[string]*FileFacts {
-	m := make(map[string]*FileFacts, len(l.slots))
-	for _, f := range l.all() {
-		m[f.Path] = f
-	}
-	l.f.Close()
-	return m
-}

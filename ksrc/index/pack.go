@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -267,68 +268,145 @@ func isFarMakefile(f *FileFacts) bool {
 // writePackCRC writes the pack of files to w and returns the checksum of
 // its head (which names the pack's content).
 func writePackCRC(w io.Writer, treeID string, files []*FileFacts) (uint32, error) {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	if _, err := bw.WriteString(packMagic); err != nil {
+	pw, err := newPackWriter(w, treeID, len(files))
+	if err != nil {
 		return 0, err
 	}
-	off := int64(len(packMagic))
-	head := factsEncoder{}
-	head.uint(packVersion)
-	head.uint(cacheVersion)
-	head.str(treeID)
-	s := statsOf(files)
-	for _, v := range []int{s.Files, s.Funcs, s.Calls, s.Macros, s.Events, s.Guards, s.Makefiles} {
-		head.uint(uint64(v))
-	}
-	head.uint(uint64(len(files)))
-	var tabs [numTables]map[string][]uint32
-	for t := range tabs {
-		tabs[t] = map[string][]uint32{}
-	}
-	type mk struct {
-		dir string
-		id  int
-		far bool
-	}
-	var makes []mk
-	makeAt := map[string]int{}
 	var rec []byte
 	for id, f := range files {
 		rec = encodeFacts(rec[:0], f)
-		if _, err := bw.Write(rec); err != nil {
+		if err := pw.add(packItem{id: id, rec: rec, f: packInfoOf(f)}); err != nil {
 			return 0, err
 		}
-		head.str(f.Path)
-		head.str(f.Key)
-		head.uint(uint64(off))
-		head.uint(uint64(len(rec)))
-		head.uint(uint64(crc32.Checksum(rec, castagnoli)))
-		off += int64(len(rec))
-		for t, names := range tableNames(f) {
-			for _, n := range names {
-				tabs[t][n] = append(tabs[t][n], uint32(id))
-			}
+	}
+	return pw.finish()
+}
+
+// packInfo is what the pack's head and tables need of a file's facts, so
+// that a writer need not keep the facts themselves.
+type packInfo struct {
+	path, key string
+	names     [numTables][]string
+	stats     Stats
+	kbuild    bool // a kbuild makefile (Makefile or Kbuild)
+	far       bool // isFarMakefile
+}
+
+func packInfoOf(f *FileFacts) packInfo {
+	return packInfo{path: f.Path, key: f.Key, names: tableNames(f), stats: statsOf([]*FileFacts{f}),
+		kbuild: f.Make != nil && isKbuildFile(f.Path), far: isFarMakefile(f)}
+}
+
+// packItem is one file for a packWriter: its place in the index (files
+// are numbered in index order, gaps allowed), its encoded record and
+// what the head needs of it.
+type packItem struct {
+	id  int
+	rec []byte
+	f   packInfo
+}
+
+// packWriter writes a pack as its records arrive, in any order, keeping
+// only the head's tables: an index is written without holding every
+// file's facts in memory.
+type packWriter struct {
+	bw     *bufio.Writer
+	treeID string
+	off    int64
+	files  []packFile // by item id; path "" = no such file
+	tabs   [numTables]map[string][]uint32
+	makes  map[string]packMake
+	stats  Stats
+}
+
+type packMake struct {
+	id       int
+	far, kbf bool // far: isFarMakefile; kbf: the file is named Kbuild
+}
+
+func newPackWriter(w io.Writer, treeID string, n int) (*packWriter, error) {
+	pw := &packWriter{bw: bufio.NewWriterSize(w, 1<<20), treeID: treeID, off: int64(len(packMagic)),
+		files: make([]packFile, n), makes: map[string]packMake{}}
+	for t := range pw.tabs {
+		pw.tabs[t] = map[string][]uint32{}
+	}
+	_, err := pw.bw.WriteString(packMagic)
+	return pw, err
+}
+
+// add writes one file's record.
+func (pw *packWriter) add(it packItem) error {
+	if _, err := pw.bw.Write(it.rec); err != nil {
+		return err
+	}
+	pw.files[it.id] = packFile{path: it.f.path, key: it.f.key, off: pw.off, n: int64(len(it.rec)),
+		crc: crc32.Checksum(it.rec, castagnoli)}
+	pw.off += int64(len(it.rec))
+	for t, names := range it.f.names {
+		for _, n := range names {
+			pw.tabs[t][n] = append(pw.tabs[t][n], uint32(it.id))
 		}
-		if f.Make != nil && isKbuildFile(f.Path) {
-			// kbuild reads Kbuild when a directory has both
-			d := path.Dir(f.Path)
-			if i, ok := makeAt[d]; ok {
-				if path.Base(f.Path) == "Kbuild" {
-					makes[i].id, makes[i].far = id, isFarMakefile(f)
-				}
-			} else {
-				makeAt[d] = len(makes)
-				makes = append(makes, mk{d, id, isFarMakefile(f)})
-			}
+	}
+	s := &it.f.stats
+	pw.stats.Files += s.Files
+	pw.stats.Funcs += s.Funcs
+	pw.stats.Calls += s.Calls
+	pw.stats.Macros += s.Macros
+	pw.stats.Events += s.Events
+	pw.stats.Guards += s.Guards
+	pw.stats.Makefiles += s.Makefiles
+	if it.f.kbuild {
+		// kbuild reads Kbuild when a directory has both
+		d := path.Dir(it.f.path)
+		kbf := path.Base(it.f.path) == "Kbuild"
+		if m, ok := pw.makes[d]; !ok || kbf && !m.kbf {
+			pw.makes[d] = packMake{it.id, it.f.far, kbf}
+		}
+	}
+	return nil
+}
+
+// finish writes the head, tables and trailer; it returns the head's
+// checksum.
+func (pw *packWriter) finish() (uint32, error) {
+	// file ids: the items' ids without the gaps, in order
+	ids := make([]uint32, len(pw.files))
+	n := 0
+	for i := range pw.files {
+		ids[i] = uint32(n)
+		if pw.files[i].path != "" {
+			n++
+		}
+	}
+	head := factsEncoder{}
+	head.uint(packVersion)
+	head.uint(cacheVersion)
+	head.str(pw.treeID)
+	s := pw.stats
+	for _, v := range []int{s.Files, s.Funcs, s.Calls, s.Macros, s.Events, s.Guards, s.Makefiles} {
+		head.uint(uint64(v))
+	}
+	head.uint(uint64(n))
+	for i := range pw.files {
+		if pf := &pw.files[i]; pf.path != "" {
+			head.str(pf.path)
+			head.str(pf.key)
+			head.uint(uint64(pf.off))
+			head.uint(uint64(pf.n))
+			head.uint(uint64(pf.crc))
 		}
 	}
 	var tb []byte
-	for _, tab := range tabs {
+	for _, tab := range pw.tabs {
 		names := make([]string, 0, len(tab))
 		nids := 0
-		for n, ids := range tab {
+		for n, l := range tab {
 			names = append(names, n)
-			nids += len(ids)
+			nids += len(l)
+			slices.Sort(l) // index order
+			for k := range l {
+				l[k] = ids[l[k]]
+			}
 		}
 		sort.Strings(names)
 		nbytes := 0
@@ -358,10 +436,16 @@ func writePackCRC(w io.Writer, treeID string, files []*FileFacts) (uint32, error
 			}
 		}
 	}
-	head.uint(uint64(len(makes)))
-	for _, m := range makes {
-		head.str(m.dir)
-		head.uint(uint64(m.id))
+	dirs := make([]string, 0, len(pw.makes))
+	for d := range pw.makes {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	head.uint(uint64(len(dirs)))
+	for _, d := range dirs {
+		m := pw.makes[d]
+		head.str(d)
+		head.uint(uint64(ids[m.id]))
 		head.bool(m.far)
 	}
 	var crcs []byte
@@ -369,22 +453,22 @@ func writePackCRC(w io.Writer, treeID string, files []*FileFacts) (uint32, error
 		crcs = binary.LittleEndian.AppendUint32(crcs, crc32.Checksum(tb[c:min(c+packChunk, len(tb))], castagnoli))
 	}
 	for _, b := range [][]byte{head.b, tb, crcs} {
-		if _, err := bw.Write(b); err != nil {
+		if _, err := pw.bw.Write(b); err != nil {
 			return 0, err
 		}
 	}
 	var tr [packTrailer]byte
 	headCRC := crc32.Checksum(head.b, castagnoli)
-	binary.LittleEndian.PutUint64(tr[0:], uint64(off))
+	binary.LittleEndian.PutUint64(tr[0:], uint64(pw.off))
 	binary.LittleEndian.PutUint64(tr[8:], uint64(len(head.b)))
 	binary.LittleEndian.PutUint64(tr[16:], uint64(len(tb)))
 	binary.LittleEndian.PutUint32(tr[24:], headCRC)
 	binary.LittleEndian.PutUint32(tr[28:], crc32.Checksum(crcs, castagnoli))
 	copy(tr[32:], packEnd)
-	if _, err := bw.Write(tr[:]); err != nil {
+	if _, err := pw.bw.Write(tr[:]); err != nil {
 		return 0, err
 	}
-	return headCRC, bw.Flush()
+	return headCRC, pw.bw.Flush()
 }
 
 // packDir is the decoded head of a pack and its tables.

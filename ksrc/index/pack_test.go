@@ -190,7 +190,9 @@ func TestPackWarmIndexAnswersAsBuilt(t *testing.T) {
 	c := &Cache{Dir: t.TempDir()}
 	plain, _ := build(t, dir, nil, nil)
 	cold, st := build(t, dir, c, nil)
-	if st.Skimmed != st.Files || cold.lazy != nil {
+	// a cached build writes the records as they are made and serves the
+	// index from the new pack
+	if st.Skimmed != st.Files || cold.lazy == nil {
 		t.Fatalf("cold build: %+v, lazy %v", st, cold.lazy != nil)
 	}
 	var log logSink
@@ -257,8 +259,8 @@ func TestPackRebuildsChangedTree(t *testing.T) {
 	}
 	defer tr.Close()
 	ix, st, err := Build(tr, Options{Cache: c, Verify: true})
-	if err != nil || st.Skimmed != 2 || !st.Listed || ix.lazy != nil {
-		t.Errorf("verified build: %+v %v (want 2 skimmed, listed, eager index)", st, err)
+	if err != nil || st.Skimmed != 2 || st.Reused != st.Files-2 || !st.Listed || ix.lazy == nil {
+		t.Errorf("verified build: %+v %v (want 2 skimmed, the others reused, served from the new pack)", st, err)
 	}
 	// the two files are as recent as that listing: racy, so read again
 	// (only them) until a listing is newer
@@ -272,7 +274,7 @@ func TestPackDamage(t *testing.T) {
 	tests := []struct {
 		name   string
 		damage func(b []byte) []byte
-		lazy   bool   // the warm build still serves from the pack
+		lazy   bool   // the warm build still serves from the pack (else it re-indexes)
 		logged string // what the log must say
 	}{
 		{"truncated", func(b []byte) []byte { return b[:len(b)/2] }, false, "index cache unusable"},
@@ -303,8 +305,8 @@ func TestPackDamage(t *testing.T) {
 			}
 			var log logSink
 			ix, st := build(t, dir, c, &log)
-			if (ix.lazy != nil) != tt.lazy {
-				t.Errorf("lazy = %v, want %v (%+v)", ix.lazy != nil, tt.lazy, st)
+			if served := st.Skimmed == 0 && !st.Listed; served != tt.lazy || ix.lazy == nil {
+				t.Errorf("served from the pack = %v, want %v (%+v)", served, tt.lazy, st)
 			}
 			if got, want := dump(ix), dump(plain); got != want {
 				t.Errorf("index over a damaged cache:\n%s\nwant\n%s", got, want)
@@ -313,8 +315,8 @@ func TestPackDamage(t *testing.T) {
 				t.Errorf("log %q does not say %q", log.text(), tt.logged)
 			}
 			if !tt.lazy {
-				if ix, _ := build(t, dir, c, nil); ix.lazy == nil {
-					t.Errorf("the rebuilt pack is not used")
+				if ix, st := build(t, dir, c, nil); ix.lazy == nil || st.Skimmed != 0 {
+					t.Errorf("the rebuilt pack is not used: %+v", st)
 				}
 			}
 		})

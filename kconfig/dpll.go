@@ -1,0 +1,164 @@
+package kconfig
+
+// quickSat decides a small CNF (literals ±variable, variables 1..nvars)
+// by DPLL with unit propagation over occurrence lists, within budget
+// decisions; decided is false when the budget ran out. The queries of
+// this package are a few hundred clauses that unit propagation nearly
+// settles, where building a CDCL solver costs more than solving.
+func quickSat(nvars int, clauses [][]int, budget int) (sat, decided bool) {
+	s := &dpll{val: make([]int8, nvars+1), occ: make([][]int32, 2*nvars+2), clauses: clauses, budget: budget}
+	for ci, c := range clauses {
+		if len(c) == 0 {
+			return false, true
+		}
+		for _, l := range c {
+			if l == 0 || l > nvars || -l > nvars {
+				return false, false // not a CNF this solver reads
+			}
+			s.occ[s.idx(l)] = append(s.occ[s.idx(l)], int32(ci))
+		}
+	}
+	for _, c := range clauses {
+		if len(c) == 1 {
+			switch s.value(c[0]) {
+			case -1:
+				return false, true
+			case 0:
+				s.assign(c[0])
+			}
+		}
+	}
+	switch s.search() {
+	case 1:
+		return true, true
+	case 0:
+		return false, true
+	}
+	return false, false
+}
+
+type dpll struct {
+	val     []int8    // by variable: 1 true, -1 false, 0 unassigned
+	occ     [][]int32 // by literal index: the clauses holding it
+	clauses [][]int
+	trail   []int // literals made true, in order
+	qhead   int   // trail[qhead:] still to propagate
+	budget  int
+}
+
+func (s *dpll) idx(l int) int {
+	if l > 0 {
+		return 2 * l
+	}
+	return -2*l + 1
+}
+
+// value is the truth of literal l: 1, -1 or 0 (unassigned).
+func (s *dpll) value(l int) int8 {
+	if l > 0 {
+		return s.val[l]
+	}
+	return -s.val[-l]
+}
+
+func (s *dpll) assign(l int) {
+	if l > 0 {
+		s.val[l] = 1
+	} else {
+		s.val[-l] = -1
+	}
+	s.trail = append(s.trail, l)
+}
+
+func (s *dpll) undo(mark int) {
+	for _, l := range s.trail[mark:] {
+		if l < 0 {
+			l = -l
+		}
+		s.val[l] = 0
+	}
+	s.trail = s.trail[:mark]
+	s.qhead = mark
+}
+
+// propagate applies unit propagation; false on a conflict.
+func (s *dpll) propagate() bool {
+	for s.qhead < len(s.trail) {
+		l := s.trail[s.qhead]
+		s.qhead++
+		for _, ci := range s.occ[s.idx(-l)] { // clauses where l made a literal false
+			unit, open := 0, 0
+			sat := false
+			for _, x := range s.clauses[ci] {
+				switch s.value(x) {
+				case 1:
+					sat = true
+				case 0:
+					open++
+					unit = x
+				}
+				if sat {
+					break
+				}
+			}
+			switch {
+			case sat:
+			case open == 0:
+				return false
+			case open == 1:
+				s.assign(unit)
+			}
+		}
+	}
+	return true
+}
+
+// pick returns an unassigned literal of the first clause not yet
+// satisfied, 0 when every clause is.
+func (s *dpll) pick() int {
+	for _, c := range s.clauses {
+		free := 0
+		sat := false
+		for _, x := range c {
+			switch s.value(x) {
+			case 1:
+				sat = true
+			case 0:
+				if free == 0 {
+					free = x
+				}
+			}
+			if sat {
+				break
+			}
+		}
+		if !sat && free != 0 {
+			return free
+		}
+	}
+	return 0
+}
+
+// search returns 1 satisfiable, 0 unsatisfiable, -1 out of budget.
+func (s *dpll) search() int {
+	if !s.propagate() {
+		return 0
+	}
+	l := s.pick()
+	if l == 0 {
+		return 1
+	}
+	if s.budget == 0 {
+		return -1
+	}
+	s.budget--
+	mark := len(s.trail)
+	for _, try := range []int{l, -l} {
+		s.assign(try)
+		if r := s.search(); r != 0 {
+			return r
+		}
+		s.undo(mark)
+	}
+	return 0
+}
