@@ -22,10 +22,17 @@
 # fetched here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CORPUS=${CORPUS:-../shared/litmus}
+# The corpus is shared/litmus next to the module root, or one directory
+# further up (from a worktree), as the Go tests find it.
+if [ -z "${CORPUS:-}" ]; then
+	CORPUS=../shared/litmus
+	[ -f "$CORPUS/INDEX.tsv" ] || [ ! -f ../../shared/litmus/INDEX.tsv ] || CORPUS=../../shared/litmus
+fi
 TIMEOUT=${HERD7_TIMEOUT:-300}
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# BENCH_TIMES=FILE keeps the per-test table (our CPU s, herd7 CPU s, same,
+# path, our wall s, herd7 wall s).
+trap '[ -z "${BENCH_TIMES:-}" ] || cp "$tmp/times" "$BENCH_TIMES" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 files=()
 if [ $# -gt 0 ]; then

@@ -32,7 +32,9 @@ files or --index (DIR is a corpus root with INDEX.tsv and HERD7-RESULTS.tsv;
 its C tests, or its RCU tests with --rcu) a summary compares the verdicts with
 herd7's and with the tests' "Result:" claims. Exit 2 when a test cannot be
 read or parsed (or an index path leaves the corpus root), 1 when a verdict
-disagrees with herd7's, else 0.
+disagrees with herd7's, 3 when a bound was reached (the test's size against
+the parser's limits, or --max-executions) and some test has no verdict,
+else 0.
 
 Each checked property prints holds, violated (with the shortest
 counterexample as a per-CPU table) or no verdict when a bound was reached.

@@ -21,7 +21,7 @@ func modelLitmus(fs *flag.FlagSet, args []string, jsonFlag *bool, maxStates *int
 	index := fs.Bool("index", false, "arguments are corpus roots with INDEX.tsv: check their C tests")
 	rcuOnly := fs.Bool("rcu", false, "with --index: only the tests that use RCU")
 	tree := fs.String("tree", "", "kernel source `DIR` whose tools/memory-model/linux-kernel.def maps the kernel API (default: Linux 6.12's)")
-	maxEx := fs.Int("max-executions", 0, "examine at most `N` candidate executions per test (default 50000000)")
+	maxEx := fs.Int("max-executions", 0, fmt.Sprintf("examine at most `N` candidate executions per test (default %d)", lkmm.DefaultMaxExecutions))
 	witness := fs.Bool("witness", false, "print a witness execution for each test whose condition some execution satisfies")
 	if err := fs.Parse(args); err != nil {
 		return flagExit(err)
@@ -114,6 +114,10 @@ func modelLitmus(fs *flag.FlagSet, args []string, jsonFlag *bool, maxStates *int
 		return 2
 	case len(sum.HerdDisagree) > 0:
 		return 1
+	case sum.NoVerdict > 0:
+		// A bound (size of the test, or --max-executions) was reached:
+		// "no verdict", as for model run and model check.
+		return 3
 	}
 	return 0
 }

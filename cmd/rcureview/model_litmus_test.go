@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,6 +42,33 @@ func TestModelLitmus(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestModelLitmusBound: a test past the parser's limits (issue 12: one
+// process with 6,000 registers, about 214 KB) gets NoVerdict naming the
+// limit, and the command exits 3 ("no verdict"), as model check does; so
+// does a test whose candidates exceed --max-executions.
+func TestModelLitmusBound(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("C regs\n\n{}\n\nP0(int *x)\n{\n")
+	for i := 0; i < 6000; i++ {
+		fmt.Fprintf(&b, "\tint r%d;\n", i)
+	}
+	for i := 0; i < 6000; i++ {
+		fmt.Fprintf(&b, "\tr%d = READ_ONCE(*x);\n", i)
+	}
+	b.WriteString("}\n\nexists (0:r0=1)\n")
+	file := filepath.Join(t.TempDir(), "regs.litmus")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{file}, {"--max-executions", "1", litmusData + "/trylock.litmus"}} {
+		var out, errb bytes.Buffer
+		code := run(append([]string{"model", "litmus"}, args...), strings.NewReader(""), &out, &errb)
+		if code != 3 || !strings.HasPrefix(out.String(), "NoVerdict ") {
+			t.Errorf("%v: exit %d, want 3 with NoVerdict; stderr %s\n%s", args, code, errb.String(), out.String())
+		}
 	}
 }
 

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# bench/litmus.sh: "rcureview model litmus" against herd7 on the same C
+# litmus tests, in one run: each tool checks each test in its own process
+# (both print herd7's output), the script checks that the outputs agree,
+# and prints both throughputs, their ratio (target: rcureview >= 10x) and
+# the test where rcureview is slowest relative to herd7 (target: never
+# slower).
+#
+# usage: HERD7=/path/to/herd7 HERD7_LIBDIR=/path/to/herdtools7/herd/libdir \
+#        bench/litmus.sh [FILE|DIR...]
+#
+# Times are CPU times (user + system) of each process, as the shell's
+# "time" measures them: on a machine shared with other jobs, wall time
+# measures the others as much as the tools. Wall times are printed too.
+#
+# Without arguments the tests are those of ../shared/litmus that have a
+# herd7 verdict (HERD7-RESULTS.tsv) or a herd-generated result (INDEX.tsv).
+# herd7 runs from tools/memory-model of $RCUREVIEW_KERNEL_TREE (for
+# linux-kernel.cfg); each herd7 run is cut at $HERD7_TIMEOUT seconds
+# (default 300), and such tests are left out of the ratio. Without HERD7
+# the script times rcureview alone and says so. No herd7 is built or
+# fetched here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CORPUS=${CORPUS:-../shared/litmus}
+TIMEOUT=${HERD7_TIMEOUT:-300}
+tmp=$(mktemp -d)
+trap 'cp "$tmp/times" /tmp/lkmm/bench-times.tsv 2>/dev/null; rm -rf "$tmp"' EXIT
+
+files=()
+if [ $# -gt 0 ]; then
+	for a in "$@"; do
+		if [ -d "$a" ]; then
+			while IFS= read -r f; do files+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done < <(find "$a" -name '*.litmus' | sort)
+		else
+			files+=("$(cd "$(dirname "$a")" && pwd)/$(basename "$a")")
+		fi
+	done
+else
+	if [ ! -f "$CORPUS/INDEX.tsv" ]; then
+		echo "bench: litmus corpus not present: $CORPUS" >&2
+		exit 0
+	fi
+	root=$(cd "$CORPUS" && pwd)
+	while IFS= read -r p; do files+=("$root/$p"); done < <(
+		{ tail -n +2 "$CORPUS/HERD7-RESULTS.tsv" | awk -F'\t' '$3 != "TIMEOUT" {print $1}'
+		  tail -n +2 "$CORPUS/INDEX.tsv" | awk -F'\t' '$3 ~ /^herd:/ {print $1}'; } | sort -u)
+fi
+echo "bench: ${#files[@]} tests"
+
+go build -o "$tmp/rcureview" ./cmd/rcureview
+
+herd=""
+if [ -n "${HERD7:-}" ] && [ -x "$HERD7" ]; then
+	tree=${RCUREVIEW_KERNEL_TREE:-}
+	if [ -z "$tree" ] || [ ! -f "$tree/tools/memory-model/linux-kernel.cfg" ]; then
+		echo "bench: RCUREVIEW_KERNEL_TREE must point at a kernel tree with tools/memory-model (for linux-kernel.cfg); skipping herd7" >&2
+	elif [ -z "${HERD7_LIBDIR:-}" ] || [ ! -d "$HERD7_LIBDIR" ]; then
+		echo "bench: HERD7_LIBDIR must point at herdtools7's herd/libdir; skipping herd7" >&2
+	else
+		herd=$HERD7
+	fi
+else
+	echo "bench: HERD7 not set (or not executable): timing rcureview alone" >&2
+fi
+
+TIMEFORMAT='%3R %3U %3S'
+# cpu runs a command and appends "wall cpu" to file $1.
+cpu() {
+	local out=$1
+	shift
+	{ time "$@" ; } 2>>"$out.time"
+	tail -n 1 "$out.time" | awk '{ printf "%s %.3f\n", $1, $2 + $3 }' >"$out.t"
+}
+# strip keeps herd7's result lines, not its Time/Hash lines or warnings.
+strip() { grep -v -e '^Time ' -e '^Hash=' -e '^Warning' -e '^$' "$1" || true; }
+
+: >"$tmp/times"
+i=0
+for f in "${files[@]}"; do
+	i=$((i + 1))
+	cpu "$tmp/ours" sh -c '"$1" model litmus "$2" >"$3" 2>&1; true' sh "$tmp/rcureview" "$f" "$tmp/ours.out"
+	read -r ow ot <"$tmp/ours.t"
+	ht="-"
+	hw="-"
+	same="-"
+	if [ -n "$herd" ]; then
+		cpu "$tmp/herd" sh -c 'cd "$1" && timeout "$2" "$3" -set-libdir "$4" -conf linux-kernel.cfg "$5" >"$6" 2>&1; echo $? >"$6.rc"' \
+			sh "$tree/tools/memory-model" "$TIMEOUT" "$herd" "$HERD7_LIBDIR" "$f" "$tmp/herd.out"
+		read -r hw ht <"$tmp/herd.t"
+		rc=$(cat "$tmp/herd.out.rc")
+		if [ "$rc" = 124 ]; then
+			ht="timeout"
+		else
+			if [ "$rc" = 0 ] && grep -q '^Observation' "$tmp/herd.out"; then
+				if cmp -s <(strip "$tmp/herd.out") <(strip "$tmp/ours.out"); then same=same; else same=DIFF; fi
+			else
+				same=herd-error
+			fi
+		fi
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$ot" "$ht" "$same" "$f" "$ow" "$hw" >>"$tmp/times"
+	if [ "$same" = DIFF ]; then echo "bench: output differs from herd7's: $f" >&2; fi
+done
+
+awk -F'\t' -v herd="$herd" '
+function max(a, b) { return a > b ? a : b }
+{ ours += $1; oursw += $5; n++ }
+$2 != "-" && $2 != "timeout" {
+	h += $2; hw += $6; o += $1; ow += $5; m++
+	# CPU times are counted in milliseconds; a 1 ms floor keeps the
+	# ratio of two near-instant runs meaningful.
+	r = max($1, 0.001) / max($2, 0.001)
+	if (r > worst) { worst = r; wf = $4; wo = $1; wh = $2 }
+}
+$2 == "timeout" { to++ }
+$3 == "same" { same++ } $3 == "DIFF" { diff++ } $3 == "herd-error" { herr++ }
+END {
+	printf "rcureview: %d tests in %.2f s CPU (%.2f s wall), %.1f tests per CPU second\n", n, ours, oursw, n / max(ours, 0.001)
+	if (herd == "") exit
+	printf "herd7:     %d tests in %.2f s CPU (%.2f s wall), %.2f tests per CPU second (%d timed out, left out)\n", m, h, hw, m / max(h, 0.001), to
+	printf "ratio (throughput rcureview / herd7 on the same %d tests): %.1fx CPU, %.1fx wall\n", m, h / max(o, 0.001), hw / max(ow, 0.001)
+	printf "outputs: %d identical, %d different, %d rejected by herd7\n", same, diff, herr
+	printf "slowest relative to herd7: %.3fx of herd7 CPU time (%.3f s vs %.3f s): %s\n", worst, wo, wh, wf
+}' "$tmp/times"
