@@ -100,7 +100,50 @@ func (ix *Index) Resolve(from string, c Call) []Target {
 	if len(out) == 0 {
 		return []Target{{Kind: TargetUnknown, Name: name}}
 	}
-	return preferArch(out)
+	return overrideWeak(preferArch(out))
+}
+
+// overrideWeak gives a __weak function definition the condition that no
+// strong (non-static, non-weak) definition of the name is built: the
+// linker keeps the strong one (x86's __cpuidle arch_cpu_idle() over the
+// __weak default of kernel/sched/idle.c). A strong definition built in
+// every configuration drops the weak one.
+func overrideWeak(ts []Target) []Target {
+	var strong [][]string
+	weak := false
+	for _, t := range ts {
+		if t.Kind != TargetFunc {
+			continue
+		}
+		switch {
+		case t.Func.Attrs&AttrWeak != 0:
+			weak = true
+		case t.Func.Attrs&AttrStatic == 0:
+			strong = append(strong, t.Conds)
+		}
+	}
+	if !weak || len(strong) == 0 {
+		return ts
+	}
+	out := ts[:0:0]
+outer:
+	for _, t := range ts {
+		if t.Kind == TargetFunc && t.Func.Attrs&AttrWeak != 0 {
+			t.Conds = append([]string(nil), t.Conds...)
+			for _, sc := range strong {
+				if len(sc) == 0 {
+					continue outer
+				}
+				parts := make([]string, len(sc))
+				for i, c := range sc {
+					parts[i] = ParenOr(c)
+				}
+				t.Conds = append(t.Conds, "!("+strings.Join(parts, " && ")+")")
+			}
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // preferArch drops include/asm-generic/ definitions when the architecture

@@ -22,3 +22,27 @@ func TestResolveTraceDeclaringWrappers(t *testing.T) {
 		t.Errorf("trace_function: %+v, want the function", ts)
 	}
 }
+
+// TestResolveWeakOverridden: a __weak default is dropped when a strong
+// definition is built in every configuration, and conditioned on the
+// strong one's absence otherwise.
+func TestResolveWeakOverridden(t *testing.T) {
+	ix := New("test", []*FileFacts{
+		SkimC("kernel/sched/idle.c", []byte("void __weak arch_cpu_idle(void)\n{\n\tcpu_idle_force_poll = 1;\n}\n")),
+		SkimC("arch/x86/kernel/process.c", []byte("void __cpuidle arch_cpu_idle(void)\n{\n\tdefault_idle();\n}\n")),
+		SkimC("kernel/a.c", []byte("void __weak hook_a(void)\n{\n}\n#ifdef CONFIG_A\nvoid hook_a(void)\n{\n}\n#endif\n")),
+	})
+	ts := ix.Resolve("drivers/cpuidle/x.c", Call{Name: "arch_cpu_idle"})
+	if len(ts) != 1 || ts[0].File != "arch/x86/kernel/process.c" {
+		t.Errorf("arch_cpu_idle: %+v, want x86's only", ts)
+	}
+	ts = ix.Resolve("kernel/b.c", Call{Name: "hook_a"})
+	for _, tg := range ts {
+		if tg.Func.Attrs&AttrWeak != 0 && (len(tg.Conds) == 0 || tg.Conds[len(tg.Conds)-1] != "!(CONFIG_A)") {
+			t.Errorf("weak hook_a conds %v, want !(CONFIG_A)", tg.Conds)
+		}
+	}
+	if len(ts) != 2 {
+		t.Errorf("hook_a: %d targets, want 2", len(ts))
+	}
+}
