@@ -244,3 +244,20 @@ var CacheConstructors = map[string]bool{
 // CacheFree are the primitives that return one object to its kmem_cache
 // (first argument the cache, second the object).
 var CacheFree = map[string]bool{"kmem_cache_free": true}
+
+// ProbeRegisterPrefix starts the per-event probe registration functions
+// __DECLARE_TRACE() defines (register_trace_<event>(probe, data),
+// register_trace_prio_<event>(probe, data, prio)): the probe is their
+// first argument. unregister_trace_<event>() does not match.
+const ProbeRegisterPrefix = "register_trace_"
+
+// ProbeRegister are the other tracepoint probe registrations
+// (kernel/tracepoint.c) with the index of their probe argument.
+var ProbeRegister = map[string]int{
+	"tracepoint_probe_register": 1, "tracepoint_probe_register_prio": 1, "tracepoint_probe_register_prio_may_exist": 1,
+}
+
+// NMIRegister are the NMI handler registrations with the index of their
+// handler argument (arch/x86/include/asm/nmi.h register_nmi_handler(type,
+// fn, flags, name)): the handler runs in NMI context.
+var NMIRegister = map[string]int{"register_nmi_handler": 1}

@@ -20,7 +20,10 @@
 // index resolves calls, static functions within their file) contributes a
 // path with the sections open at its call, or, with none, its own callers'
 // paths, up to MaxCallerDepth. A path ends unknown at a function with no
-// known caller (called through a pointer, a probe, an entry point), and
+// known caller (called through a pointer, an entry point) unless it is
+// registered in its file as a tracepoint probe (protected by the guard the
+// tracepoint implementation takes, rcueffects.TracepointGuard) or an NMI
+// handler (NMI context), and
 // ends unprotected at a function that blocks outside any section (a
 // function that may sleep is not called inside a reader of a flavour that
 // forbids sleeping).
@@ -82,6 +85,7 @@ type Map struct {
 	steps    map[string][]Step // retire steps per definition key
 	resolved map[string]string
 	slabs    *typesafeCaches
+	probe    *probeGuard
 }
 
 // New returns the map of an index and the summarizer of the same tree
@@ -163,6 +167,11 @@ type Path struct {
 	// Unknown is set when the path ends at a function whose callers are
 	// not known (or the depth limit): its protection is not determined.
 	Unknown bool
+	// Implied says where the protection of a function no known caller
+	// calls comes from when it is the context it is registered for: a
+	// tracepoint probe or an NMI handler (Where's hops have Why WhyProbe
+	// or WhyNMI).
+	Implied string
 }
 
 // Protected reports whether the path has a read-side section.

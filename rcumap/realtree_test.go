@@ -106,3 +106,38 @@ func TestRealTreeTypesafeCaches(t *testing.T) {
 	}
 	t.Logf("%d SLAB_TYPESAFE_BY_RCU caches: %v", len(tc.byName), tc.byName)
 }
+
+// Implied protection of functions no known caller calls: a tracepoint
+// probe runs inside __DO_TRACE()'s guard, an NMI handler in NMI context.
+func TestRealTreeImpliedContexts(t *testing.T) {
+	m := realMap(t)
+	def := func(file, name string) Def {
+		ff := m.Index.File(file)
+		if ff == nil {
+			t.Fatalf("no %s", file)
+		}
+		for i := range ff.Funcs {
+			if ff.Funcs[i].Name == name {
+				return Def{File: ff, Func: &ff.Funcs[i]}
+			}
+		}
+		t.Fatalf("no %s() in %s", name, file)
+		return Def{}
+	}
+	ps := m.callerPaths(def("kernel/trace/ftrace.c", "ftrace_filter_pid_sched_switch_probe"), 1, false)
+	if len(ps) == 0 || len(ps[0].Sections) != 1 || ps[0].Sections[0].Prim != "preempt_disable_notrace" || ps[0].Where[0].Func != "__DO_TRACE" ||
+		!strings.HasPrefix(ps[0].Implied, "probe of sched_switch, registered with register_trace_sched_switch() in pid_write()") {
+		t.Errorf("probe: %+v", ps)
+	}
+	ps = m.callerPaths(def("drivers/acpi/apei/ghes.c", "ghes_notify_nmi"), 1, false)
+	if len(ps) != 1 || len(ps[0].Sections) != 1 || ps[0].Where[0].Why != WhyNMI ||
+		!strings.HasPrefix(ps[0].Implied, "NMI handler, registered with register_nmi_handler() in ghes_nmi_add() at drivers/acpi/apei/ghes.c:") {
+		t.Errorf("NMI handler: %+v", ps)
+	}
+	// a function called through a pointer and registered for neither
+	// stays unknown
+	ps = m.callerPaths(def("kernel/trace/ftrace.c", "fpid_next"), 1, false)
+	if len(ps) != 1 || !ps[0].Unknown || ps[0].Implied != "" {
+		t.Errorf("fpid_next: %+v", ps)
+	}
+}

@@ -162,6 +162,9 @@ func (e *Entry) readerRows(r Reader, fp *Path, used []bool) []finding.RCUMapRead
 			}
 			used[c] = true
 			cell := sectionText(s) + " " + openedText(r, p.Where[j])
+			if p.Where[j].Why == WhyNMI {
+				cell = "NMI context (handler)"
+			}
 			if row.Protection[c] != "" {
 				row.Protection[c] += "; "
 			}
@@ -169,6 +172,12 @@ func (e *Entry) readerRows(r Reader, fp *Path, used []bool) []finding.RCUMapRead
 		}
 		row.Lockdep = p.Lockdep
 		row.Via = viaText(p.Callers)
+		if p.Implied != "" {
+			if row.Via != "" {
+				row.Via += "; "
+			}
+			row.Via += p.Implied
+		}
 		switch {
 		case p.Protected():
 		case p.Lockdep != "":
@@ -231,8 +240,11 @@ func openedText(r Reader, w Hop) string {
 		return "here"
 	}
 	kind := "caller"
-	if w.Why == "macro" {
+	switch w.Why {
+	case "macro":
 		kind = "macro"
+	case WhyProbe:
+		kind = "the tracepoint guard in"
 	}
 	return fmt.Sprintf("by %s %s() at %s:%d", kind, w.Func, w.File, w.Line)
 }

@@ -64,6 +64,9 @@ func PathText(p Path) string {
 		}
 		s += "; via " + strings.Join(cs, " <- ")
 	}
+	if p.Implied != "" {
+		s += "; " + p.Implied
+	}
 	if p.Lockdep != "" && len(p.Sections) > 0 {
 		s += "; lockdep: " + p.Lockdep
 	}

@@ -254,6 +254,10 @@ func (m *Map) callerPaths(d Def, depth int, most bool) []Path {
 	defer delete(m.busy, k)
 	cs := m.callers(d)
 	if len(cs) == 0 {
+		if ps := m.impliedPaths(d); len(ps) > 0 {
+			m.paths[k] = ps
+			return ps
+		}
 		return []Path{{Unknown: true}}
 	}
 	var out []Path

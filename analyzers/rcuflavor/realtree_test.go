@@ -242,3 +242,60 @@ func TestRealTreeTypesafeCacheRetire(t *testing.T) {
 		})
 	}
 }
+
+// Probe context as implied protection: ftrace's pid-filter probes read
+// tr->function_pids with no section of their own and no known caller;
+// they are registered with register_trace_sched_switch() and friends, so
+// they run inside the guard __DO_TRACE() takes (preempt_disable_notrace()
+// in 6.12, read from the code). A patch that retires the old list after an
+// SRCU grace period misses them (error); after a Tasks Trace one they are
+// covered only because rcu_trace_implies_rcu_gp() (note); the twin's Tasks
+// RCU grace period waits for them (a preempt-disabled probe cannot switch
+// voluntarily).
+func TestRealTreeProbeContextReader(t *testing.T) {
+	p := realtest.Provider()
+	tests := []struct {
+		name   string
+		mbox   string
+		source string // the patch line of the probe's finding, "" for none
+		sev    finding.Severity
+	}{
+		{"pid list retired after synchronize_srcu()", "testdata/probe-reader-pids-srcu.mbox", "+\t\tsynchronize_srcu(&tracepoint_srcu);", finding.Error},
+		{"pid list retired after synchronize_rcu_tasks_trace(): an accident", "testdata/probe-reader-pids-tasks-trace.mbox", "+\t\tsynchronize_rcu_tasks_trace();", finding.Note},
+		{"twin: retired after synchronize_rcu_tasks()", "testdata/probe-reader-pids-tasks.mbox", "", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := realtest.RunMbox(t, Analyzer, p, tc.mbox)
+			if tc.source == "" {
+				if len(fs) != 0 {
+					t.Fatalf("want no finding, got %d: %s", len(fs), realtest.Dump(fs))
+				}
+				return
+			}
+			var probe *finding.Finding
+			for i, f := range fs {
+				if f.Rule == finding.RuleGPFlavorMismatch && f.Status == finding.StatusNew && f.Source == tc.source &&
+					f.Chain[len(f.Chain)-1].Function == "ftrace_filter_pid_sched_switch_probe" && strings.Contains(f.Message, "function_pids") {
+					probe = &fs[i]
+				}
+			}
+			if probe == nil {
+				t.Fatalf("no finding for the sched_switch probe's read: %s", realtest.Dump(fs))
+			}
+			if probe.Severity != tc.sev || !strings.Contains(probe.Message, "preempt_disable_notrace()") || tc.sev == finding.Error && probe.Trace == nil {
+				t.Errorf("%s: %s", probe.Severity, probe.Message)
+			}
+			var row string
+			for _, r := range probe.RCUMap.Readers {
+				if r.Finding {
+					row = strings.Join(r.Protection, "|") + "|" + r.Via
+				}
+			}
+			if !strings.Contains(row, "preempt_disable_notrace() by the tracepoint guard in __DO_TRACE() at include/linux/tracepoint.h:") ||
+				!strings.Contains(row, "probe of sched_switch, registered with register_trace_sched_switch() in pid_write()") {
+				t.Errorf("the table's row does not show the probe context: %q", row)
+			}
+		})
+	}
+}
