@@ -31,9 +31,10 @@
 //	  DEFINE_PER_CPU(...), SYSCALL_DEFINE, __acquires(x) confuse it)
 //	this package's skimmer:                                      0.37 s CPU
 //
-// so the whole tree is skimmed by a tokenizer-level pass (token.go,
-// skim.go): comments and literals removed, preprocessor directives tracked
-// as a condition stack, top-level declarations split at ';' or at a
+// so the whole tree is skimmed by a tokenizer-level pass over the shared C
+// scanner's tokens (package cscan; skim.go, skim_pp.go, skim_decl.go,
+// skim_body.go): comments and literals removed, preprocessor directives
+// tracked as a condition stack (skim_pp.go), top-level declarations split at ';' or at a
 // column-0 line after a macro invocation, function bodies recognised by a
 // declarator followed by '{', and calls recognised as identifier + '('.
 // Brace mismatches from #if branches recover at the next column-0 '}'.
