@@ -225,3 +225,67 @@ func TestPatchworkNotListedYet(t *testing.T) {
 		t.Errorf("given up: %+v", failed)
 	}
 }
+
+// TestPatchworkEventsSource: the bot finds series through patchwork's
+// series-completed events (paginated with Link headers) instead of an
+// archive, reviews each once and posts its checks; later events are read
+// from the cursor on.
+func TestPatchworkEventsSource(t *testing.T) {
+	srv := patchworktest.New(pwToken)
+	t.Cleanup(srv.Close)
+	add := func(n int, name string, total int, withCover bool) {
+		ms := series(name, 1, total, withCover, func() []int {
+			var idx []int
+			for i := 1; i <= total; i++ {
+				idx = append(idx, i)
+			}
+			return idx
+		}()...)
+		var cover *patchworktest.Mail
+		var patches []patchworktest.Mail
+		for _, m := range ms {
+			pm := patchworktest.Mail{MsgID: m.id, Name: m.subject, Raw: m.bytes()}
+			if withCover && cover == nil {
+				cover = &pm
+				continue
+			}
+			patches = append(patches, pm)
+		}
+		srv.AddSeries("rcu", name, 1, baseDate.Add(time.Duration(n)*time.Minute), cover, patches...)
+	}
+	for i := 0; i < 34; i++ {
+		add(i, fmt.Sprintf("ev%02d", i), 1, false)
+	}
+	add(34, "evcover", 2, true)
+	c, err := patchwork.New(srv.URL, pwToken, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Backoff = time.Millisecond
+	e := newEnv(t, func(o *Options) {
+		o.Source = &patchwork.EventSource{Client: c, Project: "rcu"}
+		o.Patchwork = &PatchworkOptions{Client: c, Backoff: time.Millisecond}
+		o.Batch = 10
+	})
+	st := e.pass()
+	if st.Reviewed != 35 || st.Replied != 35 || st.Checks != 36 || len(srv.Checks()) != 36 {
+		t.Fatalf("first pass: %+v, %d checks", st, len(srv.Checks()))
+	}
+	paged := false
+	for _, r := range srv.Requests() {
+		paged = paged || strings.HasPrefix(r, "GET /api/1.2/events/") && strings.Contains(r, "page=2")
+	}
+	if !paged {
+		t.Errorf("the events' second page was never read: %q", srv.Requests())
+	}
+	if st := e.pass(); st.Reviewed != 0 || st.Checks != 0 {
+		t.Errorf("second pass: %+v", st)
+	}
+	add(40, "later", 1, false)
+	if st := e.pass(); st.Reviewed != 1 || st.Checks != 1 {
+		t.Errorf("a later series: %+v", st)
+	}
+	if n := len(e.replies()); n != 36 {
+		t.Errorf("%d replies, want 36", n)
+	}
+}

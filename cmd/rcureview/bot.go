@@ -20,13 +20,14 @@ import (
 
 	"github.com/rcureview/rcureview/bot"
 	"github.com/rcureview/rcureview/bot/inbox"
+	"github.com/rcureview/rcureview/bot/patchwork"
 	"github.com/rcureview/rcureview/bot/state"
 	"github.com/rcureview/rcureview/mbox"
 	"github.com/rcureview/rcureview/reports"
 	"github.com/rcureview/rcureview/review"
 )
 
-const botUsage = `usage: rcureview bot --inbox PATH --state FILE [--init-state] --from ADDRESS
+const botUsage = `usage: rcureview bot (--inbox PATH | --patchwork URL --patchwork-events) --state FILE [--init-state] --from ADDRESS
                      (--smtp HOST:PORT | --outbox DIR | --dry-run) [options]
        rcureview bot status --state FILE
        rcureview bot state check|repair|rebuild-from-archive --state FILE ...
@@ -51,6 +52,8 @@ warning or fail from the findings; context --patchwork-context; target_url
 from --patchwork-target-url), recorded before it is posted and confirmed
 after, as replies are: a check is never posted twice, a 5xx is retried, a
 4xx is logged for that patch and recorded as failed ("bot status").
+--patchwork-events finds new series through patchwork's series-completed
+events (and downloads their mails) instead of reading an archive.
 
 Options:
 `
@@ -149,8 +152,14 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 
 func (f *botFlags) check() error {
 	switch {
-	case f.inboxPath == "":
-		return errors.New("--inbox is required")
+	case f.inboxPath == "" && !f.pw.events:
+		return errors.New("--inbox (or --patchwork-events) is required")
+	case f.inboxPath != "" && f.pw.events:
+		return errors.New("--inbox and --patchwork-events exclude each other")
+	case f.pw.events && f.pw.url == "":
+		return errors.New("--patchwork-events needs --patchwork")
+	case f.pw.url != "" && f.pw.tokenFile == "":
+		return errors.New("--patchwork needs --patchwork-token-file (posting checks needs a token)")
 	case f.statePath == "":
 		return errors.New("--state is required")
 	case f.from == "":
@@ -210,8 +219,14 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 	if err != nil {
 		return fmt.Errorf("--rate-thread: %w", err)
 	}
-	src, err := inbox.Open(f.inboxPath)
+	pw, err := f.pw.options(version)
 	if err != nil {
+		return err
+	}
+	var src inbox.Source
+	if f.pw.events {
+		src = &patchwork.EventSource{Client: pw.Client, Project: f.pw.project}
+	} else if src, err = inbox.Open(f.inboxPath); err != nil {
 		return err
 	}
 	var sender bot.Sender
@@ -258,10 +273,6 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 	reviewer := func(ctx context.Context, s *mbox.Series) (*reports.Report, int, error) {
 		res := session.Series(s)
 		return res.Report, res.Reviewed, nil
-	}
-	pw, err := f.pw.options(version)
-	if err != nil {
-		return err
 	}
 	b, err := bot.New(bot.Options{
 		Patchwork: pw, Repository: f.repoName, ArchiveURL: f.archiveURL,

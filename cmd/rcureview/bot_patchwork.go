@@ -16,6 +16,7 @@ import (
 type patchworkFlags struct {
 	url, tokenFile, context, project, targetURL string
 	backoff                                     time.Duration
+	events                                      bool
 }
 
 // defaultTargetURL links a check to the bot's reply on lore.
@@ -27,6 +28,7 @@ func (p *patchworkFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&p.context, "patchwork-context", bot.DefaultCheckContext, "the checks' context `NAME`")
 	fs.StringVar(&p.project, "patchwork-project", "", "look patches up in this patchwork `PROJECT` only (link name or id)")
 	fs.StringVar(&p.targetURL, "patchwork-target-url", defaultTargetURL, "the checks' target_url `TEMPLATE`: {reply}, {patch}, {series} are Message-IDs; \"\" for none")
+	fs.BoolVar(&p.events, "patchwork-events", false, "find new series through patchwork's series-completed events instead of --inbox")
 	fs.DurationVar(&p.backoff, "test-patchwork-backoff", 0, "testing only: first pause between patchwork retries")
 }
 
