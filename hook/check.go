@@ -7,6 +7,7 @@ import (
 
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/reports"
@@ -22,9 +23,13 @@ type CheckOptions struct {
 	Registry  *analyzers.Registry
 	Rules     reports.RuleFilter // findings of rules to drop (--ignore, --types)
 	Baseline  *reports.Baseline  // findings an earlier report had (--baseline) are unchanged and never block
-	Indexes   *index.Provider    // nil: a provider without cache per review
-	Tool      string
-	Version   string
+	Indexes   *index.Provider    // nil: a provider without cache for the check
+	// Config, when set, drops findings whose conditions it rules out
+	// (ConfigName names it in the report).
+	Config     kconfig.Config
+	ConfigName string
+	Tool       string
+	Version    string
 }
 
 // CheckResult is a finished check.
@@ -117,7 +122,8 @@ func Check(opt CheckOptions) (*CheckResult, error) {
 // session is the review session of a check: one registry and one index
 // provider for every commit.
 func (opt CheckOptions) session() *review.Session {
-	return review.NewSession(review.Options{Tool: opt.Tool, Version: opt.Version, Registry: opt.Registry, Indexes: opt.Indexes})
+	return review.NewSession(review.Options{Tool: opt.Tool, Version: opt.Version, Registry: opt.Registry, Indexes: opt.Indexes,
+		Config: opt.Config, ConfigName: opt.ConfigName})
 }
 
 func (res *CheckResult) add(one *review.Result) {

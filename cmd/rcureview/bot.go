@@ -28,8 +28,18 @@ import (
 )
 
 const botUsage = `usage: rcureview bot (--inbox PATH | --patchwork URL --patchwork-events) --state FILE [--init-state] --from ADDRESS
-                     (--smtp HOST:PORT | --outbox DIR | --dry-run) [options]
-       rcureview bot status --state FILE
+                     (--smtp HOST:PORT [--smtp-tls MODE] [--smtp-user USER] [--smtp-password-file FILE]
+                      [--smtp-timeout D] | --outbox DIR | --dry-run)
+                     [--tree DIR | --git DIR [--rev REV] [--try-rev A,B,…] [--repo-name NAME]]
+                     [--arch ARCH] [--cache DIR | --no-cache] [--config FILE|NAME]
+                     [--archive-url TEMPLATE] [--once | --poll D] [--wait D] [--cover-max-age D]
+                     [--only-findings] [--per-patch] [--rate-list N/D] [--rate-thread N/D]
+                     [--deny PATTERN]... [--ignore-sender PATTERN]... [--skip-backlog]
+                     [--batch N] [--max-reviews N] [--log-format text|json]
+                     [--state-backups N] [--state-backup-every D]
+                     [--patchwork URL --patchwork-token-file FILE [--patchwork-context NAME]
+                      [--patchwork-project PROJECT] [--patchwork-target-url TEMPLATE]]
+       rcureview bot status --state FILE [--json]
        rcureview bot state check|repair|rebuild-from-archive --state FILE ...
 
 Read new mail from a public-inbox v2 archive (a directory with git/N.git),
@@ -59,14 +69,15 @@ Options:
 `
 
 type botFlags struct {
+	treeFlags
 	inboxPath, statePath, from, smtpAddr, smtpTLS, smtpUser, smtpPassFile string
-	outbox, tree, git, rev, rateList, rateThread, logFormat               string
+	outbox, rateList, rateThread, logFormat                               string
 	once, dryRun, onlyFindings, skipBacklog, perPatch, initState          bool
 	poll, wait, coverAge, smtpTimeout, sendPause, backupEvery             time.Duration
 	batch, maxReviews, backups                                            int
 	deny, bots                                                            listFlag
 	pw                                                                    patchworkFlags
-	repoName, archiveURL, tryRev                                          string
+	repoName, archiveURL                                                  string
 }
 
 // listFlag is a repeatable string flag.
@@ -109,10 +120,7 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&f.deny, "deny", "never answer senders matching `PATTERN` (path.Match on the address; repeatable)")
 	fs.Var(&f.bots, "ignore-sender", "treat senders matching `PATTERN` as bots (adds to the built-in list; repeatable)")
 	fs.BoolVar(&f.skipBacklog, "skip-backlog", false, "on the first run, mark what the archive holds as seen instead of reviewing it")
-	fs.StringVar(&f.tree, "tree", "", "kernel source `DIR` to apply the patches to")
-	fs.StringVar(&f.git, "git", "", "kernel git repository `DIR`")
-	fs.StringVar(&f.rev, "rev", "HEAD", "`REV`ision of --git")
-	fs.StringVar(&f.tryRev, "try-rev", "", "revisions `A,B,…` of --git a series may apply to: the newest where it applies is its base (after its base-commit:, before --rev)")
+	f.treeFlags.register(fs, kernelTree|flagTryRev, treeUse{tree: "to apply the patches to", config: "drop findings whose conditions it rules out"})
 	fs.IntVar(&f.batch, "batch", 200, "archive items read per transaction")
 	fs.IntVar(&f.maxReviews, "max-reviews", 0, "at most `N` series reviewed per pass (0: no bound)")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log `FORMAT` on standard error: text or json")
@@ -164,8 +172,9 @@ func (f *botFlags) check() error {
 		return errors.New("--state is required")
 	case f.from == "":
 		return errors.New("--from is required")
-	case f.tree != "" && f.git != "":
-		return errors.New("--tree and --git exclude each other")
+	}
+	if err := f.treeFlags.check(); err != nil {
+		return err
 	}
 	n := 0
 	for _, set := range []bool{f.smtpAddr != "", f.outbox != "", f.dryRun} {
@@ -257,7 +266,11 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 			return err
 		}
 	}
-	tree, err := openTree(reviewFlags{tree: f.tree, git: f.git, rev: f.rev})
+	tree, err := f.open()
+	if err != nil {
+		return err
+	}
+	config, err := f.loadConfig()
 	if err != nil {
 		return err
 	}
@@ -265,11 +278,8 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 	if err != nil {
 		return err
 	}
-	tryRevs := splitList(f.tryRev)
-	if len(tryRevs) > 0 && f.git == "" {
-		return errors.New("--try-rev needs --git")
-	}
-	session := review.NewSession(review.Options{Tool: "rcureview", Version: version, Tree: tree, Registry: reg, Indexes: defaultIndexes(""), TryRevs: tryRevs})
+	session := review.NewSession(review.Options{Tool: "rcureview", Version: version, Tree: tree, Registry: reg, Indexes: f.indexes(),
+		TryRevs: f.tryRevs(), Config: config, ConfigName: f.config})
 	reviewer := func(ctx context.Context, s *mbox.Series) (*reports.Report, int, error) {
 		res := session.Series(s)
 		return res.Report, res.Reviewed, nil
@@ -373,6 +383,12 @@ func runBotStatus(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	statePath := fs.String("state", "", "state database `FILE`")
 	asJSON := fs.Bool("json", false, "print JSON")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: rcureview bot status --state FILE [--json]\n\n"+
+			"Print what the bot has seen, reviewed and sent, from its state file (or, while the\n"+
+			"daemon holds it, from the status file it writes after every pass).\n\nOptions:\n")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return flagExit(err)
 	}

@@ -12,8 +12,11 @@ import (
 	"github.com/rcureview/rcureview/reports"
 )
 
-const checkUsage = `usage: rcureview check [--git DIR] [--format text|json|sarif] [--terse] [--ignore RULE,…]
-                       (--staged | A..B)
+const checkUsage = `usage: rcureview check [--git DIR] [--arch ARCH] [--cache DIR | --no-cache] [--config FILE|NAME]
+                       [--format text|json|sarif] [--quiet] [--terse] [--emacs|--showfile]
+                       [--no-summary] [--mailback] [--strict] [--show-types]
+                       [--ignore RULE,…] [--types RULE,…] [--baseline FILE] [--update-baseline FILE]
+                       [--no-conf] (--staged | A..B)
 
 Review the staged changes (the index against HEAD, as "git commit" would
 record them) or each commit of the range A..B in order, against the
@@ -34,7 +37,8 @@ Options:
 
 // checkFlags are the options of check.
 type checkFlags struct {
-	dir, format   string
+	treeFlags
+	format        string
 	staged, quiet bool
 	cp            reportFlags
 }
@@ -44,7 +48,7 @@ func checkFlagSet(stderr io.Writer) func(*checkFlags) *flag.FlagSet {
 	return func(c *checkFlags) *flag.FlagSet {
 		fs := flag.NewFlagSet("check", flag.ContinueOnError)
 		fs.SetOutput(stderr)
-		fs.StringVar(&c.dir, "git", ".", "git repository `DIR` (a work tree, a subdirectory of one, or a git dir)")
+		c.treeFlags.register(fs, flagRepo|flagArch|flagCache|flagConfig, treeUse{config: "drop findings whose conditions it rules out"})
 		fs.BoolVar(&c.staged, "staged", false, "check the staged changes")
 		fs.StringVar(&c.format, "format", "text", "output `FORMAT`: text, json or sarif")
 		fs.BoolVar(&c.quiet, "quiet", false, "text format: print only findings and the total")
@@ -59,11 +63,11 @@ func checkFlagSet(stderr io.Writer) func(*checkFlags) *flag.FlagSet {
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	c, fs, conf, err := parseWithConf(checkFlagSet(stderr), args, func(c *checkFlags) string { return workTreeRoot(c.dir) })
+	c, fs, conf, err := parseWithConf(checkFlagSet(stderr), args, func(c *checkFlags) string { return workTreeRoot(c.git) })
 	if err != nil {
 		return confExit("check", err, stderr)
 	}
-	dir, staged, format, quiet, cp := &c.dir, &c.staged, &c.format, &c.quiet, &c.cp
+	dir, staged, format, quiet, cp := &c.git, &c.staged, &c.format, &c.quiet, &c.cp
 	opt := hook.CheckOptions{Dir: *dir, Staged: *staged, IndexFile: os.Getenv("GIT_INDEX_FILE"), Tool: "rcureview", Version: version}
 	switch {
 	case *staged && fs.NArg() == 0:
@@ -85,7 +89,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rcureview check: unknown --format %q (have %s)\n", *format, strings.Join(formats.Names(), ", "))
 		return 2
 	}
-	opt.Indexes = defaultIndexes("")
+	if opt.Config, err = c.loadConfig(); err != nil {
+		fmt.Fprintf(stderr, "rcureview check: %v\n", err)
+		return 2
+	}
+	opt.ConfigName = c.config
+	opt.Indexes = c.indexes()
 	if opt.Registry, err = all.Registry(); err != nil {
 		fmt.Fprintf(stderr, "rcureview check: %v\n", err)
 		return 2

@@ -13,17 +13,14 @@ import (
 func runExplain(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var f reviewFlags
+	var f treeFlags
 	var locs multiFlag
 	fs.Var(&locs, "location", "also show the protection map of an RCU `LOCATION` (a struct field \"struct tracepoint.funcs\" or \"funcs\", a global, an RCU list): its readers with their protection per flavour, its retire paths with their chains (repeatable)")
-	fs.StringVar(&f.tree, "tree", "", "with --location: kernel source `DIR` (default: the embedded 6.12 facts)")
-	fs.StringVar(&f.git, "git", "", "with --location: kernel git repository `DIR` (instead of --tree)")
-	fs.StringVar(&f.rev, "rev", "HEAD", "`REV`ision of --git")
-	fs.StringVar(&f.config, "config", "", "with --location: kernel .config `FILE` or configuration name whose conditions decide which definitions exist")
-	fs.StringVar(&f.arch, "arch", "x86", "with --location: `ARCH`itecture of the tree")
+	f.register(fs, kernelTree, treeUse{tree: "whose map --location shows (default: the embedded 6.12 facts)", config: "its conditions decide which definitions exist"})
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: rcureview explain RULE...\n"+
-			"       rcureview explain [RULE...] --location LOCATION [--tree DIR | --git DIR [--rev REV]] [--config FILE]\n\n"+
+			"       rcureview explain [RULE...] --location LOCATION [--tree DIR | --git DIR [--rev REV]]\n"+
+			"                         [--arch ARCH] [--cache DIR | --no-cache] [--config FILE|NAME]\n\n"+
 			"Explain a rule: what it means, why it matters in the kernel (with the\n"+
 			"kernel files and commits behind it), how to fix it, and an example.\n"+
 			"\"rcureview rules\" lists the rule IDs.\n\n"+
@@ -64,7 +61,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	if len(locs) == 0 {
 		return 0
 	}
-	m, err := openMap(f)
+	m, err := openMap(&f)
 	if err != nil {
 		fmt.Fprintf(stderr, "rcureview explain: %v\n", err)
 		return 2

@@ -29,7 +29,9 @@ func runHook(args []string, stdout, stderr io.Writer) int {
 	sub := args[0]
 	fs := flag.NewFlagSet("hook "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("git", ".", "git repository `DIR`")
+	var tf treeFlags
+	tf.register(fs, flagRepo, treeUse{})
+	dir := &tf.git
 	binary := fs.String("binary", "", "rcureview `PATH` the hook runs (default: this executable)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, hookUsage)

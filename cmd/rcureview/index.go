@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
 
@@ -18,49 +17,41 @@ import (
 func runIndex(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	tree := fs.String("tree", "", "kernel source directory")
-	gitDir := fs.String("git", "", "kernel git repository (instead of --tree)")
-	rev := fs.String("rev", "HEAD", "revision of --git")
-	out := fs.String("out", "", "also write the facts, compressed, to this file")
-	embedded := fs.Bool("embedded", false, "index only the embedded fact set's paths (ksrc/index.EmbeddedPrefixes)")
-	arch := fs.String("arch", "x86", "architecture whose arch/ directory is indexed")
-	cacheDir := fs.String("cache", "", "cache directory (default: the user cache dir /rcureview/index)")
-	noCache := fs.Bool("no-cache", false, "do not read or write the cache")
+	var tf treeFlags
+	tf.register(fs, flagTree|flagGit|flagArch|flagCache, treeUse{tree: "to index"})
+	out := fs.String("out", "", "also write the facts, compressed, to this `FILE`")
+	embedded := fs.Bool("embedded", false, "index only the embedded fact set's paths (ksrc/index.EmbeddedPrefixes), without the cache")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: rcureview index (--tree DIR | --git DIR [--rev REV]) [--out FILE] [--embedded]\n\n"+
+		fmt.Fprintf(stderr, "usage: rcureview index (--tree DIR | --git DIR [--rev REV]) [--arch ARCH] [--cache DIR | --no-cache]\n"+
+			"                       [--out FILE] [--embedded]\n\n"+
 			"Indexes a kernel tree (functions, macros, call sites, tracepoints, guards, Kbuild facts)\n"+
-			"into the cache so that reviews against it start fast. Unchanged files are reused.\n\n")
+			"into the cache so that reviews against it start fast. Unchanged files are reused.\n"+
+			"review, check, bot and rcu-map read the index of the same --arch from the same --cache.\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return flagExit(err)
 	}
-	if (*tree == "") == (*gitDir == "") || fs.NArg() > 0 {
+	if (tf.tree == "") == (tf.git == "") || fs.NArg() > 0 {
 		fs.Usage()
 		return 2
 	}
-	var t ksrc.Tree
-	var err error
-	if *tree != "" {
-		t, err = ksrc.OpenDir(*tree)
-	} else {
-		t, err = ksrc.OpenGit(*gitDir, *rev)
-	}
+	t, err := tf.open()
 	if err != nil {
 		fmt.Fprintf(stderr, "rcureview index: %v\n", err)
 		return 2
 	}
-	opt := index.Options{Arch: *arch, Verify: true}
+	if *embedded {
+		tf.noCache = true
+	}
+	opt, err := tf.indexOptions()
+	if err != nil {
+		fmt.Fprintf(stderr, "rcureview index: %v\n", err)
+		return 2
+	}
+	opt.Verify = true
 	if *embedded {
 		opt.Prefixes = index.EmbeddedPrefixes
-	}
-	if !*noCache && !*embedded {
-		if *cacheDir != "" {
-			opt.Cache = &index.Cache{Dir: *cacheDir}
-		} else if opt.Cache, err = index.DefaultCache(); err != nil {
-			fmt.Fprintf(stderr, "rcureview index: %v\n", err)
-			return 2
-		}
 	}
 	if isTerminal(stderr) {
 		opt.Progress = progressBar(stderr)

@@ -20,7 +20,9 @@ import (
 func modelLitmus(fs *flag.FlagSet, args []string, jsonFlag *bool, maxStates *int, stdout, stderr io.Writer) int {
 	index := fs.Bool("index", false, "arguments are corpus roots with INDEX.tsv: check their C tests")
 	rcuOnly := fs.Bool("rcu", false, "with --index: only the tests that use RCU")
-	tree := fs.String("tree", "", "kernel source `DIR` whose tools/memory-model/linux-kernel.def maps the kernel API (default: Linux 6.12's)")
+	var tf treeFlags
+	tf.register(fs, flagTree, treeUse{tree: "whose tools/memory-model/linux-kernel.def maps the kernel API (default: Linux 6.12's)"})
+	tree := &tf.tree
 	maxEx := fs.Int("max-executions", 0, fmt.Sprintf("examine at most `N` candidate executions per test (default %d)", lkmm.DefaultMaxExecutions))
 	witness := fs.Bool("witness", false, "print a witness execution for each test whose condition some execution satisfies")
 	if err := fs.Parse(args); err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/rcueffects"
 	"github.com/rcureview/rcureview/rcumap"
 )
@@ -16,16 +15,14 @@ import (
 func runRCUMap(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("rcu-map", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var f reviewFlags
-	fs.StringVar(&f.tree, "tree", "", "kernel source directory")
-	fs.StringVar(&f.git, "git", "", "kernel git repository (instead of --tree)")
-	fs.StringVar(&f.rev, "rev", "HEAD", "revision of --git")
-	fs.StringVar(&f.config, "config", "", "kernel .config (or a Debian configuration name) whose conditions decide which definitions exist")
-	fs.StringVar(&f.arch, "arch", "x86", "architecture of the tree: its arch/ directory is read")
+	var f treeFlags
+	f.register(fs, kernelTree, treeUse{tree: "to map", config: "its conditions decide which definitions exist"})
 	all := fs.Bool("all", false, "check every location of the tree and print those a retire path does not cover")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "usage: rcureview rcu-map [--tree DIR | --git DIR [--rev REV]] [--config FILE] FIELD|SYMBOL...\n"+
-			"       rcureview rcu-map [--tree DIR | --git DIR [--rev REV]] [--config FILE] --all\n\n"+
+		fmt.Fprint(stderr, "usage: rcureview rcu-map [--tree DIR | --git DIR [--rev REV]] [--arch ARCH] [--cache DIR | --no-cache]\n"+
+			"                        [--config FILE|NAME] FIELD|SYMBOL...\n"+
+			"       rcureview rcu-map [--tree DIR | --git DIR [--rev REV]] [--arch ARCH] [--cache DIR | --no-cache]\n"+
+			"                        [--config FILE|NAME] --all\n\n"+
 			"Print the RCU protection map of a location: a struct field (\"struct tracepoint.funcs\",\n"+
 			"or just \"funcs\"), a global or per-CPU pointer, or the entries of an RCU list (\"struct\n"+
 			"packet_type.list\"): its readers with the read-side protection of each path that reaches\n"+
@@ -41,7 +38,7 @@ func runRCUMap(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	m, err := openMap(f)
+	m, err := openMap(&f)
 	if err != nil {
 		fmt.Fprintf(stderr, "rcureview rcu-map: %v\n", err)
 		return 2
@@ -108,18 +105,19 @@ func runRCUMap(args []string, stdout, stderr io.Writer) int {
 
 // openMap opens the protection map of the tree the flags name (--tree,
 // --git, or the embedded facts) under --config and --arch.
-func openMap(f reviewFlags) (*rcumap.Map, error) {
-	t, err := openTree(f)
+func openMap(f *treeFlags) (*rcumap.Map, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	t, err := f.open()
 	if err != nil {
 		return nil, err
 	}
-	var cfg map[string]string
-	if f.config != "" {
-		if cfg, err = kconfig.Load(f.config); err != nil {
-			return nil, fmt.Errorf("--config %w", err)
-		}
+	cfg, err := f.loadConfig()
+	if err != nil {
+		return nil, err
 	}
-	ix, err := defaultIndexes(f.arch).For(t)
+	ix, err := f.indexes().For(t)
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}

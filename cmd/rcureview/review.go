@@ -10,19 +10,19 @@ import (
 	"strings"
 
 	"github.com/rcureview/rcureview/kconfig"
-	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/mbox"
 	"github.com/rcureview/rcureview/reports"
 	"github.com/rcureview/rcureview/review"
 )
 
-const reviewUsage = `usage: rcureview review [--tree DIR | --git DIR [--rev REV] [--try-rev A,B,…]] [--config FILE|NAME] [--arch ARCH]
-                        [--format text|json|sarif|email|html|b4] [--out FILE|DIR]
+const reviewUsage = `usage: rcureview review [--tree DIR | --git DIR [--rev REV] [--try-rev A,B,…]] [--arch ARCH]
+                        [--cache DIR | --no-cache] [--config FILE|NAME]
+                        [--format text|json|sarif|email|html|b4] [--out FILE|DIR] [--from ADDRESS]
                         [--all] [--all-versions] [--quiet] [--color auto|always|never]
-                        [--terse] [--emacs|--showfile] [--no-summary] [--mailback]
+                        [--terse] [--emacs|--showfile] [--no-summary] [--mailback] [--strict] [--show-types]
                         [--ignore RULE,…] [--types RULE,…]
                         [--baseline FILE] [--update-baseline FILE]
-                        [--max-patches N] [--max-patch-bytes SIZE]
+                        [--max-patches N] [--max-patch-bytes SIZE] [--no-conf]
                         FILE...
 
 Review the patches in each FILE: an mbox (mboxo or mboxrd, optionally
@@ -78,13 +78,13 @@ Options:
 `
 
 type reviewFlags struct {
-	tree, git, rev, config, format, out string
-	arch, tryRev                        string
-	all, allVersions, quiet             bool
-	from, color                         string
-	cp                                  reportFlags
-	maxPatches                          int
-	maxPatchBytes                       byteSize
+	treeFlags
+	format, out             string
+	all, allVersions, quiet bool
+	from, color             string
+	cp                      reportFlags
+	maxPatches              int
+	maxPatchBytes           byteSize
 }
 
 // reviewFlagSet returns the flag set of review bound to f.
@@ -92,12 +92,7 @@ func reviewFlagSet(stderr io.Writer) func(*reviewFlags) *flag.FlagSet {
 	return func(f *reviewFlags) *flag.FlagSet {
 		fs := flag.NewFlagSet("review", flag.ContinueOnError)
 		fs.SetOutput(stderr)
-		fs.StringVar(&f.tree, "tree", "", "kernel source `DIR` to apply the patches to")
-		fs.StringVar(&f.git, "git", "", "kernel git repository `DIR` (read with go-git, no checkout)")
-		fs.StringVar(&f.rev, "rev", "HEAD", "`REV`ision of --git to apply the patches to")
-		fs.StringVar(&f.tryRev, "try-rev", "", "revisions `A,B,…` of --git a series may apply to: the newest where it applies is its base (after its base-commit:, before --rev)")
-		fs.StringVar(&f.config, "config", "", "kernel .config `FILE` or configuration name (debian-amd64, debian-rt, debian-cloud): drop findings whose conditions it rules out")
-		fs.StringVar(&f.arch, "arch", "x86", "`ARCH`itecture of the tree: its arch/ directory and Kconfig are read")
+		f.treeFlags.register(fs, kernelTree|flagTryRev, treeUse{tree: "to apply the patches to", config: "drop findings whose conditions it rules out"})
 		fs.StringVar(&f.format, "format", "text", "output `FORMAT`: text, json, sarif, email (mbox of replies), html or b4 (b4's review CI JSON)")
 		fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of standard output (email: an existing DIR gets one file per reply)")
 		fs.StringVar(&f.from, "from", "", "email: sender `ADDRESS` of the replies (default rcureview <rcureview@localhost>)")
@@ -136,8 +131,8 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	if f.tree != "" && f.git != "" {
-		fmt.Fprintln(stderr, "rcureview review: --tree and --git exclude each other")
+	if err := f.treeFlags.check(); err != nil {
+		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
 		return 2
 	}
 	formats, emailOpt, err := outputFormats(f, stdout)
@@ -160,27 +155,22 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	opt := review.Options{Tool: "rcureview", Version: version, AllVersions: f.allVersions, All: f.all,
 		MaxPatches: f.maxPatches, MaxPatchBytes: int64(f.maxPatchBytes)}
-	fs.Visit(func(fl *flag.Flag) { opt.RevGiven = opt.RevGiven || fl.Name == "rev" })
-	opt.TryRevs = splitList(f.tryRev)
-	if len(opt.TryRevs) > 0 && f.git == "" {
-		fmt.Fprintln(stderr, "rcureview review: --try-rev needs --git")
-		return 2
-	}
-	if opt.Tree, err = openTree(f); err != nil {
+	opt.RevGiven = f.revGiven()
+	opt.TryRevs = f.tryRevs()
+	if opt.Tree, err = f.open(); err != nil {
 		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
 		return 2
 	}
-	if f.config != "" {
-		opt.Config, err = kconfig.Load(f.config)
-		if err != nil {
-			fmt.Fprintf(stderr, "rcureview review: --config %v\n", err)
-			return 2
-		}
+	if opt.Config, err = f.loadConfig(); err != nil {
+		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
+		return 2
+	}
+	if opt.Config != nil {
 		opt.ConfigName = f.config
 	} else {
 		opt.Named = kconfig.Installed()
 	}
-	opt.Indexes = defaultIndexes(f.arch)
+	opt.Indexes = f.indexes()
 	if opt.Registry, err = all.Registry(); err != nil {
 		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
 		return 2
@@ -258,24 +248,6 @@ func exitCode(res *review.Result) int {
 		return 1
 	}
 	return 0
-}
-
-func openTree(f reviewFlags) (ksrc.Tree, error) {
-	switch {
-	case f.tree != "":
-		t, err := ksrc.OpenDir(f.tree)
-		if err != nil {
-			return nil, fmt.Errorf("--tree %s: %w", f.tree, err)
-		}
-		return t, nil
-	case f.git != "":
-		t, err := ksrc.OpenGit(f.git, f.rev)
-		if err != nil {
-			return nil, fmt.Errorf("--git %s --rev %s: %w", f.git, f.rev, err)
-		}
-		return t, nil
-	}
-	return nil, nil
 }
 
 // splitList splits a comma-separated option value, dropping empty items.

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rcureview/rcureview/internal/kerneltest"
+)
+
+// packs lists the files of a cache directory with their modification
+// times.
+func packs(t *testing.T, dir string) map[string]time.Time {
+	t.Helper()
+	out := map[string]time.Time{}
+	entries, err := os.ReadDir(dir)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		fi, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = fi.ModTime()
+	}
+	return out
+}
+
+// TestIndexCacheIsTheOneReviewReads: the tree flags are one set, so an
+// index built with "index --arch --cache" is the one "review --arch
+// --cache" (and rcu-map) read: review writes its index into --cache when
+// the directory is empty, and reuses without rewriting what index put
+// there; nothing goes to the user cache.
+func TestIndexCacheIsTheOneReviewReads(t *testing.T) {
+	tree := kerneltest.MiniTreeDir(t)
+	user := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", user)
+	t.Setenv("HOME", user)
+
+	fresh := t.TempDir()
+	if code, _, errOut := runCLI(t, "", "review", "--no-conf", "--tree", tree, "--arch", "x86", "--cache", fresh, sample); code == 2 {
+		t.Fatalf("review: exit 2: %s", errOut)
+	}
+	if len(packs(t, fresh)) == 0 {
+		t.Fatal("review --cache DIR wrote no index into DIR")
+	}
+
+	dir := t.TempDir()
+	if code, out, errOut := runCLI(t, "", "index", "--tree", tree, "--arch", "x86", "--cache", dir); code != 0 {
+		t.Fatalf("index: exit %d: %s%s", code, out, errOut)
+	}
+	built := packs(t, dir)
+	if len(built) == 0 {
+		t.Fatal("index --cache DIR wrote nothing into DIR")
+	}
+	time.Sleep(10 * time.Millisecond)
+	if code, _, errOut := runCLI(t, "", "review", "--no-conf", "--tree", tree, "--arch", "x86", "--cache", dir, sample); code == 2 {
+		t.Fatalf("review: exit 2: %s", errOut)
+	}
+	if code, _, errOut := runCLI(t, "", "rcu-map", "--tree", tree, "--arch", "x86", "--cache", dir, "--all"); code == 2 {
+		t.Fatalf("rcu-map: exit 2: %s", errOut)
+	}
+	after := packs(t, dir)
+	for name, mt := range built {
+		if got, ok := after[name]; !ok || !got.Equal(mt) {
+			t.Errorf("%s was rewritten or removed: the index built by index was not the one review read", name)
+		}
+	}
+	if len(after) != len(built) {
+		t.Errorf("cache files %v after review, %v after index", after, built)
+	}
+	if got := packs(t, filepath.Join(user, "rcureview", "index")); len(got) > 0 {
+		t.Errorf("review --cache wrote into the user cache: %v", got)
+	}
+}
