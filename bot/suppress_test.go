@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rcureview/rcureview/bot/state"
+	"github.com/rcureview/rcureview/mbox"
 )
 
 // samplePatch1 is the sample series' patch 1/2 (a notrace function
@@ -59,6 +60,9 @@ func TestInvalidSuppressesRuleInThread(t *testing.T) {
 		answer("quote@example.org", "> rcureview: invalid notrace-instrumented-call\n\nI disagree.\n"),
 		answer("unknown@example.org", "rcureview: invalid no-such-rule\n"),
 		answer("invalid@example.org", "Intended: the unlock is traceable on purpose.\n\nrcureview: invalid NOTRACE_INSTRUMENTED_CALL\n"),
+		// another bot cannot suppress anything
+		tmail{id: "lkp-1@intel.com", from: "kernel test robot <lkp@intel.com>", subject: "Re: " + replies[0].Subject,
+			inReplyTo: replies[0].MessageID, refs: []string{root}, body: "rcureview: invalid rcu-gp-stall\n"},
 	)
 	e.pass()
 	var sup []state.Suppression
@@ -102,6 +106,25 @@ func TestInvalidSuppressesRuleInThread(t *testing.T) {
 	for _, m := range outboxMessages(t, e.outbox) {
 		if m.InReplyTo == "other-1@example.org" && !strings.Contains(m.Body, "[notrace-instrumented-call]") {
 			t.Errorf("another thread lost the finding:\n%s", m.Body)
+		}
+	}
+}
+
+func TestInvalidCommandParsing(t *testing.T) {
+	for _, tc := range []struct {
+		body, verdict string
+		rules         []string
+	}{
+		{"rcureview: invalid notrace-instrumented-call\n", "invalid", []string{"notrace-instrumented-call"}},
+		{"Thanks.\n  RCUreview: False-Positive RCU_UNBALANCED, notrace-instrumented-call \n", "false-positive", []string{"rcu-unbalanced", "notrace-instrumented-call"}},
+		{"rcureview: false positive rcu-gp-stall\n", "false-positive", []string{"rcu-gp-stall"}},
+		{"> rcureview: invalid rcu-gp-stall\n", "", nil},
+		{"I think rcureview: invalid rcu-gp-stall is wrong\n", "", nil},
+		{"rcureview: invalid\n", "", nil},
+	} {
+		v, rules, _ := suppressions(&mbox.Message{Body: tc.body})
+		if v != tc.verdict || strings.Join(rules, ",") != strings.Join(tc.rules, ",") {
+			t.Errorf("%q: %q %v, want %q %v", tc.body, v, rules, tc.verdict, tc.rules)
 		}
 	}
 }
