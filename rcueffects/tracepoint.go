@@ -7,10 +7,6 @@ import (
 	"github.com/rcureview/rcureview/rcumodel"
 )
 
-// TracepointMacros are the macros the tracepoint implementation is read
-// from (kernelnames.TracepointMacros).
-var TracepointMacros = kernelnames.TracepointMacros
-
 // TraceGuard is the tracepoint implementation read from the code.
 type TraceGuard struct {
 	Tracepoint rcumodel.Tracepoint
@@ -31,7 +27,7 @@ type TraceGuard struct {
 // frame.
 func (z *Summarizer) TracepointGuard() TraceGuard {
 	var g TraceGuard
-	for _, name := range TracepointMacros {
+	for _, name := range kernelnames.TracepointMacros {
 		d, ok := z.pick(name)
 		if !ok || !Has(d.toks, kernelnames.TracepointCall) {
 			continue

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/rcueffects"
 	"github.com/rcureview/rcureview/rcumodel"
 )
@@ -30,7 +31,7 @@ func (c *checker) touchesTracepoint() bool {
 			return true
 		}
 	}
-	return c.changes(rcueffects.TracepointMacros)
+	return c.changes(kernelnames.TracepointMacros)
 }
 
 // tracepoint compares the model's probes run under the pre- and the
