@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/rcureview/rcureview/mbox"
@@ -65,7 +66,10 @@ func TestOptOutCommand(t *testing.T) {
 }
 
 // FuzzClassify feeds arbitrary bytes through what the bot does with a new
-// archive item: parse, classify the sender, extract, look for opt-out.
+// archive item: parse, classify the sender, extract, look for opt-out;
+// the verdict is a known one, the bot's own mail (by From or by its
+// header) is never answered, and only the opt-out header or command opts
+// out.
 func FuzzClassify(f *testing.F) {
 	f.Add(series("fz", 1, 2, true, 1, 2)[1].bytes())
 	f.Add(tmail{id: "a@x", subject: "Re: x", body: "rcureview: skip\n"}.bytes())
@@ -77,7 +81,33 @@ func FuzzClassify(f *testing.F) {
 		if err != nil {
 			return
 		}
-		fl.sender(m)
-		optsOut(mbox.ExtractPatch(m))
+		v := fl.sender(m)
+		switch v {
+		case "", VerdictOwn, VerdictBot, VerdictDenied:
+		default:
+			t.Fatalf("sender verdict %q", v)
+		}
+		if strings.EqualFold(m.From.Email, fl.self) && v != VerdictOwn {
+			t.Fatalf("the bot's own mail (From %q) classified %q", m.From.Email, v)
+		}
+		p := mbox.ExtractPatch(m)
+		if optsOut(p) && firstHeader(m, "X-Rcureview-Opt-Out") == "" && !strings.Contains(strings.ToLower(m.Body), "rcureview:") {
+			t.Fatal("opted out without the opt-out header or command")
+		}
+		// The same mail with the bot's own header, or the opt-out header,
+		// in front: never answered, always opted out.
+		for _, h := range []string{"X-Rcureview: 1\n", "X-Rcureview-Opt-Out: yes\n"} {
+			m2, err := parseRaw(append([]byte(h), data...))
+			name, _, _ := strings.Cut(h, ":")
+			if err != nil || firstHeader(m2, name) == "" {
+				continue // the header did not land in a header block
+			}
+			if name == "X-Rcureview" && fl.sender(m2) != VerdictOwn {
+				t.Fatalf("a mail with the bot's header classified %q", fl.sender(m2))
+			}
+			if name == "X-Rcureview-Opt-Out" && !optsOut(mbox.ExtractPatch(m2)) {
+				t.Fatal("a mail with the opt-out header does not opt out")
+			}
+		}
 	})
 }

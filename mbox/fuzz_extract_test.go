@@ -57,8 +57,8 @@ func FuzzExtractPatch(f *testing.F) {
 			}
 			ps = append(ps, p)
 		}
-		GroupSeries(ps, GroupOptions{})
-		GroupSeries(ps, GroupOptions{AllVersions: true})
+		checkSeries(t, ps, GroupSeries(ps, GroupOptions{}))
+		checkSeries(t, ps, GroupSeries(ps, GroupOptions{AllVersions: true}))
 		// The raw bytes as a body too (no headers needed).
 		m := &Message{Body: string(data), PatchBody: string(data), Subject: string(data[:min(len(data), 200)])}
 		ExtractPatch(m)
@@ -78,4 +78,44 @@ func FuzzParseSubject(f *testing.F) {
 			t.Fatalf("tags out of range: %+v", tags)
 		}
 	})
+}
+
+// checkSeries checks what GroupSeries promises of any input: each patch
+// of the input in at most one series, a series' patches in index order,
+// one per index, and its missing indexes within 1..Total and not among
+// the patches it has.
+func checkSeries(t *testing.T, in []*Patch, series []*Series) {
+	t.Helper()
+	given := map[*Patch]bool{}
+	for _, p := range in {
+		given[p] = true
+	}
+	owner := map[*Patch]*Series{}
+	for _, s := range series {
+		members := s.Patches
+		if s.Cover != nil {
+			members = append([]*Patch{s.Cover}, members...)
+		}
+		for _, p := range members {
+			if !given[p] {
+				t.Fatalf("series %q holds a patch that was not given", s.ID)
+			}
+			if o := owner[p]; o != nil {
+				t.Fatalf("patch %q is in series %q and %q", p.Subject, o.ID, s.ID)
+			}
+			owner[p] = s
+		}
+		have := map[int]bool{}
+		for i, p := range s.Patches {
+			if i > 0 && p.Tags.Index <= s.Patches[i-1].Tags.Index {
+				t.Fatalf("series %q: patch indexes %d then %d", s.ID, s.Patches[i-1].Tags.Index, p.Tags.Index)
+			}
+			have[p.Tags.Index] = true
+		}
+		for _, m := range s.Missing {
+			if m < 1 || m > s.Total || have[m] {
+				t.Fatalf("series %q of %d: missing %d (have %v)", s.ID, s.Total, m, have)
+			}
+		}
+	}
 }

@@ -7,12 +7,11 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/rcureview/rcureview/analyzers"
-	"github.com/rcureview/rcureview/analyzers/noinstr"
-	"github.com/rcureview/rcureview/analyzers/notrace"
+	"github.com/rcureview/rcureview/analyzers/all"
 	"github.com/rcureview/rcureview/internal/kerneltest"
 	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/ksrc/index"
@@ -101,62 +100,80 @@ func TestGoldenRealTree(t *testing.T) {
 	runGoldens(t, "realtree", r)
 }
 
-// TestGoldenRealTreeClean: the real tree review as the registered
-// analyzers see it today (none registered: no findings), so the reply to a
-// clean patch is under test too.
+// TestGoldenRealTreeClean: a patch on which the full registry (as
+// "rcureview review --git" registers it) finds nothing, a comment fix in
+// kernel/rcu/sync.c, applied to the real tree, so the reply to a clean
+// patch is under test too; every analyzer ran on it.
 func TestGoldenRealTreeClean(t *testing.T) {
-	dir := kerneltest.GitRepo(t)
-	tree, err := ksrc.OpenGit(dir, "HEAD")
-	if err != nil {
-		t.Fatalf("open %s: %v", dir, err)
+	r := reviewRealTree(t, cleanFile)
+	if len(r.Patches) != 1 || !r.Patches[0].Applied {
+		t.Fatalf("the clean patch did not apply to the real tree: %+v", r.Patches)
 	}
-	r := reviewSeries(t, tree)
+	if n := len(r.Patches[0].Findings); n != 0 {
+		t.Fatalf("the clean patch has %d findings: %+v", n, r.Patches[0].Findings)
+	}
+	for _, n := range r.Notes {
+		if strings.Contains(n, "skipped") {
+			t.Fatalf("an analyzer did not run on the clean patch: %s", n)
+		}
+	}
 	normalizeSource(r)
 	runGoldens(t, "realtree-clean", r)
 }
 
 // TestGoldenRealTreeAnalyzers: the series applied to the real tree and
-// reviewed by the notrace and noinstr analyzers, as "rcureview review --git"
-// does. When an analyzer's output changes on purpose, regenerate with
-// -update and read the diff.
+// reviewed by every analyzer, as "rcureview review --git" does. When an
+// analyzer's output changes on purpose, regenerate with -update and read
+// the diff.
 func TestGoldenRealTreeAnalyzers(t *testing.T) {
 	r := reviewRealTreeAnalyzers(t)
 	normalizeSource(r)
 	runGoldens(t, "realtree-analyzers", r)
 }
 
-// reviewRealTreeAnalyzers reviews the series on the real tree with the
-// notrace and noinstr analyzers, as "rcureview review --git" does.
+// cleanFile is a patch no analyzer has anything to say about.
+const cleanFile = "../testdata/rcu-sync-comment.mbox"
+
+// reviewRealTreeAnalyzers reviews the series on the real tree with every
+// analyzer, as "rcureview review --git" does.
 func reviewRealTreeAnalyzers(t *testing.T) *reports.Report {
+	t.Helper()
+	r := reviewRealTree(t, seriesFile)
+	if len(r.Patches) != 2 || !r.Patches[0].Applied || len(r.Patches[0].Findings) == 0 {
+		t.Fatalf("the analyzers found nothing on the real-tree series")
+	}
+	return r
+}
+
+// reviewRealTree reviews a mailbox on the real tree (git HEAD) with the
+// registry and the index cache "rcureview review --git" uses (the tree is
+// indexed once per machine, then loaded).
+func reviewRealTree(t *testing.T, file string) *reports.Report {
 	t.Helper()
 	dir := kerneltest.GitRepo(t)
 	tree, err := ksrc.OpenGit(dir, "HEAD")
 	if err != nil {
 		t.Fatalf("open %s: %v", dir, err)
 	}
-	// The index cache the CLI uses: the tree is indexed once per machine
-	// (about a minute), then loaded.
 	opt := index.Options{}
 	if c, err := index.DefaultCache(); err == nil {
 		opt.Cache = c
 	}
-	p := index.NewProvider(opt, index.Embedded())
-	reg, err := analyzers.NewRegistry(notrace.Analyzer, noinstr.Analyzer)
+	reg, err := all.Registry()
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(seriesFile)
+	if len(reg.Analyzers()) != len(all.Analyzers()) {
+		t.Fatalf("registry has %d analyzers, analyzers/all lists %d", len(reg.Analyzers()), len(all.Analyzers()))
+	}
+	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	res := review.Run([]review.Input{{Name: "rcu-read-lock-notrace.mbox", R: f}},
-		review.Options{Tool: "rcureview", Version: "test", Tree: tree, Registry: reg, Indexes: p})
-	r := res.Report
-	if len(r.Patches) != 2 || !r.Patches[0].Applied || len(r.Patches[0].Findings) == 0 {
-		t.Fatalf("the analyzers found nothing on the real-tree series")
-	}
-	return r
+	res := review.Run([]review.Input{{Name: filepath.Base(file), R: f}},
+		review.Options{Tool: "rcureview", Version: "test", Tree: tree, Registry: reg, Indexes: index.NewProvider(opt, index.Embedded())})
+	return res.Report
 }
 
 func TestMain(m *testing.M) { kerneltest.Main(m) }
