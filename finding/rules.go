@@ -38,7 +38,7 @@ const (
 
 // Rules is the catalogue of every rule ID, in the design's order.
 var rules = []Rule{
-	{RuleNotraceInstrumentedCall, Warning, "a notrace root reaches instrumented code; severity by sink: tracepoint/ring-buffer error, ftrace-able function or debug hook warning, unresolved indirect call note"},
+	{RuleNotraceInstrumentedCall, Warning, "a root reaches instrumented code; severity by root kind and sink: from tracer context a tracepoint/ring-buffer is an error (a probe: its own event), an ftrace-able function or debug hook a warning; from a plain notrace function a tracepoint is a warning, the rest notes; unresolved indirect call note"},
 	{RuleNotraceNameContract, Error, "a *_notrace function is itself ftrace-able"},
 	{RuleNoinstrInstrumentedCall, Error, "a noinstr function calls instrumentable code outside instrumentation_begin/end()"},
 	{RuleNoinstrUnbalanced, Error, "a path leaves instrumentation_begin/end() unbalanced"},

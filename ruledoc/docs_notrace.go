@@ -5,13 +5,20 @@ import "github.com/rcureview/rcureview/finding"
 // notraceDocs documents the notrace and noinstr rules.
 var notraceDocs = map[string]Doc{
 	finding.RuleNotraceInstrumentedCall: {
-		Meaning: "A notrace root - a function marked notrace, a *_notrace primitive, " +
-			"the tracepoint implementation (__DO_TRACE, __DECLARE_TRACE) or a probe the " +
-			"patch registers - can reach code that the tracing machinery instruments: a " +
-			"tracepoint or ring-buffer write (error), an ftrace-able function or a " +
-			"lockdep/irqflags/preempt/printk debug hook (warning), or an indirect call " +
-			"that could not be resolved (note). The chain shows the shortest path, one " +
-			"hop per call; config lists the #if conditions it needs.",
+		Meaning: "A root can reach code that the tracing machinery instruments. Roots " +
+			"in tracer context (root: tracer) are the tracepoint implementation " +
+			"(__DO_TRACE and the trace_<event>() bodies of __DECLARE_TRACE, whose " +
+			"chains start at a tracepoint call site), the *_notrace API of the core " +
+			"(the tracer-context variant of a primitive), explicit notrace code of the " +
+			"tracer itself, and callbacks registered with it (tracepoint probes, " +
+			"ftrace_ops .func, kprobe/fprobe handlers); from them a tracepoint or " +
+			"ring-buffer write is re-entry (error; for a probe, its own event: other " +
+			"events nest, a warning), an ftrace-able function or a " +
+			"lockdep/irqflags/preempt/printk debug hook a warning. A plain notrace " +
+			"function of RCU (root: notrace) reaching a tracepoint is not re-entry " +
+			"(warning); its traceable callees are notes. An indirect call that could " +
+			"not be resolved is a note. The chain shows the shortest path, one hop " +
+			"per call; config lists the #if conditions it needs.",
 		Why: "notrace only removes the ftrace entry hook of the function itself; what the " +
 			"function calls may still be traced. Code that runs inside tracing (tracepoint " +
 			"callbacks, the function tracer, BPF programs attached to tracepoints) " +
@@ -50,9 +57,11 @@ static inline notrace void rcu_read_unlock_notrace(void)
 guard(srcu_fast_notrace)(&tracepoint_srcu);`,
 	},
 	finding.RuleNotraceNameContract: {
-		Meaning: "A function whose name ends in _notrace (or contains _notrace_) is " +
-			"itself ftrace-able: it is an out-of-line function compiled with the " +
-			"ftrace entry hook, not marked notrace, inline, __always_inline or noinstr.",
+		Meaning: "A function of the kernel's core (include/, arch/, kernel/, lib/, mm/, " +
+			"init/) whose name ends in _notrace is itself ftrace-able: it is an " +
+			"out-of-line function compiled with the ftrace entry hook, not marked " +
+			"notrace, inline, __always_inline or noinstr. (In drivers/, fs/, net/ the " +
+			"suffix names a subsystem's own contract, like i915's untraced MMIO.)",
 		Why: "Callers pick a *_notrace primitive precisely because they run inside " +
 			"tracing (preempt_disable_notrace() in the tracepoint fast path, " +
 			"rcu_read_lock_sched_notrace() in lockdep and tracing). If the primitive " +

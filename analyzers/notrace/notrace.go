@@ -2,24 +2,29 @@
 // (rules notrace-instrumented-call and notrace-name-contract; spec codes
 // NT001-NT003, NT005, NT006 in ../shared/research/static-analysis.md).
 //
-// Roots are functions and macros whose name ends in _notrace (or contains
-// _notrace_), functions written with an explicit notrace in kernel/rcu/,
-// kernel/trace/ and the rcu*/srcu*/tracepoint*/trace_recursion headers,
-// guards named *_notrace and the tracepoint implementation macros
-// (__DO_TRACE*, __DECLARE_TRACE*). From each root a breadth-first walk
+// Roots (roots.go, probes.go) are of two kinds. Tracer context
+// (RootTracer): the tracepoint implementation (__DO_TRACE*, and of
+// __DECLARE_TRACE* the trace_<event>() bodies only), the *_notrace API
+// recognised by its contract (notraceAPI), explicit notrace functions of
+// the tracer's own code, and callbacks registered with the tracing
+// machinery (tracepoint probes, ftrace_ops callbacks, kprobe handlers).
+// Plain notrace (RootNotrace): explicit notrace functions of RCU's code.
+// From each root a breadth-first walk
 // follows calls through macros, guards and function bodies and reports,
 // per sink, the shortest chain:
 //
 //   - a tracepoint (trace_<event>() of a live TRACE_EVENT/DEFINE_EVENT/…;
 //     events declared with a *_NOP macro for a configuration carry the
 //     opposite condition) or a trace_printk()-family ring-buffer writer:
-//     error;
+//     error from tracer context (a registered probe: its own event only,
+//     others warn), warning from a plain notrace root;
 //   - the first ftrace-able function on a path (not inline, notrace,
 //     noinstr, __always_inline, __kprobes, … and not in an object built
 //     without $(CC_FLAGS_FTRACE)): warning; a static non-inline function
-//     (ftrace-able unless inlined): note;
+//     (ftrace-able unless inlined): note; from a plain notrace root a note,
+//     from a probe not itself notrace not reported;
 //   - a debug hook (irqflags/preempt tracing, lockdep, might_sleep,
-//     printk): warning;
+//     printk): warning (plain notrace root: note);
 //   - an indirect or static_call call before any ftrace-able function, and
 //     a direct callee of the root with no definition: note.
 //
