@@ -98,6 +98,9 @@ func TestCounterChange(t *testing.T) {
 	}
 }
 
+// FuzzLexParse: any text lexes into tokens at its lines in order, parses
+// into statements holding at most the tokens given, and yields calls of
+// identifiers at its lines; the walks over the result do not fail.
 func FuzzLexParse(f *testing.F) {
 	for _, s := range []string{
 		"if (a) { b(); } else c();", "#define X \\\n y\nz;", "do x(); while (0);", "a: b; case 1: c;",
@@ -108,8 +111,39 @@ func FuzzLexParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		toks := Lex([]byte(src), 1)
+		lines := 1 + strings.Count(src, "\n")
+		for i, tk := range toks {
+			if tk.Line < 1 || tk.Line > lines || (i > 0 && tk.Line < toks[i-1].Line) {
+				t.Fatalf("token %d %q at line %d (previous %d, %d lines)", i, tk.Text, tk.Line, toks[max(i-1, 0)].Line, lines)
+			}
+		}
 		stmts := ParseBody(toks)
-		Calls(toks)
+		// Statements hold the tokens they were given, each at most once,
+		// at lines of the input.
+		n := 0
+		var walk func(ss []*Stmt)
+		walk = func(ss []*Stmt) {
+			for _, st := range ss {
+				if st == nil {
+					continue
+				}
+				n += len(st.Toks)
+				if st.Line < 0 || st.Line > lines {
+					t.Fatalf("statement at line %d of %d", st.Line, lines)
+				}
+				walk([]*Stmt{st.Then, st.Else})
+				walk(st.Body)
+			}
+		}
+		walk(stmts)
+		if n > len(toks) {
+			t.Fatalf("statements hold %d tokens, the input has %d", n, len(toks))
+		}
+		for _, c := range Calls(toks) {
+			if c.Line < 1 || c.Line > lines || c.Name == "" || keywords[c.Name] {
+				t.Fatalf("call %q at line %d of %d", c.Name, c.Line, lines)
+			}
+		}
 		counterChange(toks)
 		eachGuarded(stmts, nil, func([]Token, [][]Token) {})
 		var z *Summarizer
