@@ -203,6 +203,12 @@ func (s *Session) series(res *Result, ser *mbox.Series, opt Options) {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("series %q: patches %v of %d were not received; later patches may not apply",
 			seriesTitle(ser), ser.Missing, ser.Total))
 	}
+	if len(ser.Patches) == 0 && ser.Cover != nil {
+		// b4 am writes the cover letter apart (NAME.cover): say why
+		// nothing was reviewed.
+		rep.Notes = append(rep.Notes, fmt.Sprintf("series %q: a cover letter without its patches; nothing to review (give the patches too, e.g. b4 am's .mbx)",
+			seriesTitle(ser)))
+	}
 	entries, reviewed := reviewSeries(ser, opt, &rep.Notes)
 	rep.Patches = append(rep.Patches, entries...)
 	res.Reviewed += reviewed

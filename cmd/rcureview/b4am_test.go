@@ -82,9 +82,9 @@ func TestDebianB4AmRoundTrip(t *testing.T) {
 			t.Errorf(".cover .mbx: %q in series %q of %d, want the cover's", p.Subject, p.Series, p.Total)
 		}
 	}
-	// A cover letter alone has nothing to review.
-	if code, _, _ := runCLI(t, "", "review", "-q", cover[0]); code != 2 {
-		t.Errorf(".cover alone: exit %d, want 2", code)
+	// A cover letter alone has nothing to review, and says so.
+	if code, out, _ := runCLI(t, "", "review", cover[0]); code != 2 || !strings.Contains(out, "a cover letter without its patches; nothing to review") {
+		t.Errorf(".cover alone: exit %d\n%s", code, out)
 	}
 
 	// The clean patch through b4 prints nothing, as b4's check hook wants.
