@@ -126,6 +126,24 @@ func (c *checker) run(changed []index.Changed) {
 			nonRoots = append(nonRoots, ch)
 		}
 	}
+	// guard definitions of the *_notrace API the patch changes
+	// (DEFINE_LOCK_GUARD_0(preempt_notrace, …)): not definitions the
+	// index maps lines to
+	for _, f := range c.pass.Files {
+		ff := c.ix.File(f.Path())
+		if ff == nil {
+			continue
+		}
+		for i := range ff.Invocations {
+			inv := &ff.Invocations[i]
+			if !diffparse.Added(c.pass.Files, ff.Path, int(inv.Line)) {
+				continue
+			}
+			if r, ok := c.guardRoot(ff, inv); ok {
+				addRoot(r)
+			}
+		}
+	}
 	if c.pass.All {
 		for _, r := range c.allRoots() {
 			addRoot(r)

@@ -157,3 +157,25 @@ func TestRealTreeHeadlineDebianConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestRealTreeChangedTracerGuard: a patch that makes the tracer-context
+// guard preempt_notrace use preempt_disable()/preempt_enable() is
+// reported at its changed DEFINE_LOCK_GUARD_0() line: the guard now
+// reaches the preempt-count tracing hooks.
+func TestRealTreeChangedTracerGuard(t *testing.T) {
+	fs := realtest.RunMbox(t, Analyzer, realtest.Provider(), "testdata/guard-preempt-notrace-traced.mbox")
+	found := false
+	for _, f := range fs {
+		if f.Function != "guard(preempt_notrace)" || f.Root != RootTracer {
+			t.Errorf("unexpected finding: %s", f.Message)
+			continue
+		}
+		if f.File != "include/linux/preempt.h" || !strings.HasPrefix(f.Source, "+DEFINE_LOCK_GUARD_0(preempt_notrace") {
+			t.Errorf("not at the changed line: %s:%d %q", f.File, f.Line, f.Source)
+		}
+		found = found || f.Sink == SinkHook && f.Chain[len(f.Chain)-1].Function == "preempt_count_add"
+	}
+	if !found {
+		t.Errorf("no preempt_count_add hook:\n%s", dump(fs))
+	}
+}
