@@ -24,11 +24,8 @@ func (b *Bot) ingest(ctx context.Context, st *PassStats) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		var cur map[string]string
-		if err := b.opt.State.View(func(tx *state.Tx) (err error) {
-			cur, err = tx.Cursor()
-			return err
-		}); err != nil {
+		cur, err := b.cursor()
+		if err != nil {
 			return err
 		}
 		seen := func(key string) bool {
@@ -86,6 +83,15 @@ func (b *Bot) ingest(ctx context.Context, st *PassStats) error {
 		}
 	}
 	return nil
+}
+
+// cursor reads the archive cursor from the state.
+func (b *Bot) cursor() (cur map[string]string, err error) {
+	err = b.opt.State.View(func(tx *state.Tx) error {
+		cur, err = tx.Cursor()
+		return err
+	})
+	return cur, err
 }
 
 // dropPurged forgets pending messages that a rewrite of the archive's
@@ -183,11 +189,8 @@ func (b *Bot) take(tx *state.Tx, it inbox.Item, now time.Time) error {
 // reviewing it, when the bot has never read the archive (its cursor is
 // empty). Only mail that arrives afterwards is answered.
 func (b *Bot) SkipBacklog(ctx context.Context) error {
-	var cur map[string]string
-	if err := b.opt.State.View(func(tx *state.Tx) (err error) {
-		cur, err = tx.Cursor()
-		return err
-	}); err != nil {
+	cur, err := b.cursor()
+	if err != nil {
 		return err
 	}
 	started := false
