@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/rcureview/rcureview/ksrc/index"
@@ -55,6 +56,14 @@ func runIndex(args []string, stdout, stderr io.Writer) int {
 	}
 	if isTerminal(stderr) {
 		opt.Progress = progressBar(stderr)
+	}
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		// A cold index keeps at most a few hundred MB live (the name
+		// tables of the pack it streams): the heap may grow to a fixed
+		// budget rather than double at every collection, so it collects
+		// less often and peaks under 1 GiB.
+		debug.SetGCPercent(400)
+		debug.SetMemoryLimit(indexMemoryLimit)
 	}
 	start := time.Now()
 	ix, st, err := index.Build(t, opt)
@@ -130,3 +139,7 @@ func progressBar(w io.Writer) func(done, total int) {
 		}
 	}
 }
+
+// indexMemoryLimit is the Go heap budget of "rcureview index" (soft:
+// runtime/debug.SetMemoryLimit).
+const indexMemoryLimit = 768 << 20
