@@ -5,6 +5,7 @@ import (
 	"fmt"
 	netmail "net/mail"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rcureview/rcureview/bot/state"
@@ -29,8 +30,10 @@ func (b *Bot) answer(ctx context.Context, st *PassStats) error {
 	if err != nil {
 		return err
 	}
+	ahead := b.reviewAhead(ctx, cands)
+	defer ahead.stop()
 	reviews := 0
-	for _, c := range cands {
+	for i, c := range cands {
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -39,6 +42,7 @@ func (b *Bot) answer(ctx context.Context, st *PassStats) error {
 			return err
 		}
 		if !ready {
+			ahead.drop(i)
 			if !waiting {
 				continue
 			}
@@ -47,11 +51,12 @@ func (b *Bot) answer(ctx context.Context, st *PassStats) error {
 			continue
 		}
 		if b.opt.MaxReviews > 0 && reviews >= b.opt.MaxReviews {
+			ahead.drop(i)
 			st.Waiting++
 			continue
 		}
 		reviews++
-		if err := b.reviewAndReply(ctx, c, st); err != nil {
+		if err := b.reply(ctx, c, ahead.get(ctx, i, c, b.opt.Review), st); err != nil {
 			return err
 		}
 	}
@@ -272,9 +277,130 @@ func (b *Bot) rateOK(tx *state.Tx, c *candidate, now time.Time) (bool, error) {
 	return true, nil
 }
 
-// reviewAndReply reviews a ready series and records and sends its reply.
-func (b *Bot) reviewAndReply(ctx context.Context, c *candidate, st *PassStats) error {
-	rep, reviewed, err := b.opt.Review(ctx, c.s)
+// reviewed is the outcome of Options.Review for one series.
+type reviewed struct {
+	rep *reports.Report
+	n   int
+	err error
+	// unstarted: the review was cancelled before it started (it holds
+	// no slot)
+	unstarted bool
+}
+
+// ahead runs the reviews of the series that may be ready this pass
+// before their turn, at most Options.Workers at a time (running, or done
+// and not yet taken).
+type ahead struct {
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	res    map[int]chan reviewed // by candidate index, until taken
+	slots  chan struct{}
+}
+
+// reviewAhead starts reviewing, in order, the candidates that can be
+// ready: those with patches, complete or past the wait (settle decides;
+// a review it turns down is dropped).
+func (b *Bot) reviewAhead(ctx context.Context, cands []*candidate) *ahead {
+	ctx, cancel := context.WithCancel(ctx)
+	a := &ahead{cancel: cancel, res: map[int]chan reviewed{}, slots: make(chan struct{}, b.opt.Workers)}
+	now := b.opt.Now()
+	var todo []int
+	chans := map[int]chan reviewed{} // read-only once the reviews start
+	for i, c := range cands {
+		if b.opt.MaxReviews > 0 && len(todo) >= b.opt.MaxReviews {
+			break
+		}
+		if len(c.s.Patches) > 0 && (len(c.s.Missing) == 0 || now.Sub(c.oldest) >= b.opt.Wait) {
+			todo = append(todo, i)
+			chans[i] = make(chan reviewed, 1)
+			a.res[i] = chans[i]
+		}
+	}
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		for k, i := range todo {
+			select {
+			case a.slots <- struct{}{}:
+			case <-ctx.Done():
+				for _, j := range todo[k:] {
+					chans[j] <- reviewed{err: ctx.Err(), unstarted: true}
+				}
+				return
+			}
+			a.wg.Add(1)
+			go func(i int) {
+				defer a.wg.Done()
+				rep, n, err := b.opt.Review(ctx, cands[i].s)
+				chans[i] <- reviewed{rep: rep, n: n, err: err}
+			}(i)
+		}
+	}()
+	return a
+}
+
+// take removes candidate i's channel; nil when its review was not
+// started ahead (or was taken).
+func (a *ahead) take(i int) chan reviewed {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ch := a.res[i]
+	delete(a.res, i)
+	return ch
+}
+
+// release waits for a review's outcome and frees its slot.
+func (a *ahead) release(ch chan reviewed) reviewed {
+	r := <-ch
+	if !r.unstarted {
+		<-a.slots
+	}
+	return r
+}
+
+// get returns the review of candidate i, reviewing it now when it was
+// not started ahead.
+func (a *ahead) get(ctx context.Context, i int, c *candidate, review Reviewer) reviewed {
+	ch := a.take(i)
+	if ch == nil {
+		rep, n, err := review(ctx, c.s)
+		return reviewed{rep: rep, n: n, err: err}
+	}
+	return a.release(ch)
+}
+
+// drop discards the review of candidate i (settled without review).
+func (a *ahead) drop(i int) {
+	if ch := a.take(i); ch != nil {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			a.release(ch)
+		}()
+	}
+}
+
+// stop cancels the reviews not taken and waits for every goroutine.
+func (a *ahead) stop() {
+	a.cancel()
+	a.mu.Lock()
+	rest := a.res
+	a.res = map[int]chan reviewed{}
+	a.mu.Unlock()
+	for _, ch := range rest {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			a.release(ch)
+		}()
+	}
+	a.wg.Wait()
+}
+
+// reply records and sends the replies of a reviewed series.
+func (b *Bot) reply(ctx context.Context, c *candidate, r reviewed, st *PassStats) error {
+	rep, reviewed, err := r.rep, r.n, r.err
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil

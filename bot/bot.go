@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"time"
 
@@ -68,6 +69,11 @@ type Options struct {
 	Batch int
 	// MaxReviews bounds the series reviewed per pass (0: no bound).
 	MaxReviews int
+	// Workers bounds the series reviewed at the same time (default: the
+	// number of CPUs). Reviews of independent series run ahead in
+	// parallel; settling, recording and sending stay in arrival order, so
+	// the replies and the state are those of reviewing one at a time.
+	Workers int
 
 	// Repository names the reviewed git repository in replies (a URL or
 	// "rcu/linux.git"); ArchiveURL is the list archive's URL of a
@@ -123,6 +129,9 @@ func newBot(opt Options) (*Bot, error) {
 	}
 	if opt.CoverMaxAge <= 0 {
 		opt.CoverMaxAge = 2 * opt.Wait
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.NumCPU()
 	}
 	if opt.Batch <= 0 {
 		opt.Batch = 200

@@ -74,7 +74,7 @@ type botFlags struct {
 	outbox, rateList, rateThread, logFormat                               string
 	once, dryRun, onlyFindings, skipBacklog, perPatch, initState          bool
 	poll, wait, coverAge, smtpTimeout, sendPause, backupEvery             time.Duration
-	batch, maxReviews, backups                                            int
+	batch, maxReviews, backups, workers                                   int
 	deny, bots                                                            listFlag
 	pw                                                                    patchworkFlags
 	repoName, archiveURL                                                  string
@@ -123,6 +123,7 @@ func runBot(args []string, stdout, stderr io.Writer) int {
 	f.treeFlags.register(fs, kernelTree|flagTryRev, treeUse{tree: "to apply the patches to", config: "drop findings whose conditions it rules out"})
 	fs.IntVar(&f.batch, "batch", 200, "archive items read per transaction")
 	fs.IntVar(&f.maxReviews, "max-reviews", 0, "at most `N` series reviewed per pass (0: no bound)")
+	fs.IntVar(&f.workers, "workers", 0, "review at most `N` independent series at the same time (0: the number of CPUs); replies keep arrival order")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log `FORMAT` on standard error: text or json")
 	fs.DurationVar(&f.sendPause, "test-send-pause", 0, "testing only: pause before and after each send (crash tests)")
 	f.pw.register(fs)
@@ -290,7 +291,7 @@ func botMain(ctx context.Context, f botFlags, stdout io.Writer, log *slog.Logger
 		From: mbox.Address{Name: from.Name, Email: from.Address}, Version: version,
 		Wait: f.wait, CoverMaxAge: f.coverAge, OnlyFindings: f.onlyFindings, PerPatch: f.perPatch,
 		ListRate: listRate, ThreadRate: threadRate, Deny: f.deny, Bots: f.bots,
-		Batch: f.batch, MaxReviews: f.maxReviews, Logger: log, SendPause: f.sendPause,
+		Batch: f.batch, MaxReviews: f.maxReviews, Workers: f.workers, Logger: log, SendPause: f.sendPause,
 		AfterPass: func(_ bot.PassStats, err error) {
 			writeStatusFile(f.statePath, st, f.dryRun)
 			if !f.dryRun && err == nil && time.Since(lastBackup) >= f.backupEvery {
