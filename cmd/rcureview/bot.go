@@ -35,7 +35,7 @@ const botUsage = `usage: rcureview bot (--inbox PATH | --patchwork URL --patchwo
                      [--archive-url TEMPLATE] [--once | --poll D] [--wait D] [--cover-max-age D]
                      [--only-findings] [--per-patch] [--rate-list N/D] [--rate-thread N/D]
                      [--deny PATTERN]... [--ignore-sender PATTERN]... [--skip-backlog]
-                     [--batch N] [--max-reviews N] [--log-format text|json]
+                     [--batch N] [--max-reviews N] [--workers N] [--log-format text|json]
                      [--state-backups N] [--state-backup-every D]
                      [--patchwork URL --patchwork-token-file FILE [--patchwork-context NAME]
                       [--patchwork-project PROJECT] [--patchwork-target-url TEMPLATE]]
