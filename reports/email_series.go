@@ -37,7 +37,11 @@ func SeriesEmailReply(r *Report, patches []*Patch, anchor *MailContext, opt Emai
 	if len(patches) == 1 {
 		what = "rcureview reviewed this patch"
 	}
-	if len(shown) == 0 {
+	found := false
+	for _, p := range shown {
+		found = found || len(p.Findings) > 0
+	}
+	if !found {
 		what += " and found nothing to report."
 	} else {
 		what += "; the findings are below, patch by patch."
