@@ -86,7 +86,22 @@ type arena struct {
 
 type arenaMark struct{ cur, off int }
 
-const chunkWords = 1 << 16
+// Chunks start at firstChunkWords (8 KiB, what a small test needs in all)
+// and double up to chunkWords (512 KiB): a test of a few events must not
+// pay for clearing and faulting in half a megabyte.
+const (
+	firstChunkWords = 1 << 10
+	chunkWords      = 1 << 16
+)
+
+// chunkSize is the size of the next chunk, at least k words.
+func (a *arena) chunkSize(k int) int {
+	n := firstChunkWords
+	if len(a.chunks) > 0 {
+		n = min(2*len(a.chunks[len(a.chunks)-1]), chunkWords)
+	}
+	return max(n, k)
+}
 
 func (a *arena) words(k int) []uint64 {
 	for a.cur < len(a.chunks) {
@@ -99,13 +114,13 @@ func (a *arena) words(k int) []uint64 {
 		}
 		if a.off == 0 {
 			// Nothing live in this chunk, but it is too small: replace it.
-			a.chunks[a.cur] = make([]uint64, max(chunkWords, k))
+			a.chunks[a.cur] = make([]uint64, max(min(2*len(c), chunkWords), k))
 			continue
 		}
 		a.cur++
 		a.off = 0
 	}
-	a.chunks = append(a.chunks, make([]uint64, max(chunkWords, k)))
+	a.chunks = append(a.chunks, make([]uint64, a.chunkSize(k)))
 	a.cur, a.off = len(a.chunks)-1, 0
 	return a.words(k)
 }
