@@ -251,3 +251,37 @@ func TestCheckRulesAndBaselineDoNotBlock(t *testing.T) {
 		t.Fatalf("with --ignore: blocking %d, %v", third.Blocking, err)
 	}
 }
+
+// TestCheckRangeCountsLinesAsFormatPatch: a commit is reviewed without
+// being written as mail, yet "#N" (the finding's input line) counts the
+// lines of "git format-patch --no-stat" output of it, as checkpatch on that
+// file would, and the patch line counts the lines of its body.
+func TestCheckRangeCountsLinesAsFormatPatch(t *testing.T) {
+	r := kernelRepo(t)
+	base := r.git("rev-parse", "HEAD")
+	r.write("include/linux/rcu_notrace.h", tc1)
+	hash := r.commit("rcu: add rcu_read_unlock_notrace()\n\nA body line.\n\nSigned-off-by: Dev <dev@example.org>")
+	res, err := Check(CheckOptions{Dir: r.dir, Range: base + "..HEAD", Registry: registry(t), Tool: "rcureview", Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mail := strings.Split(r.git("format-patch", "--stdout", "--no-stat", "-1", hash), "\n")
+	checked := 0
+	for _, p := range res.Report.Patches {
+		if p.Input != hash {
+			t.Errorf("patch input %q, want the commit %s", p.Input, hash)
+		}
+		for _, f := range p.Findings {
+			if f.InputLine <= 0 || f.Source == "" {
+				continue
+			}
+			if f.InputLine > len(mail) || mail[f.InputLine-1] != f.Source {
+				t.Errorf("%s: #%d is %q in format-patch output, the finding quotes %q", f.Rule, f.InputLine, mail[min(f.InputLine, len(mail))-1], f.Source)
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no finding with an input line to check")
+	}
+}
