@@ -110,44 +110,12 @@ type cacheNode struct {
 	kids  []*cacheNode
 }
 
-// cacheTree rebuilds the cache tree from its pre-order entries; nil when
-// the index has none or it does not parse.
-func cacheTree(ct *index.Tree) *cacheNode {
-	if ct == nil || len(ct.Entries) == 0 {
-		return nil
-	}
-	i := 0
-	var node func(depth int) *cacheNode
-	node = func(depth int) *cacheNode {
-		if i >= len(ct.Entries) || depth > 4096 {
-			return nil
-		}
-		e := ct.Entries[i]
-		i++
-		n := &cacheNode{name: e.Path, valid: e.Entries >= 0, hash: e.Hash}
-		for k := 0; k < e.Trees; k++ {
-			kid := node(depth + 1)
-			if kid == nil {
-				return nil
-			}
-			n.kids = append(n.kids, kid)
-		}
-		return n
-	}
-	root := node(0)
-	if i != len(ct.Entries) {
-		return nil
-	}
-	return root
-}
-
 // cleanDirs returns the directories ("" for the whole tree) whose index
 // entries are exactly HEAD's: the cache tree holds them as valid with the
 // id of HEAD's tree there. Only the trees on the paths of invalid
 // directories are read.
-func cleanDirs(r *git.Repository, ct *index.Tree, head *object.Tree) (map[string]bool, error) {
+func cleanDirs(r *git.Repository, root *cacheNode, head *object.Tree) (map[string]bool, error) {
 	clean := map[string]bool{}
-	root := cacheTree(ct)
 	if root == nil || head == nil {
 		return clean, nil
 	}
@@ -246,7 +214,19 @@ func StagedDiff(r *git.Repository, indexFile string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	clean, err := cleanDirs(r, idx.Cache, t)
+	path := indexFile
+	if path == "" {
+		gd, err := GitDir(r)
+		if err != nil {
+			return "", err
+		}
+		path = filepath.Join(gd, "index")
+	} else if !filepath.IsAbs(path) {
+		if path, err = filepath.Abs(path); err != nil {
+			return "", err
+		}
+	}
+	clean, err := cleanDirs(r, readCacheTree(path), t)
 	if err != nil {
 		return "", err
 	}
