@@ -121,6 +121,9 @@ func (c *checker) run(changed []index.Changed) {
 		}
 		if ch.Func != nil {
 			c.nameContract(plainRoot(ch.File, ch.Func))
+			for _, r := range c.newlyRegistered(&changed[i]) {
+				addRoot(r)
+			}
 		}
 		if len(ch.Lines) > 0 {
 			nonRoots = append(nonRoots, ch)
@@ -346,8 +349,19 @@ func (c *checker) checkRoot(r root) {
 			f.Chain = append(c.siteHops(r, s), s.Chain...)
 		}
 		c.locate(&f, r, s.FirstLine)
-		c.pass.Report(analyzers.Diagnostic{Finding: f, Key: key + s.Key(), Detail: chainNames(s.Chain), Def: def})
+		c.pass.Report(analyzers.Diagnostic{Finding: f, Key: key + s.Key(), Detail: chainNames(s.Chain) + r.contract(), Def: def})
 	}
+}
+
+// contract describes what makes the definition a root, so that a
+// finding whose chain is old but whose root is new (a function the patch
+// registers as a probe, or marks notrace) counts as changed.
+func (r root) contract() string {
+	d := "|" + r.kind
+	if r.reg != nil {
+		d += ":" + r.reg.kind + ":" + strings.Join(r.reg.events, ",")
+	}
+	return d
 }
 
 // reports says whether a root reports a sink. A tracepoint probe or

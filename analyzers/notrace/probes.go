@@ -2,6 +2,7 @@ package notrace
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/rcureview/rcureview/ksrc/index"
@@ -148,4 +149,43 @@ func (c *checker) registered(ff *index.FileFacts, name string) (registration, bo
 	}
 	r, ok := regs[name]
 	return r, ok
+}
+
+// newlyRegistered returns, as roots located at the change, the functions
+// of a changed definition's file that the patch's added lines in it
+// register as tracing callbacks (a patch that registers an existing
+// function as a probe makes it tracer context without changing it).
+func (c *checker) newlyRegistered(ch *index.Changed) []root {
+	if len(ch.Lines) == 0 || !registersCallbacks(ch.File) {
+		return nil
+	}
+	c.registered(ch.File, "") // fill the cache
+	var out []root
+	for name, reg := range c.regs[ch.File.Path] {
+		mentioned := false
+		for _, l := range ch.Lines {
+			mentioned = mentioned || strings.Contains(l.Text, name) && registerLine(l.Text)
+		}
+		if !mentioned {
+			continue
+		}
+		for i := range ch.File.Funcs {
+			fn := &ch.File.Funcs[i]
+			if fn.Name == name && fn != ch.Func {
+				reg := reg
+				r := plainRoot(ch.File, fn)
+				r.kind, r.reg, r.at = RootTracer, &reg, ch
+				out = append(out, r)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+// registerLine reports whether a line of code registers a callback (or
+// sets one in an initializer).
+func registerLine(text string) bool {
+	return reTraceRegister.MatchString(text) || strings.Contains(text, "tracepoint_probe_register") ||
+		reCallbackField.MatchString(text) || reOpsFunc.MatchString(text)
 }

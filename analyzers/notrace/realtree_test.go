@@ -179,3 +179,19 @@ func TestRealTreeChangedTracerGuard(t *testing.T) {
 		t.Errorf("no preempt_count_add hook:\n%s", dump(fs))
 	}
 }
+
+// TestRealTreeRegisterExistingProbe: a patch that only adds the
+// registration of an existing function as a probe of softirq_raise makes
+// that function tracer context; it fires softirq_raise itself, so the
+// probe re-enters itself: an error at the registration line, though the
+// chain existed before the patch.
+func TestRealTreeRegisterExistingProbe(t *testing.T) {
+	fs := realtest.RunMbox(t, Analyzer, realtest.Provider(), "testdata/register-existing-probe.mbox")
+	for _, f := range fs {
+		if f.Function == "__raise_softirq_irqoff" && f.Severity == finding.Error && f.Sink == SinkTracepoint &&
+			f.Root == RootTracer && strings.Contains(f.Source, "register_trace_softirq_raise") {
+			return
+		}
+	}
+	t.Errorf("no re-entry error at the registration:\n%s", dump(fs))
+}
