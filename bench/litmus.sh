@@ -12,15 +12,15 @@
 # Times are CPU times (user + system) of each process, as the shell's
 # "time" measures them: on a machine shared with other jobs, wall time
 # measures the others as much as the tools. Wall times are printed too.
-# Both tools run the same way: under timeout(1), without a shell around
-# them; a test that takes either tool less than a second of CPU is run
+# Both tools run the same way: in a subshell with a CPU-time limit, no
+# other process around them; a test that takes either tool less than a second of CPU is run
 # REPEAT times (default 3) and the least CPU time kept, so that a short
 # test's ratio measures the tools rather than the other jobs.
 #
 # Without arguments the tests are those of ../shared/litmus that have a
 # herd7 verdict (HERD7-RESULTS.tsv) or a herd-generated result (INDEX.tsv).
 # herd7 runs from tools/memory-model of $RCUREVIEW_KERNEL_TREE (for
-# linux-kernel.cfg); each herd7 run is cut at $HERD7_TIMEOUT seconds
+# linux-kernel.cfg); each run is cut at $HERD7_TIMEOUT seconds of CPU
 # (default 300), and such tests are left out of the ratio. Without HERD7
 # the script times rcureview alone and says so. No herd7 is built or
 # fetched here.
@@ -80,16 +80,18 @@ else
 fi
 
 TIMEFORMAT='%3R %3U %3S'
-# run DIR OUT CMD... runs CMD in DIR under timeout (the same for both
-# tools: no shell wrapper is timed, only timeout and the tool), output to
-# OUT; it leaves "wall cpu" in $t and the exit status in $rc.
+# run DIR OUT CMD... runs CMD in DIR with a CPU-time limit of $TIMEOUT
+# seconds (ulimit -t in a subshell: no timeout(1) process, whose own
+# start-up would be timed too; the same for both tools), output to OUT; it
+# leaves "wall cpu" in $t and the exit status in $rc (152 or 137: the limit
+# was reached).
 run() {
 	local dir=$1 out=$2
 	shift 2
 	local tf=$tmp/time
 	rc=0
 	cd "$dir"
-	{ time timeout "$TIMEOUT" "$@" >"$out" 2>&1 ; } 2>"$tf" || rc=$?
+	{ time (ulimit -t "$TIMEOUT"; "$@" >"$out" 2>&1) ; } 2>"$tf" || rc=$?
 	cd "$OLDPWD"
 	t=$(tail -n 1 "$tf" | awk '{ printf "%s %.3f", $1, $2 + $3 }')
 }
@@ -123,7 +125,7 @@ for f in "${files[@]}"; do
 	if [ -n "$herd" ]; then
 		best "$tree/tools/memory-model" "$tmp/herd.out" "$herd" -set-libdir "$HERD7_LIBDIR" -conf linux-kernel.cfg "$f"
 		read -r hw ht <<<"$t"
-		if [ "$rc" = 124 ]; then
+		if [ "$rc" = 152 ] || [ "$rc" = 137 ]; then
 			ht="timeout"
 		elif [ "$rc" = 0 ] && grep -q '^Observation' "$tmp/herd.out"; then
 			if cmp -s <(strip "$tmp/herd.out") <(strip "$tmp/ours.out"); then same=same; else same=DIFF; fi
