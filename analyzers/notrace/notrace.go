@@ -345,6 +345,15 @@ func (c *checker) checkRoot(r root) {
 		if s.Via < len(s.Chain)-1 {
 			f.Lead = leadOf(r.name, s.Chain[s.Via])
 		}
+		if !r.reports(Sink{Kind: SinkFtrace}) {
+			// only events count for this root: one finding for the
+			// events it nests, one per event that re-enters it
+			f.Group = "nested events"
+			f.Lead = fmt.Sprintf("%s() (%s) nests other events, not re-entry: its path", r.name, r.reg.what())
+			if f.Severity == finding.Error {
+				f.Group, f.Lead = "re-entry:"+s.Name, f.Message
+			}
+		}
 		if r.impl {
 			f.Chain = append(c.siteHops(r, s), s.Chain...)
 		}
@@ -531,15 +540,24 @@ func (g registration) tracepoint(rootName, event, via string) (finding.Severity,
 		}
 		unknown = unknown || e == ""
 	}
-	what := map[string]string{cbProbe: "tracepoint probe", cbFtrace: "ftrace callback", cbKprobe: "kprobe handler"}[g.kind]
-	if g.kind == cbProbe && !unknown {
-		what = "probe of " + strings.Join(g.events, ", ")
-	}
-	msg := fmt.Sprintf("%s() (%s) can reach tracepoint '%s' through %s(): a nested event, not re-entry of this callback", rootName, what, event, via)
+	msg := fmt.Sprintf("%s() (%s) can reach tracepoint '%s' through %s(): a nested event, not re-entry of this callback", rootName, g.what(), event, via)
 	if unknown {
 		msg += " unless it is attached to that tracepoint"
 	}
 	return finding.Warning, msg
+}
+
+// what names what a callback is registered as.
+func (g registration) what() string {
+	if g.kind == cbProbe {
+		for _, e := range g.events {
+			if e == "" {
+				return "tracepoint probe"
+			}
+		}
+		return "probe of " + strings.Join(g.events, ", ")
+	}
+	return map[string]string{cbFtrace: "ftrace callback", cbKprobe: "kprobe handler"}[g.kind]
 }
 
 // leadOf is the message of a group of findings whose paths run through
