@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -76,7 +75,7 @@ func ExpandCheckURL(tmpl, reply, patch, series string) string {
 // and its description: one line of at most 255 characters naming the
 // counts and the rules.
 func checkVerdict(p *reports.Patch) (string, string) {
-	e, w, n := finding.Count(p.Findings)
+	e, w, _ := finding.Count(p.Findings)
 	st := patchwork.StateSuccess
 	switch {
 	case e > 0:
@@ -84,18 +83,7 @@ func checkVerdict(p *reports.Patch) (string, string) {
 	case w > 0:
 		st = patchwork.StateWarning
 	}
-	var parts []string
-	for _, c := range []struct {
-		n    int
-		word string
-	}{{e, "error"}, {w, "warning"}, {n, "note"}} {
-		switch {
-		case c.n == 1:
-			parts = append(parts, "1 "+c.word)
-		case c.n > 1:
-			parts = append(parts, fmt.Sprintf("%d %ss", c.n, c.word))
-		}
-	}
+	parts := reports.SeverityPhrases(p.Findings)
 	desc := "no findings"
 	if len(parts) > 0 {
 		desc = strings.Join(parts, ", ")

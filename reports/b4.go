@@ -56,7 +56,7 @@ func B4Results(r *Report) []B4Result {
 		if res.Tool == "" {
 			res.Tool = "rcureview"
 		}
-		phrases := severityPhrases(p.Findings)
+		phrases := SeverityPhrases(p.Findings)
 		res.Summary = "no findings"
 		if len(phrases) > 0 {
 			res.Summary = strings.Join(phrases, ", ")

@@ -56,7 +56,7 @@ func sourceColor(on bool, line string) string {
 //
 //	[2/2] tracing: Use rcu_read_lock_notrace(): 1 error, 1 note (applied)
 func PatchSummary(p *Patch) string {
-	parts := severityPhrases(p.Findings)
+	parts := SeverityPhrases(p.Findings)
 	what := "clean"
 	if len(parts) > 0 {
 		what = strings.Join(parts, ", ")

@@ -64,7 +64,7 @@ func greeting(mc *MailContext) string {
 
 // verdict is the one-line summary under the greeting.
 func verdict(r *Report, p *Patch) string {
-	parts := severityPhrases(p.Findings)
+	parts := SeverityPhrases(p.Findings)
 	what := "rcureview found nothing to report in this patch"
 	if len(parts) > 0 {
 		what = "rcureview found " + joinAnd(parts) + " in this patch"
@@ -81,8 +81,9 @@ func verdict(r *Report, p *Patch) string {
 	return what + ", reviewed against " + base + "."
 }
 
-// severityPhrases counts findings as phrases: "1 error", "3 warnings".
-func severityPhrases(fs []finding.Finding) []string {
+// SeverityPhrases counts findings as phrases: "1 error", "3 warnings",
+// "2 notes"; severities with no finding are left out.
+func SeverityPhrases(fs []finding.Finding) []string {
 	e, w, n := finding.Count(fs)
 	var parts []string
 	for _, c := range []struct {

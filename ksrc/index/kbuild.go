@@ -455,12 +455,10 @@ func (ix *Index) foreignEdges(k *kbuildState) map[string][]objEdge {
 // outside them: for a pack, those it marks so (isFarMakefile); for files
 // in memory, every makefile (foreignEdges checks them).
 func (ix *Index) farMakeDirs() []string {
-	seen := map[string]bool{}
-	var out []string
-	for x := ix; x != nil; x = x.base {
+	return ix.unionDirs(func(x *Index) []string {
 		var dirs []string
 		if x.lazy != nil {
-			dirs = x.lazy.dir.far
+			dirs = append(dirs, x.lazy.dir.far...)
 		}
 		for d := range x.makes {
 			dirs = append(dirs, d)
@@ -470,22 +468,13 @@ func (ix *Index) farMakeDirs() []string {
 				dirs = append(dirs, path.Dir(d)) // as the makefile tables name it
 			}
 		}
-		for _, d := range dirs {
-			if !seen[d] {
-				seen[d] = true
-				out = append(out, d)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
+		return dirs
+	})
 }
 
 // makeDirs lists the directories that have a kbuild makefile.
 func (ix *Index) makeDirs() []string {
-	seen := map[string]bool{}
-	var out []string
-	for x := ix; x != nil; x = x.base {
+	return ix.unionDirs(func(x *Index) []string {
 		var dirs []string
 		if x.lazy != nil {
 			for d := range x.lazy.dir.makes {
@@ -495,7 +484,17 @@ func (ix *Index) makeDirs() []string {
 		for d := range x.makes {
 			dirs = append(dirs, d)
 		}
-		for _, d := range dirs {
+		return dirs
+	})
+}
+
+// unionDirs gathers the directories dirsOf names for ix and each of its
+// bases (overlays first), once each, sorted.
+func (ix *Index) unionDirs(dirsOf func(x *Index) []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for x := ix; x != nil; x = x.base {
+		for _, d := range dirsOf(x) {
 			if !seen[d] {
 				seen[d] = true
 				out = append(out, d)
