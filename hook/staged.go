@@ -16,6 +16,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/rcureview/rcureview/ksrc"
 )
 
 // Open opens the repository containing dir (a work tree, a subdirectory
@@ -24,17 +26,7 @@ func Open(dir string) (*git.Repository, error) {
 	if dir == "" {
 		dir = "."
 	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
-	}
-	// A git dir itself (bare repository, .git) is opened as is; anything
-	// else is searched upwards for .git, as git does.
-	r, err := git.PlainOpenWithOptions(abs, &git.PlainOpenOptions{DetectDotGit: !isGitDir(abs), EnableDotGitCommonDir: true})
-	if err != nil {
-		return nil, fmt.Errorf("open git repository %s: %w", dir, err)
-	}
-	return r, nil
+	return ksrc.OpenRepository(dir)
 }
 
 // GitDir returns the repository's git directory.
@@ -316,18 +308,4 @@ func blobBytes(r *git.Repository, e entry) ([]byte, error) {
 		return nil, fmt.Errorf("read blob %s: %w", e.hash, err)
 	}
 	return data, nil
-}
-
-// isGitDir reports whether dir is a git directory (HEAD and objects, or a
-// linked worktree's commondir), as git's is_git_directory() decides.
-func isGitDir(dir string) bool {
-	head, err := os.Stat(filepath.Join(dir, "HEAD"))
-	if err != nil || head.IsDir() {
-		return false
-	}
-	if fi, err := os.Stat(filepath.Join(dir, "objects")); err == nil && fi.IsDir() {
-		return true
-	}
-	_, err = os.Stat(filepath.Join(dir, "commondir"))
-	return err == nil
 }

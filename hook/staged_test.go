@@ -250,3 +250,29 @@ func TestStagedDiffCacheTree(t *testing.T) {
 	r.git("reset", "-q", "--soft", "HEAD~1")
 	check("", "mm")
 }
+
+// The pre-commit hook in a clone that borrows its objects (git clone
+// --shared / --reference): HEAD's blobs are only in the other repository.
+func TestStagedDiffInSharedClone(t *testing.T) {
+	origin := newGitRepo(t)
+	origin.write("kernel/rcu/tree.c", "int a;\nint b;\n")
+	origin.commit("base")
+
+	r := newGitRepo(t)
+	r.git("clone", "-q", "--shared", origin.dir, r.dir+"/c")
+	r.dir += "/c"
+	r.write("kernel/rcu/tree.c", "int a;\nint b2;\n")
+	r.git("add", "-A")
+
+	repo, err := Open(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diff, err := StagedDiff(repo, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(diff, "-int b;") || !strings.Contains(diff, "+int b2;") {
+		t.Errorf("diff in a shared clone:\n%s", diff)
+	}
+}

@@ -45,15 +45,11 @@ func OpenGit(repoDir, rev string) (*GitTree, error) {
 	if rev == "" {
 		rev = "HEAD"
 	}
-	abs, err := filepath.Abs(repoDir)
+	repo, err := OpenRepository(repoDir)
 	if err != nil {
 		return nil, fmt.Errorf("open git %s: %w", repoDir, err)
 	}
-	// With DetectDotGit go-git looks for a ".git" in abs and its parents,
-	// which would skip a bare repository (or pick an enclosing one), so a
-	// directory that is itself a git dir is opened as is.
-	opts := &git.PlainOpenOptions{DetectDotGit: !isGitDir(abs), EnableDotGitCommonDir: true}
-	repo, err := git.PlainOpenWithOptions(abs, opts)
+	abs, err := filepath.Abs(repoDir)
 	if err != nil {
 		return nil, fmt.Errorf("open git %s: %w", repoDir, err)
 	}

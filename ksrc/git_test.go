@@ -329,3 +329,42 @@ func TestGitTreeConcurrentReads(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A clone made with --shared (or --reference) has no objects of its own:
+// they are borrowed through objects/info/alternates, with an absolute path,
+// as kernel developers' clones often are.
+func TestOpenGitSharedClone(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git CLI not installed")
+	}
+	r := gitFixture(t, true)
+	clone := filepath.Join(t.TempDir(), "clone")
+	cmd := exec.Command("git", "clone", "-q", "--shared", "--no-checkout", r.Dir, clone)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git clone --shared: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(clone, ".git", "objects", "info", "alternates")); err != nil {
+		t.Fatalf("clone has no alternates file: %v", err)
+	}
+	g, err := OpenGit(clone, "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := g.ReadFile("kernel/rcu/tree.c"); err != nil || string(got) != "tree v1\n" {
+		t.Errorf("shared clone ReadFile = %q, %v", got, err)
+	}
+	if g, err := OpenGit(clone, ""); err != nil || g.Commit() != r.Commits[2] {
+		t.Errorf("shared clone HEAD: %v", err)
+	}
+
+	// A relative alternates path is named in the error, not hidden behind
+	// "reference not found".
+	alt := filepath.Join(clone, ".git", "objects", "info", "alternates")
+	if err := os.WriteFile(alt, []byte("../../elsewhere/objects\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenGit(clone, ""); err == nil || !strings.Contains(err.Error(), "relative alternate") {
+		t.Errorf("relative alternates: err = %v, want one naming it", err)
+	}
+}
