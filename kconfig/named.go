@@ -97,13 +97,19 @@ func decompress(b []byte) (io.Reader, error) {
 
 // Installed returns the named configurations whose files are present,
 // read, in DebianConfigs order; a file that does not read is skipped.
-func Installed() []Loaded {
+// Their parses are cached in ConfigCacheDir (cfgcache.go).
+func Installed() []Loaded { return InstalledCached(ConfigCacheDir()) }
+
+// InstalledCached is Installed with the parses cached in dir ("": not
+// cached).
+func InstalledCached(dir string) []Loaded {
 	var out []Loaded
 	for _, n := range DebianConfigs {
-		if _, err := os.Stat(n.Path()); err != nil {
+		fi, err := os.Stat(n.Path())
+		if err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
-		c, err := Load(n.Name)
+		c, err := loadCached(dir, n.Path(), fi)
 		if err != nil {
 			continue
 		}
