@@ -39,6 +39,9 @@ func (s *run) settle(a *Analyzer, o *outcome) []finding.Finding {
 		if f.Status == finding.StatusPreExisting && !s.base.All {
 			continue
 		}
+		if s.impossible(f.Config) {
+			continue
+		}
 		if f.PatchLine == 0 {
 			if l, ok := diffparse.PostLine(s.base.Files, f.File, f.Line); ok {
 				f.PatchLine, f.Source = l.PatchLine, string(l.Op)+l.Text
@@ -48,6 +51,29 @@ func (s *run) settle(a *Analyzer, o *outcome) []finding.Finding {
 	}
 	finding.Sort(fs)
 	return append(out, fs...)
+}
+
+// impossible reports whether a finding's configuration conditions can
+// hold in no configuration that the post-patch tree's Kconfig allows
+// (CONFIG_TINY_RCU && CONFIG_PREEMPT_RCU, CONFIG_ARM64 on x86): such a
+// finding is about code no one can build, and a maintainer would answer
+// it with exactly that. Only when the pass has no .config (the review
+// filters by a given one) and the index was built for the pass; code no
+// Makefile builds yet (finding.NeverBuilt) is kept, as a patch may add a
+// file before the patch that hooks it into Kbuild, and the reports say so.
+func (s *run) impossible(conds []string) bool {
+	if len(conds) == 0 || s.base.Config != nil || finding.NeverBuilt(conds) {
+		return false
+	}
+	o, ok := s.done[Indexes]
+	if !ok || !o.ran {
+		return false
+	}
+	ix, _ := o.result.(*Indexed)
+	if ix == nil || ix.Post == nil {
+		return false
+	}
+	return !ix.Post.Possible(conds, nil)
 }
 
 // baseline runs a on the pre-patch versions of the definitions the

@@ -127,6 +127,28 @@ func HoldsText(hs []ConfigHold) string {
 	return "in " + strings.Join(in, ", ") + "; not in " + strings.Join(out, ", ")
 }
 
+// ConfigText renders Config for the text formats: the conditions joined
+// with " && ", or, when NeverBuilt, a sentence saying so instead of a
+// bare "0".
+func ConfigText(conds []string) string {
+	if NeverBuilt(conds) {
+		return "no configuration: no Makefile builds this file"
+	}
+	return strings.Join(conds, " && ")
+}
+
+// NeverBuilt reports whether the conditions include the build condition
+// "0": no Makefile compiles the file (as with a file a patch adds
+// without hooking it into Kbuild).
+func NeverBuilt(conds []string) bool {
+	for _, c := range conds {
+		if strings.TrimSpace(c) == "0" {
+			return true
+		}
+	}
+	return false
+}
+
 // Finding is one reported problem. File and Line point into the patched tree.
 type Finding struct {
 	Rule     string   `json:"rule"`

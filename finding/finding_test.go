@@ -80,3 +80,18 @@ func TestUnchangedFindingsDoNotCount(t *testing.T) {
 		t.Error("Max of only unchanged findings")
 	}
 }
+
+func TestConfigText(t *testing.T) {
+	for _, c := range []struct {
+		conds []string
+		want  string
+	}{
+		{[]string{"CONFIG_A", "!CONFIG_B"}, "CONFIG_A && !CONFIG_B"},
+		{[]string{"CONFIG_A", "0"}, "no configuration: no Makefile builds this file"},
+		{nil, ""},
+	} {
+		if got := ConfigText(c.conds); got != c.want {
+			t.Errorf("ConfigText(%q) = %q, want %q", c.conds, got, c.want)
+		}
+	}
+}

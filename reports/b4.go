@@ -75,7 +75,7 @@ func B4Results(r *Report) []B4Result {
 				e.Description += " (chain: " + chainText(f) + ")"
 			}
 			if len(f.Config) > 0 {
-				e.Description += " (config: " + strings.Join(f.Config, " && ") + ")"
+				e.Description += " (config: " + finding.ConfigText(f.Config) + ")"
 			}
 			e.Srcline = strings.TrimRight(f.Source, "\n")
 			entries = append(entries, e)

@@ -389,7 +389,7 @@ func writeFindingMail(b *strings.Builder, f finding.Finding, placed bool) {
 		}
 	}
 	if len(f.Config) > 0 {
-		for _, l := range ruledoc.Wrap("only with "+strings.Join(f.Config, " && "), emailWidth, "\n  ", "    ") {
+		for _, l := range ruledoc.Wrap(configPhrase(f.Config), emailWidth, "\n  ", "    ") {
 			b.WriteString(l + "\n")
 		}
 	}
@@ -512,4 +512,14 @@ func reproduceCommand(r *Report, p *Patch) string {
 		tree = " --tree linux"
 	}
 	return "b4 am -o - " + p.Mail.MessageID + " | rcureview review" + tree + " -"
+}
+
+// configPhrase is the mail's line about a finding's conditions: "only
+// with CONFIG_X && CONFIG_Y", or what ConfigText says of code that no
+// configuration builds.
+func configPhrase(conds []string) string {
+	if finding.NeverBuilt(conds) {
+		return "in " + finding.ConfigText(conds)
+	}
+	return "only with " + finding.ConfigText(conds)
 }

@@ -142,7 +142,7 @@ func writeFindingText(w *bufio.Writer, p *Patch, f finding.Finding, opt TextOpti
 		fmt.Fprintf(w, "  chain: %s\n", chainText(f))
 	}
 	if len(f.Config) > 0 {
-		fmt.Fprintf(w, "  config: %s\n", strings.Join(f.Config, " && "))
+		fmt.Fprintf(w, "  config: %s\n", finding.ConfigText(f.Config))
 		if h := finding.HoldsText(f.Holds); h != "" {
 			fmt.Fprintf(w, "  holds: %s\n", h)
 		}
