@@ -66,7 +66,7 @@ func TestDriverDropsFindingsNoConfigurationBuilds(t *testing.T) {
 		"CONFIG_TINY_RCU && CONFIG_PREEMPT_RCU":          false,
 		"CONFIG_TINY_RCU":                                true,
 		"no configuration: no Makefile builds this file": true,
-		"":                                               true,
+		"": true,
 	} {
 		if got[msg] != want {
 			t.Errorf("without .config: finding %q reported = %v, want %v", msg, got[msg], want)
