@@ -29,7 +29,7 @@ func BenchmarkScan(b *testing.B) {
 	b.SetBytes(n)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		intern := map[string]string{}
+		intern := NewInterner(0)
 		var s Scanner
 		for _, f := range files {
 			s.Init(f, 1, 0, intern)

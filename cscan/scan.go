@@ -14,6 +14,8 @@
 // spans of the tokens and that space concatenate back to the source.
 package cscan
 
+import "strings"
+
 // Kind is the class of a token.
 type Kind uint8
 
@@ -76,27 +78,30 @@ type Scanner struct {
 	line      int32
 	lineStart bool // nothing but blank space and comments seen on this line yet
 	col0      bool // nothing at all seen on this line yet
-	intern    map[string]string
+	intern    *Interner
 }
 
 // Init prepares s to scan src, whose first line is line. Identifiers share
-// their strings through intern when it is not nil (the map is filled as
-// the scanner goes; share it between scanners of many files).
-func (s *Scanner) Init(src []byte, line int, mode Mode, intern map[string]string) {
+// their strings through intern when it is not nil (share it between the
+// scanners of many files, one goroutine at a time).
+func (s *Scanner) Init(src []byte, line int, mode Mode, intern *Interner) {
 	*s = Scanner{src: src, mode: mode, line: int32(line), lineStart: true, col0: true, intern: intern}
 }
 
-// Intern returns b as a string, shared through the scanner's intern map.
+// Intern returns b as a string, shared through the scanner's interner.
 func (s *Scanner) Intern(b []byte) string {
 	if s.intern == nil {
 		return string(b)
 	}
-	if str, ok := s.intern[string(b)]; ok {
-		return str
+	return s.intern.Bytes(b)
+}
+
+// InternString is Intern of a string (copied when not already held).
+func (s *Scanner) InternString(str string) string {
+	if s.intern == nil {
+		return strings.Clone(str)
 	}
-	str := string(b)
-	s.intern[str] = str
-	return str
+	return s.intern.String(str)
 }
 
 // IsIdentStart reports whether c starts an identifier ('$' included, as GCC allows).

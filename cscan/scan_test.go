@@ -10,7 +10,7 @@ import (
 // scanAll returns the tokens of src (EOF excluded) in mode.
 func scanAll(src string, mode Mode) []Token {
 	var s Scanner
-	s.Init([]byte(src), 1, mode, map[string]string{})
+	s.Init([]byte(src), 1, mode, NewInterner(0))
 	var out []Token
 	for {
 		t := s.Scan()

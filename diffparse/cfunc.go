@@ -37,7 +37,7 @@ func Functions(src []byte) []Func {
 	depth := 0
 	var open *Func
 	var sc cscan.Scanner
-	sc.Init(src, 1, 0, map[string]string{})
+	sc.Init(src, 1, 0, cscan.NewInterner(min(cscan.DefaultInternerSlots, len(src)/16+16)))
 	for {
 		t := sc.Scan()
 		switch {

@@ -18,7 +18,7 @@ func SkimC(path string, src []byte) *FileFacts {
 // of identifiers between them. The zero value is ready; it is not safe
 // for concurrent use.
 type Skimmer struct {
-	intern map[string]string
+	intern *cscan.Interner
 	toks   []cscan.Token
 	tcond  []int32
 	noRCU  bool // skip the RCU facts (the benchmark of their cost)
@@ -26,10 +26,10 @@ type Skimmer struct {
 
 // SkimC is SkimC with the skimmer's buffers.
 func (k *Skimmer) SkimC(path string, src []byte) *FileFacts {
-	if k.intern == nil || len(k.intern) > 1<<20 {
-		// Sized for the file at hand: a skimmer made for one small
+	if want := min(cscan.DefaultInternerSlots, len(src)/16+16); k.intern == nil || k.intern.Slots() < want {
+		// Sized for the largest file yet: a skimmer made for one small
 		// fragment (a patch's hunks) must not allocate for a tree.
-		k.intern = make(map[string]string, min(1<<14, len(src)/16+16))
+		k.intern = cscan.NewInterner(want)
 	}
 	s := newSkimmer(path, src, k.intern)
 	s.noRCU = k.noRCU
@@ -42,7 +42,7 @@ func (k *Skimmer) SkimC(path string, src []byte) *FileFacts {
 type skimmer struct {
 	ff      *FileFacts
 	lx      cscan.Scanner
-	intern  map[string]string // identifier strings, shared with the macro-body scanners
+	intern  *cscan.Interner // identifier strings, shared with the macro-body scanners
 	toks    []cscan.Token
 	tcond   []int32 // per token: preprocessor condition set
 	pp      []ppFrame
@@ -53,9 +53,9 @@ type skimmer struct {
 	noRCU    bool
 }
 
-func newSkimmer(path string, src []byte, intern map[string]string) *skimmer {
+func newSkimmer(path string, src []byte, intern *cscan.Interner) *skimmer {
 	if intern == nil {
-		intern = map[string]string{}
+		intern = cscan.NewInterner(min(cscan.DefaultInternerSlots, len(src)/16+16))
 	}
 	s := &skimmer{
 		ff:      &FileFacts{Path: path, Conds: [][]string{nil}},

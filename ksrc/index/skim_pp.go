@@ -178,7 +178,7 @@ func (s *skimmer) define(text string, line int32) {
 	if i == 0 || !cscan.IsIdentStart(text[0]) {
 		return
 	}
-	m := Macro{Name: s.lx.Intern([]byte(text[:i])), Line: line, Cond: s.ppCond}
+	m := Macro{Name: s.lx.InternString(text[:i]), Line: line, Cond: s.ppCond}
 	body := text[i:]
 	params := map[string]bool{}
 	if strings.HasPrefix(body, "(") {
@@ -208,7 +208,7 @@ func (s *skimmer) define(text string, line int32) {
 			j++
 		}
 		if j == len(body) {
-			m.Alias = s.lx.Intern([]byte(body))
+			m.Alias = s.lx.InternString(body)
 		}
 	}
 	if strings.IndexByte(body, '(') < 0 {
