@@ -169,12 +169,58 @@ func keyTime(key string) int64 {
 
 // statKey returns the key DirTree gives a file, "" when it is missing or
 // not a regular file.
-func statKey(root, p string) string {
-	fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p)))
-	if err != nil || !fi.Mode().IsRegular() {
+func statKey(root, p string) string { return lstatFile(root, p).key() }
+
+// fileStat is what the directory check compares of a file: its size and
+// modification time (ok is false when it is missing or not a regular
+// file).
+type fileStat struct {
+	size, mtime int64
+	ok          bool
+}
+
+// key returns the content key DirTree gives the file ("SIZE-MTIMENANOS"),
+// "" when it is missing.
+func (s fileStat) key() string {
+	if !s.ok {
 		return ""
 	}
-	return strconv.FormatInt(fi.Size(), 10) + "-" + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
+	var b [48]byte
+	return string(s.appendKey(b[:0]))
+}
+
+func (s fileStat) appendKey(b []byte) []byte {
+	b = strconv.AppendInt(b, s.size, 10)
+	b = append(b, '-')
+	return strconv.AppendInt(b, s.mtime, 10)
+}
+
+// is reports whether the file has content key key (without allocating).
+func (s fileStat) is(key string) bool {
+	if !s.ok {
+		return key == ""
+	}
+	var b [48]byte
+	return string(s.appendKey(b[:0])) == key
+}
+
+// parallel calls f on the ranges of [0, n) that NumCPU workers split,
+// in the caller's goroutine when n is small.
+func parallel(n int, f func(lo, hi int)) {
+	workers := min(runtime.NumCPU(), n/64)
+	if workers <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			f(lo, hi)
+		}(n*w/workers, n*(w+1)/workers)
+	}
+	wg.Wait()
 }
 
 // dirChanges is what step 1 found.
@@ -202,23 +248,11 @@ func checkDirs(d *ksrc.DirTree, lz *lazyFiles, arch string, keep func(string) bo
 	root := d.Root()
 	// lstat every stamped directory, in parallel
 	now := make([]int64, len(old.dirs)) // -1: missing or not a directory
-	var wg sync.WaitGroup
-	workers := runtime.NumCPU()
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < len(old.dirs); i += workers {
-				fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(old.dirs[i].path)))
-				if err != nil || !fi.IsDir() {
-					now[i] = -1
-					continue
-				}
-				now[i] = fi.ModTime().UnixNano()
-			}
-		}(w)
-	}
-	wg.Wait()
+	parallel(len(old.dirs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			now[i] = lstatDir(root, old.dirs[i].path)
+		}
+	})
 	stamped := make(map[string]bool, len(old.dirs))
 	for _, s := range old.dirs {
 		stamped[s.path] = true
@@ -363,24 +397,24 @@ func (c *fileCheck) current(l *lazyFiles, id int) (string, bool) {
 	}
 	c.mu.Unlock()
 	once.Do(func() {
-		var found []int
-		keys := map[int]string{}
+		var ids []int
+		var names []string
 		for _, id2 := range l.byDir()[d] {
-			p2 := l.dir.files[id2].path
-			if !isCSource(p2) {
-				continue
-			}
-			if key := statKey(c.root, p2); key != l.dir.files[id2].key {
-				found = append(found, id2)
-				keys[id2] = key
+			if p2 := l.dir.files[id2].path; isCSource(p2) {
+				ids = append(ids, id2)
+				names = append(names, path.Base(p2))
 			}
 		}
+		sts := make([]fileStat, len(ids))
+		lstatNames(c.root, d, names, sts)
 		c.mu.Lock()
-		for _, id2 := range found {
-			c.stale[id2] = keys[id2]
-			c.fresh = append(c.fresh, uint32(id2))
+		defer c.mu.Unlock()
+		for i, id2 := range ids {
+			if !sts[i].is(l.dir.files[id2].key) {
+				c.stale[id2] = sts[i].key()
+				c.fresh = append(c.fresh, uint32(id2))
+			}
 		}
-		c.mu.Unlock()
 	})
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -142,5 +143,50 @@ func TestGitTreeContentIdentity(t *testing.T) {
 	// both trees keep their packs
 	if _, st, _ := Build(open(dir), Options{Cache: c}); st.Listed {
 		t.Errorf("first tree's pack lost: %+v", st)
+	}
+}
+
+// In a directory large enough that its files are stat'ed in parallel,
+// a file edited in place is seen whichever worker stats it, a header
+// replaced by a directory of the same name counts as gone, and the
+// unchanged files are served from the pack.
+func TestDirCheckLargeDirectory(t *testing.T) {
+	files := map[string]string{}
+	for k, v := range sampleTree {
+		files[k] = v
+	}
+	const n = 300
+	for i := 0; i < n; i++ {
+		files[fmt.Sprintf("include/linux/h%03d.h", i)] = fmt.Sprintf("static inline void h%03d(void) { cpu_relax(); }\n", i)
+	}
+	dir := writeTree(t, files)
+	c := &Cache{Dir: t.TempDir()}
+	build(t, dir, c, nil)
+	inc := filepath.Join(dir, "include", "linux")
+	fi, err := os.Stat(inc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, n/2 + 1, n - 1} {
+		p := filepath.Join(inc, fmt.Sprintf("h%03d.h", i))
+		if err := os.WriteFile(p, []byte(fmt.Sprintf("static inline void h%03d_new(void) {}\n", i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chtimes(inc, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	ix, st := build(t, dir, c, nil)
+	if st.Listed || st.Skimmed != 0 || ix.lazy == nil {
+		t.Fatalf("warm start: %+v (want no listing, served from the pack)", st)
+	}
+	for i := 0; i < n; i++ {
+		edited := i == 0 || i == n/2+1 || i == n-1
+		if got := len(ix.Funcs(fmt.Sprintf("h%03d", i))); got != map[bool]int{true: 0, false: 1}[edited] {
+			t.Errorf("h%03d: %d definitions (edited in place: %v)", i, got, edited)
+		}
+		if got := len(ix.Funcs(fmt.Sprintf("h%03d_new", i))); got != map[bool]int{true: 1, false: 0}[edited] {
+			t.Errorf("h%03d_new: %d definitions (edited in place: %v)", i, got, edited)
+		}
 	}
 }

@@ -377,11 +377,13 @@ func (ix *Index) dirObjs(k *kbuildState, dir string) *dirObjs {
 	k.objs[dir] = d
 	ev := &makeEval{ix: ix, dir: dir}
 	if f := ix.buildFile(dir); f != nil {
-		ev.local = f.Make.Assigns
+		ev.local = [][]MakeAssign{f.Make.Assigns}
 		if !ix.withIncludes(ev, f, 0) {
 			d.unresolved = true
 		}
-		ev.add(d, ev.local, false)
+		for _, as := range ev.local {
+			ev.add(d, as, false)
+		}
 	}
 	if dir == "" {
 		for _, p := range []string{"Makefile", "arch/" + ix.arch() + "/Makefile"} {
@@ -418,7 +420,8 @@ func (ix *Index) withIncludes(ev *makeEval, f *FileFacts, depth int) bool {
 					ok = false
 					continue
 				}
-				ev.local = append(append([]MakeAssign(nil), ev.local...), mf.Make.Assigns...)
+				// a new array of segments: iev and earlier makeEvals keep theirs
+				ev.local = append(ev.local[:len(ev.local):len(ev.local)], mf.Make.Assigns)
 				ok = ix.withIncludes(ev, mf, depth+1) && ok
 			}
 		}
@@ -507,10 +510,13 @@ func (ix *Index) unionDirs(dirsOf func(x *Index) []string) []string {
 
 // makeEval expands the assignments of one makefile.
 type makeEval struct {
-	ix    *Index
-	dir   string
-	local []MakeAssign
-	glob  []MakeAssign
+	ix  *Index
+	dir string
+	// local are the makefile's assignments and then those of the
+	// makefiles it includes, one segment per makefile (the records' own
+	// slices, never copied)
+	local [][]MakeAssign
+	glob  [][]MakeAssign
 	gdone bool
 	// rewrite, when set, is applied to values before expansion (root
 	// relative paths for include directives)
@@ -519,12 +525,12 @@ type makeEval struct {
 
 // globals are the assignments of the makefiles every kbuild makefile
 // sees: the top-level Makefile and arch/$(SRCARCH)/Makefile.
-func (ev *makeEval) globals() []MakeAssign {
+func (ev *makeEval) globals() [][]MakeAssign {
 	if !ev.gdone {
 		ev.gdone = true
 		for _, p := range []string{"Makefile", "arch/" + ev.ix.arch() + "/Makefile"} {
 			if f := ev.ix.File(p); f != nil && f.Make != nil {
-				ev.glob = append(ev.glob, f.Make.Assigns...)
+				ev.glob = append(ev.glob, f.Make.Assigns)
 			}
 		}
 	}
@@ -888,10 +894,10 @@ func makeStem(pat, w string) (string, bool) {
 // takes the assignments of "foo-$(CONFIG_X)" (under CONFIG_X); an
 // assignment's value counts under its own ifdef/ifeq conditions.
 func (ev *makeEval) lookup(name string, depth int) []expansion {
-	for _, as := range [][]MakeAssign{ev.local, ev.globals()} {
+	for _, segs := range [2][][]MakeAssign{ev.local, ev.globals()} {
 		var out []expansion
 		found := false
-		for _, a := range as {
+		for _, a := range allAssigns(segs) {
 			var extra string
 			switch {
 			case a.Name == name:
@@ -934,6 +940,21 @@ func (ev *makeEval) lookup(name string, depth int) []expansion {
 		}
 	}
 	return nil
+}
+
+// allAssigns yields the assignments of segments in order.
+func allAssigns(segs [][]MakeAssign) func(yield func(int, *MakeAssign) bool) {
+	return func(yield func(int, *MakeAssign) bool) {
+		i := 0
+		for _, as := range segs {
+			for k := range as {
+				if !yield(i, &as[k]) {
+					return
+				}
+				i++
+			}
+		}
+	}
 }
 
 // andCond joins conditions with &&: "" parts are dropped, a "0" part
