@@ -1,30 +1,219 @@
 package index
 
 import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
 	"github.com/rcureview/rcureview/kconfig"
 )
 
 // Kconfig returns the Kconfig model of the index's architecture, read
 // from the indexed Kconfig files on first use (an index without them
 // gets an open model: every symbol free). A layer that changes no
-// Kconfig file shares its base's model. A configuration symbol that
-// Kconfig does not define is never set, unless C code #defines it.
+// Kconfig file shares its base's model; an index served from a pack
+// keeps its model next to the pack (kconfigSidecar). A configuration
+// symbol that Kconfig does not define is never set, unless C code
+// #defines it.
 func (ix *Index) Kconfig() *kconfig.Model {
 	ix.kcOnce.Do(func() {
 		if ix.base != nil && !ix.changes(IsKconfig) {
 			ix.kcModel = ix.base.Kconfig()
 			return
 		}
-		m := kconfig.NewModel(ix.arch(), func(p string) *kconfig.File {
-			if f := ix.File(p); f != nil {
-				return f.Kconfig
-			}
-			return nil
-		})
+		var m *kconfig.Model
+		if ix.lazy != nil {
+			m = ix.lazy.kconfigModel(ix.arch())
+		} else {
+			m, _ = buildKconfig(ix.arch(), ix.File)
+		}
 		m.SetFree(func(sym string) bool { return len(ix.Macros("CONFIG_"+sym)) > 0 })
 		ix.kcModel = m
 	})
 	return ix.kcModel
+}
+
+// kconfigRead is a file NewModel asked for and the content key it had
+// ("" when there was no such file).
+type kconfigRead struct{ path, key string }
+
+// buildKconfig builds the model of arch from the files file returns and
+// lists the files it asked for.
+func buildKconfig(arch string, file func(string) *FileFacts) (*kconfig.Model, []kconfigRead) {
+	var read []kconfigRead
+	m := kconfig.NewModel(arch, func(p string) *kconfig.File {
+		f := file(p)
+		if f == nil {
+			read = append(read, kconfigRead{p, ""})
+			return nil
+		}
+		read = append(read, kconfigRead{p, f.Key})
+		return f.Kconfig
+	})
+	return m, read
+}
+
+// The Kconfig model of a pack is kept in a sidecar file, PACK.kconfig:
+// building it reads some 1,600 Kconfig records and translates them
+// (about 0.1 s of CPU), reading it back costs a few milliseconds. The
+// sidecar names the pack (its directory checksum, as the stamps file
+// does), the architecture, and every file the model asked for with the
+// content key it had then (or that it was absent). It is used only when
+// each of those files still has that key: for a directory tree each is
+// stat'ed, as the record of a Kconfig file is before it is decoded
+// (dircheck.go), so a Kconfig file edited in place is seen even though
+// no record is read. A model depends on nothing but those files' content
+// (the keys identify it; NewModel is deterministic), so a sidecar that
+// passes gives exactly the model a rebuild would. The function SetFree
+// gives (C code #defining CONFIG_ macros) is not kept: it is set on the
+// read model as on a built one. A layer that changes a Kconfig file (a
+// patch, or files a warm start found changed) builds its own model and
+// keeps it only in memory. A missing, damaged (checksum), truncated or
+// stale sidecar is rebuilt and rewritten; a model built from a file
+// modified within racyWindow is not kept (a later change within the
+// same clock tick could keep its key).
+
+const kconfigMagic = "RCUKCFG\x01"
+
+func kconfigSidecar(pack string) string { return pack + ".kconfig" }
+
+// kconfigModel returns the model of the pack's tree for arch, from the
+// sidecar when it is current, else built (and the sidecar written).
+func (l *lazyFiles) kconfigModel(arch string) *kconfig.Model {
+	side := kconfigSidecar(l.name)
+	m, err := l.readKconfig(side, arch)
+	if err == nil {
+		return m
+	}
+	if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, errKconfigStale) {
+		l.logf("rcureview: index cache %s: %v; building the Kconfig model again", side, err)
+	}
+	m, read := buildKconfig(arch, l.byPath)
+	racy := time.Now().UnixNano() - racyWindow
+	for _, r := range read {
+		if keyTime(r.key) >= racy {
+			return m
+		}
+	}
+	if err := writeKconfig(side, l.dir.crc, arch, read, m); err != nil {
+		l.logf("rcureview: index cache %s: %v", side, err)
+	}
+	return m
+}
+
+// errKconfigStale: a sidecar for other content (another pack, another
+// architecture, a file changed since).
+var errKconfigStale = errors.New("Kconfig model is stale")
+
+func writeKconfig(name string, packCRC uint32, arch string, read []kconfigRead, m *kconfig.Model) error {
+	e := factsEncoder{}
+	e.b = append(e.b, kconfigMagic...)
+	e.uint(uint64(packCRC))
+	e.str(arch)
+	e.uint(uint64(len(read)))
+	for _, r := range read {
+		e.str(r.path)
+		e.str(r.key)
+	}
+	e.b = append(e.b, m.Encode()...)
+	e.b = binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, castagnoli))
+	tmp, err := os.CreateTemp(filepath.Dir(name), ".kconfig-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(e.b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+// readKconfig reads the sidecar and checks it against the pack and the
+// files; errKconfigStale when it is not for them.
+func (l *lazyFiles) readKconfig(name, arch string) (*kconfig.Model, error) {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) < len(kconfigMagic)+4 || string(b[:len(kconfigMagic)]) != kconfigMagic {
+		return nil, errors.New("Kconfig model: bad magic")
+	}
+	body := b[:len(b)-4]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+		return nil, errors.New("Kconfig model: checksum mismatch")
+	}
+	d := &factsDecoder{b: body[len(kconfigMagic):]}
+	if uint32(d.uint()) != l.dir.crc || d.str() != arch {
+		if d.err != nil {
+			return nil, fmt.Errorf("Kconfig model: %w", d.err)
+		}
+		return nil, errKconfigStale
+	}
+	read := make([]kconfigRead, d.count(2))
+	for i := range read {
+		read[i] = kconfigRead{d.str(), d.str()}
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("Kconfig model: %w", d.err)
+	}
+	if !l.kconfigCurrent(read) {
+		return nil, errKconfigStale
+	}
+	m, err := kconfig.DecodeModel(d.b)
+	if err != nil {
+		return nil, fmt.Errorf("Kconfig model: %w", err)
+	}
+	return m, nil
+}
+
+// kconfigCurrent reports whether every file still has the key it was
+// read with: the key the index serves it under, which for a directory
+// tree is the key of the file on disk (a record whose file changed is
+// skimmed again under its current key, dircheck.go), for a git tree the
+// pack's (blob ids). A file that was absent must still be absent from
+// the pack (a file added since is in a layer over it).
+func (l *lazyFiles) kconfigCurrent(read []kconfigRead) bool {
+	for _, r := range read {
+		id, ok := l.dir.byPath[r.path]
+		switch {
+		case !ok && r.key == "":
+		case !ok || r.key == "":
+			return false
+		case l.check == nil && l.dir.files[id].key != r.key:
+			return false
+		}
+	}
+	if l.check == nil {
+		return true
+	}
+	var stale atomic.Bool
+	var wg sync.WaitGroup
+	workers := runtime.NumCPU()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; i < len(read) && !stale.Load(); i += workers {
+				if read[i].key != "" && statKey(l.check.root, read[i].path) != read[i].key {
+					stale.Store(true)
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	return !stale.Load()
 }
 
 // changes reports whether this layer replaces, adds or deletes a file

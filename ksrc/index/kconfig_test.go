@@ -1,0 +1,163 @@
+package index
+
+import (
+	"bytes"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rcureview/rcureview/ksrc"
+)
+
+// kconfigTree is sampleTree with a small Kconfig tree.
+func kconfigTree() map[string]string {
+	files := maps.Clone(sampleTree)
+	files["Kconfig"] = "source \"kernel/rcu/Kconfig\"\nconfig SMP\n\tbool \"smp\"\nconfig MODULES\n\tbool \"modules\"\n"
+	files["kernel/rcu/Kconfig"] = "config TREE_RCU\n\tbool\n\tdefault y if SMP\nconfig TINY_RCU\n\tbool\n\tdefault y if !SMP\n"
+	return files
+}
+
+var tinySMP = []string{"CONFIG_TINY_RCU", "CONFIG_SMP"}
+
+// The model of a pack is kept next to it and read back by the next
+// start; a damaged or truncated sidecar is rebuilt (with a log line), a
+// Kconfig file edited in place makes the model be built again, and a
+// layer that changes a Kconfig file gets its own model.
+func TestKconfigSidecar(t *testing.T) {
+	dir := writeTree(t, kconfigTree())
+	c := &Cache{Dir: t.TempDir()}
+	ix, _ := build(t, dir, c, nil)
+	if ix.lazy == nil {
+		t.Fatal("index not served from its pack")
+	}
+	if ix.Kconfig().Satisfiable(tinySMP) {
+		t.Fatal("TINY_RCU && SMP satisfiable")
+	}
+	side := kconfigSidecar(ix.lazy.name)
+	good, err := os.ReadFile(side)
+	if err != nil {
+		t.Fatalf("no sidecar: %v", err)
+	}
+	fresh := func(ix *Index) []byte {
+		m, _ := buildKconfig(ix.arch(), ix.File)
+		return m.Encode()
+	}
+	// a warm start reads it, and it is the model a rebuild gives
+	ix, _ = build(t, dir, c, nil)
+	if _, err := ix.lazy.readKconfig(side, ix.arch()); err != nil {
+		t.Fatalf("sidecar not used: %v", err)
+	}
+	if !bytes.Equal(ix.Kconfig().Encode(), fresh(ix)) {
+		t.Fatal("model read from the sidecar differs from a built one")
+	}
+	for _, damage := range []struct {
+		name string
+		b    []byte
+	}{
+		{"byte flipped", func() []byte { b := bytes.Clone(good); b[len(b)/2] ^= 0x10; return b }()},
+		{"truncated", good[:len(good)/2]},
+		{"empty", nil},
+	} {
+		if err := os.WriteFile(side, damage.b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		log := &logSink{}
+		ix, _ := build(t, dir, c, log)
+		if ix.Kconfig().Satisfiable(tinySMP) || !bytes.Equal(ix.Kconfig().Encode(), fresh(ix)) {
+			t.Errorf("%s: wrong model", damage.name)
+		}
+		if !strings.Contains(log.text(), "Kconfig model") {
+			t.Errorf("%s: no log line: %q", damage.name, log.text())
+		}
+		if b, _ := os.ReadFile(side); !bytes.Equal(b, good) {
+			t.Errorf("%s: sidecar not rewritten", damage.name)
+		}
+	}
+	// a patch layer that changes a Kconfig file
+	kc := SkimFile("kernel/rcu/Kconfig", []byte("config TREE_RCU\n\tbool\nconfig TINY_RCU\n\tbool \"tiny\"\n"))
+	if !ix.With([]*FileFacts{kc}, nil).Kconfig().Satisfiable(tinySMP) {
+		t.Error("layer changing a Kconfig file kept the base's model")
+	}
+	// edited in place, its directory's time kept
+	p := filepath.Join(dir, "kernel", "rcu", "Kconfig")
+	rcu := filepath.Dir(p)
+	fi, err := os.Stat(rcu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte("config TREE_RCU\n\tbool\nconfig TINY_RCU\n\tbool \"tiny\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Minute)
+	if err := os.Chtimes(p, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(rcu, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	ix, st := build(t, dir, c, nil)
+	if st.Listed || ix.lazy == nil {
+		t.Fatalf("warm start listed the tree: %+v", st)
+	}
+	if !ix.Kconfig().Satisfiable(tinySMP) {
+		t.Error("Kconfig file edited in place: stale model")
+	}
+	if _, err := ix.lazy.readKconfig(side, ix.arch()); err != nil {
+		t.Errorf("sidecar not rewritten for the edited file: %v", err)
+	}
+}
+
+// TestKconfigSidecarRealTree: on the real tree, the model read from the
+// sidecar is the model NewModel builds (same encoding) and answers the
+// same.
+func TestKconfigSidecarRealTree(t *testing.T) {
+	root := os.Getenv("RCUREVIEW_KERNEL_TREE")
+	if root == "" {
+		t.Skip("RCUREVIEW_KERNEL_TREE not set: no real kernel tree")
+	}
+	tr, err := ksrc.OpenDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	c := &Cache{Dir: t.TempDir()}
+	opt := Options{Cache: c, Workers: 2, Prefixes: []string{"kernel/rcu"}} // every Kconfig file, little else
+	ix, _, err := Build(tr, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	built := ix.Kconfig()
+	ix2, _, err := Build(tr, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix2.lazy == nil {
+		t.Fatal("second build not served from the pack")
+	}
+	if _, err := ix2.lazy.readKconfig(kconfigSidecar(ix2.lazy.name), ix2.arch()); err != nil {
+		t.Fatalf("sidecar not used: %v", err)
+	}
+	read := ix2.Kconfig()
+	fresh, _ := buildKconfig(ix2.arch(), ix2.File)
+	if !bytes.Equal(read.Encode(), fresh.Encode()) || !bytes.Equal(built.Encode(), fresh.Encode()) {
+		t.Fatal("model read from the sidecar differs from a built one")
+	}
+	fresh.SetFree(func(sym string) bool { return len(ix2.Macros("CONFIG_"+sym)) > 0 })
+	t.Logf("%d symbols, %d files", read.Symbols(), read.Files)
+	queries := [][]string{
+		{"CONFIG_TINY_RCU", "CONFIG_PREEMPT_RCU"}, {"CONFIG_ARM64"}, {"CONFIG_PREEMPT_RT", "!CONFIG_PREEMPT_RCU"},
+		{"IS_ENABLED(CONFIG_TASKS_RCU)", "!CONFIG_PREEMPTION"}, {"CONFIG_RCU_NOCB_CPU", "!CONFIG_SMP"},
+		{"defined(CONFIG_TREE_SRCU)", "CONFIG_TINY_SRCU"}, {"CONFIG_PROVE_RCU", "!CONFIG_LOCKDEP"},
+	}
+	for _, q := range queries {
+		if a, b := read.Satisfiable(q), fresh.Satisfiable(q); a != b {
+			t.Errorf("Satisfiable(%q): sidecar %v, built %v", q, a, b)
+		}
+		if a, b := read.Simplify(q), fresh.Simplify(q); strings.Join(a, "\n") != strings.Join(b, "\n") {
+			t.Errorf("Simplify(%q): sidecar %q, built %q", q, a, b)
+		}
+	}
+}
