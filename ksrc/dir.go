@@ -75,10 +75,17 @@ func (d *DirTree) Describe() string { return "tree:" + d.path }
 // ReadFile returns the contents of the regular file at path. Symlinks are
 // followed as long as every step stays inside the tree and out of .git.
 func (d *DirTree) ReadFile(path string) ([]byte, error) {
+	return d.ReadFileBuf(path, nil)
+}
+
+// ReadFileBuf is ReadFile that may return the data in buf's storage (when
+// its capacity is enough): for a caller that reads many files one after
+// the other and is done with each before reading the next.
+func (d *DirTree) ReadFileBuf(path string, buf []byte) ([]byte, error) {
 	if err := ValidatePath(path); err != nil {
 		return nil, fmt.Errorf("read %s: %w", d.Describe(), err)
 	}
-	if data, ok := d.readFast(path); ok {
+	if data, ok := d.readFast(path, buf); ok {
 		return data, nil // a regular file, no symlink on its path
 	}
 	rel, err := d.resolve(path)

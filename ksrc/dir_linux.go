@@ -37,7 +37,9 @@ var fastHow = unix.OpenHow{
 // symlink and the file is regular: ok is false for anything else (a
 // symlink on the way, a missing file, a special file, a kernel without
 // openat2), which ReadFile then resolves and reports as before.
-func (d *DirTree) readFast(path string) (data []byte, ok bool) {
+//
+// The data goes into buf's storage when its capacity is enough.
+func (d *DirTree) readFast(path string, buf []byte) (data []byte, ok bool) {
 	if d.dir == nil || d.noFast.Load() {
 		return nil, false
 	}
@@ -67,7 +69,10 @@ func (d *DirTree) readFast(path string) (data []byte, ok bool) {
 		}
 		// one byte more than the size: the read that finds the end
 		// needs no second buffer
-		buf := make([]byte, 0, fst.Size+1)
+		if int64(cap(buf)) < fst.Size+1 {
+			buf = make([]byte, 0, fst.Size+1)
+		}
+		buf = buf[:0]
 		for {
 			if len(buf) == cap(buf) {
 				buf = append(buf, 0)[:len(buf)]

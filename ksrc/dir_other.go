@@ -8,4 +8,4 @@ import "os"
 func openDirFD(real string) (*os.File, error) { return nil, nil }
 
 // readFast is Linux only (openat2); elsewhere ReadFile resolves every path.
-func (d *DirTree) readFast(path string) ([]byte, bool) { return nil, false }
+func (d *DirTree) readFast(path string, buf []byte) ([]byte, bool) { return nil, false }

@@ -376,6 +376,7 @@ func skimEntries(t ksrc.Tree, entries []fileEntry, old *lazyFiles, opt Options, 
 		go func() {
 			defer wg.Done()
 			var sk Skimmer
+			var buf []byte // the file data, reused from file to file
 			for i := range next {
 				e := entries[i]
 				if old != nil {
@@ -391,12 +392,15 @@ func skimEntries(t ksrc.Tree, entries []fileEntry, old *lazyFiles, opt Options, 
 						}
 					}
 				}
-				data, err := t.ReadFile(e.path)
+				data, err := readBuf(t, e.path, buf)
 				if err != nil {
 					if !errors.Is(err, fs.ErrNotExist) {
 						fail(fmt.Errorf("index %s: %w", e.path, err))
 					}
 					continue
+				}
+				if cap(data) <= maxReadBuf {
+					buf = data[:0] // facts never hold the data (strings are copies)
 				}
 				f := sk.SkimFile(e.path, data)
 				f.Key = e.key
@@ -419,4 +423,15 @@ func skimEntries(t ksrc.Tree, entries []fileEntry, old *lazyFiles, opt Options, 
 	}
 	st.Skimmed, st.Reused, st.Bytes = int(skimmed.Load()), int(reused.Load()), bytes.Load()
 	return firstErr
+}
+
+// maxReadBuf bounds the read buffer a worker of skimEntries keeps.
+const maxReadBuf = 16 << 20
+
+// readBuf reads a file of t, into buf's storage when t can.
+func readBuf(t ksrc.Tree, path string, buf []byte) ([]byte, error) {
+	if d, ok := t.(*ksrc.DirTree); ok {
+		return d.ReadFileBuf(path, buf)
+	}
+	return t.ReadFile(path)
 }
