@@ -6,8 +6,23 @@ package kconfig
 // this package are a few hundred clauses that unit propagation nearly
 // settles, where building a CDCL solver costs more than solving.
 func quickSat(nvars int, clauses [][]int, budget int) (sat, decided bool) {
-	s := &dpll{val: make([]int8, nvars+1), occ: make([][]int32, 2*nvars+2), clauses: clauses, budget: budget}
-	for ci, c := range clauses {
+	var s dpll
+	return s.solve(nvars, clauses, budget)
+}
+
+// solve is quickSat reusing the solver's buffers.
+func (s *dpll) solve(nvars int, clauses [][]int, budget int) (sat, decided bool) {
+	s.clauses, s.budget, s.qhead = clauses, budget, 0
+	s.val = resize(s.val, nvars+1)
+	clear(s.val)
+	s.trail = s.trail[:0]
+	// occurrence lists in one array: start[i]..start[i+1] holds the
+	// clauses of literal index i, in clause order
+	nl := 2*nvars + 2
+	s.start = resize(s.start, nl+1)
+	clear(s.start)
+	total := 0
+	for _, c := range clauses {
 		if len(c) == 0 {
 			return false, true
 		}
@@ -15,7 +30,21 @@ func quickSat(nvars int, clauses [][]int, budget int) (sat, decided bool) {
 			if l == 0 || l > nvars || -l > nvars {
 				return false, false // not a CNF this solver reads
 			}
-			s.occ[s.idx(l)] = append(s.occ[s.idx(l)], int32(ci))
+			s.start[s.idx(l)+1]++
+		}
+		total += len(c)
+	}
+	for i := 1; i <= nl; i++ {
+		s.start[i] += s.start[i-1]
+	}
+	s.fill = resize(s.fill, nl)
+	copy(s.fill, s.start[:nl])
+	s.occs = resize(s.occs, total)
+	for ci, c := range clauses {
+		for _, l := range c {
+			i := s.idx(l)
+			s.occs[s.fill[i]] = int32(ci)
+			s.fill[i]++
 		}
 	}
 	for _, c := range clauses {
@@ -37,14 +66,28 @@ func quickSat(nvars int, clauses [][]int, budget int) (sat, decided bool) {
 	return false, false
 }
 
+// resize returns b with length n, reusing its array when it can (the
+// contents are not kept).
+func resize[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
+}
+
 type dpll struct {
-	val     []int8    // by variable: 1 true, -1 false, 0 unassigned
-	occ     [][]int32 // by literal index: the clauses holding it
+	val     []int8  // by variable: 1 true, -1 false, 0 unassigned
+	start   []int32 // by literal index: where its clauses start in occs
+	occs    []int32 // the clauses holding each literal
+	fill    []int32
 	clauses [][]int
 	trail   []int // literals made true, in order
 	qhead   int   // trail[qhead:] still to propagate
 	budget  int
 }
+
+// occ returns the clauses holding the literal of index i.
+func (s *dpll) occ(i int) []int32 { return s.occs[s.start[i]:s.start[i+1]] }
 
 func (s *dpll) idx(l int) int {
 	if l > 0 {
@@ -86,7 +129,7 @@ func (s *dpll) propagate() bool {
 	for s.qhead < len(s.trail) {
 		l := s.trail[s.qhead]
 		s.qhead++
-		for _, ci := range s.occ[s.idx(-l)] { // clauses where l made a literal false
+		for _, ci := range s.occ(s.idx(-l)) { // clauses where l made a literal false
 			unit, open := 0, 0
 			sat := false
 			for _, x := range s.clauses[ci] {

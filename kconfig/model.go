@@ -40,6 +40,13 @@ type Model struct {
 	memo   map[string]bool
 	parsed map[string]*Expr
 	simple map[string][]string
+
+	// constraint programs (prog.go), made on first use
+	progMu sync.Mutex
+	progs  map[*symbol]*prog
+	cprogs map[*choice]*prog
+	// queries left by earlier queries (their maps and buffers)
+	queries sync.Pool
 }
 
 type symbol struct {

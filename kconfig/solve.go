@@ -34,17 +34,46 @@ type query struct {
 	constrained map[*symbol]bool
 	choiceDone  map[*choice]bool
 	nconstr     int
+	// rec, when set, records the steps of symbol or choice constraints
+	// as a program (prog.go) instead of building a query.
+	rec *progRecorder
+	// lits holds the literals of the clauses (sliced, not one
+	// allocation per clause)
+	lits []int
+	regs []int // registers of the program running
+	dp   dpll  // quickSat's buffers
 }
 
+// newQuery returns an empty query, one that a previous query left
+// (putQuery) when there is one.
 func (m *Model) newQuery() *query {
-	q := &query{m: m, vars: map[string]int{}, constrained: map[*symbol]bool{}, choiceDone: map[*choice]bool{}}
+	if q, ok := m.queries.Get().(*query); ok {
+		return q
+	}
+	q := &query{m: m, vars: make(map[string]int, 256), constrained: make(map[*symbol]bool, 64), choiceDone: map[*choice]bool{},
+		clauses: make([][]int, 0, 640), pending: make([]*symbol, 0, 128)}
 	q.tru = q.fresh()
-	q.clauses = append(q.clauses, []int{q.tru})
+	q.clause(q.tru)
 	return q
+}
+
+// putQuery empties a query for newQuery to hand out again.
+func (m *Model) putQuery(q *query) {
+	clear(q.vars)
+	clear(q.constrained)
+	clear(q.choiceDone)
+	q.n, q.nconstr = 0, 0
+	q.clauses, q.pending, q.lits = q.clauses[:0], q.pending[:0], q.lits[:0]
+	q.tru = q.fresh()
+	q.clause(q.tru)
+	m.queries.Put(q)
 }
 
 func (q *query) fresh() int {
 	q.n++
+	if q.rec != nil {
+		q.rec.fresh(q.n)
+	}
 	return q.n
 }
 
@@ -52,9 +81,29 @@ func (q *query) named(key string) int {
 	if v, ok := q.vars[key]; ok {
 		return v
 	}
+	if q.rec != nil {
+		q.n++
+		q.rec.named(key, q.n)
+		q.vars[key] = q.n
+		return q.n
+	}
 	v := q.fresh()
 	q.vars[key] = v
 	return v
+}
+
+// clause adds a clause (its literals are copied).
+func (q *query) clause(ls ...int) {
+	if q.rec != nil {
+		q.rec.clause(ls)
+		return
+	}
+	if cap(q.lits)-len(q.lits) < len(ls) {
+		q.lits = make([]int, 0, max(4096, len(ls)))
+	}
+	start := len(q.lits)
+	q.lits = append(q.lits, ls...)
+	q.clauses = append(q.clauses, q.lits[start:len(q.lits):len(q.lits)])
 }
 
 func (q *query) fls() int { return -q.tru }
@@ -79,10 +128,10 @@ func (q *query) and(ls ...int) int {
 	v := q.fresh()
 	big := []int{v}
 	for _, l := range keep {
-		q.clauses = append(q.clauses, []int{-v, l})
+		q.clause(-v, l)
 		big = append(big, -l)
 	}
-	q.clauses = append(q.clauses, big)
+	q.clause(big...)
 	return v
 }
 
@@ -99,7 +148,7 @@ func (q *query) imply(a, b int) {
 	if a == q.fls() || b == q.tru {
 		return
 	}
-	q.clauses = append(q.clauses, []int{-a, b})
+	q.clause(-a, b)
 }
 
 func (q *query) iff(a, b int) int { return q.and(q.or(-a, b), q.or(a, -b)) }
@@ -107,25 +156,38 @@ func (q *query) iff(a, b int) int { return q.and(q.or(-a, b), q.or(a, -b)) }
 // symVars returns the variables of a symbol and queues its constraints.
 // ok is false for a symbol Kconfig does not define.
 func (q *query) symVars(name string) (e, y int, s *symbol, ok bool) {
+	if q.rec != nil {
+		return q.recSymVars(name)
+	}
 	s = q.m.syms[name]
-	if s == nil {
-		if q.m.open || len(q.m.Missing) > 0 || q.m.free != nil && q.m.free(name) {
-			e = q.named("e:" + name)
-			y = q.named("y:" + name)
-			q.imply(y, e)
-			return e, y, nil, true
-		}
+	if s == nil && !q.m.isFree(name) {
 		return q.fls(), q.fls(), nil, false
 	}
-	key := "e:" + name
-	e, seen := q.vars[key]
+	return q.symVarsOf(s, "e:"+name, "y:"+name)
+}
+
+// isFree reports whether an undefined symbol is free.
+func (m *Model) isFree(name string) bool {
+	return m.open || len(m.Missing) > 0 || m.free != nil && m.free(name)
+}
+
+// symVarsOf is symVars of a defined symbol s, or of a free undefined
+// one (s nil), with the keys of its variables.
+func (q *query) symVarsOf(s *symbol, ekey, ykey string) (e, y int, _ *symbol, ok bool) {
+	if s == nil {
+		e = q.named(ekey)
+		y = q.named(ykey)
+		q.imply(y, e)
+		return e, y, nil, true
+	}
+	e, seen := q.vars[ekey]
 	if !seen {
-		e = q.named(key)
+		e = q.named(ekey)
 		q.pending = append(q.pending, s)
 	}
 	switch s.typ {
 	case "tristate":
-		y = q.named("y:" + name)
+		y = q.named(ykey)
 		if !seen {
 			q.imply(y, e)
 		}
@@ -238,13 +300,26 @@ func (q *query) constrain() {
 	}
 }
 
-// symbol adds what Kconfig says about one symbol: it is set only when
-// its dependencies hold and it is visible or defaulted on, or when
+// symbol adds what Kconfig says about one symbol (symbolSteps and, for
+// the first member of a choice, choiceSteps), by running the programs
+// the model recorded of them (prog.go).
+func (q *query) symbol(s *symbol) {
+	p := q.m.symProg(s)
+	q.run(p)
+	if c := s.choice; p.choice && c != nil && !q.choiceDone[c] {
+		q.choiceDone[c] = true
+		q.run(q.m.choiceProg(c))
+	}
+}
+
+// symbolSteps adds what Kconfig says about one symbol: it is set only
+// when its dependencies hold and it is visible or defaulted on, or when
 // something selects it; a symbol without a visible prompt takes its
 // first applicable default; a select forces it on; a module needs
-// MODULES; at most one member of a choice is set, and a visible choice
-// sets one.
-func (q *query) symbol(s *symbol) {
+// MODULES. It reports whether the constraints of the symbol's choice
+// apply too (choiceSteps: at most one member of a choice is set, and a
+// visible choice sets one).
+func (q *query) symbolSteps(s *symbol) (withChoice bool) {
 	e, y, _, _ := q.symVars(s.name)
 	switch s.typ {
 	case "int", "hex", "string":
@@ -254,7 +329,7 @@ func (q *query) symbol(s *symbol) {
 			deps = append(deps, de)
 		}
 		q.imply(e, q.or(deps...))
-		return
+		return false
 	}
 	var deps []int
 	var depsY []int
@@ -295,7 +370,7 @@ func (q *query) symbol(s *symbol) {
 	if len(s.defs) == 0 {
 		// selected but never defined: an undefined symbol is never set
 		q.imply(e, q.fls())
-		return
+		return false
 	}
 	if s.choice != nil {
 		q.imply(e, q.or(D, Rev))
@@ -311,22 +386,24 @@ func (q *query) symbol(s *symbol) {
 			q.imply(q.and(e, -y), my)
 		}
 	}
-	if c := s.choice; c != nil && !q.choiceDone[c] {
-		q.choiceDone[c] = true
-		var ms []int
-		for _, name := range c.members {
-			me, _, _, _ := q.symVars(name)
-			ms = append(ms, me)
+	return true
+}
+
+// choiceSteps adds the constraints of a choice.
+func (q *query) choiceSteps(c *choice) {
+	var ms []int
+	for _, name := range c.members {
+		me, _, _, _ := q.symVars(name)
+		ms = append(ms, me)
+	}
+	for i := range ms {
+		for j := i + 1; j < len(ms); j++ {
+			q.clause(-ms[i], -ms[j])
 		}
-		for i := range ms {
-			for j := i + 1; j < len(ms); j++ {
-				q.clauses = append(q.clauses, []int{-ms[i], -ms[j]})
-			}
-		}
-		if !c.optional && c.anyFree {
-			ce, _ := q.tri(c.dep)
-			q.imply(ce, q.or(ms...))
-		}
+	}
+	if !c.optional && c.anyFree {
+		ce, _ := q.tri(c.dep)
+		q.imply(ce, q.or(ms...))
 	}
 }
 
@@ -334,12 +411,13 @@ func (q *query) symbol(s *symbol) {
 // C conditions are true or false).
 func (m *Model) sat(es []*Expr) bool {
 	q := m.newQuery()
+	defer m.putQuery(q)
 	for _, x := range es {
 		_, y := q.tri(x)
-		q.clauses = append(q.clauses, []int{y})
+		q.clause(y)
 	}
 	q.constrain()
-	if sat, ok := quickSat(q.n, q.clauses, quickBudget); ok {
+	if sat, ok := q.dp.solve(q.n, q.clauses, quickBudget); ok {
 		return sat
 	}
 	pb := solver.ParseSlice(q.clauses)
