@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -378,7 +379,11 @@ func (pw *packWriter) finish() (uint32, error) {
 			n++
 		}
 	}
-	head := factsEncoder{}
+	size := 64 + 32*len(pw.makes)
+	for i := range pw.files {
+		size += len(pw.files[i].path) + len(pw.files[i].key) + 24
+	}
+	head := factsEncoder{b: make([]byte, 0, size)}
 	head.uint(packVersion)
 	head.uint(cacheVersion)
 	head.str(pw.treeID)
@@ -396,45 +401,11 @@ func (pw *packWriter) finish() (uint32, error) {
 			head.uint(uint64(pf.crc))
 		}
 	}
-	var tb []byte
-	for _, tab := range pw.tabs {
-		names := make([]string, 0, len(tab))
-		nids := 0
-		for n, l := range tab {
-			names = append(names, n)
-			nids += len(l)
-			slices.Sort(l) // index order
-			for k := range l {
-				l[k] = ids[l[k]]
-			}
-		}
-		sort.Strings(names)
-		nbytes := 0
-		for _, n := range names {
-			nbytes += len(n)
-		}
-		head.uint(uint64(len(names)))
-		head.uint(uint64(nbytes))
-		head.uint(uint64(nids))
-		at, idAt := 0, 0
-		for _, n := range names {
-			tb = binary.LittleEndian.AppendUint32(tb, uint32(at))
-			at += len(n)
-		}
-		tb = binary.LittleEndian.AppendUint32(tb, uint32(at))
-		for _, n := range names {
-			tb = binary.LittleEndian.AppendUint32(tb, uint32(idAt))
-			idAt += len(tab[n])
-		}
-		tb = binary.LittleEndian.AppendUint32(tb, uint32(idAt))
-		for _, n := range names {
-			tb = append(tb, n...)
-		}
-		for _, n := range names {
-			for _, id := range tab[n] {
-				tb = binary.LittleEndian.AppendUint32(tb, id)
-			}
-		}
+	tabs, tb := pw.tables(ids)
+	for _, t := range tabs {
+		head.uint(uint64(len(t.names)))
+		head.uint(uint64(t.nbytes))
+		head.uint(uint64(t.nids))
 	}
 	dirs := make([]string, 0, len(pw.makes))
 	for d := range pw.makes {
@@ -469,6 +440,84 @@ func (pw *packWriter) finish() (uint32, error) {
 		return 0, err
 	}
 	return headCRC, pw.bw.Flush()
+}
+
+// tableEntry is one name of a name table being written and the item ids
+// of the files that hold it.
+type tableEntry struct {
+	name string
+	ids  []uint32
+}
+
+// sortedTable is a name table in the order it is written.
+type sortedTable struct {
+	names        []tableEntry // sorted by name
+	nbytes, nids int
+	off          int // where its section starts in the tables
+}
+
+// size is the length of the table's section: name offsets, id offsets
+// (each with an end), the names, the ids.
+func (t *sortedTable) size() int { return 8*(len(t.names)+1) + t.nbytes + 4*t.nids }
+
+// tables lays out the name tables (names sorted, each name's files in
+// index order, item ids mapped to file ids through ids): the tables are
+// sorted and encoded in parallel, into one buffer of their exact size.
+func (pw *packWriter) tables(ids []uint32) ([numTables]sortedTable, []byte) {
+	var tabs [numTables]sortedTable
+	var wg sync.WaitGroup
+	for i := range pw.tabs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := &tabs[i]
+			t.names = make([]tableEntry, 0, len(pw.tabs[i]))
+			for n, l := range pw.tabs[i] {
+				t.names = append(t.names, tableEntry{n, l})
+				t.nbytes += len(n)
+				t.nids += len(l)
+			}
+			slices.SortFunc(t.names, func(a, b tableEntry) int { return strings.Compare(a.name, b.name) })
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for i := range tabs {
+		tabs[i].off = total
+		total += tabs[i].size()
+	}
+	tb := make([]byte, total)
+	for i := range tabs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := &tabs[i]
+			b := tb[t.off : t.off : t.off+t.size()]
+			at := 0
+			for _, e := range t.names {
+				b = binary.LittleEndian.AppendUint32(b, uint32(at))
+				at += len(e.name)
+			}
+			b = binary.LittleEndian.AppendUint32(b, uint32(at))
+			at = 0
+			for _, e := range t.names {
+				b = binary.LittleEndian.AppendUint32(b, uint32(at))
+				at += len(e.ids)
+			}
+			b = binary.LittleEndian.AppendUint32(b, uint32(at))
+			for _, e := range t.names {
+				b = append(b, e.name...)
+			}
+			for _, e := range t.names {
+				slices.Sort(e.ids) // index order
+				for _, id := range e.ids {
+					b = binary.LittleEndian.AppendUint32(b, ids[id])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return tabs, tb
 }
 
 // packDir is the decoded head of a pack and its tables.

@@ -76,11 +76,25 @@ func (s *skimmer) run() {
 			s.directive(t)
 			continue
 		}
+		if len(s.toks) == cap(s.toks) {
+			s.growToks()
+		}
 		s.toks = append(s.toks, t)
 		s.tcond = append(s.tcond, s.ppCond)
 	}
 	s.toplevel()
 	s.rcuFinish()
+}
+
+// growToks doubles the token buffers (append grows a large slice by a
+// quarter at a time, and each step copies and clears the whole buffer:
+// that cost more than scanning the big files that needed it).
+func (s *skimmer) growToks() {
+	n := max(2*cap(s.toks), 1024)
+	toks, tcond := make([]cscan.Token, len(s.toks), n), make([]int32, len(s.tcond), n)
+	copy(toks, s.toks)
+	copy(tcond, s.tcond)
+	s.toks, s.tcond = toks, tcond
 }
 
 // String summarises the facts (for debugging and tests).

@@ -178,11 +178,15 @@ func (s *skimmer) define(text string, line int32) {
 	if i == 0 || !cscan.IsIdentStart(text[0]) {
 		return
 	}
-	m := Macro{Name: s.lx.InternString(text[:i]), Line: line, Cond: s.ppCond}
+	// the name is interned only for a macro that is kept (most are
+	// constants that are not)
+	name := text[:i]
+	m := Macro{Line: line, Cond: s.ppCond}
 	body := text[i:]
-	params := map[string]bool{}
+	var params map[string]bool // a function-like macro's parameters (read only when nil)
 	if strings.HasPrefix(body, "(") {
 		m.FuncLike = true
+		params = map[string]bool{}
 		end := strings.IndexByte(body, ')')
 		if end < 0 {
 			end = len(body) // unterminated parameter list: no body
@@ -213,6 +217,7 @@ func (s *skimmer) define(text string, line int32) {
 	}
 	if strings.IndexByte(body, '(') < 0 {
 		if m.FuncLike || m.Alias != "" {
+			m.Name = s.lx.InternString(name)
 			s.ff.Macros = append(s.ff.Macros, m)
 		}
 		return
@@ -266,6 +271,7 @@ func (s *skimmer) define(text string, line int32) {
 			break
 		}
 	}
+	m.Name = s.lx.InternString(name)
 	s.ff.Macros = append(s.ff.Macros, m)
 }
 
