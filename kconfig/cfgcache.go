@@ -139,14 +139,26 @@ func decodeConfig(b []byte, src string, size, mtime int64) (Config, error) {
 	if bad || n > uint64(len(d)) {
 		return nil, errConfigCache
 	}
+	// names and values are substrings of one string
+	all := string(d)
+	off := func() (int, int) {
+		n := num()
+		start := len(all) - len(d)
+		if bad || n > uint64(len(d)) {
+			bad = true
+			return 0, 0
+		}
+		d = d[n:]
+		return start, start + int(n)
+	}
 	c := make(Config, n)
 	for i := uint64(0); i < n; i++ {
-		k := str()
-		v := str()
+		ks, ke := off()
+		vs, ve := off()
 		if bad {
 			return nil, errConfigCache
 		}
-		c[k] = v
+		c[all[ks:ke]] = all[vs:ve]
 	}
 	if len(d) != 0 {
 		return nil, errConfigCache

@@ -3,53 +3,56 @@ package kconfig
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"sort"
+	"sync"
 )
 
 // A Model's encoding lets a caller keep a built model between runs
 // (the kernel index keeps one per pack): reading it back costs a few
 // milliseconds where NewModel reads and translates some 1,600 Kconfig
-// files. The encoding is canonical (symbols by name, expressions in the
-// order first met) and keeps which expression nodes are shared, since a
-// comparison the solver does not know is one free variable per node.
+// files, and a symbol's definitions are decoded only when a query first
+// asks about it (a review's queries touch a few thousand of the 17,700
+// symbols). The encoding is canonical (symbols by name, expressions in
+// the order first met) and keeps which expression nodes are shared,
+// since a comparison the solver does not know is one free variable per
+// node.
 //
-// Layout, all numbers unsigned varints:
+// Layout, numbers unsigned varints unless said otherwise:
 //
-//	magic "RCUKMOD\x01"
+//	magic "RCUKMOD\x02"
 //	strings: count, then each as length + bytes
 //	arch (string index), open, files, missing: count + string indexes
 //	expressions: count, then each as kind, name, left+1, right+1
 //	  (0 for none; children come before their parents)
 //	choices: count, then each as members (count + string indexes),
 //	  dep+1, optional, anyFree
-//	symbols: count, then each as name, type, definitions (count, then
-//	  dep+1, prompt, promptIf+1, defaults: count + (value+1, cond+1)),
-//	  selectors (count + (by, cond+1)), choice+1
+//	symbols: count, then per symbol by name two little-endian uint32s
+//	  (name, offset of its record), then the records' length and the
+//	  records: type, definitions (count, then dep+1, prompt,
+//	  promptIf+1, defaults: count + (value+1, cond+1)), selectors
+//	  (count + (by, cond+1)), choice+1
 //
-// The caller guards the bytes against damage (a checksum); Decode still
-// checks every index and count, so a damaged encoding is an error, never
-// a panic or a model with dangling parts.
+// The caller guards the bytes against damage (a checksum); DecodeModel
+// still checks every index, count and record (without building the
+// symbols), so a damaged encoding is an error, never a panic or a model
+// with dangling parts.
 
-const modelMagic = "RCUKMOD\x01"
+const modelMagic = "RCUKMOD\x02"
 
 // Encode returns the model's encoding (without its memos and without the
 // function SetFree gave it).
 func (m *Model) Encode() []byte {
 	e := modelEncoder{strIdx: map[string]uint64{}, exprIdx: map[*Expr]uint64{}}
-	names := make([]string, 0, len(m.syms))
-	for n := range m.syms {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	syms := m.allSymbols()
 	choiceIdx := map[*choice]uint64{}
 	for i, c := range m.choices {
 		choiceIdx[c] = uint64(i)
 	}
 	// expressions and strings are numbered in one walk, in the order the
-	// body below refers to them
-	var body []byte
-	u := func(v uint64) { body = binary.AppendUvarint(body, v) }
+	// parts below refer to them
+	var head, recs []byte
+	buf := &head
+	u := func(v uint64) { *buf = binary.AppendUvarint(*buf, v) }
 	b := func(v bool) {
 		if v {
 			u(1)
@@ -75,10 +78,11 @@ func (m *Model) Encode() []byte {
 		b(c.optional)
 		b(c.anyFree)
 	}
-	u(uint64(len(names)))
-	for _, n := range names {
-		s := m.syms[n]
-		u(e.str(s.name))
+	symtab := make([]byte, 0, 8*len(syms))
+	buf = &recs
+	for _, s := range syms {
+		symtab = binary.LittleEndian.AppendUint32(symtab, uint32(e.str(s.name)))
+		symtab = binary.LittleEndian.AppendUint32(symtab, uint32(len(recs)))
 		u(e.str(s.typ))
 		u(uint64(len(s.defs)))
 		for _, d := range s.defs {
@@ -110,7 +114,33 @@ func (m *Model) Encode() []byte {
 	}
 	out = binary.AppendUvarint(out, uint64(len(e.exprs)))
 	out = append(out, e.exprBytes...)
-	return append(out, body...)
+	out = append(out, head...)
+	out = binary.AppendUvarint(out, uint64(len(syms)))
+	out = append(out, symtab...)
+	out = binary.AppendUvarint(out, uint64(len(recs)))
+	return append(out, recs...)
+}
+
+// allSymbols returns every symbol, sorted by name (decoding them all
+// for a decoded model).
+func (m *Model) allSymbols() []*symbol {
+	if m.lz != nil {
+		out := make([]*symbol, m.lz.n())
+		for i := range out {
+			out[i] = m.lz.symbol(i)
+		}
+		return out
+	}
+	names := make([]string, 0, len(m.syms))
+	for n := range m.syms {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]*symbol, len(names))
+	for i, n := range names {
+		out[i] = m.syms[n]
+	}
+	return out
 }
 
 type modelEncoder struct {
@@ -155,8 +185,147 @@ func (e *modelEncoder) expr(x *Expr) uint64 {
 // model encoding.
 var ErrBadModel = errors.New("kconfig: bad model encoding")
 
-// DecodeModel reads a model written by Encode. Its memos start empty
-// and it has no SetFree function.
+// lazySyms holds a decoded model's symbols, each decoded on first use.
+type lazySyms struct {
+	strs    []string
+	exprs   []Expr
+	choices []*choice
+	symtab  []byte // per symbol: name, record offset (uint32 each)
+	recs    []byte
+	mu      sync.Mutex
+	syms    []*symbol // decoded so far
+}
+
+func (l *lazySyms) n() int { return len(l.symtab) / 8 }
+
+func (l *lazySyms) name(i int) string {
+	return l.strs[binary.LittleEndian.Uint32(l.symtab[8*i:])]
+}
+
+// lookup returns the symbol named name, nil when there is none.
+func (l *lazySyms) lookup(name string) *symbol {
+	i := sort.Search(l.n(), func(i int) bool { return l.name(i) >= name })
+	if i == l.n() || l.name(i) != name {
+		return nil
+	}
+	return l.symbol(i)
+}
+
+// symbol returns symbol i, decoding it on first use (DecodeModel checked
+// every record).
+func (l *lazySyms) symbol(i int) *symbol {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if s := l.syms[i]; s != nil {
+		return s
+	}
+	s := &symbol{name: l.name(i)}
+	d := l.record(i)
+	if !l.decodeSymbol(&d, s) {
+		panic("kconfig: symbol record changed after its check") // DecodeModel checked it
+	}
+	l.syms[i] = s
+	return s
+}
+
+// record returns a decoder of symbol i's record.
+func (l *lazySyms) record(i int) modelDecoder {
+	off := binary.LittleEndian.Uint32(l.symtab[8*i+4:])
+	end := uint32(len(l.recs))
+	if i+1 < l.n() {
+		end = binary.LittleEndian.Uint32(l.symtab[8*(i+1)+4:])
+	}
+	if off > end || end > uint32(len(l.recs)) {
+		return modelDecoder{bad: true}
+	}
+	return modelDecoder{b: l.recs[off:end]}
+}
+
+// decodeSymbol reads a symbol record into s, or only checks it when s is
+// nil; false when it is not a whole record.
+func (l *lazySyms) decodeSymbol(d *modelDecoder, s *symbol) bool {
+	str := func() string {
+		i := d.uint()
+		if i >= uint64(len(l.strs)) {
+			d.bad = true
+			return ""
+		}
+		return l.strs[i]
+	}
+	expr := func() *Expr {
+		j := d.uint()
+		switch {
+		case j == 0:
+			return nil
+		case j <= uint64(len(l.exprs)):
+			return &l.exprs[j-1]
+		}
+		d.bad = true
+		return nil
+	}
+	flag := func() bool {
+		v := d.uint()
+		if v > 1 {
+			d.bad = true
+		}
+		return v == 1
+	}
+	keep := s != nil
+	if !keep {
+		s = &symbol{}
+	}
+	s.typ = str()
+	if n := d.count(4); n > 0 {
+		var defs []symDef
+		if keep {
+			defs = make([]symDef, n)
+		}
+		for j := 0; j < n; j++ {
+			var df symDef
+			df.dep = expr()
+			df.prompt = flag()
+			df.promptIf = expr()
+			if n := d.count(2); n > 0 {
+				if keep {
+					df.defaults = make([]defProp, n)
+				}
+				for k := 0; k < n; k++ {
+					dp := defProp{val: expr(), cond: expr()}
+					if keep {
+						df.defaults[k] = dp
+					}
+				}
+			}
+			if keep {
+				defs[j] = df
+			}
+		}
+		s.defs = defs
+	}
+	if n := d.count(2); n > 0 {
+		if keep {
+			s.selectors = make([]selector, n)
+		}
+		for j := 0; j < n; j++ {
+			sl := selector{by: str(), cond: expr()}
+			if keep {
+				s.selectors[j] = sl
+			}
+		}
+	}
+	if c := d.uint(); c > 0 {
+		if c > uint64(len(l.choices)) {
+			d.bad = true
+		} else {
+			s.choice = l.choices[c-1]
+		}
+	}
+	return !d.bad && len(d.b) == 0
+}
+
+// DecodeModel reads a model written by Encode. Its memos start empty,
+// it has no SetFree function, and its symbols are decoded as queries ask
+// for them.
 func DecodeModel(data []byte) (m *Model, err error) {
 	if len(data) < len(modelMagic) || string(data[:len(modelMagic)]) != modelMagic {
 		return nil, ErrBadModel
@@ -176,7 +345,7 @@ func DecodeModel(data []byte) (m *Model, err error) {
 	if d.bad {
 		return nil, ErrBadModel
 	}
-	strs := make([]string, ns)
+	l := &lazySyms{strs: make([]string, ns)}
 	{
 		buf := make([]byte, 0, total)
 		r := modelDecoder{b: start}
@@ -188,33 +357,34 @@ func DecodeModel(data []byte) (m *Model, err error) {
 		all := string(buf)
 		off := 0
 		for i, n := range lens {
-			strs[i] = all[off : off+n]
+			l.strs[i] = all[off : off+n]
 			off += n
 		}
 	}
 	str := func() string {
 		i := d.uint()
-		if i >= uint64(len(strs)) {
+		if i >= uint64(len(l.strs)) {
 			d.bad = true
 			return ""
 		}
-		return strs[i]
+		return l.strs[i]
 	}
 	nx := d.count(3)
-	exprs := make([]Expr, nx)
-	for i := range exprs {
+	l.exprs = make([]Expr, nx)
+	for i := range l.exprs {
+		x := &l.exprs[i]
 		k := ExprKind(d.byte())
 		if k > ExprUnknown {
 			d.bad = true
 		}
-		exprs[i].Kind = k
-		exprs[i].Name = str()
-		for _, side := range []**Expr{&exprs[i].L, &exprs[i].R} {
+		x.Kind = k
+		x.Name = str()
+		for _, side := range []**Expr{&x.L, &x.R} {
 			j := d.uint()
 			switch {
 			case j == 0:
 			case j <= uint64(i): // children come first
-				*side = &exprs[j-1]
+				*side = &l.exprs[j-1]
 			default:
 				d.bad = true
 			}
@@ -228,8 +398,8 @@ func DecodeModel(data []byte) (m *Model, err error) {
 		switch {
 		case j == 0:
 			return nil
-		case j <= uint64(len(exprs)):
-			return &exprs[j-1]
+		case j <= uint64(len(l.exprs)):
+			return &l.exprs[j-1]
 		}
 		d.bad = true
 		return nil
@@ -241,7 +411,7 @@ func DecodeModel(data []byte) (m *Model, err error) {
 		}
 		return v == 1
 	}
-	m = &Model{syms: map[string]*symbol{}, memo: map[string]bool{}, parsed: map[string]*Expr{}, simple: map[string][]string{}}
+	m = &Model{memo: map[string]bool{}, parsed: map[string]*Expr{}, simple: map[string][]string{}, lz: l}
 	m.Arch = str()
 	m.open = flag()
 	m.Files = d.count(0)
@@ -268,53 +438,39 @@ func DecodeModel(data []byte) (m *Model, err error) {
 			return nil, ErrBadModel
 		}
 	}
-	nsym := d.count(5)
-	syms := make([]symbol, nsym)
-	m.syms = make(map[string]*symbol, nsym)
-	for i := range syms {
-		s := &syms[i]
-		s.name = str()
-		s.typ = str()
-		if n := d.count(4); n > 0 {
-			s.defs = make([]symDef, n)
-			for j := range s.defs {
-				df := &s.defs[j]
-				df.dep = expr()
-				df.prompt = flag()
-				df.promptIf = expr()
-				if n := d.count(2); n > 0 {
-					df.defaults = make([]defProp, n)
-					for k := range df.defaults {
-						df.defaults[k] = defProp{val: expr(), cond: expr()}
-					}
-				}
-			}
-		}
-		if n := d.count(2); n > 0 {
-			s.selectors = make([]selector, n)
-			for j := range s.selectors {
-				s.selectors[j] = selector{by: str(), cond: expr()}
-			}
-		}
-		if c := d.uint(); c > 0 {
-			if c > uint64(len(m.choices)) {
-				d.bad = true
-			} else {
-				s.choice = m.choices[c-1]
-			}
-		}
-		if d.bad {
-			return nil, ErrBadModel
-		}
-		if m.syms[s.name] != nil {
-			return nil, fmt.Errorf("%w: symbol %s twice", ErrBadModel, s.name)
-		}
-		m.syms[s.name] = s
-	}
-	if d.bad || len(d.b) != 0 {
+	l.choices = m.choices
+	nsym := d.count(8)
+	if d.bad {
 		return nil, ErrBadModel
 	}
+	l.symtab = d.b[:8*nsym]
+	d.skip(8 * nsym)
+	nrec := d.count(1)
+	if d.bad || nrec != len(d.b) {
+		return nil, ErrBadModel
+	}
+	l.recs = d.b
+	l.syms = make([]*symbol, nsym)
+	// check the table (names sorted, records in order) and every record
+	prev, prevOff := "", uint32(0)
+	for i := 0; i < nsym; i++ {
+		ni := binary.LittleEndian.Uint32(l.symtab[8*i:])
+		off := binary.LittleEndian.Uint32(l.symtab[8*i+4:])
+		if ni >= uint32(len(l.strs)) || off < prevOff || i > 0 && l.strs[ni] <= prev {
+			return nil, ErrBadModel
+		}
+		prev, prevOff = l.strs[ni], off
+		r := l.record(i)
+		if r.bad || !l.decodeSymbolCheck(&r) {
+			return nil, ErrBadModel
+		}
+	}
 	return m, nil
+}
+
+// decodeSymbolCheck checks a record without keeping what it holds.
+func (l *lazySyms) decodeSymbolCheck(d *modelDecoder) bool {
+	return l.decodeSymbol(d, nil)
 }
 
 // modelDecoder reads varints; a read past the end sets bad and yields 0.

@@ -29,7 +29,8 @@ type Model struct {
 	Files   int
 	Missing []string
 
-	syms    map[string]*symbol
+	syms    map[string]*symbol // a built model's symbols (nil for a decoded one: lz)
+	lz      *lazySyms
 	choices []*choice
 	// open is set for a model without a Kconfig tree: every symbol is
 	// free and only plain contradictions (X && !X) are found.
@@ -104,12 +105,25 @@ func (m *Model) SetFree(free func(sym string) bool) { m.free = free }
 func (m *Model) Open() bool { return m.open }
 
 // Symbols returns the number of symbols defined.
-func (m *Model) Symbols() int { return len(m.syms) }
+func (m *Model) Symbols() int {
+	if m.lz != nil {
+		return m.lz.n()
+	}
+	return len(m.syms)
+}
+
+// sym returns the symbol named name, nil when Kconfig does not define it.
+func (m *Model) sym(name string) *symbol {
+	if m.lz != nil {
+		return m.lz.lookup(name)
+	}
+	return m.syms[name]
+}
 
 // Type returns a symbol's type (bool, tristate, int, hex, string), ""
 // when Kconfig does not define it.
 func (m *Model) Type(sym string) string {
-	if s := m.syms[sym]; s != nil {
+	if s := m.sym(sym); s != nil {
 		if s.typ == "" {
 			return "bool"
 		}

@@ -75,7 +75,7 @@ func (r *progRecorder) clause(ls []int) {
 // registers, bound when the program runs symVars itself. An undefined
 // symbol that is not free is the constant false, as in symVars.
 func (q *query) recSymVars(name string) (e, y int, s *symbol, ok bool) {
-	s = q.m.syms[name]
+	s = q.m.sym(name)
 	if s == nil && !q.m.isFree(name) {
 		return q.fls(), q.fls(), nil, false
 	}

@@ -159,7 +159,7 @@ func (q *query) symVars(name string) (e, y int, s *symbol, ok bool) {
 	if q.rec != nil {
 		return q.recSymVars(name)
 	}
-	s = q.m.syms[name]
+	s = q.m.sym(name)
 	if s == nil && !q.m.isFree(name) {
 		return q.fls(), q.fls(), nil, false
 	}
@@ -272,7 +272,7 @@ func (q *query) equal(l, r *Expr) (int, bool) {
 		case ExprConst:
 			return true
 		case ExprSym:
-			s := q.m.syms[x.Name]
+			s := q.m.sym(x.Name)
 			return s == nil || s.typ == "" || s.typ == "bool" || s.typ == "tristate"
 		}
 		return false

@@ -8,8 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -81,7 +79,10 @@ func buildKconfig(arch string, file func(string) *FileFacts) (*kconfig.Model, []
 // modified within racyWindow is not kept (a later change within the
 // same clock tick could keep its key).
 
-const kconfigMagic = "RCUKCFG\x01"
+// kconfigMagic starts a sidecar; its last byte is the version (of the
+// sidecar and of kconfig's model encoding): a sidecar of another version
+// is stale, not damaged.
+const kconfigMagic = "RCUKCFG\x02"
 
 func kconfigSidecar(pack string) string { return pack + ".kconfig" }
 
@@ -147,8 +148,11 @@ func (l *lazyFiles) readKconfig(name, arch string) (*kconfig.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(b) < len(kconfigMagic)+4 || string(b[:len(kconfigMagic)]) != kconfigMagic {
+	if len(b) < len(kconfigMagic)+4 || string(b[:len(kconfigMagic)-1]) != kconfigMagic[:len(kconfigMagic)-1] {
 		return nil, errors.New("Kconfig model: bad magic")
+	}
+	if b[len(kconfigMagic)-1] != kconfigMagic[len(kconfigMagic)-1] {
+		return nil, errKconfigStale // written by another version
 	}
 	body := b[:len(b)-4]
 	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
@@ -199,20 +203,13 @@ func (l *lazyFiles) kconfigCurrent(read []kconfigRead) bool {
 		return true
 	}
 	var stale atomic.Bool
-	var wg sync.WaitGroup
-	workers := runtime.NumCPU()
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := w; i < len(read) && !stale.Load(); i += workers {
-				if read[i].key != "" && statKey(l.check.root, read[i].path) != read[i].key {
-					stale.Store(true)
-				}
+	parallel(len(read), func(lo, hi int) {
+		for i := lo; i < hi && !stale.Load(); i++ {
+			if read[i].key != "" && !lstatFile(l.check.root, read[i].path).is(read[i].key) {
+				stale.Store(true)
 			}
-		}(w)
-	}
-	wg.Wait()
+		}
+	})
 	return !stale.Load()
 }
 

@@ -76,6 +76,20 @@ func TestKconfigSidecar(t *testing.T) {
 			t.Errorf("%s: sidecar not rewritten", damage.name)
 		}
 	}
+	// another version's sidecar is stale, not damaged: no log line
+	other := bytes.Clone(good)
+	other[len(kconfigMagic)-1]++
+	if err := os.WriteFile(side, other, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	log := &logSink{}
+	ix, _ = build(t, dir, c, log)
+	if ix.Kconfig().Satisfiable(tinySMP) || log.text() != "" {
+		t.Errorf("other version: wrong model or log %q", log.text())
+	}
+	if b, _ := os.ReadFile(side); !bytes.Equal(b, good) {
+		t.Errorf("other version: sidecar not rewritten")
+	}
 	// a patch layer that changes a Kconfig file
 	kc := SkimFile("kernel/rcu/Kconfig", []byte("config TREE_RCU\n\tbool\nconfig TINY_RCU\n\tbool \"tiny\"\n"))
 	if !ix.With([]*FileFacts{kc}, nil).Kconfig().Satisfiable(tinySMP) {
