@@ -31,8 +31,8 @@ var fastHow = unix.OpenHow{
 }
 
 // readFast reads the regular file at path (already validated) relative to
-// the tree's directory handle in four or five system calls (fstatat,
-// openat2, read to the end, close) instead of resolving every component
+// the tree's directory handle in four system calls (fstatat, openat2,
+// read, close) instead of resolving every component
 // of the path. It takes the file only when no component of its path is a
 // symlink and the file is regular: ok is false for anything else (a
 // symlink on the way, a missing file, a special file, a kernel without
@@ -63,20 +63,19 @@ func (d *DirTree) readFast(path string, buf []byte) (data []byte, ok bool) {
 			return
 		}
 		defer unix.Close(fd)
-		var fst unix.Stat_t
-		if err := unix.Fstat(fd, &fst); err != nil || fst.Mode&unix.S_IFMT != unix.S_IFREG {
-			return
-		}
-		// one byte more than the size: the read that finds the end
-		// needs no second buffer
-		if int64(cap(buf)) < fst.Size+1 {
-			buf = make([]byte, 0, fst.Size+1)
+		// One byte more than the size: a read that returns less than it
+		// asked for has met the end of a regular file, so a file that did
+		// not change since the stat takes one read. A FIFO swapped in
+		// after the stat fails the read (O_NONBLOCK) and is left alone.
+		if int64(cap(buf)) < st.Size+1 {
+			buf = make([]byte, 0, max(st.Size+1, 2*int64(cap(buf))))
 		}
 		buf = buf[:0]
 		for {
 			if len(buf) == cap(buf) {
 				buf = append(buf, 0)[:len(buf)]
 			}
+			want := cap(buf) - len(buf)
 			n, err := unix.Read(fd, buf[len(buf):cap(buf)])
 			if errors.Is(err, unix.EINTR) {
 				continue
@@ -84,10 +83,10 @@ func (d *DirTree) readFast(path string, buf []byte) (data []byte, ok bool) {
 			if err != nil {
 				return
 			}
-			if n == 0 {
+			buf = buf[:len(buf)+n]
+			if n < want {
 				break
 			}
-			buf = buf[:len(buf)+n]
 		}
 		data, ok = buf, true
 	})

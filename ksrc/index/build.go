@@ -327,9 +327,16 @@ func listBuild(t ksrc.Tree, id string, opt Options, st BuildStats) (*Index, Buil
 	// index is served from it: memory does not hold every file's facts.
 	lz, err := opt.Cache.write(id, len(entries), st8, func(add func(packItem) error) error {
 		var mu sync.Mutex
+		var bufs sync.Pool // *[]byte: record buffers (add copies the record)
 		return skimEntries(t, entries, old, opt, &st, func(i int, f *FileFacts, rec []byte) error {
 			if rec == nil {
-				rec = encodeFacts(nil, f)
+				b, _ := bufs.Get().(*[]byte)
+				if b == nil {
+					b = new([]byte)
+				}
+				defer bufs.Put(b)
+				*b = encodeFacts((*b)[:0], f)
+				rec = *b
 			}
 			it := packItem{id: i, rec: rec, f: packInfoOf(f)}
 			mu.Lock()

@@ -21,6 +21,7 @@ type Skimmer struct {
 	intern *cscan.Interner
 	toks   []cscan.Token
 	tcond  []int32
+	bt     []cscan.Token
 	noRCU  bool // skip the RCU facts (the benchmark of their cost)
 }
 
@@ -33,9 +34,9 @@ func (k *Skimmer) SkimC(path string, src []byte) *FileFacts {
 	}
 	s := newSkimmer(path, src, k.intern)
 	s.noRCU = k.noRCU
-	s.toks, s.tcond = k.toks[:0], k.tcond[:0]
+	s.toks, s.tcond, s.bt = k.toks[:0], k.tcond[:0], k.bt[:0]
 	s.run()
-	k.toks, k.tcond = s.toks, s.tcond
+	k.toks, k.tcond, k.bt = s.toks, s.tcond, s.bt
 	return s.ff
 }
 
@@ -44,7 +45,8 @@ type skimmer struct {
 	lx      cscan.Scanner
 	intern  *cscan.Interner // identifier strings, shared with the macro-body scanners
 	toks    []cscan.Token
-	tcond   []int32 // per token: preprocessor condition set
+	tcond   []int32       // per token: preprocessor condition set
+	bt      []cscan.Token // a #define body's tokens (define)
 	pp      []ppFrame
 	ppCond  int32 // current preprocessor condition set
 	condIdx map[string]int32

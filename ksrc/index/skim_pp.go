@@ -226,7 +226,7 @@ func (s *skimmer) define(text string, line int32) {
 	// starts on the line of the #define, after the name and parameters
 	var bl cscan.Scanner
 	bl.Init([]byte(rawBody), 1+strings.Count(text[:len(text)-len(rawBody)], "\n"), cscan.MacroBody, s.intern)
-	var bt []cscan.Token
+	bt := s.bt[:0] // the body's tokens (the buffer is reused: nothing keeps them)
 	for {
 		t := bl.Scan()
 		if t.Kind == cscan.EOF {
@@ -234,6 +234,7 @@ func (s *skimmer) define(text string, line int32) {
 		}
 		bt = append(bt, t)
 	}
+	s.bt = bt
 	for k := 0; k+1 < len(bt); k++ {
 		t := bt[k]
 		if t.Kind != cscan.Ident || bt[k+1].Text != "(" || bt[k+1].Kind != cscan.Punct {
