@@ -17,27 +17,34 @@ import (
 // since a comparison the solver does not know is one free variable per
 // node.
 //
-// Layout, numbers unsigned varints unless said otherwise:
+// Layout, numbers unsigned varints unless said otherwise ("u32" is a
+// little-endian uint32, in the fixed-width tables that are read in
+// place):
 //
-//	magic "RCUKMOD\x02"
-//	strings: count, then each as length + bytes
+//	magic "RCUKMOD\x03"
+//	strings: count n, n+1 u32 offsets into the bytes, then the bytes'
+//	  length and the bytes
+//	expressions: count, then each as kind (one byte), name, left+1,
+//	  right+1 (u32 each; 0 for none; children come before their parents)
 //	arch (string index), open, files, missing: count + string indexes
-//	expressions: count, then each as kind, name, left+1, right+1
-//	  (0 for none; children come before their parents)
 //	choices: count, then each as members (count + string indexes),
 //	  dep+1, optional, anyFree
-//	symbols: count, then per symbol by name two little-endian uint32s
-//	  (name, offset of its record), then the records' length and the
-//	  records: type, definitions (count, then dep+1, prompt,
-//	  promptIf+1, defaults: count + (value+1, cond+1)), selectors
-//	  (count + (by, cond+1)), choice+1
+//	symbols: count, then per symbol by name two u32s (name, offset of
+//	  its record), then the records' length and the records: type,
+//	  definitions (count, then dep+1, prompt, promptIf+1, defaults:
+//	  count + (value+1, cond+1)), selectors (count + (by, cond+1)),
+//	  choice+1
+//
+// Expressions are built when a symbol that refers to them is decoded,
+// each node once (shared nodes stay shared).
 //
 // The caller guards the bytes against damage (a checksum); DecodeModel
 // still checks every index, count and record (without building the
 // symbols), so a damaged encoding is an error, never a panic or a model
-// with dangling parts.
+// with dangling parts. The model reads the bytes it was decoded from as
+// long as it is used: they must not change.
 
-const modelMagic = "RCUKMOD\x02"
+const modelMagic = "RCUKMOD\x03"
 
 // Encode returns the model's encoding (without its memos and without the
 // function SetFree gave it).
@@ -108,8 +115,14 @@ func (m *Model) Encode() []byte {
 	}
 	out := []byte(modelMagic)
 	out = binary.AppendUvarint(out, uint64(len(e.strs)))
+	off := 0
 	for _, s := range e.strs {
-		out = binary.AppendUvarint(out, uint64(len(s)))
+		out = binary.LittleEndian.AppendUint32(out, uint32(off))
+		off += len(s)
+	}
+	out = binary.LittleEndian.AppendUint32(out, uint32(off))
+	out = binary.AppendUvarint(out, uint64(off))
+	for _, s := range e.strs {
 		out = append(out, s...)
 	}
 	out = binary.AppendUvarint(out, uint64(len(e.exprs)))
@@ -175,9 +188,9 @@ func (e *modelEncoder) expr(x *Expr) uint64 {
 	e.exprs = append(e.exprs, x)
 	e.exprIdx[x] = i
 	e.exprBytes = append(e.exprBytes, byte(x.Kind))
-	e.exprBytes = binary.AppendUvarint(e.exprBytes, name)
-	e.exprBytes = binary.AppendUvarint(e.exprBytes, l)
-	e.exprBytes = binary.AppendUvarint(e.exprBytes, r)
+	e.exprBytes = binary.LittleEndian.AppendUint32(e.exprBytes, uint32(name))
+	e.exprBytes = binary.LittleEndian.AppendUint32(e.exprBytes, uint32(l))
+	e.exprBytes = binary.LittleEndian.AppendUint32(e.exprBytes, uint32(r))
 	return i + 1
 }
 
@@ -185,21 +198,58 @@ func (e *modelEncoder) expr(x *Expr) uint64 {
 // model encoding.
 var ErrBadModel = errors.New("kconfig: bad model encoding")
 
-// lazySyms holds a decoded model's symbols, each decoded on first use.
+// lazySyms holds a decoded model's symbols, each decoded on first use,
+// and the expressions they refer to, each built on first use.
 type lazySyms struct {
-	strs    []string
-	exprs   []Expr
+	strs    string // every string, one after the other
+	offs    []byte // u32 offsets into strs, one per string and one past
+	exprTab []byte // exprSize bytes per expression
 	choices []*choice
-	symtab  []byte // per symbol: name, record offset (uint32 each)
+	symtab  []byte // per symbol: name, record offset (u32 each)
 	recs    []byte
 	mu      sync.Mutex
 	syms    []*symbol // decoded so far
+	nodes   []*Expr   // built so far
+	arena   []Expr
+}
+
+// exprSize is the size of an expression in the table: kind, name, left,
+// right.
+const exprSize = 13
+
+func (l *lazySyms) nstr() int { return len(l.offs)/4 - 1 }
+
+// str returns string i (i checked by the caller).
+func (l *lazySyms) str(i uint32) string {
+	return l.strs[binary.LittleEndian.Uint32(l.offs[4*i:]):binary.LittleEndian.Uint32(l.offs[4*i+4:])]
+}
+
+// node returns expression j-1, nil for 0 (j checked by the caller).
+func (l *lazySyms) node(j uint32) *Expr {
+	if j == 0 {
+		return nil
+	}
+	if x := l.nodes[j-1]; x != nil {
+		return x
+	}
+	rec := l.exprTab[exprSize*(j-1):]
+	if len(l.arena) == 0 {
+		l.arena = make([]Expr, 256)
+	}
+	x := &l.arena[0]
+	l.arena = l.arena[1:]
+	x.Kind = ExprKind(rec[0])
+	x.Name = l.str(binary.LittleEndian.Uint32(rec[1:]))
+	x.L = l.node(binary.LittleEndian.Uint32(rec[5:]))
+	x.R = l.node(binary.LittleEndian.Uint32(rec[9:]))
+	l.nodes[j-1] = x
+	return x
 }
 
 func (l *lazySyms) n() int { return len(l.symtab) / 8 }
 
 func (l *lazySyms) name(i int) string {
-	return l.strs[binary.LittleEndian.Uint32(l.symtab[8*i:])]
+	return l.str(binary.LittleEndian.Uint32(l.symtab[8*i:]))
 }
 
 // lookup returns the symbol named name, nil when there is none.
@@ -244,24 +294,28 @@ func (l *lazySyms) record(i int) modelDecoder {
 // decodeSymbol reads a symbol record into s, or only checks it when s is
 // nil; false when it is not a whole record.
 func (l *lazySyms) decodeSymbol(d *modelDecoder, s *symbol) bool {
+	keep := s != nil
 	str := func() string {
 		i := d.uint()
-		if i >= uint64(len(l.strs)) {
+		if i >= uint64(l.nstr()) {
 			d.bad = true
 			return ""
 		}
-		return l.strs[i]
+		if !keep {
+			return ""
+		}
+		return l.str(uint32(i))
 	}
 	expr := func() *Expr {
 		j := d.uint()
-		switch {
-		case j == 0:
+		if j > uint64(len(l.nodes)) {
+			d.bad = true
 			return nil
-		case j <= uint64(len(l.exprs)):
-			return &l.exprs[j-1]
 		}
-		d.bad = true
-		return nil
+		if !keep {
+			return nil
+		}
+		return l.node(uint32(j))
 	}
 	flag := func() bool {
 		v := d.uint()
@@ -270,7 +324,6 @@ func (l *lazySyms) decodeSymbol(d *modelDecoder, s *symbol) bool {
 		}
 		return v == 1
 	}
-	keep := s != nil
 	if !keep {
 		s = &symbol{}
 	}
@@ -331,78 +384,54 @@ func DecodeModel(data []byte) (m *Model, err error) {
 		return nil, ErrBadModel
 	}
 	d := modelDecoder{b: data[len(modelMagic):]}
-	// strings: one conversion, sliced
-	ns := d.count(1)
-	lens := make([]int, ns)
-	total := 0
-	start := d.b
-	for i := range lens {
-		n := d.count(1)
-		lens[i] = n
-		total += n
-		d.skip(n)
-	}
-	if d.bad {
+	l := &lazySyms{}
+	ns := d.count(4)
+	if d.bad || len(d.b) < 4*(ns+1) {
 		return nil, ErrBadModel
 	}
-	l := &lazySyms{strs: make([]string, ns)}
-	{
-		buf := make([]byte, 0, total)
-		r := modelDecoder{b: start}
-		for i := range lens {
-			r.uint()
-			buf = append(buf, r.b[:lens[i]]...)
-			r.skip(lens[i])
-		}
-		all := string(buf)
-		off := 0
-		for i, n := range lens {
-			l.strs[i] = all[off : off+n]
-			off += n
-		}
+	l.offs = d.b[:4*(ns+1)]
+	d.skip(4 * (ns + 1))
+	nb := d.count(1)
+	if d.bad || nb > len(d.b) {
+		return nil, ErrBadModel
 	}
-	str := func() string {
-		i := d.uint()
-		if i >= uint64(len(l.strs)) {
-			d.bad = true
-			return ""
-		}
-		return l.strs[i]
-	}
-	nx := d.count(3)
-	l.exprs = make([]Expr, nx)
-	for i := range l.exprs {
-		x := &l.exprs[i]
-		k := ExprKind(d.byte())
-		if k > ExprUnknown {
-			d.bad = true
-		}
-		x.Kind = k
-		x.Name = str()
-		for _, side := range []**Expr{&x.L, &x.R} {
-			j := d.uint()
-			switch {
-			case j == 0:
-			case j <= uint64(i): // children come first
-				*side = &l.exprs[j-1]
-			default:
-				d.bad = true
-			}
-		}
-		if d.bad {
+	l.strs = string(d.b[:nb])
+	d.skip(nb)
+	for i := 0; i < ns; i++ {
+		a, b := binary.LittleEndian.Uint32(l.offs[4*i:]), binary.LittleEndian.Uint32(l.offs[4*i+4:])
+		if a > b || int(b) > nb || i == 0 && a != 0 {
 			return nil, ErrBadModel
 		}
 	}
+	nx := d.count(exprSize)
+	if d.bad {
+		return nil, ErrBadModel
+	}
+	l.exprTab = d.b[:exprSize*nx]
+	d.skip(exprSize * nx)
+	for j := 0; j < nx; j++ {
+		rec := l.exprTab[exprSize*j:]
+		if ExprKind(rec[0]) > ExprUnknown || int(binary.LittleEndian.Uint32(rec[1:])) >= ns ||
+			binary.LittleEndian.Uint32(rec[5:]) > uint32(j) || binary.LittleEndian.Uint32(rec[9:]) > uint32(j) {
+			return nil, ErrBadModel // children come first
+		}
+	}
+	l.nodes = make([]*Expr, nx)
+	str := func() string {
+		i := d.uint()
+		if i >= uint64(ns) {
+			d.bad = true
+			return ""
+		}
+		return l.str(uint32(i))
+	}
 	expr := func() *Expr {
 		j := d.uint()
-		switch {
-		case j == 0:
+		if j > uint64(nx) {
+			d.bad = true
 			return nil
-		case j <= uint64(len(l.exprs)):
-			return &l.exprs[j-1]
 		}
-		d.bad = true
-		return nil
+		return l.node(uint32(j))
 	}
 	flag := func() bool {
 		v := d.uint()
@@ -456,10 +485,10 @@ func DecodeModel(data []byte) (m *Model, err error) {
 	for i := 0; i < nsym; i++ {
 		ni := binary.LittleEndian.Uint32(l.symtab[8*i:])
 		off := binary.LittleEndian.Uint32(l.symtab[8*i+4:])
-		if ni >= uint32(len(l.strs)) || off < prevOff || i > 0 && l.strs[ni] <= prev {
+		if ni >= uint32(ns) || off < prevOff || i > 0 && l.str(ni) <= prev {
 			return nil, ErrBadModel
 		}
-		prev, prevOff = l.strs[ni], off
+		prev, prevOff = l.str(ni), off
 		r := l.record(i)
 		if r.bad || !l.decodeSymbolCheck(&r) {
 			return nil, ErrBadModel

@@ -114,3 +114,35 @@ func BenchmarkDecodeModel(b *testing.B) {
 		}
 	}
 }
+
+// TestDecodedModelConcurrent: a decoded model's symbols and expressions
+// are built on first use from several goroutines (run with -race) and
+// answer as the built model does.
+func TestDecodedModelConcurrent(t *testing.T) {
+	m := NewModel("x86", func(p string) *File {
+		if p != "Kconfig" {
+			return nil
+		}
+		return ParseFile([]byte("config A\n\tbool \"a\"\n\tdepends on B && !D\nconfig B\n\ttristate \"b\"\n\tselect C if A\nconfig C\n\tbool\n\tdepends on B || D\nconfig D\n\tbool \"d\"\nconfig MODULES\n\tbool \"m\"\n"))
+	})
+	queries := [][]string{{"CONFIG_A", "!CONFIG_C"}, {"CONFIG_A", "CONFIG_D"}, {"IS_MODULE(CONFIG_B)", "!CONFIG_MODULES"}, {"CONFIG_C", "!CONFIG_B"}}
+	for round := 0; round < 20; round++ {
+		d, err := DecodeModel(m.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan bool)
+		for g := 0; g < 4; g++ {
+			go func(g int) {
+				defer func() { done <- true }()
+				q := queries[(g+round)%len(queries)]
+				if d.Satisfiable(q) != m.Satisfiable(q) {
+					t.Errorf("%q: decoded and built models differ", q)
+				}
+			}(g)
+		}
+		for g := 0; g < 4; g++ {
+			<-done
+		}
+	}
+}

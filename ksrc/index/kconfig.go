@@ -82,7 +82,7 @@ func buildKconfig(arch string, file func(string) *FileFacts) (*kconfig.Model, []
 // kconfigMagic starts a sidecar; its last byte is the version (of the
 // sidecar and of kconfig's model encoding): a sidecar of another version
 // is stale, not damaged.
-const kconfigMagic = "RCUKCFG\x02"
+const kconfigMagic = "RCUKCFG\x03"
 
 func kconfigSidecar(pack string) string { return pack + ".kconfig" }
 
