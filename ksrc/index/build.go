@@ -187,7 +187,7 @@ func warmBuild(t ksrc.Tree, id string, opt Options, st *BuildStats) (*Index, boo
 			return nil, false // listBuild says why
 		}
 		opt.Cache.used(id)
-		st.Files, st.Reused = len(lz.dir.files), len(lz.dir.files)
+		st.Files, st.Reused = lz.dir.n, lz.dir.n
 		if opt.Progress != nil {
 			opt.Progress(st.Files, st.Files)
 		}
@@ -210,7 +210,7 @@ func warmBuild(t ksrc.Tree, id string, opt Options, st *BuildStats) (*Index, boo
 		}
 		lz.check = newFileCheck(tt.Root())
 		ix := &Index{Source: t.Describe(), Arch: opt.Arch, lazy: lz}
-		st.Files, st.Reused = len(lz.dir.files), len(lz.dir.files)
+		st.Files, st.Reused = lz.dir.n, lz.dir.n
 		if len(ch.changed)+len(ch.deleted) > 0 {
 			var sk Skimmer
 			var changed []*FileFacts
@@ -387,11 +387,11 @@ func skimEntries(t ksrc.Tree, entries []fileEntry, old *lazyFiles, opt Options, 
 			for i := range next {
 				e := entries[i]
 				if old != nil {
-					if oid, ok := old.dir.byPath[e.path]; ok && old.dir.files[oid].key == e.key {
+					if oid, ok := old.dir.lookupPath(e.path); ok && old.dir.key(oid) == e.key {
 						if f, err := old.read(oid); err == nil {
-							pf := &old.dir.files[oid]
+							rec, _ := old.dir.record(oid)
 							reused.Add(1)
-							if err := emit(i, f, old.dir.data[pf.off:pf.off+pf.n]); err != nil {
+							if err := emit(i, f, rec); err != nil {
 								fail(err)
 							}
 							tick()

@@ -257,7 +257,6 @@ func checkDirs(d *ksrc.DirTree, lz *lazyFiles, arch string, keep func(string) bo
 	for _, s := range old.dirs {
 		stamped[s.path] = true
 	}
-	byDir := lz.byDir()
 	prune := func(dir string) bool { return pruned(dir, arch) }
 	res.stamps = stamps{listed: old.listed, racy: old.racy}
 	for i, s := range old.dirs {
@@ -267,8 +266,8 @@ func checkDirs(d *ksrc.DirTree, lz *lazyFiles, arch string, keep func(string) bo
 		}
 		res.fresh = true
 		if now[i] < 0 {
-			for _, id := range byDir[s.path] {
-				res.deleted = append(res.deleted, lz.dir.files[id].path)
+			for _, id := range lz.dirFiles(s.path) {
+				res.deleted = append(res.deleted, lz.dir.path(int(id)))
 			}
 			continue
 		}
@@ -302,15 +301,15 @@ func checkDirs(d *ksrc.DirTree, lz *lazyFiles, arch string, keep func(string) bo
 			case e.Type().IsRegular() && keep(p):
 				seen[p] = true
 				key := statKey(root, p)
-				id, ok := lz.dir.byPath[p]
-				if !ok || lz.dir.files[id].key != key {
+				id, ok := lz.dir.lookupPath(p)
+				if !ok || lz.dir.key(id) != key {
 					res.changed = append(res.changed, fileEntry{p, key})
 					matches = false
 				}
 			}
 		}
-		for _, id := range byDir[s.path] {
-			if p := lz.dir.files[id].path; !seen[p] {
+		for _, id := range lz.dirFiles(s.path) {
+			if p := lz.dir.path(int(id)); !seen[p] {
 				res.deleted = append(res.deleted, p)
 				matches = false
 			}
@@ -343,20 +342,22 @@ func seenPath(es []fileEntry, p string) bool {
 	return false
 }
 
-// byDir maps a directory to the ids of the pack's files directly in it
-// (built once).
-func (l *lazyFiles) byDir() map[string][]int {
+// dirFiles returns the ids of the pack's files directly in directory d
+// ("" for the root), from the pack's directory table, or when that is
+// damaged from the paths of the file table (computed once).
+func (l *lazyFiles) dirFiles(d string) []uint32 {
+	if ids, ok := l.dir.dirs.lookup(d); ok {
+		return ids
+	}
 	l.dirsOnce.Do(func() {
-		l.dirIDs = map[string][]int{}
-		for id := range l.dir.files {
-			d := path.Dir(l.dir.files[id].path)
-			if d == "." {
-				d = ""
-			}
-			l.dirIDs[d] = append(l.dirIDs[d], id)
+		l.logf("rcureview: index cache %s: the directory table is damaged; reading the file table instead (run rcureview index to rebuild the pack)", l.name)
+		l.dirIDs = map[string][]uint32{}
+		for id := range l.dir.n {
+			d := dirOf(l.dir.path(id))
+			l.dirIDs[d] = append(l.dirIDs[d], uint32(id))
 		}
 	})
-	return l.dirIDs
+	return l.dirIDs[d]
 }
 
 // fileCheck is step 2: records are checked against the tree as the
@@ -380,15 +381,12 @@ func isCSource(p string) bool { return strings.HasSuffix(p, ".c") || strings.Has
 // current checks file id (and, for C sources, its directory) against the
 // tree; it returns the file's current key when it changed.
 func (c *fileCheck) current(l *lazyFiles, id int) (string, bool) {
-	p := l.dir.files[id].path
+	p := l.dir.path(id)
 	if !isCSource(p) {
-		key := statKey(c.root, p)
-		return key, key != l.dir.files[id].key
+		st := lstatFile(c.root, p)
+		return st.key(), !st.is(l.dir.key(id))
 	}
-	d := path.Dir(p)
-	if d == "." {
-		d = ""
-	}
+	d := dirOf(p)
 	c.mu.Lock()
 	once := c.checked[d]
 	if once == nil {
@@ -399,9 +397,9 @@ func (c *fileCheck) current(l *lazyFiles, id int) (string, bool) {
 	once.Do(func() {
 		var ids []int
 		var names []string
-		for _, id2 := range l.byDir()[d] {
-			if p2 := l.dir.files[id2].path; isCSource(p2) {
-				ids = append(ids, id2)
+		for _, id2 := range l.dirFiles(d) {
+			if p2 := l.dir.path(int(id2)); isCSource(p2) {
+				ids = append(ids, int(id2))
 				names = append(names, path.Base(p2))
 			}
 		}
@@ -410,7 +408,7 @@ func (c *fileCheck) current(l *lazyFiles, id int) (string, bool) {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		for i, id2 := range ids {
-			if !sts[i].is(l.dir.files[id2].key) {
+			if !sts[i].is(l.dir.key(id2)) {
 				c.stale[id2] = sts[i].key()
 				c.fresh = append(c.fresh, uint32(id2))
 			}
@@ -431,5 +429,5 @@ func (c *fileCheck) freshIDs() []uint32 {
 
 // sortIDs sorts file ids by path.
 func (l *lazyFiles) sortIDs(ids []uint32) {
-	sort.Slice(ids, func(i, j int) bool { return l.dir.files[ids[i]].path < l.dir.files[ids[j]].path })
+	sort.Slice(ids, func(i, j int) bool { return l.dir.path(int(ids[i])) < l.dir.path(int(ids[j])) })
 }

@@ -190,12 +190,12 @@ func (l *lazyFiles) readKconfig(name, arch string) (*kconfig.Model, error) {
 // the pack (a file added since is in a layer over it).
 func (l *lazyFiles) kconfigCurrent(read []kconfigRead) bool {
 	for _, r := range read {
-		id, ok := l.dir.byPath[r.path]
+		id, ok := l.dir.lookupPath(r.path)
 		switch {
 		case !ok && r.key == "":
 		case !ok || r.key == "":
 			return false
-		case l.check == nil && l.dir.files[id].key != r.key:
+		case l.check == nil && l.dir.key(id) != r.key:
 			return false
 		}
 	}

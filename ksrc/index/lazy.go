@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rcureview/rcureview/ksrc"
 )
@@ -20,17 +21,20 @@ import (
 // log line), so a damaged cache costs time, never wrong facts. It is
 // safe for concurrent use.
 type lazyFiles struct {
-	f     *os.File
-	name  string
-	dir   *packDir
-	tree  ksrc.Tree
-	logf  func(format string, args ...any)
-	slots []lazySlot
+	f    *os.File
+	name string
+	dir  *packDir
+	tree ksrc.Tree
+	logf func(format string, args ...any)
+	// pages of slots, allocated as files are first read
+	pages []atomic.Pointer[[slotPage]lazySlot]
 	// check, when set, checks records against a directory tree as they
 	// are read (dircheck.go).
-	check    *fileCheck
+	check *fileCheck
+	// the directory table computed from the paths, when the pack's is
+	// damaged
 	dirsOnce sync.Once
-	dirIDs   map[string][]int
+	dirIDs   map[string][]uint32
 	// tables rebuilt from the records when a chunk of the pack's fails
 	// its check
 	rebuildOnce [numTables]sync.Once
@@ -77,13 +81,30 @@ type lazySlot struct {
 	ff   *FileFacts
 }
 
+// slotPage is how many files share a page of slots.
+const slotPage = 256
+
 func newLazyFiles(f *os.File, dir *packDir, t ksrc.Tree, logf func(string, ...any)) *lazyFiles {
-	return &lazyFiles{f: f, name: f.Name(), dir: dir, tree: t, logf: logf, slots: make([]lazySlot, len(dir.files))}
+	return &lazyFiles{f: f, name: f.Name(), dir: dir, tree: t, logf: logf,
+		pages: make([]atomic.Pointer[[slotPage]lazySlot], (dir.n+slotPage-1)/slotPage)}
+}
+
+// slot returns the slot of file id, allocating its page on first use.
+func (l *lazyFiles) slot(id int) *lazySlot {
+	p := &l.pages[id/slotPage]
+	pg := p.Load()
+	if pg == nil {
+		pg = new([slotPage]lazySlot)
+		if !p.CompareAndSwap(nil, pg) {
+			pg = p.Load()
+		}
+	}
+	return &pg[id%slotPage]
 }
 
 // file returns the facts of file id, decoding them on first use.
 func (l *lazyFiles) file(id int) *FileFacts {
-	s := &l.slots[id]
+	s := l.slot(id)
 	s.once.Do(func() {
 		if l.check != nil {
 			if key, changed := l.check.current(l, id); changed {
@@ -101,16 +122,15 @@ func (l *lazyFiles) file(id int) *FileFacts {
 }
 
 func (l *lazyFiles) read(id int) (*FileFacts, error) {
-	pf := &l.dir.files[id]
-	buf := l.dir.data[pf.off : pf.off+pf.n] // bounds checked by parsePackDir
-	if crc32.Checksum(buf, castagnoli) != pf.crc {
+	buf, crc := l.dir.record(id)
+	if crc32.Checksum(buf, castagnoli) != crc {
 		return nil, fmt.Errorf("checksum mismatch")
 	}
 	ff, err := decodeFacts(buf)
 	if err != nil {
 		return nil, err
 	}
-	if ff.Path != pf.path || ff.Key != pf.key {
+	if ff.Path != l.dir.path(id) || ff.Key != l.dir.key(id) {
 		return nil, fmt.Errorf("record is for %s", ff.Path)
 	}
 	return ff, nil
@@ -118,14 +138,14 @@ func (l *lazyFiles) read(id int) (*FileFacts, error) {
 
 // reskim indexes a file whose record is damaged from the tree.
 func (l *lazyFiles) reskim(id int, cause error) *FileFacts {
-	pf := &l.dir.files[id]
-	l.logf("rcureview: index cache %s: record of %s unreadable (%v); re-indexing it from the tree", l.name, pf.path, cause)
-	ff := &FileFacts{Path: pf.path, Key: pf.key}
-	if data, err := l.tree.ReadFile(pf.path); err != nil {
-		l.logf("rcureview: index %s: %v", pf.path, err)
+	p, key := l.dir.path(id), l.dir.key(id)
+	l.logf("rcureview: index cache %s: record of %s unreadable (%v); re-indexing it from the tree", l.name, p, cause)
+	ff := &FileFacts{Path: p, Key: key}
+	if data, err := l.tree.ReadFile(p); err != nil {
+		l.logf("rcureview: index %s: %v", p, err)
 	} else {
-		ff = SkimFile(pf.path, data)
-		ff.Key = pf.key
+		ff = SkimFile(p, data)
+		ff.Key = key
 	}
 	return ff
 }
@@ -133,13 +153,13 @@ func (l *lazyFiles) reskim(id int, cause error) *FileFacts {
 // skimAs indexes a file that changed since the pack was written from the
 // tree, under its current key.
 func (l *lazyFiles) skimAs(id int, key string) *FileFacts {
-	pf := &l.dir.files[id]
-	ff := &FileFacts{Path: pf.path, Key: key}
-	if data, err := l.tree.ReadFile(pf.path); err == nil {
-		ff = SkimFile(pf.path, data)
+	p := l.dir.path(id)
+	ff := &FileFacts{Path: p, Key: key}
+	if data, err := l.tree.ReadFile(p); err == nil {
+		ff = SkimFile(p, data)
 		ff.Key = key
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		l.logf("rcureview: index %s: %v", pf.path, err)
+		l.logf("rcureview: index %s: %v", p, err)
 	}
 	return ff
 }
@@ -169,7 +189,7 @@ func (l *lazyFiles) lookup(t *nameTable, name string) []uint32 {
 
 // byPath returns the facts of a path, nil when the pack has no such file.
 func (l *lazyFiles) byPath(p string) *FileFacts {
-	id, ok := l.dir.byPath[p]
+	id, ok := l.dir.lookupPath(p)
 	if !ok {
 		return nil
 	}
@@ -187,7 +207,7 @@ func (l *lazyFiles) makefile(dir string) *FileFacts {
 
 // all decodes every file (in parallel) and returns them in index order.
 func (l *lazyFiles) all() []*FileFacts {
-	out := make([]*FileFacts, len(l.slots))
+	out := make([]*FileFacts, l.dir.n)
 	next := make(chan int, 256)
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.NumCPU(); w++ {
@@ -199,7 +219,7 @@ func (l *lazyFiles) all() []*FileFacts {
 			}
 		}()
 	}
-	for id := range l.slots {
+	for id := range l.dir.n {
 		next <- id
 	}
 	close(next)
@@ -211,8 +231,8 @@ func (l *lazyFiles) all() []*FileFacts {
 // the files of an index built in memory).
 func (l *lazyFiles) ids(t *nameTable, name string) []uint32 {
 	ids := l.lookup(t, name)
-	if !sort.SliceIsSorted(ids, func(i, j int) bool { return l.dir.files[ids[i]].path < l.dir.files[ids[j]].path }) {
-		sort.SliceStable(ids, func(i, j int) bool { return l.dir.files[ids[i]].path < l.dir.files[ids[j]].path })
+	if !sort.SliceIsSorted(ids, func(i, j int) bool { return l.dir.path(int(ids[i])) < l.dir.path(int(ids[j])) }) {
+		sort.SliceStable(ids, func(i, j int) bool { return l.dir.path(int(ids[i])) < l.dir.path(int(ids[j])) })
 	}
 	return ids
 }
@@ -295,12 +315,12 @@ func (l *lazyFiles) matches(entries func(yield func(p, k string) bool)) bool {
 	i := 0
 	ok := true
 	entries(func(p, k string) bool {
-		if i >= len(l.dir.files) || l.dir.files[i].path != p || l.dir.files[i].key != k {
+		if i >= l.dir.n || l.dir.path(i) != p || l.dir.key(i) != k {
 			ok = false
 			return false
 		}
 		i++
 		return true
 	})
-	return ok && i == len(l.dir.files)
+	return ok && i == l.dir.n
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // A pack is the cache file of one tree, laid out so that a warm start
@@ -23,25 +24,30 @@ import (
 //
 //	"RCUPACK\x01"  magic
 //	records        one encodeFacts record per file, in index order
-//	head           tree id, versions, Stats, the file table (path, key,
-//	               record offset, length and CRC-32C), the sizes of the
-//	               name tables and the Makefile table (directory → file
-//	               id, and whether the makefile names paths outside its
+//	head           tree id, versions, Stats, the file table (one
+//	               fixed-width entry per file: record offset, length and
+//	               CRC-32C, where its path and key are), the file ids in
+//	               path order, the paths and keys, the sizes of the name
+//	               tables and the Makefile table (directory → file id,
+//	               and whether the makefile names paths outside its
 //	               directory)
 //	tables         sorted name tables: function, macro, event, guard and
 //	               callee names and RCU locations (rcuTableNames) and
 //	               #included paths, each → the ids of the files that
-//	               hold them
+//	               hold them; then the directory table (directory → the
+//	               ids of the files directly in it)
 //	chunk CRCs     the CRC-32C of every 4 KiB chunk of the tables
 //	trailer        head offset and length, tables length (uint64), the
 //	               CRC-32C of the head and of the chunk CRCs (uint32),
 //	               "RCUP"
 //
-// The pack is mapped, not read: name tables are arrays searched in place
-// (binary search), and a chunk's CRC is checked when a lookup first
-// touches it, so a warm start reads the head and the few chunks and
-// records a review needs, nothing proportional to the tree. A chunk that
-// fails its check makes its table answer from the records instead.
+// The pack is mapped, not read: the file table and the name tables are
+// arrays read in place (a path or a name is found by binary search), the
+// head's CRC is checked at open and a table chunk's when a lookup first
+// touches it, so a warm start builds nothing proportional to the tree and
+// reads only the chunks and records a review needs. A chunk that fails
+// its check makes its name table answer from the records instead (the
+// directory table from the file table).
 
 const (
 	packMagic   = "RCUPACK\x01"
@@ -378,9 +384,11 @@ func (pw *packWriter) finish() (uint32, error) {
 		}
 	}
 	size := 64 + 32*len(pw.makes)
+	nstrs := 0
 	for i := range pw.files {
-		size += len(pw.files[i].path) + len(pw.files[i].key) + 24
+		nstrs += len(pw.files[i].path) + len(pw.files[i].key)
 	}
+	size += nstrs + (fileEntSize+4)*n + 3*binary.MaxVarintLen64
 	head := factsEncoder{b: make([]byte, 0, size)}
 	head.uint(packVersion)
 	head.uint(cacheVersion)
@@ -390,28 +398,51 @@ func (pw *packWriter) finish() (uint32, error) {
 		head.uint(uint64(v))
 	}
 	head.uint(uint64(n))
+	// the file table: fixed-width entries read in place, the ids in path
+	// order, the paths and keys; and the directory table
+	ents := make([]byte, 0, n*fileEntSize)
+	strs := make([]byte, 0, nstrs)
+	order := make([]int, 0, n) // item ids
+	dirs := make([]tablePair, 0, n)
 	for i := range pw.files {
-		if pf := &pw.files[i]; pf.path != "" {
-			head.str(pf.path)
-			head.str(pf.key)
-			head.uint(uint64(pf.off))
-			head.uint(uint64(pf.n))
-			head.uint(uint64(pf.crc))
+		pf := &pw.files[i]
+		if pf.path == "" {
+			continue
 		}
+		if len(pf.path) > 0xffff || len(pf.key) > 0xffff || len(strs) > 0xffffffff-len(pf.path)-len(pf.key) {
+			return 0, fmt.Errorf("pack: file table entry of %q too large", pf.path)
+		}
+		ents = binary.LittleEndian.AppendUint64(ents, uint64(pf.off))
+		ents = binary.LittleEndian.AppendUint32(ents, uint32(pf.n))
+		ents = binary.LittleEndian.AppendUint32(ents, pf.crc)
+		ents = binary.LittleEndian.AppendUint32(ents, uint32(len(strs)))
+		ents = binary.LittleEndian.AppendUint16(ents, uint16(len(pf.path)))
+		ents = binary.LittleEndian.AppendUint16(ents, uint16(len(pf.key)))
+		strs = append(append(strs, pf.path...), pf.key...)
+		order = append(order, i)
+		dirs = append(dirs, tablePair{dirOf(pf.path), uint32(i)})
 	}
-	tabs, tb := pw.tables(ids)
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(pw.files[a].path, pw.files[b].path) })
+	ob := make([]byte, 0, 4*len(order))
+	for _, i := range order {
+		ob = binary.LittleEndian.AppendUint32(ob, ids[i])
+	}
+	head.raw(ents)
+	head.raw(ob)
+	head.raw(strs)
+	tabs, tb := pw.tables(ids, append(pw.tabs[:], dirs))
 	for _, t := range tabs {
 		head.uint(uint64(t.n))
 		head.uint(uint64(t.nbytes))
 		head.uint(uint64(t.nids))
 	}
-	dirs := make([]string, 0, len(pw.makes))
+	mdirs := make([]string, 0, len(pw.makes))
 	for d := range pw.makes {
-		dirs = append(dirs, d)
+		mdirs = append(mdirs, d)
 	}
-	sort.Strings(dirs)
-	head.uint(uint64(len(dirs)))
-	for _, d := range dirs {
+	sort.Strings(mdirs)
+	head.uint(uint64(len(mdirs)))
+	for _, d := range mdirs {
 		m := pw.makes[d]
 		head.str(d)
 		head.uint(uint64(ids[m.id]))
@@ -463,18 +494,19 @@ type sortedTable struct {
 // (each with an end), the names, the ids.
 func (t *sortedTable) size() int { return 8*(t.n+1) + t.nbytes + 4*t.nids }
 
-// tables lays out the name tables (names sorted, each name's files in
-// index order, item ids mapped to file ids through ids): the tables are
-// sorted and encoded in parallel, into one buffer of their exact size.
-func (pw *packWriter) tables(ids []uint32) ([numTables]sortedTable, []byte) {
-	var tabs [numTables]sortedTable
+// tables lays out name tables given as (name, item id) pairs (names
+// sorted, each name's files in index order, item ids mapped to file ids
+// through ids): the tables are sorted and encoded in parallel, into one
+// buffer of their exact size.
+func (pw *packWriter) tables(ids []uint32, in [][]tablePair) ([]sortedTable, []byte) {
+	tabs := make([]sortedTable, len(in))
 	var wg sync.WaitGroup
-	for i := range pw.tabs {
+	for i := range in {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			t := &tabs[i]
-			t.pairs = pw.tabs[i]
+			t.pairs = in[i]
 			slices.SortFunc(t.pairs, func(a, b tablePair) int {
 				if c := strings.Compare(a.name, b.name); c != 0 {
 					return c
@@ -532,18 +564,81 @@ func (pw *packWriter) tables(ids []uint32) ([numTables]sortedTable, []byte) {
 	return tabs, tb
 }
 
-// packDir is the decoded head of a pack and its tables.
+// dirOf returns the directory of a tree path ("" for the root), as the
+// directory table and the stamps name it.
+func dirOf(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return ""
+}
+
+// fileEntSize is the size of a file table entry: record offset (uint64),
+// length and CRC-32C (uint32 each), the offset of the path and key in the
+// strings (uint32), the lengths of path and key (uint16 each).
+const fileEntSize = 8 + 4 + 4 + 4 + 2 + 2
+
+// packDir is the decoded head of a pack and its tables. The file table
+// is read in place (pack.go's layout): opening a pack builds nothing
+// proportional to the number of files.
 type packDir struct {
 	treeID string
 	crc    uint32 // the head's CRC-32C: identifies the pack's content
 	data   []byte // the whole pack, mapped (or read)
 	stats  Stats
-	files  []packFile
-	byPath map[string]int
+	n      int    // files
+	ents   []byte // n entries of fileEntSize
+	order  []byte // n uint32 file ids, sorted by path
+	strs   []byte // the paths and keys the entries point into
 	tabs   packTables
+	dirs   nameTable // directory → ids of the files directly in it
 	makes  map[string]int
 	far    []string // directories whose makefile names paths outside it
 }
+
+// strAt returns n bytes of the strings at off as a string sharing their
+// memory: the pack's data is never modified or unmapped.
+func (d *packDir) strAt(off, n int) string {
+	if n == 0 {
+		return ""
+	}
+	return unsafe.String(&d.strs[off], n)
+}
+
+// path returns the path of file id.
+func (d *packDir) path(id int) string {
+	e := d.ents[id*fileEntSize:]
+	return d.strAt(int(binary.LittleEndian.Uint32(e[16:])), int(binary.LittleEndian.Uint16(e[20:])))
+}
+
+// key returns the content key of file id.
+func (d *packDir) key(id int) string {
+	e := d.ents[id*fileEntSize:]
+	off, pl := int(binary.LittleEndian.Uint32(e[16:])), int(binary.LittleEndian.Uint16(e[20:]))
+	return d.strAt(off+pl, int(binary.LittleEndian.Uint16(e[22:])))
+}
+
+// record returns the encoded record of file id and its CRC-32C.
+func (d *packDir) record(id int) ([]byte, uint32) {
+	e := d.ents[id*fileEntSize:]
+	off, n := binary.LittleEndian.Uint64(e), uint64(binary.LittleEndian.Uint32(e[8:]))
+	return d.data[off : off+n], binary.LittleEndian.Uint32(e[12:]) // bounds checked by parsePackDir
+}
+
+// lookupPath returns the id of the file with path p (binary search of
+// the ids in path order).
+func (d *packDir) lookupPath(p string) (int, bool) {
+	i := sort.Search(d.n, func(i int) bool { return d.path(d.ordered(i)) >= p })
+	if i < d.n {
+		if id := d.ordered(i); d.path(id) == p {
+			return id, true
+		}
+	}
+	return 0, false
+}
+
+// ordered returns the id of the i-th file in path order.
+func (d *packDir) ordered(i int) int { return int(binary.LittleEndian.Uint32(d.order[4*i:])) }
 
 // readPackDir maps the pack in f and reads and checks its head.
 func readPackDir(f *os.File) (*packDir, error) {
@@ -613,25 +708,29 @@ func parsePackDir(head, tables, crcs []byte, recEnd int64) (*packDir, error) {
 	for _, p := range st {
 		*p = int(d.uint())
 	}
-	n := d.count(5)
-	pd.files = make([]packFile, n)
-	pd.byPath = make(map[string]int, n)
-	for i := range pd.files {
-		pf := &pd.files[i]
-		pf.path, pf.key = d.str(), d.str()
-		pf.off, pf.n = int64(d.uint()), int64(d.uint())
-		pf.crc = uint32(d.uint())
-		if d.err == nil && (pf.off < int64(len(packMagic)) || pf.n < 0 || pf.off+pf.n > recEnd) {
-			return nil, fmt.Errorf("file %q: record %d+%d out of bounds", pf.path, pf.off, pf.n)
+	n := d.count(fileEntSize + 4)
+	pd.n = n
+	pd.ents, pd.order, pd.strs = d.raw(), d.raw(), d.raw()
+	if d.err == nil && (len(pd.ents) != n*fileEntSize || len(pd.order) != 4*n) {
+		return nil, fmt.Errorf("file table of %d bytes, order of %d, for %d files", len(pd.ents), len(pd.order), n)
+	}
+	for id := 0; d.err == nil && id < n; id++ {
+		e := pd.ents[id*fileEntSize:]
+		off, rn := binary.LittleEndian.Uint64(e), uint64(binary.LittleEndian.Uint32(e[8:]))
+		so, sl := uint64(binary.LittleEndian.Uint32(e[16:])), uint64(binary.LittleEndian.Uint16(e[20:]))+uint64(binary.LittleEndian.Uint16(e[22:]))
+		if off < uint64(len(packMagic)) || off > uint64(recEnd) || rn > uint64(recEnd)-off || so+sl > uint64(len(pd.strs)) {
+			return nil, fmt.Errorf("file %d: record %d+%d or name %d+%d out of bounds", id, off, rn, so, sl)
 		}
-		pd.byPath[pf.path] = i
+		if o := binary.LittleEndian.Uint32(pd.order[4*id:]); int(o) >= n {
+			return nil, fmt.Errorf("path order names file %d of %d", o, n)
+		}
 	}
 	if len(crcs) != (len(tables)+packChunk-1)/packChunk*4 {
 		return nil, errors.New("table checksums do not cover the tables")
 	}
 	data := newTableData(tables, crcs)
 	at := 0
-	for _, t := range pd.tabs.list() {
+	for _, t := range append(pd.tabs.list(), &pd.dirs) {
 		nn, nbytes, nids := d.uint(), d.uint(), d.uint()
 		left := uint64(len(tables) - at)
 		if d.err != nil || nn >= left/8 || nbytes > left || nids > left/4 || (nn+1)*8+nbytes+nids*4 > left {

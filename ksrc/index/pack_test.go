@@ -288,6 +288,16 @@ func TestPackDamage(t *testing.T) {
 			b[tables+uint64le(tr[16:])/2] ^= 0x55
 			return b
 		}, true, "name table is damaged"},
+		{"file table byte flipped", func(b []byte) []byte {
+			tr := b[len(b)-packTrailer:]
+			b[uint64le(tr[0:])+uint64le(tr[8:])/2] ^= 0x55 // the middle of the head
+			return b
+		}, false, "checksum"},
+		{"directory table byte flipped", func(b []byte) []byte {
+			tr := b[len(b)-packTrailer:]
+			b[uint64le(tr[0:])+uint64le(tr[8:])+uint64le(tr[16:])-1] ^= 0x55 // the last id of the directory table
+			return b
+		}, true, "directory table is damaged"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -445,7 +455,7 @@ func FuzzPackDir(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, tab := range pd.tabs.list() {
+		for _, tab := range append(pd.tabs.list(), &pd.dirs) {
 			for i := 0; i < tab.n; i++ {
 				name, ok := tab.name(i)
 				if !ok {
@@ -453,14 +463,18 @@ func FuzzPackDir(f *testing.F) {
 				}
 				ids, _ := tab.lookup(string(name))
 				for _, id := range ids {
-					if int(id) >= len(pd.files) {
-						t.Fatalf("id %d of %d files", id, len(pd.files))
+					if int(id) >= pd.n {
+						t.Fatalf("id %d of %d files", id, pd.n)
 					}
 				}
 			}
 		}
-		for _, pf := range pd.files {
-			_ = pd.data[pf.off : pf.off+pf.n]
+		for id := range pd.n {
+			_, _ = pd.record(id)
+			if got, ok := pd.lookupPath(pd.path(id)); ok && pd.path(got) != pd.path(id) {
+				t.Fatalf("path %q found as %q", pd.path(id), pd.path(got))
+			}
+			_ = pd.key(id)
 		}
 	})
 }

@@ -22,6 +22,10 @@ func (e *factsEncoder) uint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
 func (e *factsEncoder) int(v int64)   { e.b = binary.AppendVarint(e.b, v) }
 func (e *factsEncoder) str(s string)  { e.uint(uint64(len(s))); e.b = append(e.b, s...) }
 
+// raw appends length-prefixed bytes (read back in place by
+// factsDecoder.raw).
+func (e *factsEncoder) raw(b []byte) { e.uint(uint64(len(b))); e.b = append(e.b, b...) }
+
 func (e *factsEncoder) bool(v bool) {
 	if v {
 		e.b = append(e.b, 1)
@@ -229,6 +233,14 @@ func (d *factsDecoder) str() string {
 	s := string(d.b[:n])
 	d.b = d.b[n:]
 	return s
+}
+
+// raw returns length-prefixed bytes in place (not copied).
+func (d *factsDecoder) raw() []byte {
+	n := d.count(1)
+	b := d.b[:n:n]
+	d.b = d.b[n:]
+	return b
 }
 
 func (d *factsDecoder) bool() bool {
