@@ -67,6 +67,10 @@ const (
 	// MacroBody scans a #define's body, whose lines are its continuation
 	// lines: a '#' there is stringizing, never a directive.
 	MacroBody
+	// DirectiveBytes leaves a Directive token's Text empty: DirectiveText
+	// returns it instead, without allocating (for a reader that keeps
+	// little of most directives).
+	DirectiveBytes
 )
 
 // Scanner tokenizes C source. Initialise it with Init; the zero value is
@@ -79,14 +83,22 @@ type Scanner struct {
 	lineStart bool // nothing but blank space and comments seen on this line yet
 	col0      bool // nothing at all seen on this line yet
 	intern    *Interner
+	dtext     []byte // the last directive's text (DirectiveBytes)
+	dbuf      []byte // storage for a directive's text that is not a slice of src
 }
 
 // Init prepares s to scan src, whose first line is line. Identifiers share
 // their strings through intern when it is not nil (share it between the
 // scanners of many files, one goroutine at a time).
 func (s *Scanner) Init(src []byte, line int, mode Mode, intern *Interner) {
-	*s = Scanner{src: src, mode: mode, line: int32(line), lineStart: true, col0: true, intern: intern}
+	*s = Scanner{src: src, mode: mode, line: int32(line), lineStart: true, col0: true, intern: intern, dbuf: s.dbuf[:0]}
 }
+
+// DirectiveText returns the Text of the last Directive token (in mode
+// DirectiveBytes, where the token's Text is empty). The bytes are part of
+// the source or of the scanner's buffer: valid until the next Scan or
+// Init, and not to be written.
+func (s *Scanner) DirectiveText() []byte { return s.dtext }
 
 // Intern returns b as a string, shared through the scanner's interner.
 func (s *Scanner) Intern(b []byte) string {
@@ -158,7 +170,10 @@ func (s *Scanner) Scan() Token {
 		switch {
 		case c == '#' && t.First && s.mode&MacroBody == 0:
 			t.Kind = Directive
-			t.Text = s.directive()
+			s.dtext = s.directive()
+			if s.mode&DirectiveBytes == 0 {
+				t.Text = string(s.dtext)
+			}
 		case IsIdentStart(c):
 			for s.pos < len(src) && IsIdentChar(src[s.pos]) {
 				s.pos++
@@ -292,9 +307,10 @@ var punct2Text = func() [256][4]string {
 }()
 
 // directive reads a preprocessor line from '#' to the end of the logical
-// line and returns it without the '#' (see Token.Text). The newline is
-// left for the next Scan.
-func (s *Scanner) directive() string {
+// line and returns it without the '#' (see Token.Text): a slice of the
+// source, or of the scanner's buffer when continuation lines or comments
+// had to be joined or blanked. The newline is left for the next Scan.
+func (s *Scanner) directive() []byte {
 	src := s.src
 	s.pos++ // '#'
 	// fast path: a line without continuation, comment or literal
@@ -309,15 +325,16 @@ func (s *Scanner) directive() string {
 		}
 		if simple {
 			s.pos = nl
-			return string(line)
+			return line
 		}
 	}
-	buf := make([]byte, 0, 64)
+	buf := s.dbuf[:0]
+	defer func() { s.dbuf = buf }()
 	for s.pos < len(src) {
 		c := src[s.pos]
 		switch {
 		case c == '\n':
-			return string(buf)
+			return buf
 		case c == '\\' && s.pos+1 < len(src) && src[s.pos+1] == '\n':
 			s.pos += 2
 			s.line++
@@ -350,7 +367,7 @@ func (s *Scanner) directive() string {
 		buf = append(buf, c)
 		s.pos++
 	}
-	return string(buf)
+	return buf
 }
 
 func indexByteFrom(b []byte, from int, c byte) int {

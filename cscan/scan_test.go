@@ -122,6 +122,27 @@ func checkSpans(t *testing.T, src []byte) {
 			t.Fatalf("token %d: %+v without comments, %+v with, in %q", i, without[i], filtered[i], src)
 		}
 	}
+	// DirectiveBytes: the same tokens, a directive's text from DirectiveText
+	var sc Scanner
+	sc.Init(src, 1, DirectiveBytes, NewInterner(16))
+	for i := 0; ; i++ {
+		tk := sc.Scan()
+		if tk.Kind == EOF {
+			if i != len(without) {
+				t.Fatalf("%d tokens with DirectiveBytes, %d without, in %q", i, len(without), src)
+			}
+			break
+		}
+		if tk.Kind == Directive {
+			if tk.Text != "" {
+				t.Fatalf("directive %+v has a text with DirectiveBytes", tk)
+			}
+			tk.Text = string(sc.DirectiveText())
+		}
+		if i >= len(without) || tk != without[i] {
+			t.Fatalf("token %d: %+v with DirectiveBytes, want %+v, in %q", i, tk, without, src)
+		}
+	}
 }
 
 func FuzzScan(f *testing.F) {

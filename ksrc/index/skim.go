@@ -64,7 +64,7 @@ func newSkimmer(path string, src []byte, intern *cscan.Interner) *skimmer {
 		condIdx: map[string]int32{"": 0},
 		intern:  intern,
 	}
-	s.lx.Init(src, 1, 0, intern)
+	s.lx.Init(src, 1, cscan.DirectiveBytes, intern)
 	return s
 }
 
@@ -75,7 +75,7 @@ func (s *skimmer) run() {
 			break
 		}
 		if t.Kind == cscan.Directive {
-			s.directive(t)
+			s.directive(s.lx.DirectiveText(), t.Line)
 			continue
 		}
 		if len(s.toks) == cap(s.toks) {

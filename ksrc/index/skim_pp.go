@@ -7,6 +7,7 @@ package index
 import (
 	"path"
 	"strings"
+	"unsafe"
 
 	"github.com/rcureview/rcureview/cscan"
 	"github.com/rcureview/rcureview/kernelnames"
@@ -83,11 +84,21 @@ func ppCondOf(e string) string {
 	return normCond(e)
 }
 
-func (s *skimmer) directive(t cscan.Token) {
-	name, rest := splitDirective(t.Text)
-	if name != "define" {
-		rest = strings.ReplaceAll(rest, "\n", " ")
+// directive follows a preprocessor line (text: the scanner's
+// DirectiveText, valid during the call). A #define is read in place,
+// without a copy of its text (most of a kernel header's directives): what
+// define keeps of it is interned or built anew. The other directives,
+// whose conditions keep parts of the text, read a copy.
+func (s *skimmer) directive(text []byte, line int32) {
+	if len(text) == 0 {
+		return
 	}
+	name, rest := splitDirective(unsafe.String(&text[0], len(text)))
+	if name == "define" {
+		s.define(rest, line)
+		return
+	}
+	rest = strings.ReplaceAll(strings.Clone(rest), "\n", " ")
 	switch name {
 	case "if":
 		s.pp = append(s.pp, ppFrame{cur: ppCondOf(rest), active: true})
@@ -131,11 +142,8 @@ func (s *skimmer) directive(t cscan.Token) {
 		if len(s.pp) > 0 {
 			s.pp = s.pp[:len(s.pp)-1]
 		}
-	case "define":
-		s.define(rest, t.Line)
-		return
 	case "include":
-		s.include(rest, t.Line)
+		s.include(rest, line)
 		return
 	default:
 		return
@@ -169,7 +177,9 @@ func firstWord(s string) string {
 }
 
 // define records a #define: its name, whether it is function-like, a
-// single-identifier alias, and the calls its body makes.
+// single-identifier alias, and the calls its body makes. text may be a
+// view of the scanner's bytes (directive): nothing of it is kept without
+// a copy.
 func (s *skimmer) define(text string, line int32) {
 	i := 0
 	for i < len(text) && cscan.IsIdentChar(text[i]) {
@@ -225,7 +235,9 @@ func (s *skimmer) define(text string, line int32) {
 	// the body scanner counts the continuation lines from 1; the body
 	// starts on the line of the #define, after the name and parameters
 	var bl cscan.Scanner
-	bl.Init([]byte(rawBody), 1+strings.Count(text[:len(text)-len(rawBody)], "\n"), cscan.MacroBody, s.intern)
+	// rawBody is read in place (the scanner never writes its source, and
+	// nothing it returns is part of it: identifiers are interned)
+	bl.Init(unsafe.Slice(unsafe.StringData(rawBody), len(rawBody)), 1+strings.Count(text[:len(text)-len(rawBody)], "\n"), cscan.MacroBody, s.intern)
 	bt := s.bt[:0] // the body's tokens (the buffer is reused: nothing keeps them)
 	for {
 		t := bl.Scan()
