@@ -1,10 +1,10 @@
 package rcueffects
 
 import (
-	"bytes"
 	"strings"
 	"sync"
 
+	"github.com/rcureview/rcureview/cscan"
 	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/ksrc/index"
@@ -19,11 +19,70 @@ type Source struct {
 	files []*diffparse.File
 	mu    sync.Mutex
 	cache map[string]*text
+	// interners share the identifiers of the bodies lexed (the tokens
+	// of many bodies stay live in summaries): *cscan.Interner
+	interners sync.Pool
 }
 
+// lex is Lex with the identifiers shared between the bodies lexed.
+func (s *Source) lex(src string, line int) []Token {
+	in, _ := s.interners.Get().(*cscan.Interner)
+	if in == nil {
+		in = cscan.NewInterner(1 << 12)
+	}
+	defer s.interners.Put(in)
+	return lexWith([]byte(src), line, in)
+}
+
+// text is the lines of a file: a tree's file as one string and where its
+// lines start (data, starts; every line known), or the lines a patch
+// shows (lines, with known false for the lines it does not show).
 type text struct {
-	lines []string
-	known []bool
+	data   string
+	starts []int32
+	lines  []string
+	known  []bool
+}
+
+// newText lays out a file's content (CRLF line ends read as LF).
+func newText(data []byte) *text {
+	t := &text{data: string(data)}
+	if strings.Contains(t.data, "\r\n") {
+		t.data = strings.ReplaceAll(t.data, "\r\n", "\n")
+	}
+	t.starts = make([]int32, 1, strings.Count(t.data, "\n")+1)
+	for i := 0; i < len(t.data); i++ {
+		if t.data[i] == '\n' {
+			t.starts = append(t.starts, int32(i+1))
+		}
+	}
+	return t
+}
+
+// n is the number of lines.
+func (t *text) n() int {
+	if t.starts != nil {
+		return len(t.starts)
+	}
+	return len(t.lines)
+}
+
+// span returns lines from..to (1-based, inclusive, within n) joined with
+// newlines, and false when any of them is not known.
+func (t *text) span(from, to int) (string, bool) {
+	if t.starts != nil {
+		end := len(t.data)
+		if to < len(t.starts) {
+			end = int(t.starts[to]) - 1
+		}
+		return t.data[t.starts[from-1]:end], true
+	}
+	for i := from; i <= to; i++ {
+		if !t.known[i-1] {
+			return "", false
+		}
+	}
+	return strings.Join(t.lines[from-1:to], "\n"), true
 }
 
 // NewSource returns a source over tree; when tree is nil, files (a
@@ -41,11 +100,7 @@ func (s *Source) file(path string) *text {
 	var t *text
 	if s.tree != nil {
 		if data, err := s.tree.ReadFile(path); err == nil {
-			ls := strings.Split(string(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))), "\n")
-			t = &text{lines: ls, known: make([]bool, len(ls))}
-			for i := range t.known {
-				t.known[i] = true
-			}
+			t = newText(data)
 		}
 	} else {
 		t = hunkText(s.files, path)
@@ -85,15 +140,10 @@ func hunkText(files []*diffparse.File, path string) *text {
 // newlines, and false when any of them is not available.
 func (s *Source) Range(path string, from, to int) (string, bool) {
 	t := s.file(path)
-	if t == nil || from < 1 || to < from || to > len(t.lines) {
+	if t == nil || from < 1 || to < from || to > t.n() {
 		return "", false
 	}
-	for i := from; i <= to; i++ {
-		if !t.known[i-1] {
-			return "", false
-		}
-	}
-	return strings.Join(t.lines[from-1:to], "\n"), true
+	return t.span(from, to)
 }
 
 // FuncBody returns the tokens of a function's body without its outer
@@ -103,7 +153,7 @@ func (s *Source) FuncBody(path string, fn *index.Func) ([]Token, bool) {
 	if !ok {
 		return nil, false
 	}
-	toks := Lex([]byte(src), int(fn.Start))
+	toks := s.lex(src, int(fn.Start))
 	// The body starts at the first '{' after the parameter list that
 	// follows the function's name.
 	i := 0
@@ -151,7 +201,11 @@ func (s *Source) MacroBody(path string, m *index.Macro) ([]Token, bool) {
 		return nil, false
 	}
 	end := int(m.Line)
-	for end <= len(t.lines) && end >= 1 && t.known[end-1] && strings.HasSuffix(strings.TrimRight(t.lines[end-1], " \t"), "\\") {
+	for end <= t.n() && end >= 1 {
+		l, ok := t.span(end, end)
+		if !ok || !strings.HasSuffix(strings.TrimRight(l, " \t"), "\\") {
+			break
+		}
 		end++
 	}
 	src, ok := s.Range(path, int(m.Line), end)
@@ -171,5 +225,5 @@ func (s *Source) MacroBody(path string, m *index.Macro) ([]Token, bool) {
 			src = src[c+1:]
 		}
 	}
-	return Lex([]byte(src), line), true
+	return s.lex(src, line), true
 }

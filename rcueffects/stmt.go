@@ -29,9 +29,12 @@ type Token struct {
 // preprocessor directives (a '#' first on a line, with backslash
 // continuations) are dropped, string and character literals become a
 // String token, and a backslash-newline is blank. It never fails.
-func Lex(src []byte, line int) []Token {
+func Lex(src []byte, line int) []Token { return lexWith(src, line, nil) }
+
+// lexWith is Lex with identifiers shared through in (nil: none).
+func lexWith(src []byte, line int, in *cscan.Interner) []Token {
 	var s cscan.Scanner
-	s.Init(src, line, 0, nil)
+	s.Init(src, line, 0, in)
 	var out []Token
 	for {
 		t := s.Scan()

@@ -57,14 +57,11 @@ func runIndex(args []string, stdout, stderr io.Writer) int {
 	if isTerminal(stderr) {
 		opt.Progress = progressBar(stderr)
 	}
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		// A cold index keeps at most a few hundred MB live (the name
-		// tables of the pack it streams): the heap may grow to a fixed
-		// budget rather than double at every collection, so it collects
-		// less often and peaks under 1 GiB.
-		debug.SetGCPercent(400)
-		debug.SetMemoryLimit(indexMemoryLimit)
-	}
+	// A cold index keeps at most a few hundred MB live (the name tables
+	// of the pack it streams): the heap may grow to a fixed budget rather
+	// than double at every collection, so it collects less often and
+	// peaks under 1 GiB.
+	heapBudget(400, indexMemoryLimit)
 	start := time.Now()
 	ix, st, err := index.Build(t, opt)
 	if err != nil {
@@ -145,6 +142,15 @@ func progressBar(w io.Writer) func(done, total int) {
 	}
 }
 
-// indexMemoryLimit is the Go heap budget of "rcureview index" (soft:
-// runtime/debug.SetMemoryLimit).
+// indexMemoryLimit is the Go heap budget of "rcureview index" and
+// "rcureview rcu-map --all" (soft: runtime/debug.SetMemoryLimit).
 const indexMemoryLimit = 768 << 20
+
+// heapBudget sets the collector's percentage and a soft memory limit,
+// unless the environment sets GOGC or GOMEMLIMIT.
+func heapBudget(percent int, limit int64) {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(limit)
+	}
+}

@@ -38,6 +38,12 @@ func runRCUMap(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	if *all {
+		// the whole tree's summaries and source texts stay live (~600 MB
+		// at the end): collect under a budget instead of letting the heap
+		// double past 1 GiB
+		heapBudget(100, indexMemoryLimit)
+	}
 	m, err := openMap(&f)
 	if err != nil {
 		fmt.Fprintf(stderr, "rcureview rcu-map: %v\n", err)
