@@ -68,7 +68,7 @@ func (d *DirTree) readFast(path string, buf []byte) (data []byte, ok bool) {
 		// not change since the stat takes one read. A FIFO swapped in
 		// after the stat fails the read (O_NONBLOCK) and is left alone.
 		if int64(cap(buf)) < st.Size+1 {
-			buf = make([]byte, 0, max(st.Size+1, 2*int64(cap(buf))))
+			buf = make([]byte, 0, st.Size+1+st.Size/8)
 		}
 		buf = buf[:0]
 		for {

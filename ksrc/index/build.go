@@ -433,7 +433,7 @@ func skimEntries(t ksrc.Tree, entries []fileEntry, old *lazyFiles, opt Options, 
 }
 
 // maxReadBuf bounds the read buffer a worker of skimEntries keeps.
-const maxReadBuf = 16 << 20
+const maxReadBuf = 64 << 20
 
 // readBuf reads a file of t, into buf's storage when t can.
 func readBuf(t ksrc.Tree, path string, buf []byte) ([]byte, error) {

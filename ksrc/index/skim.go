@@ -22,6 +22,8 @@ type Skimmer struct {
 	toks   []cscan.Token
 	tcond  []int32
 	bt     []cscan.Token
+	calls  []Call
+	blocks []blockState
 	noRCU  bool // skip the RCU facts (the benchmark of their cost)
 }
 
@@ -34,9 +36,9 @@ func (k *Skimmer) SkimC(path string, src []byte) *FileFacts {
 	}
 	s := newSkimmer(path, src, k.intern)
 	s.noRCU = k.noRCU
-	s.toks, s.tcond, s.bt = k.toks[:0], k.tcond[:0], k.bt[:0]
+	s.toks, s.tcond, s.bt, s.calls, s.blocks = k.toks[:0], k.tcond[:0], k.bt[:0], k.calls[:0], k.blocks[:0]
 	s.run()
-	k.toks, k.tcond, k.bt = s.toks, s.tcond, s.bt
+	k.toks, k.tcond, k.bt, k.calls, k.blocks = s.toks, s.tcond, s.bt, s.calls, s.blocks
 	return s.ff
 }
 
@@ -47,6 +49,8 @@ type skimmer struct {
 	toks    []cscan.Token
 	tcond   []int32       // per token: preprocessor condition set
 	bt      []cscan.Token // a #define body's tokens (define)
+	calls   []Call        // the calls of the function body being read
+	blocks  []blockState  // its open blocks
 	pp      []ppFrame
 	ppCond  int32 // current preprocessor condition set
 	condIdx map[string]int32

@@ -24,7 +24,11 @@ type blockState struct {
 func (s *skimmer) body(fi *funcInfo, open int) int {
 	toks := s.toks
 	fn := fi.fn
-	var blocks []blockState
+	// calls and blocks are built in the skimmer's buffers; the function
+	// keeps an exact copy of its calls
+	fn.Calls = s.calls[:0]
+	blocks := s.blocks[:0]
+	defer func() { s.blocks = blocks[:0] }()
 	var terms []string // body conditions (IS_ENABLED(), early returns)
 	// pending: conditions of an if whose statement is not a block; they
 	// apply up to the next ';' at stmtDepth.
@@ -197,7 +201,7 @@ func (s *skimmer) body(fi *funcInfo, open int) int {
 				continue
 			}
 			c.Name, c.Kind = name, CallGuard
-		case fi.params[t.Text]:
+		case fi.isParam(t.Text):
 			c.Kind = CallPointer
 		}
 		if c.Kind == CallPointer && prev.Text == "*" {
@@ -225,6 +229,8 @@ done:
 		fn.Unbalanced = append(fn.Unbalanced, Mark{toks[end].Line, "end of function with instrumentation enabled"})
 	}
 	fn.End = toks[end].Line
+	s.calls = fn.Calls[:0]
+	fn.Calls = cloneCalls(fn.Calls)
 	s.ff.Funcs = append(s.ff.Funcs, fn)
 	return end
 }
@@ -311,4 +317,12 @@ func (s *skimmer) ifConds(a, b int) []string {
 		out = append(out, c)
 	}
 	return out
+}
+
+// cloneCalls returns an exact copy of calls (nil for none).
+func cloneCalls(calls []Call) []Call {
+	if len(calls) == 0 {
+		return nil
+	}
+	return append(make([]Call, 0, len(calls)), calls...)
 }

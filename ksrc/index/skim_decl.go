@@ -192,7 +192,17 @@ func isGuardMacro(name string) bool {
 
 type funcInfo struct {
 	fn     Func
-	params map[string]bool
+	params []string // parameter names (a few: searched in order)
+}
+
+// isParam reports whether name is one of the function's parameters.
+func (fi *funcInfo) isParam(name string) bool {
+	for _, p := range fi.params {
+		if p == name {
+			return true
+		}
+	}
+	return false
 }
 
 // funcHead decides whether toks[start:brace] is a function declarator and
@@ -226,7 +236,7 @@ func (s *skimmer) funcHead(start, brace int) (*funcInfo, bool) {
 		if nameTok.Kind != cscan.Ident || notCallee[nameTok.Text] {
 			return nil, false
 		}
-		fi := &funcInfo{params: map[string]bool{}}
+		fi := &funcInfo{}
 		fi.fn.Name = nameTok.Text
 		fi.fn.Line = nameTok.Line
 		fi.fn.Start = toks[start].Line
@@ -262,10 +272,10 @@ func (s *skimmer) funcHead(start, brace int) (*funcInfo, bool) {
 			}
 			nx := toks[x+1]
 			if d == 1 && nx.Kind == cscan.Punct && (nx.Text == "," || nx.Text == ")" || nx.Text == "[") {
-				fi.params[t.Text] = true
+				fi.params = append(fi.params, t.Text)
 			}
 			if d == 2 && x > 0 && toks[x-1].Text == "*" && nx.Text == ")" {
-				fi.params[t.Text] = true
+				fi.params = append(fi.params, t.Text)
 			}
 		}
 		return fi, true
