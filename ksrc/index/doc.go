@@ -102,4 +102,11 @@
 // place (no new directory entry) in a directory the review reads nothing
 // from is not looked at: "rcureview index" (Options.Verify) lists and
 // stats the whole tree.
+//
+// What a review derives from many files is kept next to the pack and
+// checked the same way: the Kconfig model (PACK.kconfig, kconfig.go) and
+// each directory's Kbuild objects (PACK.kbuild, kbuildcache.go) name
+// every file they were read from with its content key, and are used only
+// when each still has that key (stat'ed for a directory tree), so a
+// change to any of them is seen although no record is read.
 package index

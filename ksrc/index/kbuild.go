@@ -55,6 +55,11 @@ type kbuildState struct {
 	// first need.
 	foreign     map[string][]objEdge
 	foreignDone bool
+	// side keeps the directories' objects between runs (kbuildcache.go),
+	// for the state of a pack's layer; reads, while a directory's objects
+	// are computed, collects the files they are read from.
+	side  *kbuildSide
+	reads *[]kconfigRead
 }
 
 // dirObjs are the objects and directories one makefile names.
@@ -70,6 +75,10 @@ type dirObjs struct {
 	hostprogs map[string]bool
 	// foreign lists the keys of edges outside the makefile's directory.
 	foreign []string
+	// file says whether the directory has a kbuild makefile (buildFile),
+	// far whether it may name paths outside the directory
+	// (isFarMakefile).
+	file, far bool
 }
 
 // objEdge is one way an object or directory is built: by a built-in
@@ -88,6 +97,9 @@ func (ix *Index) kb() *kbuildState {
 		}
 		ix.kbState = &kbuildState{dirs: map[string]string{}, files: map[string]string{},
 			objs: map[string]*dirObjs{}, busy: map[string]bool{}}
+		if ix.base == nil && ix.lazy != nil {
+			ix.kbState.side = &kbuildSide{l: ix.lazy, arch: ix.arch()}
+		}
 	})
 	return ix.kbState
 }
@@ -321,17 +333,16 @@ func (ix *Index) unlisted(k *kbuildState, dir string) string {
 	fragment := false
 	for a := dir; ; a = parentDir(a) {
 		do := ix.dirObjs(k, a)
-		f := ix.buildFile(a)
 		switch {
-		case ix.Partial && f == nil:
+		case ix.Partial && !do.file:
 			return ix.dirCond(k, a)
-		case f != nil && !do.lists:
+		case do.file && !do.lists:
 			fragment = true // a makefile another one includes
-		case f != nil && (do.unresolved || fragment):
+		case do.file && (do.unresolved || fragment):
 			return ix.dirCond(k, a)
 		}
 		if a == "" {
-			if f == nil {
+			if !do.file {
 				return "" // no top-level makefile: nothing is known about the build
 			}
 			return never
@@ -349,18 +360,32 @@ func parentDir(p string) string {
 
 // buildFile returns the makefile kbuild reads in dir: Kbuild when there
 // is one, else Makefile.
-func (ix *Index) buildFile(dir string) *FileFacts {
+func (ix *Index) buildFile(k *kbuildState, dir string) *FileFacts {
 	prefix := ""
 	if dir != "" {
 		prefix = dir + "/"
 	}
-	if f := ix.File(prefix + "Kbuild"); f != nil && f.Make != nil {
+	if f := k.file(ix, prefix+"Kbuild"); f != nil && f.Make != nil {
 		return f
 	}
-	if f := ix.File(prefix + "Makefile"); f != nil && f.Make != nil {
+	if f := k.file(ix, prefix+"Makefile"); f != nil && f.Make != nil {
 		return f
 	}
 	return nil
+}
+
+// file returns ix.File(p), recording it among the reads of the
+// directory whose objects are being computed.
+func (k *kbuildState) file(ix *Index, p string) *FileFacts {
+	f := ix.File(p)
+	if k.reads != nil {
+		key := ""
+		if f != nil {
+			key = f.Key
+		}
+		*k.reads = append(*k.reads, kconfigRead{p, key})
+	}
+	return f
 }
 
 // topLists are the lists whose entries are built in the directory of
@@ -369,14 +394,33 @@ func (ix *Index) buildFile(dir string) *FileFacts {
 var topLists = map[string]bool{"obj": true, "lib": true, "subdir": true, "extra": true, "always": true}
 var rootLists = map[string]bool{"core": true, "drivers": true, "libs": true}
 
+// dirObjs returns the objects and directories the makefile of dir
+// names: kept from an earlier run when the files they were read from
+// are unchanged (kbuildcache.go), else read from the makefiles.
 func (ix *Index) dirObjs(k *kbuildState, dir string) *dirObjs {
 	if d, ok := k.objs[dir]; ok {
 		return d
 	}
-	d := &dirObjs{edges: map[string][]objEdge{}}
+	if d := k.side.objs(dir); d != nil {
+		k.objs[dir] = d
+		return d
+	}
+	var reads []kconfigRead
+	k.reads = &reads
+	d := ix.readDirObjs(k, dir)
+	k.reads = nil
 	k.objs[dir] = d
-	ev := &makeEval{ix: ix, dir: dir}
-	if f := ix.buildFile(dir); f != nil {
+	k.side.add(dir, d, reads)
+	return d
+}
+
+// readDirObjs reads the objects and directories of dir from its makefile
+// (and those it includes, and the global makefiles).
+func (ix *Index) readDirObjs(k *kbuildState, dir string) *dirObjs {
+	d := &dirObjs{edges: map[string][]objEdge{}}
+	ev := &makeEval{ix: ix, k: k, dir: dir}
+	if f := ix.buildFile(k, dir); f != nil {
+		d.file, d.far = true, isFarMakefile(f)
 		ev.local = [][]MakeAssign{f.Make.Assigns}
 		if !ix.withIncludes(ev, f, 0) {
 			d.unresolved = true
@@ -387,7 +431,7 @@ func (ix *Index) dirObjs(k *kbuildState, dir string) *dirObjs {
 	}
 	if dir == "" {
 		for _, p := range []string{"Makefile", "arch/" + ix.arch() + "/Makefile"} {
-			if f := ix.File(p); f != nil && f.Make != nil {
+			if f := k.file(ix, p); f != nil && f.Make != nil {
 				ev.add(d, f.Make.Assigns, true)
 			}
 		}
@@ -404,7 +448,7 @@ func (ix *Index) withIncludes(ev *makeEval, f *FileFacts, depth int) bool {
 	ok := true
 	r := strings.NewReplacer("$(srctree)", ".", "$(objtree)", ".", "$(src)", ev.dir, "$(obj)", ev.dir)
 	for _, inc := range f.Make.Includes {
-		iev := &makeEval{ix: ix, dir: ev.dir, local: ev.local, rewrite: r}
+		iev := &makeEval{ix: ix, k: ev.k, dir: ev.dir, local: ev.local, rewrite: r}
 		for _, alt := range iev.expand(r.Replace(inc), 0) {
 			for _, p := range strings.Fields(alt.text) {
 				if strings.Contains(p, "$(") || strings.Contains(p, "${") {
@@ -412,7 +456,7 @@ func (ix *Index) withIncludes(ev *makeEval, f *FileFacts, depth int) bool {
 					continue
 				}
 				p = path.Clean(p)
-				mf := ix.File(p)
+				mf := ev.k.file(ix, p)
 				if mf == nil || mf.Make == nil || mf == f {
 					continue
 				}
@@ -439,14 +483,16 @@ func (ix *Index) foreignEdges(k *kbuildState) map[string][]objEdge {
 	k.foreignDone = true
 	k.foreign = map[string][]objEdge{}
 	for _, dir := range ix.farMakeDirs() {
-		f := ix.buildFile(dir)
-		if f == nil {
-			continue
-		}
-		if !isFarMakefile(f) {
-			continue
+		if k.side == nil {
+			// files in memory list every makefile: look before reading
+			if f := ix.buildFile(k, dir); f == nil || !isFarMakefile(f) {
+				continue
+			}
 		}
 		do := ix.dirObjs(k, dir)
+		if !do.far {
+			continue
+		}
 		for _, key := range do.foreign {
 			k.foreign[key] = append(k.foreign[key], do.edges[key]...)
 		}
@@ -511,6 +557,7 @@ func (ix *Index) unionDirs(dirsOf func(x *Index) []string) []string {
 // makeEval expands the assignments of one makefile.
 type makeEval struct {
 	ix  *Index
+	k   *kbuildState
 	dir string
 	// local are the makefile's assignments and then those of the
 	// makefiles it includes, one segment per makefile (the records' own
@@ -529,7 +576,7 @@ func (ev *makeEval) globals() [][]MakeAssign {
 	if !ev.gdone {
 		ev.gdone = true
 		for _, p := range []string{"Makefile", "arch/" + ev.ix.arch() + "/Makefile"} {
-			if f := ev.ix.File(p); f != nil && f.Make != nil {
+			if f := ev.k.file(ev.ix, p); f != nil && f.Make != nil {
 				ev.glob = append(ev.glob, f.Make.Assigns)
 			}
 		}

@@ -1,8 +1,12 @@
 package index
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
+	"time"
 )
 
 // kbuildTree is a small tree in the shapes kbuild reads.
@@ -156,5 +160,100 @@ func TestSkimMakeConditions(t *testing.T) {
 	}
 	if len(mf.Assigns) != len(want) {
 		t.Errorf("assignments %+v (define blocks and recipes are not assignments)", mf.Assigns)
+	}
+}
+
+// A pack's build state keeps each directory's objects in PACK.kbuild: a
+// later run answers the same from it without reading the makefiles, a
+// makefile edited in place makes its entries stale, and a damaged
+// sidecar is read around.
+func TestBuildCondSidecar(t *testing.T) {
+	ref := kbuildIndex(t)
+	var paths []string
+	for p := range kbuildTree {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	check := func(ix *Index, what string) {
+		t.Helper()
+		for _, p := range paths {
+			if got, want := ix.BuildCond(p), ref.BuildCond(p); got != want {
+				t.Errorf("%s: BuildCond(%s) = %q, want %q", what, p, got, want)
+			}
+		}
+	}
+	side := func(ix *Index) *kbuildSide { return ix.kb().side }
+	dir := writeTree(t, kbuildTree)
+	c := &Cache{Dir: t.TempDir()}
+	ix, _ := build(t, dir, c, nil)
+	check(ix, "cold")
+	if side(ix) == nil || len(side(ix).fresh) == 0 {
+		t.Fatal("a pack's build state keeps no directory objects")
+	}
+	ix.SaveCaches()
+	pack := c.PackPath("tree:" + dir + optionsID(Options{}))
+	if _, err := os.Stat(kbuildSidecar(pack)); err != nil {
+		t.Fatal(err)
+	}
+	ix, st := build(t, dir, c, nil)
+	if st.Listed || ix.lazy == nil {
+		t.Fatalf("warm build: %+v", st)
+	}
+	check(ix, "from the sidecar")
+	if s := side(ix); len(s.fresh) != 0 || len(s.drop) != 0 || len(s.stored) == 0 {
+		t.Errorf("warm run read makefiles again: %d computed, %d stale, %d stored", len(s.fresh), len(s.drop), len(s.stored))
+	}
+
+	// kernel/rcu/Makefile edited in place (its directory keeps its time)
+	rcu := filepath.Join(dir, "kernel", "rcu")
+	fi, err := os.Stat(rcu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := filepath.Join(rcu, "Makefile")
+	if err := os.WriteFile(mk, []byte("obj-$(CONFIG_NEW_RCU) += tree.o\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Minute) // not racy: the entry is kept
+	if err := os.Chtimes(mk, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(rcu, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		ix, _ = build(t, dir, c, nil)
+		if got := ix.BuildCond("kernel/rcu/tree.c"); got != "IS_ENABLED(CONFIG_NEW_RCU)" {
+			t.Errorf("run %d after the in-place edit: %q", i, got)
+		}
+		if got := ix.BuildCond("kernel/sched/core.c"); got != "" {
+			t.Errorf("run %d: unchanged directory: %q", i, got)
+		}
+		s := side(ix)
+		if i == 0 && !s.drop["kernel/rcu"] {
+			t.Errorf("the stale entry was used")
+		}
+		if i == 1 && (len(s.drop) != 0 || len(s.fresh) != 0) {
+			t.Errorf("the saved entry was not used: %d stale, %d computed", len(s.drop), len(s.fresh))
+		}
+		ix.SaveCaches()
+	}
+
+	// a damaged sidecar is read around and rewritten
+	b, err := os.ReadFile(kbuildSidecar(pack))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x55
+	if err := os.WriteFile(kbuildSidecar(pack), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var log logSink
+	ix, _ = build(t, dir, c, &log)
+	if got := ix.BuildCond("kernel/rcu/tree.c"); got != "IS_ENABLED(CONFIG_NEW_RCU)" {
+		t.Errorf("over a damaged sidecar: %q", got)
+	}
+	if !strings.Contains(log.text(), "kbuild: checksum mismatch") {
+		t.Errorf("log %q does not say the sidecar is damaged", log.text())
 	}
 }

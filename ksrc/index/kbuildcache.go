@@ -1,0 +1,326 @@
+package index
+
+import (
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/rcureview/rcureview/ksrc"
+)
+
+// The objects and directories each makefile names (dirObjs) are what
+// build conditions are made of, and reading them (expanding a makefile's
+// variables against its includes and the global makefiles) was most of
+// the cost of BuildCond in a warm review. A pack's layer keeps them in a
+// sidecar file, PACK.kbuild, one entry per directory: the directory's
+// objects and every file they were read from with the content key it had
+// then ("" when it was absent: Kbuild before Makefile, included
+// makefiles, the top-level and architecture makefiles). An entry is used
+// only when each of those files still has that key: for a directory
+// tree each is stat'ed (so a makefile edited in place is seen, as its
+// record would be before it is decoded, dircheck.go), for a git tree
+// the pack's key is the content. readDirObjs depends on nothing but
+// those files' facts and the architecture (which the sidecar names), so
+// an entry that passes gives exactly what reading the makefiles would.
+// A layer that changes a makefile or what files #include (a patch, files
+// a warm start found changed) has its own build state and no sidecar.
+// Entries are added as reviews compute them and saved by SaveCaches
+// (the end of a review); a stale entry is replaced, a damaged or
+// mismatched sidecar ignored and rewritten; entries read from files
+// modified within racyWindow are not saved.
+
+// kbuildMagic starts a sidecar; its last byte is the version.
+const kbuildMagic = "RCUKBLD\x01"
+
+func kbuildSidecar(pack string) string { return pack + ".kbuild" }
+
+// kbuildSide is the sidecar of one pack's build state. Its methods are
+// called with the state's lock held; a nil *kbuildSide keeps nothing.
+type kbuildSide struct {
+	l      *lazyFiles
+	arch   string
+	loaded bool
+	stored map[string][]byte // directory → entry, as read
+	fresh  map[string][]byte // entries computed in this run
+	drop   map[string]bool   // stored entries found stale
+}
+
+// objs returns the stored objects of dir when their files are unchanged.
+func (s *kbuildSide) objs(dir string) *dirObjs {
+	if s == nil {
+		return nil
+	}
+	if !s.loaded {
+		s.loaded = true
+		s.stored = s.read()
+	}
+	b, ok := s.stored[dir]
+	if !ok || s.drop[dir] {
+		return nil
+	}
+	d := &factsDecoder{b: b}
+	reads := decodeReads(d)
+	if d.err != nil || !s.l.readsCurrent(reads) {
+		s.mark(dir)
+		return nil
+	}
+	do := decodeDirObjs(d)
+	if do == nil || d.err != nil || len(d.b) != 0 {
+		s.mark(dir)
+		return nil
+	}
+	return do
+}
+
+func (s *kbuildSide) mark(dir string) {
+	if s.drop == nil {
+		s.drop = map[string]bool{}
+	}
+	s.drop[dir] = true
+}
+
+// add keeps the objects of dir computed in this run, unless one of the
+// files they were read from is too recent to be trusted by its key.
+func (s *kbuildSide) add(dir string, do *dirObjs, reads []kconfigRead) {
+	if s == nil {
+		return
+	}
+	racy := time.Now().UnixNano() - racyWindow
+	for _, r := range reads {
+		if keyTime(r.key) >= racy {
+			return
+		}
+	}
+	e := factsEncoder{}
+	encodeReads(&e, reads)
+	encodeDirObjs(&e, do)
+	if s.fresh == nil {
+		s.fresh = map[string][]byte{}
+	}
+	s.fresh[dir] = e.b
+}
+
+// readsCurrent reports whether every file still has the key it was read
+// with (see kconfigCurrent), statting them one by one.
+func (l *lazyFiles) readsCurrent(reads []kconfigRead) bool {
+	for _, r := range reads {
+		id, ok := l.dir.lookupPath(r.path)
+		switch {
+		case !ok && r.key == "":
+		case !ok || r.key == "":
+			return false
+		case l.check == nil:
+			if l.dir.key(id) != r.key {
+				return false
+			}
+		case !lstatFile(l.check.root, r.path).is(r.key):
+			return false
+		}
+	}
+	return true
+}
+
+// read reads the sidecar; nil when it is missing, damaged or for
+// another pack or architecture (logged when damaged).
+func (s *kbuildSide) read() map[string][]byte {
+	name := kbuildSidecar(s.l.name)
+	b, err := os.ReadFile(name)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.l.logf("rcureview: index cache %s: %v", name, err)
+		}
+		return nil
+	}
+	if len(b) < len(kbuildMagic)+4 || string(b[:len(kbuildMagic)]) != kbuildMagic {
+		return nil // another version
+	}
+	body := b[:len(b)-4]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+		s.l.logf("rcureview: index cache %s: checksum mismatch; reading the makefiles again", name)
+		return nil
+	}
+	d := &factsDecoder{b: body[len(kbuildMagic):]}
+	if uint32(d.uint()) != s.l.dir.crc || d.str() != s.arch {
+		return nil // another pack or architecture
+	}
+	n := d.count(2)
+	out := make(map[string][]byte, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		dir := d.str()
+		out[dir] = d.raw()
+	}
+	if d.err != nil || len(d.b) != 0 {
+		s.l.logf("rcureview: index cache %s: damaged; reading the makefiles again", name)
+		return nil
+	}
+	return out
+}
+
+// save writes the sidecar when this run computed or dropped entries
+// (atomically; best effort, a failure is logged).
+func (s *kbuildSide) save() {
+	if s == nil || len(s.fresh) == 0 && len(s.drop) == 0 {
+		return
+	}
+	all := map[string][]byte{}
+	for dir, b := range s.stored {
+		if !s.drop[dir] {
+			all[dir] = b
+		}
+	}
+	for dir, b := range s.fresh {
+		all[dir] = b
+	}
+	dirs := make([]string, 0, len(all))
+	for dir := range all {
+		dirs = append(dirs, dir)
+	}
+	sort.Strings(dirs)
+	e := factsEncoder{}
+	e.b = append(e.b, kbuildMagic...)
+	e.uint(uint64(s.l.dir.crc))
+	e.str(s.arch)
+	e.uint(uint64(len(dirs)))
+	for _, dir := range dirs {
+		e.str(dir)
+		e.raw(all[dir])
+	}
+	e.b = binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, castagnoli))
+	name := kbuildSidecar(s.l.name)
+	if err := writeAtomic(name, ".kbuild-*", e.b); err != nil {
+		s.l.logf("rcureview: index cache %s: %v", name, err)
+		return
+	}
+	s.stored, s.fresh, s.drop = all, nil, nil
+}
+
+// writeAtomic writes b to name through a temporary file in its
+// directory.
+func writeAtomic(name, pattern string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), pattern)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}
+
+// SaveCaches keeps what this index computed that a later run can reuse
+// (the build state's sidecar of its pack, kbuildcache.go); best effort.
+func (ix *Index) SaveCaches() {
+	for x := ix; x != nil; x = x.base {
+		if x.lazy == nil {
+			continue
+		}
+		k := x.kbState
+		if k == nil {
+			continue
+		}
+		k.mu.Lock()
+		k.side.save()
+		k.mu.Unlock()
+	}
+}
+
+// SaveCaches calls Index.SaveCaches on every index the provider keeps.
+func (p *Provider) SaveCaches() {
+	p.mu.Lock()
+	var ixs []*Index
+	for e := p.memo.order.Front(); e != nil; e = e.Next() {
+		ixs = append(ixs, e.Value.(lruEntry[ksrc.Tree, *Index]).val)
+	}
+	p.mu.Unlock()
+	for _, ix := range ixs {
+		ix.SaveCaches()
+	}
+}
+
+func encodeReads(e *factsEncoder, reads []kconfigRead) {
+	e.uint(uint64(len(reads)))
+	for _, r := range reads {
+		e.str(r.path)
+		e.str(r.key)
+	}
+}
+
+func decodeReads(d *factsDecoder) []kconfigRead {
+	out := make([]kconfigRead, d.count(2))
+	for i := range out {
+		out[i] = kconfigRead{d.str(), d.str()}
+	}
+	return out
+}
+
+func encodeDirObjs(e *factsEncoder, do *dirObjs) {
+	e.bool(do.unresolved)
+	e.bool(do.lists)
+	e.bool(do.file)
+	e.bool(do.far)
+	hp := make([]string, 0, len(do.hostprogs))
+	for h := range do.hostprogs {
+		hp = append(hp, h)
+	}
+	slices.Sort(hp)
+	e.strs(hp)
+	e.strs(do.foreign)
+	keys := make([]string, 0, len(do.edges))
+	for k := range do.edges {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	e.uint(uint64(len(keys)))
+	for _, k := range keys {
+		e.str(k)
+		es := do.edges[k]
+		e.uint(uint64(len(es)))
+		for _, oe := range es {
+			e.str(oe.composite)
+			e.str(oe.cond)
+			e.str(oe.mkdir)
+		}
+	}
+}
+
+func decodeDirObjs(d *factsDecoder) *dirObjs {
+	do := &dirObjs{}
+	do.unresolved, do.lists, do.file, do.far = d.bool(), d.bool(), d.bool(), d.bool()
+	if n := d.count(1); n > 0 {
+		do.hostprogs = make(map[string]bool, n)
+		for i := 0; i < n; i++ {
+			do.hostprogs[d.str()] = true
+		}
+	}
+	if n := d.count(1); n > 0 {
+		do.foreign = make([]string, n)
+		for i := range do.foreign {
+			do.foreign[i] = d.str()
+		}
+	}
+	n := d.count(2)
+	do.edges = make(map[string][]objEdge, n)
+	for i := 0; i < n && d.err == nil; i++ {
+		key := d.str()
+		es := make([]objEdge, d.count(3))
+		for j := range es {
+			es[j] = objEdge{composite: d.str(), cond: d.str(), mkdir: d.str()}
+		}
+		do.edges[key] = es
+	}
+	if d.err != nil {
+		return nil
+	}
+	return do
+}
