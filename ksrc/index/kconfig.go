@@ -144,7 +144,7 @@ func writeKconfig(name string, packCRC uint32, arch string, read []kconfigRead, 
 // readKconfig reads the sidecar and checks it against the pack and the
 // files; errKconfigStale when it is not for them.
 func (l *lazyFiles) readKconfig(name, arch string) (*kconfig.Model, error) {
-	b, err := os.ReadFile(name)
+	b, err := mapKconfig(name)
 	if err != nil {
 		return nil, err
 	}
@@ -180,6 +180,26 @@ func (l *lazyFiles) readKconfig(name, arch string) (*kconfig.Model, error) {
 		return nil, fmt.Errorf("Kconfig model: %w", err)
 	}
 	return m, nil
+}
+
+// mapKconfig maps a sidecar read-only, as packs are (mapFile): the model
+// reads its tables in place, and only the pages read are touched. A
+// sidecar is only ever replaced by renaming a new file over it, never
+// written in place, so the mapped file does not change under the model.
+func mapKconfig(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() == 0 {
+		return nil, nil
+	}
+	return mapFile(f, fi.Size())
 }
 
 // kconfigCurrent reports whether every file still has the key it was
