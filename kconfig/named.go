@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/ulikunitz/xz"
 )
@@ -101,19 +102,29 @@ func decompress(b []byte) (io.Reader, error) {
 func Installed() []Loaded { return InstalledCached(ConfigCacheDir()) }
 
 // InstalledCached is Installed with the parses cached in dir ("": not
-// cached).
+// cached). The configurations are read in parallel.
 func InstalledCached(dir string) []Loaded {
-	var out []Loaded
-	for _, n := range DebianConfigs {
+	got := make([]*Loaded, len(DebianConfigs))
+	var wg sync.WaitGroup
+	for i, n := range DebianConfigs {
 		fi, err := os.Stat(n.Path())
 		if err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
-		c, err := loadCached(dir, n.Path(), fi)
-		if err != nil {
-			continue
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if c, err := loadCached(dir, n.Path(), fi); err == nil {
+				got[i] = &Loaded{Named: n, Config: c}
+			}
+		}()
+	}
+	wg.Wait()
+	var out []Loaded
+	for _, l := range got {
+		if l != nil {
+			out = append(out, *l)
 		}
-		out = append(out, Loaded{Named: n, Config: c})
 	}
 	return out
 }
