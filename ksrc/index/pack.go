@@ -349,7 +349,7 @@ func (pw *packWriter) add(it packItem) error {
 	pw.off += int64(len(it.rec))
 	for t, names := range it.f.names {
 		for _, n := range names {
-			pw.tabs[t] = append(pw.tabs[t], tablePair{n, uint32(it.id)})
+			pw.tabs[t] = append(pw.tabs[t], tablePair{name: n, id: uint32(it.id)})
 		}
 	}
 	s := &it.f.stats
@@ -420,7 +420,7 @@ func (pw *packWriter) finish() (uint32, error) {
 		ents = binary.LittleEndian.AppendUint16(ents, uint16(len(pf.key)))
 		strs = append(append(strs, pf.path...), pf.key...)
 		order = append(order, i)
-		dirs = append(dirs, tablePair{dirOf(pf.path), uint32(i)})
+		dirs = append(dirs, tablePair{name: dirOf(pf.path), id: uint32(i)})
 	}
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(pw.files[a].path, pw.files[b].path) })
 	ob := make([]byte, 0, 4*len(order))
@@ -475,6 +475,30 @@ func (pw *packWriter) finish() (uint32, error) {
 type tablePair struct {
 	name string
 	id   uint32
+	key  uint64 // the name's first 8 bytes, big-endian, zero-padded (set by tables, to sort)
+}
+
+// prefixKey returns the first 8 bytes of name as a big-endian number,
+// zero-padded: when two keys differ they order as their names do.
+func prefixKey(name string) uint64 {
+	if len(name) >= 8 {
+		return binary.BigEndian.Uint64([]byte(name[:8]))
+	}
+	var b [8]byte
+	copy(b[:], name)
+	return binary.BigEndian.Uint64(b[:])
+}
+
+// comparePairs orders pairs by name, then item id; the names themselves
+// are read only when their prefix keys tie.
+func comparePairs(a, b tablePair) int {
+	if a.key != b.key {
+		return cmp.Compare(a.key, b.key)
+	}
+	if c := strings.Compare(a.name, b.name); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
 }
 
 // tablePairsPer1000 is about how many names of each table a thousand
@@ -507,12 +531,10 @@ func (pw *packWriter) tables(ids []uint32, in [][]tablePair) ([]sortedTable, []b
 			defer wg.Done()
 			t := &tabs[i]
 			t.pairs = in[i]
-			slices.SortFunc(t.pairs, func(a, b tablePair) int {
-				if c := strings.Compare(a.name, b.name); c != 0 {
-					return c
-				}
-				return cmp.Compare(a.id, b.id)
-			})
+			for k := range t.pairs {
+				t.pairs[k].key = prefixKey(t.pairs[k].name)
+			}
+			slices.SortFunc(t.pairs, comparePairs)
 			t.nids = len(t.pairs)
 			for k := range t.pairs {
 				if k == 0 || t.pairs[k].name != t.pairs[k-1].name {
