@@ -190,3 +190,39 @@ func TestDirCheckLargeDirectory(t *testing.T) {
 		}
 	}
 }
+
+// Resolving a macro reads only the files whose definitions can be
+// visible from the caller (its own file, a header of its directory, a
+// global header): a #define of the name elsewhere is neither decoded
+// nor makes its directory be stat'ed.
+func TestResolveReadsOnlyVisibleMacros(t *testing.T) {
+	files := map[string]string{}
+	for k, v := range sampleTree {
+		files[k] = v
+	}
+	files["drivers/foo/foo.c"] = "#define rcu_read_unlock() foo_unlock()\n"
+	dir := writeTree(t, files)
+	c := &Cache{Dir: t.TempDir()}
+	build(t, dir, c, nil)
+	ix, _ := build(t, dir, c, nil)
+	if ix.lazy == nil {
+		t.Fatal("not served from the pack")
+	}
+	ts := ix.Resolve("kernel/irq_work.c", Call{Name: "rcu_read_unlock"})
+	if len(ts) != 1 || ts[0].File != "include/linux/rcupdate.h" {
+		t.Errorf("rcu_read_unlock resolves to %+v", ts)
+	}
+	id, ok := ix.lazy.dir.lookupPath("drivers/foo/foo.c")
+	if !ok {
+		t.Fatal("drivers/foo/foo.c not in the pack")
+	}
+	if ix.lazy.slot(id).ff != nil {
+		t.Error("a file whose #define cannot be visible was read")
+	}
+	if _, checked := ix.lazy.check.checked["drivers/foo"]; checked {
+		t.Error("the directory of an invisible #define was checked")
+	}
+	if got := len(ix.Macros("rcu_read_unlock")); got != 2 {
+		t.Errorf("Macros finds %d definitions, want both", got)
+	}
+}

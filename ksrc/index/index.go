@@ -217,20 +217,37 @@ func (ix *Index) Funcs(name string) []FuncRef {
 }
 
 // Macros returns the #defines of a name.
-func (ix *Index) Macros(name string) []MacroRef {
+func (ix *Index) Macros(name string) []MacroRef { return ix.macrosWhere(name, nil) }
+
+// macrosWhere returns the #defines of a name in the files whose path
+// keep accepts (all with a nil keep), reading only those files.
+func (ix *Index) macrosWhere(name string, keep func(string) bool) []MacroRef {
 	if ix.base == nil {
 		if ix.lazy != nil {
-			return ix.lazy.macros(name)
+			return ix.lazy.macros(name, keep)
 		}
-		return ix.macros[name]
+		return keptMacros(ix.macros[name], keep)
 	}
 	var out []MacroRef
-	for _, r := range ix.base.Macros(name) {
+	for _, r := range ix.base.macrosWhere(name, keep) {
 		if !ix.hidden[r.File.Path] {
 			out = append(out, r)
 		}
 	}
-	return append(out, ix.macros[name]...)
+	return append(out, keptMacros(ix.macros[name], keep)...)
+}
+
+func keptMacros(ms []MacroRef, keep func(string) bool) []MacroRef {
+	if keep == nil {
+		return ms
+	}
+	var out []MacroRef
+	for _, m := range ms {
+		if keep(m.File.Path) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // Events returns the declarations of a tracepoint event.

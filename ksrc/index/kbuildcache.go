@@ -49,6 +49,9 @@ type kbuildSide struct {
 	stored map[string][]byte // directory → entry, as read
 	fresh  map[string][]byte // entries computed in this run
 	drop   map[string]bool   // stored entries found stale
+	// keys are the current keys of the files checked so far (entries
+	// share the global makefiles: each file is stat'ed once)
+	keys map[string]string
 }
 
 // objs returns the stored objects of dir when their files are unchanged.
@@ -66,7 +69,7 @@ func (s *kbuildSide) objs(dir string) *dirObjs {
 	}
 	d := &factsDecoder{b: b}
 	reads := decodeReads(d)
-	if d.err != nil || !s.l.readsCurrent(reads) {
+	if d.err != nil || !s.current(reads) {
 		s.mark(dir)
 		return nil
 	}
@@ -106,9 +109,12 @@ func (s *kbuildSide) add(dir string, do *dirObjs, reads []kconfigRead) {
 	s.fresh[dir] = e.b
 }
 
-// readsCurrent reports whether every file still has the key it was read
-// with (see kconfigCurrent), statting them one by one.
-func (l *lazyFiles) readsCurrent(reads []kconfigRead) bool {
+// current reports whether every file still has the key it was read with
+// (as kconfigCurrent): absent files must be absent from the pack, the
+// others have the pack's key (a git tree) or, stat'ed, the key they had
+// (a directory tree).
+func (s *kbuildSide) current(reads []kconfigRead) bool {
+	l := s.l
 	for _, r := range reads {
 		id, ok := l.dir.lookupPath(r.path)
 		switch {
@@ -119,8 +125,18 @@ func (l *lazyFiles) readsCurrent(reads []kconfigRead) bool {
 			if l.dir.key(id) != r.key {
 				return false
 			}
-		case !lstatFile(l.check.root, r.path).is(r.key):
-			return false
+		default:
+			key, seen := s.keys[r.path]
+			if !seen {
+				key = lstatFile(l.check.root, r.path).key()
+				if s.keys == nil {
+					s.keys = map[string]string{}
+				}
+				s.keys[r.path] = key
+			}
+			if key != r.key {
+				return false
+			}
 		}
 	}
 	return true

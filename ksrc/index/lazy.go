@@ -126,7 +126,7 @@ func (l *lazyFiles) read(id int) (*FileFacts, error) {
 	if crc32.Checksum(buf, castagnoli) != crc {
 		return nil, fmt.Errorf("checksum mismatch")
 	}
-	ff, err := decodeFacts(buf)
+	ff, err := decodeRecord(buf, l.dir.mapped) // strings share the pack's bytes: never modified or freed
 	if err != nil {
 		return nil, err
 	}
@@ -169,9 +169,24 @@ func (l *lazyFiles) skimAs(id int, key string) *FileFacts {
 // current facts may hold the name although the table does not say so);
 // callers keep only the facts that hold the name.
 func (l *lazyFiles) lookup(t *nameTable, name string) []uint32 {
+	return l.lookupWhere(t, name, nil)
+}
+
+// lookupWhere is lookup of the files whose path keep accepts (all with a
+// nil keep): the others are not read, nor their directories checked.
+func (l *lazyFiles) lookupWhere(t *nameTable, name string, keep func(string) bool) []uint32 {
 	ids, ok := t.lookup(name)
 	if !ok {
 		ids = l.rebuilt(t)[name]
+	}
+	if keep != nil {
+		kept := ids[:0:0]
+		for _, id := range ids {
+			if keep(l.dir.path(int(id))) {
+				kept = append(kept, id)
+			}
+		}
+		ids = kept
 	}
 	if l.check == nil {
 		return ids
@@ -250,10 +265,13 @@ func (l *lazyFiles) funcs(name string) []FuncRef {
 	return out
 }
 
-func (l *lazyFiles) macros(name string) []MacroRef {
+func (l *lazyFiles) macros(name string, keep func(string) bool) []MacroRef {
 	var out []MacroRef
-	for _, id := range l.lookup(&l.dir.tabs.macros, name) {
+	for _, id := range l.lookupWhere(&l.dir.tabs.macros, name, keep) {
 		ff := l.file(int(id))
+		if keep != nil && !keep(ff.Path) {
+			continue // a changed file the check found
+		}
 		for i := range ff.Macros {
 			if ff.Macros[i].Name == name {
 				out = append(out, MacroRef{ff, &ff.Macros[i]})

@@ -607,6 +607,10 @@ type packDir struct {
 	treeID string
 	crc    uint32 // the head's CRC-32C: identifies the pack's content
 	data   []byte // the whole pack, mapped (or read)
+	// mapped says data is the pack file's, kept for the life of the
+	// process and never modified: records decode in place (their strings
+	// share data)
+	mapped bool
 	stats  Stats
 	n      int    // files
 	ents   []byte // n entries of fileEntSize
@@ -676,7 +680,11 @@ func readPackDir(f *os.File) (*packDir, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parsePack(data)
+	pd, err := parsePack(data)
+	if err == nil {
+		pd.mapped = true
+	}
+	return pd, err
 }
 
 // parsePack checks and decodes the head of a pack held in data.

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"unsafe"
 
 	"github.com/rcureview/rcureview/kconfig"
 )
@@ -179,6 +180,10 @@ var errShortRecord = errors.New("truncated record")
 type factsDecoder struct {
 	b   []byte
 	err error
+	// inPlace makes strings share the decoded bytes instead of copying
+	// them: only for bytes that are never modified or freed (a mapped
+	// pack).
+	inPlace bool
 }
 
 func (d *factsDecoder) fail(err error) {
@@ -230,7 +235,14 @@ func (d *factsDecoder) count(min int) int {
 
 func (d *factsDecoder) str() string {
 	n := d.count(1)
-	s := string(d.b[:n])
+	var s string
+	switch {
+	case n == 0:
+	case d.inPlace:
+		s = unsafe.String(&d.b[0], n)
+	default:
+		s = string(d.b[:n])
+	}
 	d.b = d.b[n:]
 	return s
 }
@@ -311,8 +323,12 @@ func (d *factsDecoder) optRule() *MakeRule {
 
 // decodeFacts decodes one record written by encodeFacts. Empty slices
 // decode as nil, as they do from gob.
-func decodeFacts(b []byte) (*FileFacts, error) {
-	d := &factsDecoder{b: b}
+func decodeFacts(b []byte) (*FileFacts, error) { return decodeRecord(b, false) }
+
+// decodeRecord decodes a record; with inPlace its strings share b, which
+// must then never be modified or freed (a mapped pack's records).
+func decodeRecord(b []byte, inPlace bool) (*FileFacts, error) {
+	d := &factsDecoder{b: b, inPlace: inPlace}
 	f := &FileFacts{Path: d.str(), Key: d.str()}
 	if n := d.count(1); n > 0 {
 		f.Conds = make([][]string, n)

@@ -402,10 +402,6 @@ func visRank(from, dir, def string, static bool) int {
 }
 
 func (ix *Index) visibleMacros(from, name string) []MacroRef {
-	defs := ix.Macros(name)
-	if len(defs) == 0 {
-		return nil
-	}
 	dir := path.Dir(from)
 	rank := func(p string) int {
 		switch {
@@ -417,6 +413,11 @@ func (ix *Index) visibleMacros(from, name string) []MacroRef {
 			return 2
 		}
 		return -1
+	}
+	// a definition elsewhere is never visible: its file is not read
+	defs := ix.macrosWhere(name, func(p string) bool { return rank(p) >= 0 })
+	if len(defs) == 0 {
+		return nil
 	}
 	var out []MacroRef
 	for r := 0; r <= 2; r++ {
