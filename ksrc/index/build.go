@@ -327,18 +327,25 @@ func listBuild(t ksrc.Tree, id string, opt Options, st BuildStats) (*Index, Buil
 	// index is served from it: memory does not hold every file's facts.
 	lz, err := opt.Cache.write(id, len(entries), st8, func(add func(packItem) error) error {
 		var mu sync.Mutex
-		var bufs sync.Pool // *[]byte: record buffers (add copies the record)
+		// record and name buffers, reused: add copies the record and
+		// keeps only the names' strings
+		type scratch struct {
+			rec   []byte
+			names [numTables][]string
+		}
+		var bufs sync.Pool // *scratch
 		return skimEntries(t, entries, old, opt, &st, func(i int, f *FileFacts, rec []byte) error {
-			if rec == nil {
-				b, _ := bufs.Get().(*[]byte)
-				if b == nil {
-					b = new([]byte)
-				}
-				defer bufs.Put(b)
-				*b = encodeFacts((*b)[:0], f)
-				rec = *b
+			b, _ := bufs.Get().(*scratch)
+			if b == nil {
+				b = new(scratch)
 			}
-			it := packItem{id: i, rec: rec, f: packInfoOf(f)}
+			defer bufs.Put(b)
+			if rec == nil {
+				b.rec = encodeFacts(b.rec[:0], f)
+				rec = b.rec
+			}
+			it := packItem{id: i, rec: rec, f: packInfoInto(f, b.names)}
+			b.names = it.f.names
 			mu.Lock()
 			defer mu.Unlock()
 			st.Files++

@@ -187,6 +187,15 @@ const numTables = 7
 // contributes (each once, sorted).
 func tableNames(f *FileFacts) [numTables][]string {
 	var out [numTables][]string
+	tableNamesInto(f, &out)
+	return out
+}
+
+// tableNamesInto is tableNames into the storage of out's slices.
+func tableNamesInto(f *FileFacts, out *[numTables][]string) {
+	for t := range out {
+		out[t] = out[t][:0]
+	}
 	add := func(t int, name string) { out[t] = append(out[t], name) }
 	for i := range f.Funcs {
 		add(0, f.Funcs[i].Name)
@@ -224,7 +233,6 @@ func tableNames(f *FileFacts) [numTables][]string {
 			out[t] = slices.Compact(out[t])
 		}
 	}
-	return out
 }
 
 // statsOf counts what files hold (Index.Stats of an index of them).
@@ -298,7 +306,13 @@ type packInfo struct {
 }
 
 func packInfoOf(f *FileFacts) packInfo {
-	return packInfo{path: f.Path, key: f.Key, names: tableNames(f), stats: statsOf([]*FileFacts{f}),
+	return packInfoInto(f, [numTables][]string{})
+}
+
+// packInfoInto is packInfoOf with the table names in names' storage.
+func packInfoInto(f *FileFacts, names [numTables][]string) packInfo {
+	tableNamesInto(f, &names)
+	return packInfo{path: f.Path, key: f.Key, names: names, stats: statsOf([]*FileFacts{f}),
 		kbuild: f.Make != nil && isKbuildFile(f.Path), far: isFarMakefile(f)}
 }
 
