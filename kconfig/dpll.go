@@ -57,7 +57,7 @@ func (s *dpll) solve(nvars int, clauses [][]int, budget int) (sat, decided bool)
 			}
 		}
 	}
-	switch s.search() {
+	switch s.search(0) {
 	case 1:
 		return true, true
 	case 0:
@@ -157,12 +157,16 @@ func (s *dpll) propagate() bool {
 }
 
 // pick returns an unassigned literal of the first clause not yet
-// satisfied, 0 when every clause is.
-func (s *dpll) pick() int {
-	for _, c := range s.clauses {
+// satisfied, from clause from on, and that clause's index; 0 when every
+// clause is satisfied. The clauses before from are satisfied: search
+// passes down where its own pick stopped, since a deeper level only adds
+// assignments (and a clause with no unassigned literal left that is not
+// satisfied is a conflict that propagate has found).
+func (s *dpll) pick(from int) (int, int) {
+	for ci := from; ci < len(s.clauses); ci++ {
 		free := 0
 		sat := false
-		for _, x := range c {
+		for _, x := range s.clauses[ci] {
 			switch s.value(x) {
 			case 1:
 				sat = true
@@ -176,18 +180,19 @@ func (s *dpll) pick() int {
 			}
 		}
 		if !sat && free != 0 {
-			return free
+			return free, ci
 		}
 	}
-	return 0
+	return 0, len(s.clauses)
 }
 
-// search returns 1 satisfiable, 0 unsatisfiable, -1 out of budget.
-func (s *dpll) search() int {
+// search returns 1 satisfiable, 0 unsatisfiable, -1 out of budget; the
+// clauses before from are satisfied.
+func (s *dpll) search(from int) int {
 	if !s.propagate() {
 		return 0
 	}
-	l := s.pick()
+	l, at := s.pick(from)
 	if l == 0 {
 		return 1
 	}
@@ -196,9 +201,9 @@ func (s *dpll) search() int {
 	}
 	s.budget--
 	mark := len(s.trail)
-	for _, try := range []int{l, -l} {
+	for _, try := range [2]int{l, -l} {
 		s.assign(try)
-		if r := s.search(); r != 0 {
+		if r := s.search(at); r != 0 {
 			return r
 		}
 		s.undo(mark)
