@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Model is the constraint model of one architecture's Kconfig tree: the
@@ -42,10 +43,6 @@ type Model struct {
 	parsed map[string]*Expr
 	simple map[string][]string
 
-	// constraint programs (prog.go), made on first use
-	progMu sync.Mutex
-	progs  map[*symbol]*prog
-	cprogs map[*choice]*prog
 	// queries left by earlier queries (their maps and buffers)
 	queries sync.Pool
 }
@@ -56,6 +53,7 @@ type symbol struct {
 	defs      []symDef
 	selectors []selector
 	choice    *choice
+	prog      atomic.Pointer[prog] // its constraints' program (prog.go), once made
 }
 
 type symDef struct {
@@ -79,6 +77,7 @@ type choice struct {
 	// anyFree is set when a member has no dependency of its own, so a
 	// visible choice always has a member to pick.
 	anyFree bool
+	prog    atomic.Pointer[prog] // its constraints' program, once made
 }
 
 // NewModel reads the Kconfig tree of arch through read (a tree path →

@@ -94,45 +94,31 @@ func (q *query) recSymVars(name string) (e, y int, s *symbol, ok bool) {
 	return r[0], r[1], s, true
 }
 
-// symProg returns the program of a symbol's constraints.
+// symProg returns the program of a symbol's constraints, recorded on
+// first use (two goroutines may both record it: the programs are the
+// same).
 func (m *Model) symProg(s *symbol) *prog {
-	m.progMu.Lock()
-	p := m.progs[s]
-	m.progMu.Unlock()
-	if p != nil {
+	if p := s.prog.Load(); p != nil {
 		return p
 	}
 	q := newRecordingQuery(m)
 	q.rec.p.choice = q.symbolSteps(s)
-	p = q.rec.p
+	p := q.rec.p
 	p.nregs = q.n
-	m.progMu.Lock()
-	if m.progs == nil {
-		m.progs = map[*symbol]*prog{}
-	}
-	m.progs[s] = p
-	m.progMu.Unlock()
+	s.prog.Store(p)
 	return p
 }
 
 // choiceProg returns the program of a choice's constraints.
 func (m *Model) choiceProg(c *choice) *prog {
-	m.progMu.Lock()
-	p := m.cprogs[c]
-	m.progMu.Unlock()
-	if p != nil {
+	if p := c.prog.Load(); p != nil {
 		return p
 	}
 	q := newRecordingQuery(m)
 	q.choiceSteps(c)
-	p = q.rec.p
+	p := q.rec.p
 	p.nregs = q.n
-	m.progMu.Lock()
-	if m.cprogs == nil {
-		m.cprogs = map[*choice]*prog{}
-	}
-	m.cprogs[c] = p
-	m.progMu.Unlock()
+	c.prog.Store(p)
 	return p
 }
 
