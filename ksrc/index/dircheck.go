@@ -253,6 +253,15 @@ func checkDirs(d *ksrc.DirTree, lz *lazyFiles, arch string, keep func(string) bo
 			now[i] = lstatDir(root, old.dirs[i].path)
 		}
 	})
+	unchanged := true
+	for i, s := range old.dirs {
+		unchanged = unchanged && now[i] == s.mtime && s.mtime < old.listed-racyWindow
+	}
+	if unchanged && len(old.racy) == 0 {
+		// the common case: nothing to list again, the stamps stay
+		res.stamps = old
+		return res, true
+	}
 	stamped := make(map[string]bool, len(old.dirs))
 	for _, s := range old.dirs {
 		stamped[s.path] = true

@@ -35,6 +35,10 @@ type lazyFiles struct {
 	// damaged
 	dirsOnce sync.Once
 	dirIDs   map[string][]uint32
+	// found memoises the name tables' answers (a review resolves the
+	// same names from many call sites)
+	foundMu sync.Mutex
+	found   map[tableName][]uint32
 	// tables rebuilt from the records when a chunk of the pack's fails
 	// its check
 	rebuildOnce [numTables]sync.Once
@@ -74,6 +78,36 @@ func (l *lazyFiles) tableNames(t *nameTable, yield func(string) bool) {
 			return
 		}
 	}
+}
+
+// tableName is a name looked up in one table.
+type tableName struct {
+	t    *nameTable
+	name string
+}
+
+// tableLookup is t.lookup, memoised. The ids returned are shared: callers
+// must not modify them (appending is fine, the capacity is their length).
+func (l *lazyFiles) tableLookup(t *nameTable, name string) ([]uint32, bool) {
+	k := tableName{t, name}
+	l.foundMu.Lock()
+	ids, ok := l.found[k]
+	l.foundMu.Unlock()
+	if ok {
+		return ids, true
+	}
+	ids, ok = t.lookup(name)
+	if !ok {
+		return nil, false
+	}
+	ids = ids[:len(ids):len(ids)]
+	l.foundMu.Lock()
+	if l.found == nil {
+		l.found = map[tableName][]uint32{}
+	}
+	l.found[k] = ids
+	l.foundMu.Unlock()
+	return ids, true
 }
 
 type lazySlot struct {
@@ -175,7 +209,7 @@ func (l *lazyFiles) lookup(t *nameTable, name string) []uint32 {
 // lookupWhere is lookup of the files whose path keep accepts (all with a
 // nil keep): the others are not read, nor their directories checked.
 func (l *lazyFiles) lookupWhere(t *nameTable, name string, keep func(string) bool) []uint32 {
-	ids, ok := t.lookup(name)
+	ids, ok := l.tableLookup(t, name)
 	if !ok {
 		ids = l.rebuilt(t)[name]
 	}
@@ -247,6 +281,7 @@ func (l *lazyFiles) all() []*FileFacts {
 func (l *lazyFiles) ids(t *nameTable, name string) []uint32 {
 	ids := l.lookup(t, name)
 	if !sort.SliceIsSorted(ids, func(i, j int) bool { return l.dir.path(int(ids[i])) < l.dir.path(int(ids[j])) }) {
+		ids = slices.Clone(ids) // lookup's are shared
 		sort.SliceStable(ids, func(i, j int) bool { return l.dir.path(int(ids[i])) < l.dir.path(int(ids[j])) })
 	}
 	return ids
