@@ -42,7 +42,7 @@ func runRCUMap(args []string, stdout, stderr io.Writer) int {
 		// the whole tree's summaries and source texts stay live (~600 MB
 		// at the end): collect under a budget instead of letting the heap
 		// double past 1 GiB
-		heapBudget(100, indexMemoryLimit)
+		heapBudget(100, rcuMapMemoryLimit)
 	}
 	m, err := openMap(&f)
 	if err != nil {
