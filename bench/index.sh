@@ -31,7 +31,11 @@ for t in ctags cscope /usr/bin/time perl git; do
 done
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-go build -o "$WORK/rcureview" ./cmd/rcureview
+# A static binary, as Go command-line tools are released (and as
+# bench/litmus.sh builds it): with cgo (only net and os/user would use it)
+# every process also pays for the dynamic loader and libc's start, ~8 ms
+# of a warm review's wall time here.
+CGO_ENABLED=0 go build -o "$WORK/rcureview" ./cmd/rcureview
 echo "bench: $(date -u +%FT%TZ) $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # measure NAME CMD...: runs CMD under GNU time, records wall seconds and
