@@ -90,12 +90,15 @@ func kconfigSidecar(pack string) string { return pack + ".kconfig" }
 // sidecar when it is current, else built (and the sidecar written).
 func (l *lazyFiles) kconfigModel(arch string) *kconfig.Model {
 	side := kconfigSidecar(l.name)
-	m, err := l.readKconfig(side, arch)
+	m, _, err := l.readKconfig(side, arch, false)
 	if err == nil {
 		return m
 	}
 	if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, errKconfigStale) {
 		l.logf("rcureview: index cache %s: %v; building the Kconfig model again", side, err)
+	}
+	if m := l.donorKconfig(arch); m != nil {
+		return m
 	}
 	m, read := buildKconfig(arch, l.byPath)
 	racy := time.Now().UnixNano() - racyWindow
@@ -108,6 +111,43 @@ func (l *lazyFiles) kconfigModel(arch string) *kconfig.Model {
 		l.logf("rcureview: index cache %s: %v", side, err)
 	}
 	return m
+}
+
+// maxKconfigDonors is how many other git packs' sidecars a pack without
+// its own tries.
+const maxKconfigDonors = 2
+
+// donorKconfig returns the model of a git tree's pack from the sidecar
+// of another git pack of the same options (the most recently used
+// first), when every Kconfig file it was built from has the same blob
+// id in this tree: a new commit rarely changes a Kconfig file, and the
+// model is a function of those files alone. The sidecar is then written
+// for this pack too. nil when no donor fits.
+func (l *lazyFiles) donorKconfig(arch string) *kconfig.Model {
+	if l.check != nil {
+		return nil // a directory tree: its keys are its own files' times
+	}
+	tried := 0
+	for _, p := range (&Cache{Dir: filepath.Dir(l.name)}).gitPacks(l.name) {
+		if p == l.name || tried == maxKconfigDonors {
+			continue
+		}
+		tried++
+		m, rest, err := l.readKconfig(kconfigSidecar(p), arch, true)
+		if err != nil {
+			continue
+		}
+		e := factsEncoder{}
+		e.b = append(e.b, kconfigMagic...)
+		e.uint(uint64(l.dir.crc))
+		e.b = append(e.b, rest...)
+		e.b = binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, castagnoli))
+		if err := writeFileAtomic(kconfigSidecar(l.name), e.b); err != nil {
+			l.logf("rcureview: index cache %s: %v", kconfigSidecar(l.name), err)
+		}
+		return m
+	}
+	return nil
 }
 
 // errKconfigStale: a sidecar for other content (another pack, another
@@ -126,12 +166,17 @@ func writeKconfig(name string, packCRC uint32, arch string, read []kconfigRead, 
 	}
 	e.b = append(e.b, m.Encode()...)
 	e.b = binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, castagnoli))
+	return writeFileAtomic(name, e.b)
+}
+
+// writeFileAtomic writes a file by renaming a new one over it.
+func writeFileAtomic(name string, b []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(name), ".kconfig-*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(e.b); err != nil {
+	if _, err := tmp.Write(b); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -141,45 +186,48 @@ func writeKconfig(name string, packCRC uint32, arch string, read []kconfigRead, 
 	return os.Rename(tmp.Name(), name)
 }
 
-// readKconfig reads the sidecar and checks it against the pack and the
-// files; errKconfigStale when it is not for them.
-func (l *lazyFiles) readKconfig(name, arch string) (*kconfig.Model, error) {
+// readKconfig reads a sidecar and checks it against the pack (unless
+// anyPack: a donor's) and the files; errKconfigStale when it is not for
+// them. rest is the sidecar after the pack's checksum, without its own.
+func (l *lazyFiles) readKconfig(name, arch string, anyPack bool) (m *kconfig.Model, rest []byte, err error) {
 	b, err := mapKconfig(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(b) < len(kconfigMagic)+4 || string(b[:len(kconfigMagic)-1]) != kconfigMagic[:len(kconfigMagic)-1] {
-		return nil, errors.New("Kconfig model: bad magic")
+		return nil, nil, errors.New("Kconfig model: bad magic")
 	}
 	if b[len(kconfigMagic)-1] != kconfigMagic[len(kconfigMagic)-1] {
-		return nil, errKconfigStale // written by another version
+		return nil, nil, errKconfigStale // written by another version
 	}
 	body := b[:len(b)-4]
 	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
-		return nil, errors.New("Kconfig model: checksum mismatch")
+		return nil, nil, errors.New("Kconfig model: checksum mismatch")
 	}
 	d := &factsDecoder{b: body[len(kconfigMagic):]}
-	if uint32(d.uint()) != l.dir.crc || d.str() != arch {
+	crc := uint32(d.uint())
+	rest = d.b
+	if !anyPack && crc != l.dir.crc || d.str() != arch {
 		if d.err != nil {
-			return nil, fmt.Errorf("Kconfig model: %w", d.err)
+			return nil, nil, fmt.Errorf("Kconfig model: %w", d.err)
 		}
-		return nil, errKconfigStale
+		return nil, nil, errKconfigStale
 	}
 	read := make([]kconfigRead, d.count(2))
 	for i := range read {
 		read[i] = kconfigRead{d.str(), d.str()}
 	}
 	if d.err != nil {
-		return nil, fmt.Errorf("Kconfig model: %w", d.err)
+		return nil, nil, fmt.Errorf("Kconfig model: %w", d.err)
 	}
 	if !l.kconfigCurrent(read) {
-		return nil, errKconfigStale
+		return nil, nil, errKconfigStale
 	}
-	m, err := kconfig.DecodeModel(d.b)
+	m, err = kconfig.DecodeModel(d.b)
 	if err != nil {
-		return nil, fmt.Errorf("Kconfig model: %w", err)
+		return nil, nil, fmt.Errorf("Kconfig model: %w", err)
 	}
-	return m, nil
+	return m, rest, nil
 }
 
 // mapKconfig maps a sidecar read-only, as packs are (mapFile): the model

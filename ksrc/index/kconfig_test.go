@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,7 +48,7 @@ func TestKconfigSidecar(t *testing.T) {
 	}
 	// a warm start reads it, and it is the model a rebuild gives
 	ix, _ = build(t, dir, c, nil)
-	if _, err := ix.lazy.readKconfig(side, ix.arch()); err != nil {
+	if _, _, err := ix.lazy.readKconfig(side, ix.arch(), false); err != nil {
 		t.Fatalf("sidecar not used: %v", err)
 	}
 	if !bytes.Equal(ix.Kconfig().Encode(), fresh(ix)) {
@@ -119,7 +120,7 @@ func TestKconfigSidecar(t *testing.T) {
 	if !ix.Kconfig().Satisfiable(tinySMP) {
 		t.Error("Kconfig file edited in place: stale model")
 	}
-	if _, err := ix.lazy.readKconfig(side, ix.arch()); err != nil {
+	if _, _, err := ix.lazy.readKconfig(side, ix.arch(), false); err != nil {
 		t.Errorf("sidecar not rewritten for the edited file: %v", err)
 	}
 }
@@ -151,7 +152,7 @@ func TestKconfigSidecarRealTree(t *testing.T) {
 	if ix2.lazy == nil {
 		t.Fatal("second build not served from the pack")
 	}
-	if _, err := ix2.lazy.readKconfig(kconfigSidecar(ix2.lazy.name), ix2.arch()); err != nil {
+	if _, _, err := ix2.lazy.readKconfig(kconfigSidecar(ix2.lazy.name), ix2.arch(), false); err != nil {
 		t.Fatalf("sidecar not used: %v", err)
 	}
 	read := ix2.Kconfig()
@@ -173,5 +174,77 @@ func TestKconfigSidecarRealTree(t *testing.T) {
 		if a, b := read.Simplify(q), fresh.Simplify(q); strings.Join(a, "\n") != strings.Join(b, "\n") {
 			t.Errorf("Simplify(%q): sidecar %q, built %q", q, a, b)
 		}
+	}
+}
+
+// A new commit's pack takes its Kconfig model from the sidecar of
+// another git pack when no Kconfig file changed, and builds its own when
+// one did.
+func TestKconfigSidecarGitDonor(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	dir := writeTree(t, kconfigTree())
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull,
+			"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.org")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	git("add", "-A")
+	git("commit", "-q", "-m", "base")
+	c := &Cache{Dir: t.TempDir()}
+	build := func() *Index {
+		t.Helper()
+		g, err := ksrc.OpenGit(dir, "HEAD")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix, _, err := Build(g, Options{Cache: c})
+		if err != nil || ix.lazy == nil {
+			t.Fatalf("build: %v (lazy %v)", err, ix != nil && ix.lazy != nil)
+		}
+		return ix
+	}
+	fresh := func(ix *Index) []byte {
+		m, _ := buildKconfig(ix.arch(), ix.File)
+		return m.Encode()
+	}
+	ix := build()
+	if ix.Kconfig().Satisfiable(tinySMP) {
+		t.Fatal("TINY_RCU && SMP satisfiable")
+	}
+	// a commit that changes C code only: the model comes from the donor
+	if err := os.WriteFile(filepath.Join(dir, "kernel", "irq_work.c"), []byte("void irq_work_sync(void) {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("commit", "-q", "-am", "c only")
+	ix = build()
+	side := kconfigSidecar(ix.lazy.name)
+	if _, err := os.Stat(side); err == nil {
+		t.Fatal("new pack has a sidecar before its model is asked for")
+	}
+	if m := ix.lazy.donorKconfig(ix.arch()); m == nil || !bytes.Equal(m.Encode(), fresh(ix)) {
+		t.Fatal("donor model missing or not the model a build gives")
+	}
+	if _, _, err := ix.lazy.readKconfig(side, ix.arch(), false); err != nil {
+		t.Fatalf("donor's sidecar not written for the new pack: %v", err)
+	}
+	// a commit that changes a Kconfig file: no donor fits
+	if err := os.WriteFile(filepath.Join(dir, "kernel", "rcu", "Kconfig"), []byte("config TREE_RCU\n\tbool\nconfig TINY_RCU\n\tbool \"tiny\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	git("commit", "-q", "-am", "Kconfig")
+	ix = build()
+	if m := ix.lazy.donorKconfig(ix.arch()); m != nil {
+		t.Error("a donor model was taken although a Kconfig file changed")
+	}
+	if !ix.Kconfig().Satisfiable(tinySMP) || !bytes.Equal(ix.Kconfig().Encode(), fresh(ix)) {
+		t.Error("changed Kconfig file: stale model")
 	}
 }
