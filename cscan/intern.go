@@ -19,7 +19,21 @@ type Interner struct {
 	seed maphash.Seed
 	tab  []string
 	mask uint64
+	// short holds identifiers of at most 8 bytes, found by their bytes
+	// read as a number (most identifiers: keywords, types, locals): no
+	// hash call and no byte comparison
+	short []shortEntry
 }
+
+// shortEntry is a slot of Interner.short: s and its bytes as a number.
+type shortEntry struct {
+	w uint64
+	s string
+}
+
+// shortSlots is the size of an interner's table of short identifiers
+// (bounded by the size of its main table).
+const shortSlots = 1 << 12
 
 // DefaultInternerSlots is the table size NewInterner uses for size 0.
 const DefaultInternerSlots = 1 << 15
@@ -34,7 +48,8 @@ func NewInterner(slots int) *Interner {
 	for n < slots {
 		n <<= 1
 	}
-	return &Interner{seed: maphash.MakeSeed(), tab: make([]string, n), mask: uint64(n - 1)}
+	return &Interner{seed: maphash.MakeSeed(), tab: make([]string, n), mask: uint64(n - 1),
+		short: make([]shortEntry, min(n, shortSlots))}
 }
 
 // Slots returns the size of the table.
@@ -42,6 +57,20 @@ func (in *Interner) Slots() int { return len(in.tab) }
 
 // Bytes returns b as a string, the one already held when there is one.
 func (in *Interner) Bytes(b []byte) string {
+	if n := len(b); n > 0 && n <= 8 {
+		var w uint64
+		for i, c := range b {
+			w |= uint64(c) << (8 * i)
+		}
+		// the multiplier spreads the bytes over the high bits
+		e := &in.short[(w*0x9E3779B97F4A7C15)>>32&uint64(len(in.short)-1)]
+		if e.w == w && len(e.s) == n {
+			return e.s
+		}
+		s := string(b)
+		*e = shortEntry{w, s}
+		return s
+	}
 	e := &in.tab[maphash.Bytes(in.seed, b)&in.mask]
 	if *e == string(b) {
 		return *e

@@ -26,6 +26,15 @@ func TestInterner(t *testing.T) {
 			t.Fatalf("String(%q) = %q", name, got)
 		}
 	}
+	// short names (8 bytes or fewer) are shared too, and told apart by
+	// their length as well as their bytes
+	x, y := in.Bytes([]byte("ret")), in.Bytes([]byte("ret"))
+	if x != "ret" || unsafe.StringData(x) != unsafe.StringData(y) {
+		t.Errorf("a short name met again is not shared: %q %q", x, y)
+	}
+	if a, b := in.Bytes([]byte("a")), in.Bytes([]byte("a\x00")); a != "a" || b != "a\x00" {
+		t.Errorf("Bytes(a) = %q, Bytes(a NUL) = %q", a, b)
+	}
 	// a string not held is copied: keeping it does not keep its container
 	long := "define X(a) f(a)"
 	s := in.String(long[7:8])
