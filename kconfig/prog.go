@@ -44,11 +44,11 @@ type symRef struct {
 // progRecorder records a translation run on a query whose rec is set.
 type progRecorder struct {
 	p       *prog
-	symRegs map[string][2]int
+	symRegs map[string][3]int // e, y registers and symRef index
 }
 
 func newRecordingQuery(m *Model) *query {
-	q := &query{m: m, vars: map[string]int{}, rec: &progRecorder{p: &prog{}, symRegs: map[string][2]int{}}}
+	q := &query{m: m, vars: map[string]int{}, rec: &progRecorder{p: &prog{}, symRegs: map[string][3]int{}}}
 	q.n, q.tru = 1, 1
 	return q
 }
@@ -82,15 +82,15 @@ func (q *query) recSymVars(name string) (e, y int, s *symbol, ok bool) {
 	r, seen := q.rec.symRegs[name]
 	if !seen {
 		q.n++
-		r = [2]int{q.n, q.n}
+		r = [3]int{q.n, q.n, len(q.rec.p.refs)}
 		if s == nil || s.typ == "tristate" {
 			q.n++
 			r[1] = q.n
 		}
 		q.rec.symRegs[name] = r
+		q.rec.p.refs = append(q.rec.p.refs, symRef{s, "e:" + name, "y:" + name})
 	}
-	q.rec.p.refs = append(q.rec.p.refs, symRef{s, "e:" + name, "y:" + name})
-	q.rec.p.ops = append(q.rec.p.ops, opSym, int32(r[0]), int32(r[1]), int32(len(q.rec.p.refs)-1))
+	q.rec.p.ops = append(q.rec.p.ops, opSym, int32(r[0]), int32(r[1]), int32(r[2]))
 	return r[0], r[1], s, true
 }
 
