@@ -3,6 +3,7 @@ package rcumodelcheck
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/rcureview/rcureview/rcueffects"
 	"github.com/rcureview/rcureview/rcumodel"
@@ -31,12 +32,31 @@ func (c *checker) reentry(s *rcueffects.Summary) error {
 		opts.Custom = &p
 	}
 	loc := c.pick(evidence(s, rcueffects.EvCallSpecial, rcueffects.EvTestSpecial), s.Name, s.Def)
+	// the hooks' models are independent: checked in parallel, reported
+	// in order
+	type run struct {
+		tp  string
+		sc  *rcumodel.Scenario
+		r   *rcumodel.Result
+		err error
+	}
+	var runs []*run
 	for _, tp := range rcumodel.ReentryHooks {
-		sc, ok := rcumodel.ReentryScenario(lock, e, tp)
-		if !ok {
-			continue
+		if sc, ok := rcumodel.ReentryScenario(lock, e, tp); ok {
+			runs = append(runs, &run{tp: tp, sc: sc})
 		}
-		r, err := rcumodel.Check(sc, opts)
+	}
+	var wg sync.WaitGroup
+	for _, rn := range runs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rn.r, rn.err = rcumodel.Check(rn.sc, opts)
+		}()
+	}
+	wg.Wait()
+	for _, rn := range runs {
+		tp, r, err := rn.tp, rn.r, rn.err
 		if err != nil {
 			return fmt.Errorf("model (re-entry of %s at %s): %w", s.Name, tp, err)
 		}

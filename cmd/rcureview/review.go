@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/rcureview/rcureview/kconfig"
+	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/mbox"
 	"github.com/rcureview/rcureview/reports"
 	"github.com/rcureview/rcureview/review"
@@ -165,12 +166,18 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
 		return 2
 	}
+	opt.Indexes = f.indexes()
+	if dt, ok := opt.Tree.(*ksrc.DirTree); ok {
+		// the review's base: its index loads (the directory check's
+		// system calls) while the configurations and the patches are
+		// read and parsed
+		opt.Indexes.Prefetch(dt)
+	}
 	if opt.Config != nil {
 		opt.ConfigName = f.config
 	} else {
 		opt.Named = kconfig.Installed()
 	}
-	opt.Indexes = f.indexes()
 	if opt.Registry, err = all.Registry(); err != nil {
 		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
 		return 2

@@ -29,6 +29,7 @@ type Provider struct {
 	opt      Options
 	mu       sync.Mutex
 	memo     *lru[ksrc.Tree, *Index]
+	building map[ksrc.Tree]*flight         // builds in progress
 	patches  *lru[*diffparse.File, *Index] // ForPatch results, keyed by a patch's first file
 	embedded func() (*Index, error)
 }
@@ -82,23 +83,52 @@ func (p *Provider) For(t ksrc.Tree) (*Index, error) {
 	}
 	p.mu.Lock()
 	ix, ok := p.memo.get(t)
-	p.mu.Unlock()
 	if ok {
+		p.mu.Unlock()
 		return ix, nil
 	}
-	var err error
-	if o, isOverlay := t.(*ksrc.Overlay); isOverlay {
-		ix, err = p.forOverlay(o)
-	} else {
-		ix, _, err = Build(t, p.opt)
+	// one build per tree: a caller that comes while it runs waits for it
+	if f, busy := p.building[t]; busy {
+		p.mu.Unlock()
+		<-f.done
+		return f.ix, f.err
 	}
-	if err != nil {
-		return nil, err
+	f := &flight{done: make(chan struct{})}
+	if p.building == nil {
+		p.building = map[ksrc.Tree]*flight{}
+	}
+	p.building[t] = f
+	p.mu.Unlock()
+	if o, isOverlay := t.(*ksrc.Overlay); isOverlay {
+		f.ix, f.err = p.forOverlay(o)
+	} else {
+		f.ix, _, f.err = Build(t, p.opt)
 	}
 	p.mu.Lock()
-	p.memo.put(t, ix)
+	delete(p.building, t)
+	if f.err == nil {
+		p.memo.put(t, f.ix)
+	}
 	p.mu.Unlock()
-	return ix, nil
+	close(f.done)
+	return f.ix, f.err
+}
+
+// flight is a build of a tree's index in progress.
+type flight struct {
+	done chan struct{}
+	ix   *Index
+	err  error
+}
+
+// Prefetch starts building (or loading) the index of a tree in the
+// background, so that it overlaps the work a caller does before it asks
+// For it (reading and parsing the patches); For waits for it.
+func (p *Provider) Prefetch(t ksrc.Tree) {
+	if t == nil {
+		return
+	}
+	go p.For(t) // the error is For's to report to whoever asks
 }
 
 func (p *Provider) forOverlay(o *ksrc.Overlay) (*Index, error) {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/rcureview/rcureview/internal/kerneltest"
@@ -44,5 +45,40 @@ func TestProviderMemoIsBounded(t *testing.T) {
 	}
 	if again, _ := p.For(base); again != baseIx {
 		t.Error("the base tree, used by every overlay, was evicted and built again")
+	}
+}
+
+// A tree's index is built once however many callers ask for it at the
+// same time (Prefetch, then the analyzers' For).
+func TestProviderBuildsOnce(t *testing.T) {
+	dir := writeTree(t, sampleTree)
+	tr, err := ksrc.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	p := NewProvider(Options{Cache: &Cache{Dir: t.TempDir()}}, nil)
+	p.Prefetch(tr)
+	got := make([]*Index, 8)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ix, err := p.For(tr)
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = ix
+		}()
+	}
+	wg.Wait()
+	for _, ix := range got {
+		if ix != got[0] || ix == nil {
+			t.Fatalf("For built the tree's index more than once")
+		}
+	}
+	if len(got[0].Funcs("irq_work_queue")) != 1 {
+		t.Error("index lacks irq_work_queue")
 	}
 }
