@@ -115,7 +115,7 @@ func writeStamps(pack string, packCRC uint32, s stamps) error {
 // packCRC; stamps of another pack, or damaged ones, are an error.
 func readStamps(pack string, packCRC uint32) (stamps, error) {
 	var s stamps
-	b, err := os.ReadFile(stampsPath(pack))
+	b, err := readMapped(stampsPath(pack))
 	if err != nil {
 		return s, err
 	}
@@ -126,7 +126,7 @@ func readStamps(pack string, packCRC uint32) (stamps, error) {
 	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
 		return s, errors.New("stamps: checksum mismatch")
 	}
-	d := &factsDecoder{b: body[len(stampsMagic):]}
+	d := &factsDecoder{b: body[len(stampsMagic):], inPlace: true} // mapped, never modified
 	if uint32(d.uint()) != packCRC {
 		return s, errors.New("stamps are for another pack")
 	}

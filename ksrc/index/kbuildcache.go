@@ -67,7 +67,7 @@ func (s *kbuildSide) objs(dir string) *dirObjs {
 	if !ok || s.drop[dir] {
 		return nil
 	}
-	d := &factsDecoder{b: b}
+	d := &factsDecoder{b: b, inPlace: true} // the mapped sidecar's bytes
 	reads := decodeReads(d)
 	if d.err != nil || !s.current(reads) {
 		s.mark(dir)
@@ -146,7 +146,7 @@ func (s *kbuildSide) current(reads []kconfigRead) bool {
 // another pack or architecture (logged when damaged).
 func (s *kbuildSide) read() map[string][]byte {
 	name := kbuildSidecar(s.l.name)
-	b, err := os.ReadFile(name)
+	b, err := readMapped(name)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.l.logf("rcureview: index cache %s: %v", name, err)
@@ -161,7 +161,7 @@ func (s *kbuildSide) read() map[string][]byte {
 		s.l.logf("rcureview: index cache %s: checksum mismatch; reading the makefiles again", name)
 		return nil
 	}
-	d := &factsDecoder{b: body[len(kbuildMagic):]}
+	d := &factsDecoder{b: body[len(kbuildMagic):], inPlace: true} // mapped, never modified
 	if uint32(d.uint()) != s.l.dir.crc || d.str() != s.arch {
 		return nil // another pack or architecture
 	}

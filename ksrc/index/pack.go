@@ -811,6 +811,25 @@ func parsePackDir(head, tables, crcs []byte, recEnd int64) (*packDir, error) {
 	return pd, nil
 }
 
+// readMapped returns the content of a cache file, mapped when it can be
+// (no copy into the heap; the mapping lives as long as the process, and
+// cache files are replaced by renaming, never rewritten in place).
+func readMapped(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Size() == 0 {
+		return nil, nil
+	}
+	return mapFile(f, fi.Size())
+}
+
 // readAll reads the first size bytes of f.
 func readAll(f *os.File, size int64) ([]byte, error) {
 	b := make([]byte, size)
