@@ -24,6 +24,8 @@ type Skimmer struct {
 	bt     []cscan.Token
 	calls  []Call
 	blocks []blockState
+	params []string
+	funcs  []Func
 	noRCU  bool // skip the RCU facts (the benchmark of their cost)
 }
 
@@ -37,8 +39,15 @@ func (k *Skimmer) SkimC(path string, src []byte) *FileFacts {
 	s := newSkimmer(path, src, k.intern)
 	s.noRCU = k.noRCU
 	s.toks, s.tcond, s.bt, s.calls, s.blocks = k.toks[:0], k.tcond[:0], k.bt[:0], k.calls[:0], k.blocks[:0]
+	s.fi.params, s.ff.Funcs = k.params[:0], k.funcs[:0]
 	s.run()
 	k.toks, k.tcond, k.bt, k.calls, k.blocks = s.toks, s.tcond, s.bt, s.calls, s.blocks
+	k.params, k.funcs = s.fi.params, s.ff.Funcs
+	// the file keeps an exact copy of its functions (the buffer is reused)
+	s.ff.Funcs = nil
+	if len(k.funcs) > 0 {
+		s.ff.Funcs = append(make([]Func, 0, len(k.funcs)), k.funcs...)
+	}
 	return s.ff
 }
 
@@ -51,6 +60,7 @@ type skimmer struct {
 	bt      []cscan.Token // a #define body's tokens (define)
 	calls   []Call        // the calls of the function body being read
 	blocks  []blockState  // its open blocks
+	fi      funcInfo      // the function head being read (funcHead)
 	pp      []ppFrame
 	ppCond  int32 // current preprocessor condition set
 	condIdx map[string]int32

@@ -236,7 +236,9 @@ func (s *skimmer) funcHead(start, brace int) (*funcInfo, bool) {
 		if nameTok.Kind != cscan.Ident || notCallee[nameTok.Text] {
 			return nil, false
 		}
-		fi := &funcInfo{}
+		// one funcInfo per skimmer: body reads it before the next head
+		fi := &s.fi
+		*fi = funcInfo{params: fi.params[:0]}
 		fi.fn.Name = nameTok.Text
 		fi.fn.Line = nameTok.Line
 		fi.fn.Start = toks[start].Line
