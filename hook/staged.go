@@ -202,10 +202,6 @@ func StagedDiff(r *git.Repository, indexFile string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	idx, err := readIndex(r, indexFile)
-	if err != nil {
-		return "", err
-	}
 	path := indexFile
 	if path == "" {
 		gd, err := GitDir(r)
@@ -218,7 +214,9 @@ func StagedDiff(r *git.Repository, indexFile string) (string, error) {
 			return "", err
 		}
 	}
-	clean, err := cleanDirs(r, readCacheTree(path), t)
+	data, release, _ := readIndexFile(path) // a missing index: go-git's reading says so
+	defer release()
+	clean, err := cleanDirs(r, cacheTreeOf(data), t)
 	if err != nil {
 		return "", err
 	}
@@ -226,18 +224,29 @@ func StagedDiff(r *git.Repository, indexFile string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	staged := map[string]entry{}
-	for _, e := range idx.Entries {
-		if underAny(e.Name, clean) {
-			continue
+	staged, ok, err := indexEntries(data, clean)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		// laid out otherwise (split or sparse index, …): go-git reads it
+		idx, err := readIndex(r, indexFile)
+		if err != nil {
+			return "", err
 		}
-		if e.Stage != 0 { // go-git names stage 1 "Merged", but a merged entry has stage 0
-			return "", fmt.Errorf("index has unmerged path %s: resolve the conflict first", e.Name)
+		staged = map[string]entry{}
+		for _, e := range idx.Entries {
+			if underAny(e.Name, clean) {
+				continue
+			}
+			if e.Stage != 0 { // go-git names stage 1 "Merged", but a merged entry has stage 0
+				return "", fmt.Errorf("index has unmerged path %s: resolve the conflict first", e.Name)
+			}
+			if e.IntentToAdd {
+				continue
+			}
+			staged[e.Name] = entry{e.Hash, e.Mode}
 		}
-		if e.IntentToAdd {
-			continue
-		}
-		staged[e.Name] = entry{e.Hash, e.Mode}
 	}
 	var paths []string
 	for p, e := range staged {

@@ -1,8 +1,11 @@
 package hook
 
 import (
+	"fmt"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -274,5 +277,92 @@ func TestStagedDiffInSharedClone(t *testing.T) {
 	}
 	if !strings.Contains(diff, "-int b;") || !strings.Contains(diff, "+int b2;") {
 		t.Errorf("diff in a shared clone:\n%s", diff)
+	}
+}
+
+// The index read in place gives the entries go-git's decoder gives, for
+// index versions 2, 3 (extended flags: intent-to-add) and 4 (prefix-
+// compressed names); a file whose checksum does not match, or an index
+// with an unmerged path, is not read past.
+func TestIndexEntriesAsGoGit(t *testing.T) {
+	r := newGitRepo(t)
+	for i := 0; i < 40; i++ {
+		r.write(fmt.Sprintf("kernel/rcu/f%02d.c", i), fmt.Sprintf("int f%d;\n", i))
+	}
+	r.write("mm/slab.c", "int slab;\n")
+	r.write("tools/run.sh", "#!/bin/sh\n")
+	if err := os.Chmod(filepath.Join(r.dir, "tools", "run.sh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.commit("base")
+	r.write("kernel/rcu/f03.c", "int f3b;\n")
+	r.git("add", "kernel/rcu/f03.c")
+	r.git("rm", "-q", "--cached", "mm/slab.c")
+	r.write("kernel/rcu/new.c", "int new;\n")
+	r.git("add", "kernel/rcu/new.c")
+	r.write("kernel/rcu/later.c", "int later;\n")
+	r.git("add", "-N", "kernel/rcu/later.c") // intent to add: version 3
+	repo, err := Open(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	indexPath := filepath.Join(r.dir, ".git", "index")
+	want := func() map[string]entry {
+		idx, err := readIndex(repo, indexPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]entry{}
+		for _, e := range idx.Entries {
+			if !e.IntentToAdd {
+				out[e.Name] = entry{e.Hash, e.Mode}
+			}
+		}
+		return out
+	}
+	for _, ver := range []string{"3", "2", "4"} {
+		if ver != "3" {
+			r.git("add", "kernel/rcu/later.c") // versions 2 and 4 cannot hold intent-to-add
+			r.git("update-index", "--index-version", ver)
+		}
+		data, err := os.ReadFile(indexPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok, err := indexEntries(data, nil)
+		if err != nil || !ok {
+			t.Fatalf("version %s: not read (ok %v, %v)", ver, ok, err)
+		}
+		if w := want(); !reflect.DeepEqual(got, w) {
+			t.Errorf("version %s: %d entries, go-git %d\n got %v\nwant %v", ver, len(got), len(w), got, w)
+		}
+		// the skipped directories are left out
+		got, _, _ = indexEntries(data, map[string]bool{"kernel/rcu": true})
+		if len(got) != 1 || got["tools/run.sh"].mode != filemode.Executable {
+			t.Errorf("version %s: outside kernel/rcu: %v", ver, got)
+		}
+		data[len(data)-1] ^= 0xff
+		if _, ok, _ := indexEntries(data, nil); ok {
+			t.Errorf("version %s: a damaged checksum was read", ver)
+		}
+	}
+	// an unmerged path (stage 1-3) is an error
+	r.git("update-index", "--index-version", "2")
+	r.commit("two")
+	r.git("checkout", "-q", "-b", "other")
+	r.write("mm/conflict.c", "int a;\n")
+	r.commit("other")
+	r.git("checkout", "-q", "main")
+	r.write("mm/conflict.c", "int b;\n")
+	r.commit("main")
+	if _, err := r.gitErr(nil, "merge", "-q", "other"); err == nil {
+		t.Fatal("merge did not conflict")
+	}
+	data, err := os.ReadFile(indexPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := indexEntries(data, nil); err == nil || !strings.Contains(err.Error(), "unmerged path mm/conflict.c") {
+		t.Errorf("unmerged path: %v", err)
 	}
 }
