@@ -26,6 +26,7 @@ type Skimmer struct {
 	blocks []blockState
 	params []string
 	funcs  []Func
+	macros []Macro
 	noRCU  bool // skip the RCU facts (the benchmark of their cost)
 }
 
@@ -39,14 +40,18 @@ func (k *Skimmer) SkimC(path string, src []byte) *FileFacts {
 	s := newSkimmer(path, src, k.intern)
 	s.noRCU = k.noRCU
 	s.toks, s.tcond, s.bt, s.calls, s.blocks = k.toks[:0], k.tcond[:0], k.bt[:0], k.calls[:0], k.blocks[:0]
-	s.fi.params, s.ff.Funcs = k.params[:0], k.funcs[:0]
+	s.fi.params, s.ff.Funcs, s.ff.Macros = k.params[:0], k.funcs[:0], k.macros[:0]
 	s.run()
 	k.toks, k.tcond, k.bt, k.calls, k.blocks = s.toks, s.tcond, s.bt, s.calls, s.blocks
-	k.params, k.funcs = s.fi.params, s.ff.Funcs
-	// the file keeps an exact copy of its functions (the buffer is reused)
-	s.ff.Funcs = nil
+	k.params, k.funcs, k.macros = s.fi.params, s.ff.Funcs, s.ff.Macros
+	// the file keeps exact copies of its functions and macros (the
+	// buffers are reused)
+	s.ff.Funcs, s.ff.Macros = nil, nil
 	if len(k.funcs) > 0 {
 		s.ff.Funcs = append(make([]Func, 0, len(k.funcs)), k.funcs...)
+	}
+	if len(k.macros) > 0 {
+		s.ff.Macros = append(make([]Macro, 0, len(k.macros)), k.macros...)
 	}
 	return s.ff
 }
