@@ -81,7 +81,8 @@ func Check(opt CheckOptions) (*CheckResult, error) {
 		if _, head, err := headTree(r); err != nil {
 			return nil, err
 		} else if !head.IsZero() {
-			if tree, err = ksrc.OpenGit(gitDir, head.String()); err != nil {
+			// the repository StagedDiff read: its pack indexes are not read again
+			if tree, err = ksrc.GitTreeOf(r, gitDir, head.String()); err != nil {
 				return nil, err
 			}
 		}

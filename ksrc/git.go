@@ -49,6 +49,17 @@ func OpenGit(repoDir, rev string) (*GitTree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open git %s: %w", repoDir, err)
 	}
+	return GitTreeOf(repo, repoDir, rev)
+}
+
+// GitTreeOf is OpenGit of a repository the caller has opened (with
+// OpenRepository) at repoDir: the repository's pack indexes are read once
+// for both. The tree serialises its own use of repo; the caller must not
+// use repo while the tree is in use.
+func GitTreeOf(repo *git.Repository, repoDir, rev string) (*GitTree, error) {
+	if rev == "" {
+		rev = "HEAD"
+	}
 	abs, err := filepath.Abs(repoDir)
 	if err != nil {
 		return nil, fmt.Errorf("open git %s: %w", repoDir, err)
