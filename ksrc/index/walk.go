@@ -120,7 +120,12 @@ func listLevels(d *ksrc.DirTree, dir string, levels int, prune, keep func(p stri
 		return err
 	}
 	*parts = append(*parts, walkPart{stamps: []dirStamp{{dir, di.ModTime().UnixNano()}}})
-	ents, err := os.ReadDir(abs)
+	df, err := os.Open(abs)
+	if err != nil {
+		return err
+	}
+	defer df.Close()
+	ents, err := df.ReadDir(-1)
 	if err != nil {
 		return err
 	}
@@ -156,14 +161,15 @@ func listLevels(d *ksrc.DirTree, dir string, levels int, prune, keep func(p stri
 			}
 			// DirTree's key: "SIZE-MTIMENANOS" (a different key would only
 			// cost a re-skim of the file)
-			info, err := e.Info()
+			// relative to the open directory: no path walk per file
+			size, mtime, err := lstatIn(df, abs, e.Name())
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
 			}
 			if err != nil {
 				return fmt.Errorf("list %s: %w", p, err)
 			}
-			key := strconv.FormatInt(info.Size(), 10) + "-" + strconv.FormatInt(info.ModTime().UnixNano(), 10)
+			key := strconv.FormatInt(size, 10) + "-" + strconv.FormatInt(mtime, 10)
 			*parts = append(*parts, walkPart{files: []fileEntry{{p, key}}})
 		}
 	}
