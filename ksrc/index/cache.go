@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -223,20 +224,59 @@ func (c *Cache) install(tmp, id string, crc uint32, st *stamps) error {
 			return err
 		}
 	}
+	// The replaced pack's sidecars go; packs of this tree written by an
+	// older rcureview are replaced too;
+	// a newer one's are left alone: two versions sharing the cache (a bot
+	// and a hook, an upgrade in progress) would otherwise delete each
+	// other's packs and re-index the whole tree on every run.
 	old, _ := filepath.Glob(filepath.Join(c.Dir, "v*-"+c.treeHash(id)+".*"))
 	for _, o := range old {
-		if o != final && o != stampsPath(final) && strings.HasPrefix(filepath.Base(o), "v") {
-			os.Remove(o) // best effort: a stale pack is only wasted space
+		switch {
+		case o == final || o == stampsPath(final):
+		case strings.HasPrefix(o, final+"."), olderFormat(filepath.Base(o)):
+			os.Remove(o) // best effort: a stale pack or sidecar is only wasted space
 		}
 	}
 	if strings.HasPrefix(id, gitTreePrefix) {
 		if ps := c.gitPacks(final); len(ps) > keptGitPacks {
 			for _, p := range ps[keptGitPacks:] {
 				if p != final {
-					os.Remove(p)
+					removePack(p)
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// removePack removes a pack and its sidecars (PACK.dirs, PACK.kbuild,
+// PACK.kconfig, ...), best effort.
+func removePack(p string) {
+	os.Remove(p)
+	side, _ := filepath.Glob(p + ".*")
+	for _, s := range side {
+		os.Remove(s)
+	}
+}
+
+// olderFormat reports whether a cache file name ("v10.8-....pack",
+// "v9.8-....pack.dirs") was written by an older pack or cache version
+// than this program's; names it cannot read are not.
+func olderFormat(name string) bool {
+	ver, _, ok := strings.Cut(strings.TrimPrefix(name, "v"), "-")
+	if !ok || !strings.HasPrefix(name, "v") {
+		return false
+	}
+	ps, cs, _ := strings.Cut(ver, ".") // before pack 5: "v4-"
+	pv, err := strconv.Atoi(ps)
+	if err != nil {
+		return false
+	}
+	cv := 0
+	if cs != "" {
+		if cv, err = strconv.Atoi(cs); err != nil {
+			return false
+		}
+	}
+	return pv < packVersion || pv == packVersion && cv < cacheVersion
 }

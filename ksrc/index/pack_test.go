@@ -496,3 +496,67 @@ func uint64le(b []byte) uint64 {
 	}
 	return v
 }
+
+// A newer rcureview's pack of the same tree is left alone (two versions
+// sharing one cache must not re-index each other's trees), an older
+// one's goes, and a git pack evicted past keptGitPacks takes its
+// sidecars along.
+func TestPackNewerVersionKeptEvictedSidecarsRemoved(t *testing.T) {
+	dir := writeTree(t, sampleTree)
+	c := &Cache{Dir: t.TempDir()}
+	h := c.treeHash("tree:" + dir + optionsID(Options{}))
+	newer := filepath.Join(c.Dir, fmt.Sprintf("v%d.%d-%s.pack", packVersion+1, 1, h))
+	older := filepath.Join(c.Dir, fmt.Sprintf("v%d.%d-%s.pack.kconfig", packVersion, cacheVersion-1, h))
+	for _, p := range []string{newer, older} {
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build(t, dir, c, nil)
+	if _, err := os.Stat(newer); err != nil {
+		t.Errorf("a newer version's pack was removed: %v", err)
+	}
+	if _, err := os.Stat(older); !os.IsNotExist(err) {
+		t.Errorf("an older version's sidecar was kept: %v", err)
+	}
+
+	for i, name := range []string{"v10.8-", "v9-", "v10.9-", "w10.8-", "v1x.2-", "v10-"} {
+		want := []bool{false, true, false, false, false, true}[i]
+		if packVersion != 10 || cacheVersion != 8 {
+			break // the table is written for pack 10, cache 8
+		}
+		if got := olderFormat(name + "0123.pack"); got != want {
+			t.Errorf("olderFormat(%q) = %v, want %v", name, got, want)
+		}
+	}
+
+	// keptGitPacks older git packs with sidecars, then one more installed.
+	var packs []string
+	for i := 0; i <= keptGitPacks; i++ {
+		p := c.PackPath(fmt.Sprintf("%stree%d opts", gitTreePrefix, i))
+		for _, f := range []string{p, p + ".kconfig", p + ".kbuild"} {
+			if err := os.WriteFile(f, []byte("x"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			mt := time.Now().Add(time.Duration(i-10) * time.Minute)
+			if err := os.Chtimes(f, mt, mt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		packs = append(packs, p)
+	}
+	tmp := filepath.Join(c.Dir, "new.tmp")
+	if err := os.WriteFile(tmp, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.install(tmp, gitTreePrefix+"newest opts", 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Oldest two (i = 0, 1) are past the kept four (newest + i = 4, 3, 2).
+	for i, p := range packs {
+		_, err := os.Stat(p + ".kconfig")
+		if gone := os.IsNotExist(err); gone != (i < 2) {
+			t.Errorf("git pack %d: sidecar removed = %v, want %v", i, gone, i < 2)
+		}
+	}
+}
