@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/ruledoc"
@@ -19,11 +20,15 @@ import (
 //go:embed html/report.html.tmpl
 var htmlFS embed.FS
 
-var htmlTmpl = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"upper":      strings.ToUpper,
-	"sev":        func(s finding.Severity) string { return s.String() },
-	"readerNote": readerNote,
-}).ParseFS(htmlFS, "html/report.html.tmpl"))
+// htmlTmpl is parsed on first use: every rcureview process would
+// otherwise pay for it at start, whatever its output format.
+var htmlTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
+		"upper":      strings.ToUpper,
+		"sev":        func(s finding.Severity) string { return s.String() },
+		"readerNote": readerNote,
+	}).ParseFS(htmlFS, "html/report.html.tmpl"))
+})
 
 type htmlReport struct {
 	*Report
@@ -107,7 +112,7 @@ func WriteHTML(w io.Writer, r *Report) error {
 			v.Rules = append(v.Rules, d)
 		}
 	}
-	if err := htmlTmpl.Execute(w, v); err != nil {
+	if err := htmlTmpl().Execute(w, v); err != nil {
 		return fmt.Errorf("render html: %w", err)
 	}
 	return nil
