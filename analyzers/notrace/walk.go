@@ -2,7 +2,9 @@ package notrace
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/rcureview/rcureview/finding"
@@ -140,8 +142,7 @@ func (w *Walker) Walk(file *index.FileFacts, calls []index.Call, rootConds []str
 		}
 		callConds := it.facts.CondSet(it.call.Cond)
 		for _, t := range w.Ix.Resolve(it.from, it.call) {
-			conds := appendConds(pconds, callConds...)
-			conds = appendConds(conds, t.Conds...)
+			conds := appendConds2(pconds, callConds, t.Conds)
 			if !w.possible(conds) {
 				continue
 			}
@@ -193,9 +194,9 @@ func (w *Walker) Walk(file *index.FileFacts, calls []index.Call, rootConds []str
 func nodeKey(t index.Target) string {
 	switch t.Kind {
 	case index.TargetFunc, index.TargetMacro, index.TargetGuard, index.TargetTracepoint:
-		return fmt.Sprintf("%d:%s:%s:%d", t.Kind, t.Name, t.File, t.Line)
+		return strconv.Itoa(int(t.Kind)) + ":" + t.Name + ":" + t.File + ":" + strconv.Itoa(t.Line)
 	}
-	return fmt.Sprintf("%d:%s", t.Kind, t.Name)
+	return strconv.Itoa(int(t.Kind)) + ":" + t.Name
 }
 
 // possible reports whether conditions can hold under the configuration
@@ -302,6 +303,24 @@ func (w *Walker) sink(nodes []node, ni int, kind, name, detail string) Sink {
 	}
 	return Sink{Kind: kind, Name: name, Chain: chain, Conds: configOnly(nodes[ni].conds), FirstLine: first, Detail: detail,
 		Via: len(chain) - 1 - via}
+}
+
+// appendConds2 is appendConds(appendConds(base, a...), b...) in one
+// allocation (once per call edge the walk follows).
+func appendConds2(base, a, b []string) []string {
+	if len(base)+len(a)+len(b) == 0 {
+		return nil // as appendConds
+	}
+	out := make([]string, len(base), len(base)+len(a)+len(b))
+	copy(out, base)
+	for _, add := range [2][]string{a, b} {
+		for _, c := range add {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 func appendConds(base []string, add ...string) []string {
