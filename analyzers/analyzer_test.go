@@ -7,6 +7,7 @@ import (
 
 	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/ksrc/index"
 )
 
 // addedLines is a tiny real analyzer: it reports every added line that
@@ -208,6 +209,48 @@ func TestDriverDecidesStatus(t *testing.T) {
 	for msg, st := range map[string]finding.Status{"y pre-existing": finding.StatusPreExisting, "w not on an added line": finding.StatusPreExisting} {
 		if got[msg].Status != st {
 			t.Errorf("--all: %q: status %q, want %q", msg, got[msg].Status, st)
+		}
+	}
+}
+
+// Analyzers that require only the indexes run ahead, concurrently with
+// the others; what the pass reports keeps the registry's order: a
+// failure reported for the first analyzer that needed the failed helper,
+// then each analyzer's findings by name.
+func TestRegistryRunsIndexOnlyAnalyzersAhead(t *testing.T) {
+	broken := &Analyzer{Name: "broken", Run: func(*Pass) (any, error) { return nil, errors.New("no effects") }}
+	needs := func(name string) *Analyzer {
+		return &Analyzer{Name: name, Rules: []string{finding.RuleGPStall}, Requires: []*Analyzer{broken},
+			Run: func(*Pass) (any, error) { t.Fatalf("%s ran without its requirement", name); return nil, nil }}
+	}
+	early := &Analyzer{Name: "b-early", Rules: []string{finding.RuleGPStall}, Requires: []*Analyzer{Indexes},
+		Run: func(p *Pass) (any, error) {
+			if IndexesOf(p) == nil {
+				t.Error("b-early: no indexes")
+			}
+			p.Report(Diagnostic{Finding: finding.Finding{Rule: finding.RuleGPStall, Severity: finding.Warning,
+				File: "k.c", Line: 2, Message: "early"}})
+			return nil, nil
+		}}
+	r, err := NewRegistry(needs("a"), early, needs("c"), addedLines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pass := passWithDiff(t)
+	pass.Provider = index.NewProvider(index.Options{}, index.Embedded())
+	for i := 0; i < 3; i++ {
+		fs, skipped := r.Run(pass)
+		var got []string
+		for _, f := range fs {
+			got = append(got, f.Rule+": "+f.Message)
+		}
+		want := []string{finding.RuleInputSource + ": analyzer broken failed: no effects",
+			finding.RuleGPStall + ": early", finding.RuleSyncInReader + ": synchronize_rcu() added"}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("run %d: findings\n%s\nwant\n%s", i, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if len(skipped) != 2 || skipped[0].Analyzer != "a" || skipped[1].Analyzer != "c" {
+			t.Errorf("run %d: skipped %+v", i, skipped)
 		}
 	}
 }

@@ -89,9 +89,32 @@ type Skipped struct {
 // listed as skipped.
 func (r *Registry) Run(base Pass) ([]finding.Finding, []Skipped) {
 	s := &run{base: base, done: map[*Analyzer]*outcome{}, failed: map[*Analyzer]bool{}}
+	ahead := s.runAhead(r.list)
+	outs := make([]*outcome, len(r.list))
+	if ahead != nil {
+		// the others run now, while those run ahead; what they report
+		// (failures) is kept for its place in the order below
+		s.pending = map[int][]failEvent{}
+		for i, a := range r.list {
+			if _, ok := ahead[a]; !ok {
+				s.cur = i
+				outs[i] = s.exec(a)
+			}
+		}
+		s.deferred = true
+	}
 	var skipped []Skipped
-	for _, a := range r.list {
-		o := s.exec(a)
+	for i, a := range r.list {
+		for _, ev := range s.pending[i] {
+			s.fail(ev.a, ev.err)
+		}
+		if ch, ok := ahead[a]; ok {
+			s.done[a] = <-ch
+		}
+		o := outs[i]
+		if o == nil {
+			o = s.exec(a)
+		}
 		switch {
 		case o.err != nil:
 			s.fail(a, o.err)
@@ -112,6 +135,17 @@ type run struct {
 	done   map[*Analyzer]*outcome
 	failed map[*Analyzer]bool
 	out    []finding.Finding
+	// while analyzers run ahead (pending != nil and not deferred yet),
+	// failures are kept by the index of the analyzer being run
+	pending  map[int][]failEvent
+	deferred bool
+	cur      int
+}
+
+// failEvent is a failure reported while analyzers ran ahead.
+type failEvent struct {
+	a   *Analyzer
+	err error
 }
 
 // outcome is what running one analyzer on the pass gave.
@@ -122,6 +156,45 @@ type outcome struct {
 	skip    string
 	diags   []Diagnostic
 	results map[*Analyzer]any // what it required
+}
+
+// runAhead starts, each in its own goroutine, the analyzers that require
+// nothing but the indexes (which are safe for concurrent use), once the
+// indexes are built: they run while the others (the effect summaries
+// and what needs them, which are not) run in order. Run takes their
+// outcomes in its own order, so the findings are the same.
+func (s *run) runAhead(list []*Analyzer) map[*Analyzer]chan *outcome {
+	required := map[*Analyzer]bool{}
+	for _, a := range list {
+		for _, r := range a.Requires {
+			required[r] = true
+		}
+	}
+	var early []*Analyzer
+	for _, a := range list {
+		// (one another analyzer requires runs when that one asks)
+		if len(a.Requires) == 1 && a.Requires[0] == Indexes && !required[a] {
+			early = append(early, a)
+		}
+	}
+	if len(early) == 0 {
+		return nil
+	}
+	io := s.exec(Indexes)
+	if io.err != nil || io.skip != "" || !io.ran {
+		return nil // exec reports it, in order
+	}
+	ahead := map[*Analyzer]chan *outcome{}
+	for _, a := range early {
+		ch := make(chan *outcome, 1)
+		ahead[a] = ch
+		go func() {
+			o := &outcome{results: map[*Analyzer]any{Indexes: io.result}}
+			s.runPass(a, o)
+			ch <- o
+		}()
+	}
+	return ahead
 }
 
 // exec runs a (once per pass) after its requirements.
@@ -146,22 +219,32 @@ func (s *run) exec(a *Analyzer) *outcome {
 		}
 		o.results[req] = ro.result
 	}
+	s.runPass(a, o)
+	return o
+}
+
+// runPass runs a with the results of its requirements in o and records
+// the outcome in o; it reads nothing else of s but the base pass.
+func (s *run) runPass(a *Analyzer, o *outcome) {
 	pass := s.base
 	pass.Analyzer, pass.ResultOf, pass.Baseline = a, o.results, nil
 	pass.Report = func(d Diagnostic) { o.diags = append(o.diags, d) }
 	res, err := runOne(a, &pass)
 	if errors.Is(err, ErrNotApplicable) {
-		return o
+		return
 	}
 	if err == nil && a.ResultType != nil && res != nil && reflect.TypeOf(res) != a.ResultType {
 		err = fmt.Errorf("returned a %T, want %v", res, a.ResultType)
 	}
 	o.ran, o.result, o.err = err == nil, res, err
-	return o
 }
 
 // fail reports an analyzer's failure once per pass.
 func (s *run) fail(a *Analyzer, err error) {
+	if s.pending != nil && !s.deferred {
+		s.pending[s.cur] = append(s.pending[s.cur], failEvent{a, err})
+		return
+	}
 	if s.failed[a] {
 		return
 	}
