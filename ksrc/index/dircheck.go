@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rcureview/rcureview/internal/atomicfile"
 	"github.com/rcureview/rcureview/ksrc"
 )
 
@@ -96,19 +97,7 @@ func writeStamps(pack string, packCRC uint32, s stamps) error {
 		e.str(r)
 	}
 	e.b = binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, castagnoli))
-	tmp, err := os.CreateTemp(filepath.Dir(pack), ".dirs-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(e.b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), stampsPath(pack))
+	return atomicfile.Write(stampsPath(pack), ".dirs-*", e.b)
 }
 
 // readStamps reads the stamps of the pack whose directory checksum is

@@ -5,12 +5,11 @@ import (
 	"errors"
 	"hash/crc32"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"time"
 
+	"github.com/rcureview/rcureview/internal/atomicfile"
 	"github.com/rcureview/rcureview/ksrc"
 )
 
@@ -209,29 +208,11 @@ func (s *kbuildSide) save() {
 	}
 	e.b = binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, castagnoli))
 	name := kbuildSidecar(s.l.name)
-	if err := writeAtomic(name, ".kbuild-*", e.b); err != nil {
+	if err := atomicfile.Write(name, ".kbuild-*", e.b); err != nil {
 		s.l.logf("rcureview: index cache %s: %v", name, err)
 		return
 	}
 	s.stored, s.fresh, s.drop = all, nil, nil
-}
-
-// writeAtomic writes b to name through a temporary file in its
-// directory.
-func writeAtomic(name, pattern string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), pattern)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
 }
 
 // SaveCaches keeps what this index computed that a later run can reuse

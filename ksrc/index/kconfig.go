@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/rcureview/rcureview/internal/atomicfile"
 	"github.com/rcureview/rcureview/kconfig"
 )
 
@@ -142,7 +143,7 @@ func (l *lazyFiles) donorKconfig(arch string) *kconfig.Model {
 		e.uint(uint64(l.dir.crc))
 		e.b = append(e.b, rest...)
 		e.b = binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, castagnoli))
-		if err := writeFileAtomic(kconfigSidecar(l.name), e.b); err != nil {
+		if err := atomicfile.Write(kconfigSidecar(l.name), ".kconfig-*", e.b); err != nil {
 			l.logf("rcureview: index cache %s: %v", kconfigSidecar(l.name), err)
 		}
 		return m
@@ -166,24 +167,7 @@ func writeKconfig(name string, packCRC uint32, arch string, read []kconfigRead, 
 	}
 	e.b = append(e.b, m.Encode()...)
 	e.b = binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, castagnoli))
-	return writeFileAtomic(name, e.b)
-}
-
-// writeFileAtomic writes a file by renaming a new one over it.
-func writeFileAtomic(name string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), ".kconfig-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
+	return atomicfile.Write(name, ".kconfig-*", e.b)
 }
 
 // readKconfig reads a sidecar and checks it against the pack (unless
