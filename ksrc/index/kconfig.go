@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sync/atomic"
 	"time"
@@ -174,7 +173,7 @@ func writeKconfig(name string, packCRC uint32, arch string, read []kconfigRead, 
 // anyPack: a donor's) and the files; errKconfigStale when it is not for
 // them. rest is the sidecar after the pack's checksum, without its own.
 func (l *lazyFiles) readKconfig(name, arch string, anyPack bool) (m *kconfig.Model, rest []byte, err error) {
-	b, err := mapKconfig(name)
+	b, err := readMapped(name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -212,26 +211,6 @@ func (l *lazyFiles) readKconfig(name, arch string, anyPack bool) (m *kconfig.Mod
 		return nil, nil, fmt.Errorf("Kconfig model: %w", err)
 	}
 	return m, rest, nil
-}
-
-// mapKconfig maps a sidecar read-only, as packs are (mapFile): the model
-// reads its tables in place, and only the pages read are touched. A
-// sidecar is only ever replaced by renaming a new file over it, never
-// written in place, so the mapped file does not change under the model.
-func mapKconfig(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() == 0 {
-		return nil, nil
-	}
-	return mapFile(f, fi.Size())
 }
 
 // kconfigCurrent reports whether every file still has the key it was
