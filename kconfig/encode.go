@@ -317,13 +317,6 @@ func (l *lazySyms) decodeSymbol(d *modelDecoder, s *symbol) bool {
 		}
 		return l.node(uint32(j))
 	}
-	flag := func() bool {
-		v := d.uint()
-		if v > 1 {
-			d.bad = true
-		}
-		return v == 1
-	}
 	if !keep {
 		s = &symbol{}
 	}
@@ -336,7 +329,7 @@ func (l *lazySyms) decodeSymbol(d *modelDecoder, s *symbol) bool {
 		for j := 0; j < n; j++ {
 			var df symDef
 			df.dep = expr()
-			df.prompt = flag()
+			df.prompt = d.flag()
 			df.promptIf = expr()
 			if n := d.count(2); n > 0 {
 				if keep {
@@ -433,16 +426,9 @@ func DecodeModel(data []byte) (m *Model, err error) {
 		}
 		return l.node(uint32(j))
 	}
-	flag := func() bool {
-		v := d.uint()
-		if v > 1 {
-			d.bad = true
-		}
-		return v == 1
-	}
 	m = &Model{memo: map[string]bool{}, parsed: map[string]*Expr{}, simple: map[string][]string{}, lz: l}
 	m.Arch = str()
-	m.open = flag()
+	m.open = d.flag()
 	m.Files = d.count(0)
 	if n := d.count(1); n > 0 {
 		m.Missing = make([]string, n)
@@ -460,8 +446,8 @@ func DecodeModel(data []byte) (m *Model, err error) {
 			c.members[j] = str()
 		}
 		c.dep = expr()
-		c.optional = flag()
-		c.anyFree = flag()
+		c.optional = d.flag()
+		c.anyFree = d.flag()
 		m.choices[i] = c
 		if d.bad {
 			return nil, ErrBadModel
@@ -506,6 +492,16 @@ func (l *lazySyms) decodeSymbolCheck(d *modelDecoder) bool {
 type modelDecoder struct {
 	b   []byte
 	bad bool
+}
+
+// flag reads a boolean written as 0 or 1; anything else marks the
+// encoding bad.
+func (d *modelDecoder) flag() bool {
+	v := d.uint()
+	if v > 1 {
+		d.bad = true
+	}
+	return v == 1
 }
 
 func (d *modelDecoder) uint() uint64 {
