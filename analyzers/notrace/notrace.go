@@ -302,6 +302,21 @@ func (c *checker) reverse(chs []index.Changed) []root {
 	return out
 }
 
+// chainsHold reports whether every sink the root reports is reached in
+// the configuration by the very chain the walk found: the root's and
+// every call's conditions on it hold there. Then the configuration's own
+// walk would only confirm each sink (the chain is a path it can take), so
+// checkRoot skips it; when a chain does not hold, another chain may, and
+// the configuration is walked.
+func chainsHold(r root, sinks []Sink, cfg map[string]string) bool {
+	for _, s := range sinks {
+		if r.reports(s) && !index.CondsHold(appendConds(r.conds, s.Conds...), cfg) {
+			return false
+		}
+	}
+	return true
+}
+
 // checkRoot reports the sinks reachable from a root, and a *_notrace
 // function that is itself ftrace-able.
 func (c *checker) checkRoot(r root) {
@@ -321,8 +336,14 @@ func (c *checker) checkRoot(r root) {
 	if len(sinks) > 0 && c.pass.Config == nil && c.pass.Baseline == nil && !c.pass.All {
 		for _, n := range c.pass.Named {
 			m := map[string]bool{}
-			for _, s := range (&Walker{Ix: c.ix, Config: n.Config}).Walk(r.facts, r.calls, r.conds) {
-				m[s.Key()] = true
+			if chainsHold(r, sinks, n.Config) {
+				for _, s := range sinks {
+					m[s.Key()] = true
+				}
+			} else {
+				for _, s := range (&Walker{Ix: c.ix, Config: n.Config}).Walk(r.facts, r.calls, r.conds) {
+					m[s.Key()] = true
+				}
 			}
 			in = append(in, m)
 		}

@@ -195,3 +195,45 @@ func TestRealTreeRegisterExistingProbe(t *testing.T) {
 	}
 	t.Errorf("no re-entry error at the registration:\n%s", dump(fs))
 }
+
+// TestRealTreeHoldsAgreeWithConfig: what a finding's holds say of each
+// Debian configuration is what a review under that configuration
+// reports: a sink held in a configuration is found when walking it, and
+// one not held is not (checkRoot skips a configuration's walk when every
+// chain already holds there).
+func TestRealTreeHoldsAgreeWithConfig(t *testing.T) {
+	names := []string{"debian-amd64", "debian-rt", "debian-cloud"}
+	var named []analyzers.NamedConfig
+	for _, n := range names {
+		named = append(named, analyzers.NamedConfig{Name: n, Config: realtest.Named(t, n)})
+	}
+	const mb = "../../testdata/rcu-read-lock-notrace.mbox"
+	pass := realtest.Passes(t, nil, mb, nil)[0]
+	pass.Named = named
+	fs, err := realtest.Run(Analyzer, realtest.Provider(), &pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) == 0 {
+		t.Fatal("no findings on the RFC patch")
+	}
+	for i, n := range named {
+		p := realtest.Passes(t, nil, mb, n.Config)[0]
+		under, err := realtest.Run(Analyzer, realtest.Provider(), &p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reported := map[string]bool{}
+		for _, f := range under {
+			reported[f.Function+"|"+f.Target] = true
+		}
+		for _, f := range fs {
+			if len(f.Holds) != len(named) || f.Holds[i].Config != n.Name {
+				t.Fatalf("%s: holds %+v, want one per named configuration", f.Message, f.Holds)
+			}
+			if got, want := f.Holds[i].Holds, reported[f.Function+"|"+f.Target]; got != want {
+				t.Errorf("%s -> %s: holds in %s = %v, but a review under it reports it: %v", f.Function, f.Target, n.Name, got, want)
+			}
+		}
+	}
+}
