@@ -39,7 +39,9 @@ package notrace
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/diffparse"
@@ -79,6 +81,56 @@ type checker struct {
 	ix   *index.Index
 	// regs caches, per file, the tracing callbacks its text registers.
 	regs map[string]map[string]registration
+	// out, when set, collects the diagnostics of one root checked
+	// concurrently with others (checkRoots), to be reported in order.
+	out *[]analyzers.Diagnostic
+}
+
+// report passes a diagnostic on: to the pass, or to out.
+func (c *checker) report(d analyzers.Diagnostic) {
+	if c.out != nil {
+		*c.out = append(*c.out, d)
+		return
+	}
+	c.pass.Report(d)
+}
+
+// checkRoots checks the roots, several at once (the index, its Kconfig
+// model and the trees are safe for concurrent use; each root's walk is
+// independent), and reports their diagnostics in the roots' order, as
+// one root after the other would.
+func (c *checker) checkRoots(roots []root) {
+	workers := min(runtime.GOMAXPROCS(0), len(roots))
+	if workers <= 1 {
+		for _, r := range roots {
+			c.checkRoot(r)
+		}
+		return
+	}
+	out := make([][]analyzers.Diagnostic, len(roots))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				cc := *c
+				cc.out = &out[i]
+				cc.checkRoot(roots[i])
+			}
+		}()
+	}
+	for i := range roots {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, ds := range out {
+		for _, d := range ds {
+			c.pass.Report(d)
+		}
+	}
 }
 
 // root is one place the walk starts from.
@@ -163,9 +215,7 @@ func (c *checker) run(changed []index.Changed) {
 			addRoot(r)
 		}
 	}
-	for _, r := range roots {
-		c.checkRoot(r)
-	}
+	c.checkRoots(roots)
 }
 
 // rootOf says whether a definition is a root, and of which kind (spec
@@ -379,7 +429,7 @@ func (c *checker) checkRoot(r root) {
 			f.Chain = append(c.siteHops(r, s), s.Chain...)
 		}
 		c.locate(&f, r, s.FirstLine)
-		c.pass.Report(analyzers.Diagnostic{Finding: f, Key: key + s.Key(), Detail: chainNames(s.Chain) + r.contract(), Def: def})
+		c.report(analyzers.Diagnostic{Finding: f, Key: key + s.Key(), Detail: chainNames(s.Chain) + r.contract(), Def: def})
 	}
 }
 
@@ -429,7 +479,7 @@ func (c *checker) nameContract(r root) {
 	}
 	c.locate(&f, r, 0)
 	def := analyzers.Def{File: r.facts.Path, Name: r.name}
-	c.pass.Report(analyzers.Diagnostic{Finding: f, Key: r.facts.Path + ":" + r.name + "|name-contract", Def: def})
+	c.report(analyzers.Diagnostic{Finding: f, Key: r.facts.Path + ":" + r.name + "|name-contract", Def: def})
 }
 
 // locate points a finding at the patch's own line: the root's call that

@@ -1,6 +1,7 @@
 package notrace
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 
@@ -235,5 +236,23 @@ func TestRealTreeHoldsAgreeWithConfig(t *testing.T) {
 				t.Errorf("%s -> %s: holds in %s = %v, but a review under it reports it: %v", f.Function, f.Target, n.Name, got, want)
 			}
 		}
+	}
+}
+
+// TestRealTreeRootsInParallelReportInOrder: roots checked several at once
+// report what one after the other reports, in the same order.
+func TestRealTreeRootsInParallelReportInOrder(t *testing.T) {
+	run := func() string {
+		return dump(realtest.RunMbox(t, Analyzer, realtest.Provider(), "../../testdata/rcu-read-lock-notrace.mbox"))
+	}
+	parallel := run()
+	prev := runtime.GOMAXPROCS(1)
+	serial := run()
+	runtime.GOMAXPROCS(prev)
+	if parallel != serial {
+		t.Errorf("roots in parallel:\n%s\none after the other:\n%s", parallel, serial)
+	}
+	if strings.Count(serial, "\n") < 2 {
+		t.Errorf("too few findings to tell an order:\n%s", serial)
 	}
 }
