@@ -17,6 +17,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
+	"github.com/rcureview/rcureview/internal/mapfile"
 	"github.com/rcureview/rcureview/ksrc"
 )
 
@@ -214,7 +215,7 @@ func StagedDiff(r *git.Repository, indexFile string) (string, error) {
 			return "", err
 		}
 	}
-	data, release, _ := readIndexFile(path) // a missing index: go-git's reading says so
+	data, release, _ := mapfile.Open(path) // a missing index: go-git's reading says so
 	defer release()
 	clean, err := cleanDirs(r, cacheTreeOf(data), t)
 	if err != nil {

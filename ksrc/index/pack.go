@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/rcureview/rcureview/internal/mapfile"
 )
 
 // A pack is the cache file of one tree, laid out so that a warm start
@@ -690,7 +692,7 @@ func readPackDir(f *os.File) (*packDir, error) {
 	if size < int64(len(packMagic))+packTrailer {
 		return nil, errors.New("file too short")
 	}
-	data, err := mapFile(f, size)
+	data, err := mapfile.Map(f, size)
 	if err != nil {
 		return nil, err
 	}
@@ -815,26 +817,6 @@ func parsePackDir(head, tables, crcs []byte, recEnd int64) (*packDir, error) {
 // (no copy into the heap; the mapping lives as long as the process, and
 // cache files are replaced by renaming, never rewritten in place).
 func readMapped(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.Size() == 0 {
-		return nil, nil
-	}
-	return mapFile(f, fi.Size())
-}
-
-// readAll reads the first size bytes of f.
-func readAll(f *os.File, size int64) ([]byte, error) {
-	b := make([]byte, size)
-	if _, err := f.ReadAt(b, 0); err != nil {
-		return nil, err
-	}
-	return b, nil
+	b, _, err := mapfile.Open(name)
+	return b, err
 }
