@@ -6,9 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"hash/crc32"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/rcureview/rcureview/internal/atomicfile"
@@ -80,11 +81,7 @@ func loadCached(dir, src string, fi os.FileInfo) (Config, error) {
 
 // encodeConfig is the cache file of configuration c read from src.
 func encodeConfig(c Config, src string, size, mtime int64) []byte {
-	names := make([]string, 0, len(c))
-	for k := range c {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(c))
 	b := []byte(configCacheMagic)
 	str := func(s string) {
 		b = binary.AppendUvarint(b, uint64(len(s)))

@@ -3,6 +3,8 @@ package kconfig
 import (
 	"encoding/binary"
 	"errors"
+	"maps"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -144,11 +146,7 @@ func (m *Model) allSymbols() []*symbol {
 		}
 		return out
 	}
-	names := make([]string, 0, len(m.syms))
-	for n := range m.syms {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(m.syms))
 	out := make([]*symbol, len(names))
 	for i, n := range names {
 		out[i] = m.syms[n]

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"hash/crc32"
 	"io/fs"
+	"maps"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/rcureview/rcureview/internal/atomicfile"
@@ -192,11 +192,7 @@ func (s *kbuildSide) save() {
 	for dir, b := range s.fresh {
 		all[dir] = b
 	}
-	dirs := make([]string, 0, len(all))
-	for dir := range all {
-		dirs = append(dirs, dir)
-	}
-	sort.Strings(dirs)
+	dirs := slices.Sorted(maps.Keys(all))
 	e := factsEncoder{}
 	e.b = append(e.b, kbuildMagic...)
 	e.uint(uint64(s.l.dir.crc))
@@ -266,18 +262,10 @@ func encodeDirObjs(e *factsEncoder, do *dirObjs) {
 	e.bool(do.lists)
 	e.bool(do.file)
 	e.bool(do.far)
-	hp := make([]string, 0, len(do.hostprogs))
-	for h := range do.hostprogs {
-		hp = append(hp, h)
-	}
-	slices.Sort(hp)
+	hp := slices.Sorted(maps.Keys(do.hostprogs))
 	e.strs(hp)
 	e.strs(do.foreign)
-	keys := make([]string, 0, len(do.edges))
-	for k := range do.edges {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(do.edges))
 	e.uint(uint64(len(keys)))
 	for _, k := range keys {
 		e.str(k)

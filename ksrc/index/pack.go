@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"slices"
@@ -452,11 +453,7 @@ func (pw *packWriter) finish() (uint32, error) {
 		head.uint(uint64(t.nbytes))
 		head.uint(uint64(t.nids))
 	}
-	mdirs := make([]string, 0, len(pw.makes))
-	for d := range pw.makes {
-		mdirs = append(mdirs, d)
-	}
-	sort.Strings(mdirs)
+	mdirs := slices.Sorted(maps.Keys(pw.makes))
 	head.uint(uint64(len(mdirs)))
 	for _, d := range mdirs {
 		m := pw.makes[d]
