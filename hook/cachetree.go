@@ -5,66 +5,21 @@ import (
 	"crypto/sha1"
 	"encoding/binary"
 	"fmt"
-	"os"
 	"strconv"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 )
 
-// readCacheTree reads git's cache tree (the TREE extension) from the index
-// file at path, invalidated directories included: go-git's decoder drops
-// them, and with them the shape of the tree. nil when the index has none
-// or is not laid out as this reader expects (a SHA-256 repository, an
-// unknown version): the caller then compares every entry.
-func readCacheTree(path string) *cacheNode {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
-	return cacheTreeOf(data)
-}
-
-// cacheTreeOf is readCacheTree of the index file's content.
+// cacheTreeOf reads git's cache tree (the TREE extension) from the
+// content of an index file, invalidated directories included: go-git's
+// decoder drops them, and with them the shape of the tree. nil when the
+// index has none or is not laid out as this reader expects (a SHA-256
+// repository, an unknown version): the caller then compares every entry.
 func cacheTreeOf(data []byte) *cacheNode {
-	if len(data) < 12+20 || string(data[:4]) != "DIRC" {
+	off, end, ok := walkIndex(data, nil)
+	if !ok {
 		return nil
-	}
-	ver := binary.BigEndian.Uint32(data[4:])
-	if ver < 2 || ver > 4 {
-		return nil
-	}
-	n := int(binary.BigEndian.Uint32(data[8:]))
-	end := len(data) - 20 // the SHA-1 of the file
-	off := 12
-	for i := 0; i < n; i++ {
-		if off+62 > end {
-			return nil
-		}
-		flags := binary.BigEndian.Uint16(data[off+60:])
-		name := off + 62
-		if ver >= 3 && flags&0x4000 != 0 {
-			name += 2
-		}
-		if ver == 4 {
-			// a varint of the bytes to strip from the previous name, then
-			// the rest of the name, NUL-terminated
-			for name < end && data[name]&0x80 != 0 {
-				name++
-			}
-			name++
-			nul := bytes.IndexByte(data[name:end], 0)
-			if nul < 0 {
-				return nil
-			}
-			off = name + nul + 1
-			continue
-		}
-		nul := bytes.IndexByte(data[name:end], 0)
-		if nul < 0 {
-			return nil
-		}
-		off += (name - off + nul + 8) &^ 7
 	}
 	for off+8 <= end {
 		sig, size := string(data[off:off+4]), int(binary.BigEndian.Uint32(data[off+4:]))
@@ -83,6 +38,77 @@ func cacheTreeOf(data []byte) *cacheNode {
 		off = body + size
 	}
 	return nil
+}
+
+// indexEntry is one entry of an index file as walkIndex reads it: its
+// fixed part (times, mode, object id, flags), the extended flags (0 before
+// version 3) and its name, complete (a version 4 name is rebuilt from the
+// previous one; the slice is reused, copy it to keep it).
+type indexEntry struct {
+	fixed []byte
+	flags uint16
+	ext   uint16
+	name  []byte
+}
+
+// walkIndex walks the entries of an index file (versions 2 to 4, SHA-1
+// object ids), calling fn, when not nil, for each (false stops the walk
+// and makes ok false); it returns where the extensions start and end (the
+// file's checksum). ok is false when the file is not laid out as this
+// reader expects.
+func walkIndex(data []byte, fn func(e *indexEntry) bool) (ext, end int, ok bool) {
+	if len(data) < 12+20 || string(data[:4]) != "DIRC" {
+		return 0, 0, false
+	}
+	ver := binary.BigEndian.Uint32(data[4:])
+	if ver < 2 || ver > 4 {
+		return 0, 0, false
+	}
+	n := int(binary.BigEndian.Uint32(data[8:]))
+	end = len(data) - 20 // the SHA-1 of the file
+	var e indexEntry
+	off := 12
+	for i := 0; i < n; i++ {
+		if off+62 > end {
+			return 0, 0, false
+		}
+		e.fixed = data[off : off+62]
+		e.flags, e.ext = binary.BigEndian.Uint16(data[off+60:]), 0
+		at := off + 62
+		if e.flags&0x4000 != 0 {
+			if ver < 3 || at+2 > end {
+				return 0, 0, false
+			}
+			e.ext = binary.BigEndian.Uint16(data[at:])
+			at += 2
+		}
+		if ver == 4 {
+			// how many bytes to strip from the previous name (git's
+			// offset varint), then the rest, NUL-terminated
+			strip, w := indexVarint(data[at:end])
+			if w == 0 || strip > uint64(len(e.name)) {
+				return 0, 0, false
+			}
+			at += w
+			nul := bytes.IndexByte(data[at:end], 0)
+			if nul < 0 {
+				return 0, 0, false
+			}
+			e.name = append(e.name[:len(e.name)-int(strip)], data[at:at+nul]...)
+			off = at + nul + 1
+		} else {
+			nul := bytes.IndexByte(data[at:end], 0)
+			if nul < 0 {
+				return 0, 0, false
+			}
+			e.name = append(e.name[:0], data[at:at+nul]...)
+			off += (at - off + nul + 8) &^ 7
+		}
+		if fn != nil && !fn(&e) {
+			return 0, 0, false
+		}
+	}
+	return off, end, true
 }
 
 // parseCacheNode parses one cache tree entry and its subtrees: path NUL,
@@ -145,76 +171,40 @@ func parseCacheNode(b []byte, depth int) (*cacheNode, []byte) {
 // go-git's decoder, which builds every entry of a kernel tree's 90,000,
 // costs some 0.2 s.
 func indexEntries(data []byte, skip map[string]bool) (map[string]entry, bool, error) {
-	if len(data) < 12+20 || string(data[:4]) != "DIRC" {
+	if len(data) < 12+20 {
 		return nil, false, nil
 	}
-	ver := binary.BigEndian.Uint32(data[4:])
-	if ver < 2 || ver > 4 {
-		return nil, false, nil
-	}
-	end := len(data) - 20
-	if sum := data[end:]; !bytes.Equal(sum, make([]byte, 20)) { // index.skipHash writes zeros
-		if h := sha1.Sum(data[:end]); !bytes.Equal(h[:], sum) {
+	if sum := data[len(data)-20:]; !bytes.Equal(sum, make([]byte, 20)) { // index.skipHash writes zeros
+		if h := sha1.Sum(data[:len(data)-20]); !bytes.Equal(h[:], sum) {
 			return nil, false, nil
 		}
 	}
-	n := int(binary.BigEndian.Uint32(data[8:]))
 	out := map[string]entry{}
-	var name []byte // v4: the previous entry's name
-	off := 12
-	for i := 0; i < n; i++ {
-		if off+62 > end {
-			return nil, false, nil
+	var unmerged error
+	off, end, ok := walkIndex(data, func(e *indexEntry) bool {
+		if e.ext&0x4000 != 0 { // skip-worktree: a sparse checkout; go-git's reading
+			return false
 		}
-		e := data[off:]
-		mode := binary.BigEndian.Uint32(e[24:])
+		if underAny(string(e.name), skip) {
+			return true
+		}
+		if stage := e.flags >> 12 & 3; stage != 0 {
+			unmerged = fmt.Errorf("index has unmerged path %s: resolve the conflict first", e.name)
+			return false
+		}
+		if e.ext&0x2000 != 0 { // intent to add
+			return true
+		}
 		var hash plumbing.Hash
-		copy(hash[:], e[40:60])
-		flags := binary.BigEndian.Uint16(e[60:])
-		at := off + 62
-		var ext uint16
-		if flags&0x4000 != 0 {
-			if ver < 3 || at+2 > end {
-				return nil, false, nil
-			}
-			ext = binary.BigEndian.Uint16(data[at:])
-			at += 2
-		}
-		if ver == 4 {
-			// how many bytes to strip from the previous name (git's
-			// offset varint), then the rest, NUL-terminated
-			strip, w := indexVarint(data[at:end])
-			if w == 0 || strip > uint64(len(name)) {
-				return nil, false, nil
-			}
-			at += w
-			nul := bytes.IndexByte(data[at:end], 0)
-			if nul < 0 {
-				return nil, false, nil
-			}
-			name = append(name[:len(name)-int(strip)], data[at:at+nul]...)
-			off = at + nul + 1
-		} else {
-			nul := bytes.IndexByte(data[at:end], 0)
-			if nul < 0 {
-				return nil, false, nil
-			}
-			name = append(name[:0], data[at:at+nul]...)
-			off += (at - off + nul + 8) &^ 7
-		}
-		if ext&0x4000 != 0 { // skip-worktree: a sparse checkout; go-git's reading
-			return nil, false, nil
-		}
-		if underAny(string(name), skip) {
-			continue
-		}
-		if stage := flags >> 12 & 3; stage != 0 {
-			return nil, true, fmt.Errorf("index has unmerged path %s: resolve the conflict first", name)
-		}
-		if ext&0x2000 != 0 { // intent to add
-			continue
-		}
-		out[string(name)] = entry{hash, filemode.FileMode(mode)}
+		copy(hash[:], e.fixed[40:60])
+		out[string(e.name)] = entry{hash, filemode.FileMode(binary.BigEndian.Uint32(e.fixed[24:]))}
+		return true
+	})
+	if unmerged != nil {
+		return nil, true, unmerged
+	}
+	if !ok {
+		return nil, false, nil
 	}
 	// extensions: one git requires (lower-case signature) must be known
 	for off+8 <= end {

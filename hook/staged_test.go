@@ -230,7 +230,11 @@ func TestStagedDiffCacheTree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		root := readCacheTree(filepath.Join(r.dir, ".git", "index"))
+		data, err := os.ReadFile(filepath.Join(r.dir, ".git", "index"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		root := cacheTreeOf(data)
 		if root == nil {
 			t.Fatal("no cache tree read")
 		}
