@@ -115,16 +115,10 @@ func (s *kbuildSide) add(dir string, do *dirObjs, reads []kconfigRead) {
 func (s *kbuildSide) current(reads []kconfigRead) bool {
 	l := s.l
 	for _, r := range reads {
-		id, ok := l.dir.lookupPath(r.path)
-		switch {
-		case !ok && r.key == "":
-		case !ok || r.key == "":
+		if !l.packAgrees(r) {
 			return false
-		case l.check == nil:
-			if l.dir.key(id) != r.key {
-				return false
-			}
-		default:
+		}
+		if l.check != nil && r.key != "" {
 			key, seen := s.keys[r.path]
 			if !seen {
 				key = lstatFile(l.check.root, r.path).key()

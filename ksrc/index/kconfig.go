@@ -221,12 +221,7 @@ func (l *lazyFiles) readKconfig(name, arch string, anyPack bool) (m *kconfig.Mod
 // the pack (a file added since is in a layer over it).
 func (l *lazyFiles) kconfigCurrent(read []kconfigRead) bool {
 	for _, r := range read {
-		id, ok := l.dir.lookupPath(r.path)
-		switch {
-		case !ok && r.key == "":
-		case !ok || r.key == "":
-			return false
-		case l.check == nil && l.dir.key(id) != r.key:
+		if !l.packAgrees(r) {
 			return false
 		}
 	}
@@ -242,6 +237,22 @@ func (l *lazyFiles) kconfigCurrent(read []kconfigRead) bool {
 		}
 	})
 	return !stale.Load()
+}
+
+// packAgrees reports whether the pack still agrees with a file read (a
+// path and the key it was read with) as far as the pack can tell: a file
+// that was absent is still absent from it, a present one is in it and,
+// for a git tree (no directory check), has the same key. For a directory
+// tree the caller compares the key on disk.
+func (l *lazyFiles) packAgrees(r kconfigRead) bool {
+	id, ok := l.dir.lookupPath(r.path)
+	switch {
+	case !ok && r.key == "":
+		return true
+	case !ok || r.key == "":
+		return false
+	}
+	return l.check != nil || l.dir.key(id) == r.key
 }
 
 // changes reports whether this layer replaces, adds or deletes a file
