@@ -174,12 +174,14 @@ func (w *walker) call(from string, ff *index.FileFacts, c index.Call, chain []fi
 		return
 	}
 	for _, t := range w.ix.Resolve(from, c) {
-		all := append(append([]string(nil), cs...), t.Conds...)
-		if !w.possible(all) {
-			continue
-		}
+		// a target already reached was reached by a chain that can hold;
+		// whether this one can does not matter
 		k := fmt.Sprintf("%d:%s:%s:%d", t.Kind, t.Name, t.File, t.Line)
 		if w.seen[k] {
+			continue
+		}
+		all := append(append([]string(nil), cs...), t.Conds...)
+		if !w.possible(all) {
 			continue
 		}
 		w.seen[k] = true

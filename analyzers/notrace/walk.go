@@ -142,12 +142,14 @@ func (w *Walker) Walk(file *index.FileFacts, calls []index.Call, rootConds []str
 		}
 		callConds := it.facts.CondSet(it.call.Cond)
 		for _, t := range w.Ix.Resolve(it.from, it.call) {
-			conds := appendConds2(pconds, callConds, t.Conds)
-			if !w.possible(conds) {
-				continue
-			}
+			// a target already reached was reached by a chain that can
+			// hold; whether this one can does not matter
 			key := nodeKey(t)
 			if seen[key] {
+				continue
+			}
+			conds := appendConds2(pconds, callConds, t.Conds)
+			if !w.possible(conds) {
 				continue
 			}
 			seen[key] = true

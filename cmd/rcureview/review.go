@@ -171,7 +171,11 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// the review's base: its index loads (the directory check's
 		// system calls) while the configurations and the patches are
 		// read and parsed
-		opt.Indexes.Prefetch(dt)
+		if opt.Config == nil {
+			opt.Indexes.PrefetchKconfig(dt)
+		} else {
+			opt.Indexes.Prefetch(dt)
+		}
 	}
 	if opt.Config != nil {
 		opt.ConfigName = f.config

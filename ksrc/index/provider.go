@@ -131,6 +131,22 @@ func (p *Provider) Prefetch(t ksrc.Tree) {
 	go p.For(t) // the error is For's to report to whoever asks
 }
 
+// PrefetchKconfig is Prefetch that also reads the tree's Kconfig model
+// once its index is there: a review without a .config asks it whether
+// each chain's conditions can hold, and validating the model (a stat of
+// every Kconfig file of a directory tree) then overlaps the reading of
+// the patches instead of the first analyzer's walk.
+func (p *Provider) PrefetchKconfig(t ksrc.Tree) {
+	if t == nil {
+		return
+	}
+	go func() {
+		if ix, err := p.For(t); err == nil {
+			ix.Kconfig()
+		}
+	}()
+}
+
 func (p *Provider) forOverlay(o *ksrc.Overlay) (*Index, error) {
 	base, err := p.For(o.Base())
 	if err != nil {
