@@ -11,8 +11,10 @@ import (
 	"path/filepath"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/rcureview/rcureview/internal/atomicfile"
+	"github.com/rcureview/rcureview/internal/mapfile"
 )
 
 // Parsed configurations are kept between runs: decoding Debian's three
@@ -25,6 +27,16 @@ import (
 // the same clock tick could keep its time). A cache file that is
 // missing, damaged (checksum) or for another file is ignored and
 // rewritten; failing to write one only costs the next run the decoding.
+//
+// A cache file is mapped, not read, and the configuration's names and
+// values are strings over the mapping: reading it into the heap and
+// copying it into one string touched about 280 fresh pages per review
+// (two thirds of the file's decoding cost). This is safe because a
+// cache file is only ever replaced by renaming a new file over it
+// (atomicfile), never written in place, so the mapped bytes never
+// change, and a mapping that is kept is never released (mapfile.Open's
+// release is called only when the file is not used), so the strings
+// stay valid as long as the Config, and longer.
 
 // configCacheMagic starts a cached configuration file.
 const configCacheMagic = "RCUCFG\x01"
@@ -64,10 +76,11 @@ func loadCached(dir, src string, fi os.FileInfo) (Config, error) {
 	}
 	cf := configCacheFile(dir, src)
 	size, mtime := fi.Size(), fi.ModTime().UnixNano()
-	if b, err := os.ReadFile(cf); err == nil {
+	if b, release, err := mapfile.Open(cf); err == nil {
 		if c, err := decodeConfig(b, src, size, mtime); err == nil {
-			return c, nil
+			return c, nil // its strings are over b: b stays mapped
 		}
+		release()
 	}
 	c, err := Load(src)
 	if err != nil {
@@ -101,7 +114,8 @@ func encodeConfig(c Config, src string, size, mtime int64) []byte {
 var errConfigCache = errors.New("cached configuration unusable")
 
 // decodeConfig reads a cache file; it fails unless the file is whole and
-// was made from src with this size and modification time.
+// was made from src with this size and modification time. The Config's
+// strings share b's memory, which must therefore never change.
 func decodeConfig(b []byte, src string, size, mtime int64) (Config, error) {
 	if len(b) < len(configCacheMagic)+4 || string(b[:len(configCacheMagic)]) != configCacheMagic {
 		return nil, errConfigCache
@@ -138,8 +152,8 @@ func decodeConfig(b []byte, src string, size, mtime int64) (Config, error) {
 	if bad || n > uint64(len(d)) {
 		return nil, errConfigCache
 	}
-	// names and values are substrings of one string
-	all := string(d)
+	// names and values are substrings of one string over b
+	all := unsafe.String(unsafe.SliceData(d), len(d))
 	off := func() (int, int) {
 		n := num()
 		start := len(all) - len(d)
