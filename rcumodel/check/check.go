@@ -231,8 +231,41 @@ func Explore[S, L any](sys System[S, L], safety []string, live []Liveness[S], op
 		}
 	}
 	truncated, byBytes := false, false
+	// The state being expanded (s), a copy of an edge's target (to) and
+	// the callback that records an edge are made once, not once per
+	// state or edge: the System's methods take their addresses, so each
+	// lives on the heap.
+	var (
+		s, to   S
+		cur     int32 // the state being expanded, at depth d
+		d       int32
+		k       int32 // edges of cur so far
+		enabled uint64
+	)
+	emit := func(e Edge[S, L]) {
+		to = e.To
+		id, isNew := add(&to, cur, k, d+1)
+		if e.Fair < 0 || e.Fair > 63 {
+			e.Fair = 0
+		}
+		g.edges.add(edgeRec{to: id, fair: int8(e.Fair), tags: e.Tags})
+		if e.Fair > 0 {
+			enabled |= 1 << uint(e.Fair)
+		}
+		for _, b := range e.Bad {
+			if want[b.Property] && res.Violations[b.Property] == nil {
+				v := &Violation[S, L]{Property: b.Property, Msg: b.Msg, Tag: b.Tag}
+				v.Init, v.Prefix = g.path(cur)
+				v.Prefix = append(v.Prefix, g.edgeLabel(cur, k))
+				res.Violations[b.Property] = v
+			}
+		}
+		if isNew {
+			work = append(work, id)
+		}
+		k++
+	}
 	for len(work) > 0 {
-		var cur int32
 		if opt.DFS {
 			cur = work[len(work)-1]
 			work = work[:len(work)-1]
@@ -240,7 +273,7 @@ func Explore[S, L any](sys System[S, L], safety []string, live []Liveness[S], op
 			cur = work[0]
 			work = work[1:]
 		}
-		d := g.m(cur).depth
+		d = g.m(cur).depth
 		if int(d) > res.MaxDepth {
 			res.MaxDepth = int(d)
 		}
@@ -257,31 +290,9 @@ func Explore[S, L any](sys System[S, L], safety []string, live []Liveness[S], op
 			break
 		}
 		g.m(cur).first = int32(g.edges.len())
-		k := int32(0)
-		s := g.state(cur)
-		var enabled uint64
-		sys.Next(&s, func(e Edge[S, L]) {
-			to, isNew := add(&e.To, cur, k, d+1)
-			if e.Fair < 0 || e.Fair > 63 {
-				e.Fair = 0
-			}
-			g.edges.add(edgeRec{to: to, fair: int8(e.Fair), tags: e.Tags})
-			if e.Fair > 0 {
-				enabled |= 1 << uint(e.Fair)
-			}
-			for _, b := range e.Bad {
-				if want[b.Property] && res.Violations[b.Property] == nil {
-					v := &Violation[S, L]{Property: b.Property, Msg: b.Msg, Tag: b.Tag}
-					v.Init, v.Prefix = g.path(cur)
-					v.Prefix = append(v.Prefix, g.edgeLabel(cur, k))
-					res.Violations[b.Property] = v
-				}
-			}
-			if isNew {
-				work = append(work, to)
-			}
-			k++
-		})
+		k, enabled = 0, 0
+		g.st.load(cur, &s)
+		sys.Next(&s, emit)
 		mc := g.m(cur)
 		mc.nedges, mc.enabled = k, enabled
 	}

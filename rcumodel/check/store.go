@@ -11,6 +11,7 @@ import (
 // the state: the checker then keeps only the keys and decodes a state when
 // it needs it, which halves the memory of an exploration.
 type Decoder[S any] interface {
+	// Decode sets all of *s (which may hold another state) from key.
 	Decode(key []byte, s *S)
 }
 
@@ -154,12 +155,21 @@ func (st *store[S]) grow() {
 
 // get returns state id.
 func (st *store[S]) get(id int32) S {
-	if st.dec == nil {
-		return *st.states.at(int(id))
-	}
 	var s S
-	st.dec.Decode(st.key(id), &s)
+	st.load(id, &s)
 	return s
+}
+
+// load sets *s to state id: the explorer decodes every state it expands
+// into one variable instead of a new one each time (a state escapes to
+// the heap when the System takes its address, and a fresh heap state per
+// expansion is fresh memory).
+func (st *store[S]) load(id int32, s *S) {
+	if st.dec == nil {
+		*s = *st.states.at(int(id))
+		return
+	}
+	st.dec.Decode(st.key(id), s)
 }
 
 func (st *store[S]) len() int { return st.loc.len() }
