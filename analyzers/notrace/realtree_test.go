@@ -1,6 +1,7 @@
 package notrace
 
 import (
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -254,5 +255,37 @@ func TestRealTreeRootsInParallelReportInOrder(t *testing.T) {
 	}
 	if strings.Count(serial, "\n") < 2 {
 		t.Errorf("too few findings to tell an order:\n%s", serial)
+	}
+}
+
+// TestRealTreeWalkLevelsInParallel: a walk resolves each level's calls
+// with several goroutines and takes the results in queue order; it must
+// find the same sinks by the same chains as one goroutine does, for the
+// roots of the RCU read side (the deepest walks of the review of
+// rcu_read_lock_notrace()).
+func TestRealTreeWalkLevelsInParallel(t *testing.T) {
+	tree := realtest.Tree(t)
+	ix, err := realtest.Provider().For(tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	walked, parallel := 0, 0
+	for _, r := range (&checker{pass: &analyzers.Pass{}, ix: ix}).allRoots() {
+		if !strings.Contains(r.facts.Path, "rcu") {
+			continue
+		}
+		conds := ix.DefConds(r.facts.Path, r.conds)
+		one := (&Walker{Ix: ix, Workers: 1}).Walk(r.facts, r.calls, conds)
+		many := (&Walker{Ix: ix, Workers: 4}).Walk(r.facts, r.calls, conds)
+		if !reflect.DeepEqual(one, many) {
+			t.Errorf("%s %s: one goroutine found\n%+v\nfour found\n%+v", r.facts.Path, r.name, one, many)
+		}
+		walked++
+		if len(one) > 2 {
+			parallel++
+		}
+	}
+	if walked < 10 || parallel < 5 {
+		t.Errorf("walked %d roots, %d with more than two sinks: too few to compare", walked, parallel)
 	}
 }

@@ -2,10 +2,12 @@ package notrace
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/kernelnames"
@@ -96,6 +98,9 @@ type Walker struct {
 	// (0: DefaultFuncDepth). Deeper paths exist in a kernel-wide call
 	// graph but mostly run through error and allocation paths.
 	MaxFuncDepth int
+	// Workers is how many goroutines resolve a level of the walk (0:
+	// GOMAXPROCS); the walk's result does not depend on it.
+	Workers int
 }
 
 // DefaultFuncDepth is the default bound on function bodies per chain.
@@ -116,13 +121,7 @@ func (w *Walker) Walk(file *index.FileFacts, calls []index.Call, rootConds []str
 	seen := map[string]bool{}
 	var sinks []Sink
 	sinkSeen := map[string]bool{}
-	type item struct {
-		from   string // file the call is in
-		facts  *index.FileFacts
-		call   index.Call
-		parent int
-	}
-	var queue []item
+	var queue []walkItem
 	// every chain carries the root's own conditions: its file is built
 	// and its #if holds
 	rootConds = w.Ix.DefConds(file.Path, rootConds)
@@ -130,67 +129,176 @@ func (w *Walker) Walk(file *index.FileFacts, calls []index.Call, rootConds []str
 		return nil
 	}
 	for _, c := range calls {
-		queue = append(queue, item{file.Path, file, c, -1})
+		queue = append(queue, walkItem{file.Path, file, c, -1})
 	}
-	for qi := 0; qi < len(queue) && len(nodes) < max; qi++ {
-		it := queue[qi]
-		pconds := rootConds
-		depth, fdepth, traced := 1, 0, false
-		if it.parent >= 0 {
-			p := nodes[it.parent]
-			pconds, depth, fdepth, traced = p.conds, p.depth+1, p.fdepth, p.traced
-		}
-		callConds := it.facts.CondSet(it.call.Cond)
-		for _, t := range w.Ix.Resolve(it.from, it.call) {
-			// a target already reached was reached by a chain that can
-			// hold; whether this one can does not matter
-			key := nodeKey(t)
-			if seen[key] {
-				continue
+	// The queue is taken a level at a time (the items a level's nodes
+	// added): the level's calls are resolved and their chains' conditions
+	// solved in parallel (resolveLevel), then taken in queue order exactly
+	// as one at a time would take them, so the nodes, the chains and the
+	// sinks are the same.
+	for start := 0; start < len(queue) && len(nodes) < max; {
+		end := len(queue)
+		level := w.resolveLevel(queue[start:end], nodes, rootConds, seen)
+		for qi := start; qi < end && len(nodes) < max; qi++ {
+			it, res := queue[qi], &level[qi-start]
+			depth, fdepth, traced := 1, 0, false
+			if it.parent >= 0 {
+				p := nodes[it.parent]
+				depth, fdepth, traced = p.depth+1, p.fdepth, p.traced
 			}
-			conds := appendConds2(pconds, callConds, t.Conds)
-			if !w.possible(conds) {
-				continue
-			}
-			seen[key] = true
-			n := node{t: t, parent: it.parent, callLine: int(it.call.Line), callFile: it.from,
-				conds: conds, depth: depth, fdepth: fdepth, traced: traced}
-			if t.Kind == index.TargetFunc {
-				n.fdepth++
-			}
-			nodes = append(nodes, n)
-			ni := len(nodes) - 1
-			kind, name, detail, descend := w.classify(&nodes[ni])
-			if kind != "" && !sinkSeen[kind+":"+name] {
-				report := true
-				switch kind {
-				case SinkFtrace, SinkFtraceMaybe, SinkIndirect:
-					report = !traced
-				case SinkUnknown:
-					report = depth == 1 && !traced
+			for ti, t := range res.targets {
+				// a target already reached was reached by a chain that can
+				// hold; whether this one can does not matter
+				key := res.keys[ti]
+				if seen[key] {
+					continue
 				}
-				if report {
-					sinkSeen[kind+":"+name] = true
-					sinks = append(sinks, w.sink(nodes, ni, kind, name, detail))
+				conds := res.conds[ti]
+				switch res.state[ti] {
+				case targetImpossible:
+					continue
+				case targetUnsolved:
+					if !w.possible(conds) {
+						continue
+					}
+				}
+				seen[key] = true
+				n := node{t: t, parent: it.parent, callLine: int(it.call.Line), callFile: it.from,
+					conds: conds, depth: depth, fdepth: fdepth, traced: traced}
+				if t.Kind == index.TargetFunc {
+					n.fdepth++
+				}
+				nodes = append(nodes, n)
+				ni := len(nodes) - 1
+				kind, name, detail, descend := w.classify(&nodes[ni])
+				if kind != "" && !sinkSeen[kind+":"+name] {
+					report := true
+					switch kind {
+					case SinkFtrace, SinkFtraceMaybe, SinkIndirect:
+						report = !traced
+					case SinkUnknown:
+						report = depth == 1 && !traced
+					}
+					if report {
+						sinkSeen[kind+":"+name] = true
+						sinks = append(sinks, w.sink(nodes, ni, kind, name, detail))
+					}
+				}
+				if !descend || nodes[ni].fdepth >= maxF {
+					continue
+				}
+				var next []index.Call
+				var facts *index.FileFacts
+				switch t.Kind {
+				case index.TargetFunc:
+					next, facts = t.Func.Calls, t.Facts
+				case index.TargetMacro, index.TargetGuard:
+					next, facts = t.Calls, t.Facts
+				}
+				for _, c := range next {
+					queue = append(queue, walkItem{facts.Path, facts, c, ni})
 				}
 			}
-			if !descend || nodes[ni].fdepth >= maxF {
-				continue
-			}
-			var next []index.Call
-			var facts *index.FileFacts
-			switch t.Kind {
-			case index.TargetFunc:
-				next, facts = t.Func.Calls, t.Facts
-			case index.TargetMacro, index.TargetGuard:
-				next, facts = t.Calls, t.Facts
-			}
-			for _, c := range next {
-				queue = append(queue, item{facts.Path, facts, c, ni})
-			}
 		}
+		start = end
 	}
 	return sinks
+}
+
+// walkItem is a call the walk is to follow.
+type walkItem struct {
+	from   string // file the call is in
+	facts  *index.FileFacts
+	call   index.Call
+	parent int // node whose body makes the call, -1 for the root
+}
+
+// resolved is what one call of a level resolves to: its targets, their
+// node keys, the conditions of the chain through each, and whether those
+// can hold.
+type resolved struct {
+	targets []index.Target
+	keys    []string
+	conds   [][]string
+	state   []targetState
+}
+
+type targetState uint8
+
+const (
+	targetUnsolved   targetState = iota // not solved: the walk asks itself
+	targetPossible                      // the chain's conditions can hold
+	targetImpossible                    // they cannot
+)
+
+// minParallelLevel is the smallest level resolved by more than one
+// goroutine.
+const minParallelLevel = 8
+
+// resolveLevel resolves the calls of one level and solves their chains'
+// conditions, several calls at once (the index and its Kconfig model are
+// safe for concurrent use). It only reads nodes and seen. A target seen
+// before the level is not solved, nor one that an earlier call of the
+// same goroutine's share reached by a chain that can hold (the walk will
+// have seen it by then); what it does not solve the walk solves itself.
+func (w *Walker) resolveLevel(items []walkItem, nodes []node, rootConds []string, seen map[string]bool) []resolved {
+	out := make([]resolved, len(items))
+	do := func(i int, reached map[string]bool) {
+		it := items[i]
+		pconds := rootConds
+		if it.parent >= 0 {
+			pconds = nodes[it.parent].conds
+		}
+		callConds := it.facts.CondSet(it.call.Cond)
+		ts := w.Ix.Resolve(it.from, it.call)
+		r := resolved{targets: ts, keys: make([]string, len(ts)), conds: make([][]string, len(ts)), state: make([]targetState, len(ts))}
+		for ti, t := range ts {
+			key := nodeKey(t)
+			r.keys[ti] = key
+			r.conds[ti] = appendConds2(pconds, callConds, t.Conds)
+			switch {
+			case seen[key] || reached[key]:
+				// the walk skips it
+			case len(r.conds[ti]) == len(pconds):
+				// nothing added to a chain that holds
+				r.state[ti] = targetPossible
+				reached[key] = true
+			case w.possible(r.conds[ti]):
+				r.state[ti] = targetPossible
+				reached[key] = true
+			default:
+				r.state[ti] = targetImpossible
+			}
+		}
+		out[i] = r
+	}
+	workers := w.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, (len(items)+minParallelLevel-1)/minParallelLevel)
+	if workers <= 1 {
+		reached := map[string]bool{}
+		for i := range items {
+			do(i, reached)
+		}
+		return out
+	}
+	// each worker takes a contiguous share, in order
+	var wg sync.WaitGroup
+	for k := 0; k < workers; k++ {
+		lo, hi := k*len(items)/workers, (k+1)*len(items)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reached := map[string]bool{}
+			for i := lo; i < hi; i++ {
+				do(i, reached)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 func nodeKey(t index.Target) string {
