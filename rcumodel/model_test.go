@@ -7,8 +7,10 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/rcumodel/check"
 	"github.com/rcureview/rcureview/rcumodel/scenario"
 )
 
@@ -357,5 +359,46 @@ func TestFlavourTable(t *testing.T) {
 		if got := Waits(tc.f, tc.k, tc.implies); got != tc.want {
 			t.Errorf("Waits(%s, %s, implies=%v) = %v", tc.f, tc.k, tc.implies, got)
 		}
+	}
+}
+
+// TestKeyRoundTrip: decode inverts key on the states a real scenario
+// reaches (breadth-first from its initial states), into a variable that
+// held another state, and the sparse key is shorter than the state.
+func TestKeyRoundTrip(t *testing.T) {
+	s, err := Load("V4-rt-boost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := compile(s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := m.Initial()
+	seen := map[string]bool{}
+	var got State
+	for len(work) > 0 && len(seen) < 2000 {
+		st := work[0]
+		work = work[1:]
+		k := key(&st, []byte("prefix"))
+		if string(k[:6]) != "prefix" {
+			t.Fatal("key does not append to buf")
+		}
+		k = k[6:]
+		if seen[string(k)] {
+			continue
+		}
+		seen[string(k)] = true
+		if len(k) >= int(unsafe.Sizeof(st)) {
+			t.Errorf("key of %d bytes for a state of %d", len(k), unsafe.Sizeof(st))
+		}
+		decode(k, &got)
+		if got != st {
+			t.Fatalf("decode(key(s)) != s for state %d", len(seen))
+		}
+		m.Next(&st, func(e check.Edge[State, Event]) { work = append(work, e.To) })
+	}
+	if len(seen) < 100 {
+		t.Fatalf("only %d states reached", len(seen))
 	}
 }

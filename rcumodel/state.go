@@ -207,11 +207,46 @@ type State struct {
 	Regs       [MaxTasks][MaxRegs]uint8
 }
 
-// key appends the canonical encoding of s: its bytes. A test asserts that
-// State contains only byte-sized fields, so there is no padding.
+// key appends the canonical encoding of s: its bytes (a test asserts
+// that State contains only byte-sized fields, so there is no padding),
+// sparsely, because most of them are zero (an explored state has ~40
+// non-zero bytes of 534) and the checker keeps every state's key: a
+// bitmap of the 8-byte groups that hold a non-zero byte, then for each
+// such group a bitmap of its non-zero bytes and those bytes. The
+// encoding is a function of the bytes and decode inverts it, so equal
+// states have equal keys and different states different keys.
 func key(s *State, buf []byte) []byte {
-	b := unsafe.Slice((*byte)(unsafe.Pointer(s)), unsafe.Sizeof(*s))
-	return append(buf, b...)
+	b := stateBytes(s)
+	at := len(buf)
+	buf = append(buf, make([]byte, keyGroupBytes)...)
+	for g := 0; g*8 < len(b); g++ {
+		grp := b[g*8 : min(g*8+8, len(b))]
+		var mask byte
+		for i, v := range grp {
+			if v != 0 {
+				mask |= 1 << i
+			}
+		}
+		if mask == 0 {
+			continue
+		}
+		buf[at+g/8] |= 1 << (g % 8)
+		buf = append(buf, mask)
+		for _, v := range grp {
+			if v != 0 {
+				buf = append(buf, v)
+			}
+		}
+	}
+	return buf
+}
+
+// keyGroupBytes is the size of key's bitmap of 8-byte groups.
+const keyGroupBytes = (unsafe.Sizeof(State{}) + 63) / 64
+
+// stateBytes is the memory of s.
+func stateBytes(s *State) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(s)), unsafe.Sizeof(*s))
 }
 
 func running(seq uint8) bool { return seq&1 == 1 }
@@ -319,7 +354,22 @@ func (s *State) watching(c int) bool {
 	return !(int(t) == idleTask(c) || s.T[t].EQS == 1)
 }
 
-// decode is the inverse of key.
-func decode(b []byte, s *State) {
-	copy(unsafe.Slice((*byte)(unsafe.Pointer(s)), unsafe.Sizeof(*s)), b)
+// decode is the inverse of key: it sets all of s.
+func decode(k []byte, s *State) {
+	*s = State{}
+	b := stateBytes(s)
+	groups, k := k[:keyGroupBytes], k[keyGroupBytes:]
+	for g := 0; g*8 < len(b); g++ {
+		if groups[g/8]&(1<<(g%8)) == 0 {
+			continue
+		}
+		mask := k[0]
+		k = k[1:]
+		for i := g * 8; mask != 0; i, mask = i+1, mask>>1 {
+			if mask&1 != 0 {
+				b[i] = k[0]
+				k = k[1:]
+			}
+		}
+	}
 }
