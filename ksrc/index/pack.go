@@ -34,6 +34,7 @@ import (
 //	               tables and the Makefile table (directory → file id,
 //	               and whether the makefile names paths outside its
 //	               directory)
+//	padding        zero bytes up to the next 4 KiB boundary of the file
 //	tables         sorted name tables: function, macro, event, guard and
 //	               callee names and RCU locations (rcuTableNames) and
 //	               #included paths, each → the ids of the files that
@@ -465,7 +466,8 @@ func (pw *packWriter) finish() (uint32, error) {
 	for c := 0; c < len(tb); c += packChunk {
 		crcs = binary.LittleEndian.AppendUint32(crcs, crc32.Checksum(tb[c:min(c+packChunk, len(tb))], castagnoli))
 	}
-	for _, b := range [][]byte{head.b, tb, crcs} {
+	pad := make([]byte, tablesAt(pw.off, int64(len(head.b)))-pw.off-int64(len(head.b)))
+	for _, b := range [][]byte{head.b, pad, tb, crcs} {
 		if _, err := pw.bw.Write(b); err != nil {
 			return 0, err
 		}
@@ -483,6 +485,11 @@ func (pw *packWriter) finish() (uint32, error) {
 	}
 	return headCRC, pw.bw.Flush()
 }
+
+// tablesAt returns where the tables of a pack whose head is at off and
+// n bytes long start: at the next packChunk boundary of the file, so that
+// each chunk of the tables is one page of the mapping.
+func tablesAt(off, n int64) int64 { return (off + n + packChunk - 1) / packChunk * packChunk }
 
 // tablePair says that the file of item id holds name (in one table).
 type tablePair struct {
@@ -714,20 +721,23 @@ func parsePack(data []byte) (*packDir, error) {
 		return nil, errors.New("truncated (no trailer)")
 	}
 	headOff, headLen, tabLen := binary.LittleEndian.Uint64(tr[0:]), binary.LittleEndian.Uint64(tr[8:]), binary.LittleEndian.Uint64(tr[16:])
-	rest := uint64(size-packTrailer) - min(headOff, uint64(size))
-	if headOff < uint64(len(packMagic)) || headOff > uint64(size) || headLen > rest || tabLen > rest-headLen ||
-		(tabLen+packChunk-1)/packChunk*4 != rest-headLen-tabLen {
+	end := uint64(size - packTrailer)
+	var tabOff uint64
+	if headOff >= uint64(len(packMagic)) && headOff <= end && headLen <= end-headOff {
+		tabOff = uint64(tablesAt(int64(headOff), int64(headLen)))
+	}
+	if tabOff == 0 || tabOff > end || tabLen > end-tabOff || (tabLen+packChunk-1)/packChunk*4 != end-tabOff-tabLen {
 		return nil, fmt.Errorf("bad section bounds %d+%d+%d in %d bytes", headOff, headLen, tabLen, size)
 	}
 	head := data[headOff : headOff+headLen]
 	if crc32.Checksum(head, castagnoli) != binary.LittleEndian.Uint32(tr[24:]) {
 		return nil, errors.New("head checksum mismatch")
 	}
-	crcs := data[headOff+headLen+tabLen : uint64(size)-packTrailer]
+	crcs := data[tabOff+tabLen : end]
 	if crc32.Checksum(crcs, castagnoli) != binary.LittleEndian.Uint32(tr[28:]) {
 		return nil, errors.New("table checksums damaged")
 	}
-	pd, err := parsePackDir(head, data[headOff+headLen:headOff+headLen+tabLen], crcs, int64(headOff))
+	pd, err := parsePackDir(head, data[tabOff:tabOff+tabLen], crcs, int64(headOff))
 	if err != nil {
 		return nil, err
 	}

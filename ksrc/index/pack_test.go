@@ -283,9 +283,8 @@ func TestPackDamage(t *testing.T) {
 		{"directory byte flipped", func(b []byte) []byte { b[len(b)-packTrailer-3] ^= 0xff; return b }, false, "checksum"},
 		{"record byte flipped", func(b []byte) []byte { b[len(packMagic)+2] ^= 0x55; return b }, true, "re-indexing it from the tree"},
 		{"table byte flipped", func(b []byte) []byte {
-			tr := b[len(b)-packTrailer:]
-			tables := uint64le(tr[0:]) + uint64le(tr[8:])
-			b[tables+uint64le(tr[16:])/2] ^= 0x55
+			tables, n := tablesOf(b)
+			b[tables+n/2] ^= 0x55
 			return b
 		}, true, "name table is damaged"},
 		{"file table byte flipped", func(b []byte) []byte {
@@ -294,8 +293,8 @@ func TestPackDamage(t *testing.T) {
 			return b
 		}, false, "checksum"},
 		{"directory table byte flipped", func(b []byte) []byte {
-			tr := b[len(b)-packTrailer:]
-			b[uint64le(tr[0:])+uint64le(tr[8:])+uint64le(tr[16:])-1] ^= 0x55 // the last id of the directory table
+			tables, n := tablesOf(b)
+			b[tables+n-1] ^= 0x55 // the last id of the directory table
 			return b
 		}, true, "directory table is damaged"},
 	}
@@ -489,6 +488,13 @@ func canon(t *testing.T, f *FileFacts) string {
 	return strings.ReplaceAll(string(b), "[]", "null")
 }
 
+// tablesOf returns where the tables section of pack b starts and its
+// length, as its trailer says.
+func tablesOf(b []byte) (off, n uint64) {
+	tr := b[len(b)-packTrailer:]
+	return uint64(tablesAt(int64(uint64le(tr[0:])), int64(uint64le(tr[8:])))), uint64le(tr[16:])
+}
+
 func uint64le(b []byte) uint64 {
 	var v uint64
 	for i := 7; i >= 0; i-- {
@@ -520,11 +526,18 @@ func TestPackNewerVersionKeptEvictedSidecarsRemoved(t *testing.T) {
 		t.Errorf("an older version's sidecar was kept: %v", err)
 	}
 
-	for i, name := range []string{"v10.8-", "v9-", "v10.9-", "w10.8-", "v1x.2-", "v10-"} {
-		want := []bool{false, true, false, false, false, true}[i]
-		if packVersion != 10 || cacheVersion != 8 {
-			break // the table is written for pack 10, cache 8
-		}
+	pv, cv := packVersion, cacheVersion
+	for name, want := range map[string]bool{
+		fmt.Sprintf("v%d.%d-", pv, cv):   false,
+		fmt.Sprintf("v%d-", pv-1):        true,
+		fmt.Sprintf("v%d.%d-", pv-1, cv): true,
+		fmt.Sprintf("v%d.%d-", pv, cv-1): true,
+		fmt.Sprintf("v%d.%d-", pv, cv+1): false,
+		fmt.Sprintf("v%d.%d-", pv+1, 1):  false,
+		fmt.Sprintf("w%d.%d-", pv-1, cv): false,
+		"v1x.2-":                         false,
+		fmt.Sprintf("v%d-", pv):          true,
+	} {
 		if got := olderFormat(name + "0123.pack"); got != want {
 			t.Errorf("olderFormat(%q) = %v, want %v", name, got, want)
 		}
