@@ -38,10 +38,12 @@ type Pass struct {
 	Pre      ksrc.Tree         // nil without a tree
 	Post     ksrc.Tree         // nil without a tree or when the patch did not apply
 	Config   map[string]string // kernel .config values (CONFIG_X -> "y"/"m"/value), nil if none
-	// Named are configurations that findings are checked against when
-	// there is no Config (Debian's, when installed): an analyzer may set
-	// Finding.Holds itself, else the driver sets it from Finding.Config.
-	Named []NamedConfig
+	// Named returns the configurations that findings are checked against
+	// when there is no Config (Debian's, when installed): an analyzer may
+	// set Finding.Holds itself, else the driver sets it from
+	// Finding.Config. They are read on the first call, so a pass that
+	// finds nothing does not read them (NamedConfigs). Nil: none.
+	Named func() []NamedConfig
 	All   bool // audit the whole tree, not only what the patch introduces
 	// Provider hands out the indexes of Pre and Post (see Indexes); the
 	// driver sets it.
@@ -65,6 +67,14 @@ type Pass struct {
 	// driver decides the finding's Status and, when the analyzer left
 	// them empty, its PatchLine and Source.
 	Report func(Diagnostic)
+}
+
+// NamedConfigs returns the configurations of Named, none when it is nil.
+func (p *Pass) NamedConfigs() []NamedConfig {
+	if p.Named == nil {
+		return nil
+	}
+	return p.Named()
 }
 
 // Applied reports whether the post-patch tree is available, or there is

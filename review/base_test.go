@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/internal/kerneltest"
+	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/reports"
@@ -246,5 +248,48 @@ func TestRealPatchesThatDoNotApply(t *testing.T) {
 		if !f.HunksOnly || !strings.HasPrefix(f.Source, "+") {
 			t.Errorf("v1: finding off the patch's added lines or unmarked: %+v", f)
 		}
+	}
+}
+
+// TestNamedConfigsReadOnlyForFindings: the named configurations (Debian's
+// three, some 600 page faults of decoding) are read only when a patch has
+// a finding to check against them, once, and every finding then says
+// whether it holds in each.
+func TestNamedConfigsReadOnlyForFindings(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.c"), []byte(aFile("1")["a.c"]), 0o644)
+	tree, err := ksrc.OpenDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := analyzers.NewRegistry(&analyzers.Analyzer{Name: "ten", Rules: []string{finding.RuleNotraceInstrumentedCall}, Run: func(p *analyzers.Pass) (any, error) {
+		if strings.Contains(p.Subject, "return 10") {
+			p.Report(analyzers.Diagnostic{Finding: finding.Finding{Rule: finding.RuleNotraceInstrumentedCall, Severity: finding.Warning,
+				File: "a.c", Line: 3, Message: "returns ten", Config: []string{"CONFIG_X"}}})
+		}
+		return nil, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := 0
+	named := func() []kconfig.Loaded {
+		reads++
+		return []kconfig.Loaded{
+			{Named: kconfig.Named{Name: "with-x"}, Config: kconfig.Config{"CONFIG_X": "y"}},
+			{Named: kconfig.Named{Name: "without-x"}, Config: kconfig.Config{"CONFIG_Y": "y"}},
+		}
+	}
+	p := runOn(t, tree, patchMail("1", "2", ""), Options{Registry: reg, Named: named})
+	if len(p.Findings) != 0 || reads != 0 {
+		t.Fatalf("a patch without findings: %d findings, the configurations read %d times, want none", len(p.Findings), reads)
+	}
+	p = runOn(t, tree, patchMail("1", "10", ""), Options{Registry: reg, Named: named})
+	if len(p.Findings) != 1 || reads != 1 {
+		t.Fatalf("a patch with a finding: %d findings, the configurations read %d times, want 1 and 1: %+v", len(p.Findings), reads, p.Findings)
+	}
+	want := []finding.ConfigHold{{Config: "with-x", Holds: true}, {Config: "without-x", Holds: false}}
+	if got := p.Findings[0].Holds; !reflect.DeepEqual(got, want) {
+		t.Errorf("holds %+v, want %+v", got, want)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/diffparse"
@@ -49,9 +50,11 @@ type Options struct {
 	Tree          ksrc.Tree      // nil: no tree, embedded facts only
 	Config        kconfig.Config // nil: no .config
 	ConfigName    string         // the --config path or name, for the report
-	// Named are configurations every finding is checked against when
-	// Config is nil (kconfig.Installed: Debian's, when installed).
-	Named    []kconfig.Loaded
+	// Named returns the configurations every finding is checked against
+	// when Config is nil (kconfig.Installed: Debian's, when installed);
+	// it is called only when a patch has a finding to check, and at most
+	// once. Nil: none.
+	Named    func() []kconfig.Loaded
 	Registry *analyzers.Registry // nil: no analyzers
 	// Indexes hands the analyzers the indexes of the trees; nil: a
 	// provider without cache for this review (embedded facts without a
@@ -218,6 +221,7 @@ func seriesTitle(s *mbox.Series) string {
 func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patch, int) {
 	var out []*reports.Patch
 	reviewed := 0
+	named := namedConfigs(opt.Named)
 	var cur ksrc.Tree = opt.Tree
 	base := seriesBase{tree: opt.Tree}
 	if opt.Tree != nil {
@@ -278,9 +282,7 @@ func reviewSeries(s *mbox.Series, opt Options, notes *[]string) ([]*reports.Patc
 		reviewed++
 		pass := analyzers.Pass{Subject: p.Subject, Files: files, Config: opt.Config, All: opt.All, Provider: opt.Indexes}
 		if opt.Config == nil {
-			for _, n := range opt.Named {
-				pass.Named = append(pass.Named, analyzers.NamedConfig{Name: n.Name, Config: n.Config})
-			}
+			pass.Named = named
 		}
 		pass.Mail = mailTexts(p)
 		if pi == 0 && s.Cover != nil {
@@ -413,10 +415,25 @@ func patchLine(p *mbox.Patch, diffLine int) int {
 	return diffLine
 }
 
+// namedConfigs returns the analyzers' view of the named configurations,
+// read on the first call; nil when there are none.
+func namedConfigs(named func() []kconfig.Loaded) func() []analyzers.NamedConfig {
+	if named == nil {
+		return nil
+	}
+	return sync.OnceValue(func() []analyzers.NamedConfig {
+		var out []analyzers.NamedConfig
+		for _, n := range named() {
+			out = append(out, analyzers.NamedConfig{Name: n.Name, Config: n.Config})
+		}
+		return out
+	})
+}
+
 // setHolds says, for the findings whose analyzer did not, whether each
 // holds in the named configurations: whether its conditions do.
-func setHolds(fs []finding.Finding, named []analyzers.NamedConfig) {
-	if len(named) == 0 {
+func setHolds(fs []finding.Finding, named func() []analyzers.NamedConfig) {
+	if named == nil {
 		return
 	}
 	for i := range fs {
@@ -424,7 +441,7 @@ func setHolds(fs []finding.Finding, named []analyzers.NamedConfig) {
 		if f.Holds != nil || strings.HasPrefix(f.Rule, "input-") {
 			continue
 		}
-		for _, n := range named {
+		for _, n := range named() {
 			f.Holds = append(f.Holds, finding.ConfigHold{Config: n.Name, Holds: index.CondsHold(f.Config, n.Config)})
 		}
 	}

@@ -73,7 +73,7 @@ func report(pass *analyzers.Pass, ix *index.Index, ff *index.FileFacts, fn *inde
 	fs := Check(ix, ff, fn, pass.Config)
 	if len(fs) > 0 && pass.Config == nil && pass.Baseline == nil {
 		// per named configuration, whether the same violation is there
-		for _, n := range pass.Named {
+		for _, n := range pass.NamedConfigs() {
 			in := map[string]bool{}
 			for _, f := range Check(ix, ff, fn, n.Config) {
 				in[key(f)] = true

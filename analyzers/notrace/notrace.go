@@ -384,7 +384,7 @@ func (c *checker) checkRoot(r root) {
 	// chain's conditions (three more walks per root cost too much there)
 	var in []map[string]bool
 	if len(sinks) > 0 && c.pass.Config == nil && c.pass.Baseline == nil && !c.pass.All {
-		for _, n := range c.pass.Named {
+		for _, n := range c.pass.NamedConfigs() {
 			m := map[string]bool{}
 			if chainsHold(r, sinks, n.Config) {
 				for _, s := range sinks {
@@ -409,7 +409,7 @@ func (c *checker) checkRoot(r root) {
 		}
 		f.Config = c.ix.SimplifyConds(f.Config)
 		for i, m := range in {
-			f.Holds = append(f.Holds, finding.ConfigHold{Config: c.pass.Named[i].Name, Holds: m[s.Key()]})
+			f.Holds = append(f.Holds, finding.ConfigHold{Config: c.pass.NamedConfigs()[i].Name, Holds: m[s.Key()]})
 		}
 		f.Severity, f.Message = describe(r, s)
 		f.Target, f.Group, f.Lead = s.Name, s.Chain[s.Via].Function, f.Message

@@ -211,7 +211,7 @@ func TestRealTreeHoldsAgreeWithConfig(t *testing.T) {
 	}
 	const mb = "../../testdata/rcu-read-lock-notrace.mbox"
 	pass := realtest.Passes(t, nil, mb, nil)[0]
-	pass.Named = named
+	pass.Named = func() []analyzers.NamedConfig { return named }
 	fs, err := realtest.Run(Analyzer, realtest.Provider(), &pass)
 	if err != nil {
 		t.Fatal(err)

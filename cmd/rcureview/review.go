@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc"
@@ -180,7 +181,8 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if opt.Config != nil {
 		opt.ConfigName = f.config
 	} else {
-		opt.Named = kconfig.Installed()
+		// read only when a finding is to be checked against them
+		opt.Named = sync.OnceValue(kconfig.Installed)
 	}
 	if opt.Registry, err = all.Registry(); err != nil {
 		fmt.Fprintf(stderr, "rcureview review: %v\n", err)
