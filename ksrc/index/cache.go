@@ -238,6 +238,7 @@ func (c *Cache) install(tmp, id string, crc uint32, st *stamps) error {
 			os.Remove(o) // best effort: a stale pack or sidecar is only wasted space
 		}
 	}
+	c.sweep(time.Now())
 	if strings.HasPrefix(id, gitTreePrefix) {
 		if ps := c.gitPacks(final); len(ps) > keptGitPacks {
 			for _, p := range ps[keptGitPacks:] {
@@ -248,6 +249,48 @@ func (c *Cache) install(tmp, id string, crc uint32, st *stamps) error {
 		}
 	}
 	return nil
+}
+
+// What a sweep leaves: a pack being written (its temporary file is
+// written to all along) and a pack an older rcureview still uses (it
+// rewrites a pack it finds stale, so one it uses is at most a few days
+// old; an older rcureview run less often indexes that tree once more).
+const (
+	staleTemp      = time.Hour
+	staleOlderPack = 7 * 24 * time.Hour
+)
+
+// sweep removes what no run of this or a newer rcureview reads again and
+// nothing else removes: temporary pack files a killed writer left (each
+// the size of a pack, 90-170 MB for a kernel tree) and packs of older
+// formats, with their sidecars, of trees this one never re-indexed (a
+// tree deleted, or indexed only by the older version). Best effort.
+func (c *Cache) sweep(now time.Time) {
+	es, err := os.ReadDir(c.Dir)
+	if err != nil {
+		return
+	}
+	for _, e := range es {
+		name := e.Name()
+		var stale time.Duration
+		switch {
+		case strings.HasPrefix(name, ".pack-"):
+			stale = staleTemp
+		case olderFormat(name) && strings.Contains(name, ".pack"):
+			stale = staleOlderPack // a pack, or a sidecar (.pack.dirs ...) whose pack is gone
+		default:
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil || now.Sub(fi.ModTime()) < stale {
+			continue
+		}
+		if p := filepath.Join(c.Dir, name); strings.HasSuffix(name, ".pack") {
+			removePack(p)
+		} else {
+			os.Remove(p)
+		}
+	}
 }
 
 // removePack removes a pack and its sidecars (PACK.dirs, PACK.kbuild,

@@ -573,3 +573,56 @@ func TestPackNewerVersionKeptEvictedSidecarsRemoved(t *testing.T) {
 		}
 	}
 }
+
+// A pack written sweeps the cache of what no run reads again: temporary
+// files a killed writer left and older formats' packs and sidecars unused
+// for a week; a temporary file being written, a recent older pack (an
+// older rcureview may still use it), a newer version's pack, this
+// version's packs and other files stay.
+func TestPackWriteSweepsKilledWritersAndOldFormats(t *testing.T) {
+	c := &Cache{Dir: t.TempDir()}
+	now := time.Now()
+	pv, cv := packVersion, cacheVersion
+	files := map[string]time.Duration{ // name -> age
+		".pack-111":                             2 * time.Hour,
+		".pack-222":                             time.Minute,
+		fmt.Sprintf("v%d.%d-aa.pack", pv-1, cv): 8 * 24 * time.Hour,
+		fmt.Sprintf("v%d.%d-aa.pack.kconfig", pv-1, cv): time.Hour, // goes with its pack
+		fmt.Sprintf("v%d.%d-bb.pack", pv-1, cv):         24 * time.Hour,
+		fmt.Sprintf("v%d.%d-cc.pack.dirs", pv, cv-1):    30 * 24 * time.Hour,
+		fmt.Sprintf("v%d.%d-dd.pack", pv+1, 1):          30 * 24 * time.Hour,
+		fmt.Sprintf("v%d.%d-ee.pack", pv, cv):           30 * 24 * time.Hour,
+		"notes.txt":                                     30 * 24 * time.Hour,
+	}
+	for name, age := range files {
+		p := filepath.Join(c.Dir, name)
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, now.Add(-age), now.Add(-age)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tmp := filepath.Join(c.Dir, "new.tmp")
+	if err := os.WriteFile(tmp, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.install(tmp, "tree:/x opts", 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	gone := map[string]bool{
+		".pack-111":                                     true,
+		fmt.Sprintf("v%d.%d-aa.pack", pv-1, cv):         true,
+		fmt.Sprintf("v%d.%d-aa.pack.kconfig", pv-1, cv): true,
+		fmt.Sprintf("v%d.%d-cc.pack.dirs", pv, cv-1):    true,
+	}
+	for name := range files {
+		_, err := os.Stat(filepath.Join(c.Dir, name))
+		if removed := os.IsNotExist(err); removed != gone[name] {
+			t.Errorf("%s: removed = %v, want %v", name, removed, gone[name])
+		}
+	}
+	if _, err := os.Stat(c.PackPath("tree:/x opts")); err != nil {
+		t.Errorf("the pack installed: %v", err)
+	}
+}
