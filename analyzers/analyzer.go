@@ -5,6 +5,7 @@ import (
 
 	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
@@ -37,7 +38,7 @@ type Pass struct {
 	Files    []*diffparse.File // the patch's diff, hunks filled by Apply when a tree is given
 	Pre      ksrc.Tree         // nil without a tree
 	Post     ksrc.Tree         // nil without a tree or when the patch did not apply
-	Config   map[string]string // kernel .config values (CONFIG_X -> "y"/"m"/value), nil if none
+	Config   *kconfig.Config   // kernel .config values (CONFIG_X -> "y"/"m"/value), nil if none
 	// Named returns the configurations that findings are checked against
 	// when there is no Config (Debian's, when installed): an analyzer may
 	// set Finding.Holds itself, else the driver sets it from
@@ -106,7 +107,7 @@ type Diagnostic struct {
 // NamedConfig is a kernel configuration known by name.
 type NamedConfig struct {
 	Name   string
-	Config map[string]string
+	Config *kconfig.Config
 }
 
 // MailText is a part of the patch mail other than the diff.

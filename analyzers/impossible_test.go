@@ -50,7 +50,7 @@ func TestDriverDropsFindingsNoConfigurationBuilds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := func(cfg kconfig.Config) map[string]bool {
+	run := func(cfg *kconfig.Config) map[string]bool {
 		fs, _ := r.Run(Pass{Files: files, Pre: tree, Config: cfg, Provider: index.NewProvider(index.Options{}, nil)})
 		got := map[string]bool{}
 		for _, f := range fs {
@@ -72,7 +72,7 @@ func TestDriverDropsFindingsNoConfigurationBuilds(t *testing.T) {
 			t.Errorf("without .config: finding %q reported = %v, want %v", msg, got[msg], want)
 		}
 	}
-	if got := run(kconfig.Config{"CONFIG_TINY_RCU": "y"}); !got["CONFIG_TINY_RCU && CONFIG_PREEMPT_RCU"] {
+	if got := run(kconfig.FromMap(map[string]string{"CONFIG_TINY_RCU": "y"})); !got["CONFIG_TINY_RCU && CONFIG_PREEMPT_RCU"] {
 		t.Errorf("with a .config the driver must leave filtering to the review: %v", got)
 	}
 }

@@ -26,7 +26,7 @@ type CheckOptions struct {
 	Indexes   *index.Provider    // nil: a provider without cache for the check
 	// Config, when set, drops findings whose conditions it rules out
 	// (ConfigName names it in the report).
-	Config     kconfig.Config
+	Config     *kconfig.Config
 	ConfigName string
 	Tool       string
 	Version    string

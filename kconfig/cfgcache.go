@@ -6,10 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"hash/crc32"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 	"unsafe"
 
@@ -28,18 +26,19 @@ import (
 // missing, damaged (checksum) or for another file is ignored and
 // rewritten; failing to write one only costs the next run the decoding.
 //
-// A cache file is mapped, not read, and the configuration's names and
-// values are strings over the mapping: reading it into the heap and
-// copying it into one string touched about 280 fresh pages per review
-// (two thirds of the file's decoding cost). This is safe because a
-// cache file is only ever replaced by renaming a new file over it
-// (atomicfile), never written in place, so the mapped bytes never
-// change, and a mapping that is kept is never released (mapfile.Open's
-// release is called only when the file is not used), so the strings
-// stay valid as long as the Config, and longer.
+// A cache file holds the Config's text (see Config) and is mapped, not
+// read: the Config is a string over the mapping and costs no heap (a
+// read into the heap, a copy of it into one string and a map of ~11,000
+// names per configuration were ~670 fresh pages and ~1.5 MB of heap live
+// through every review). This is safe because a cache file is only ever
+// replaced by renaming a new file over it (atomicfile), never written in
+// place, so the mapped bytes never change, and a mapping that is kept is
+// never released (mapfile.Open's release is called only when the file is
+// not used), so the string stays valid as long as the Config, and
+// longer.
 
 // configCacheMagic starts a cached configuration file.
-const configCacheMagic = "RCUCFG\x01"
+const configCacheMagic = "RCUCFG\x02"
 
 // racyConfig is how recent a configuration's modification time may be
 // for its parse to be cached.
@@ -58,16 +57,18 @@ func ConfigCacheDir() string {
 	return filepath.Join(d, "rcureview", "configs")
 }
 
-// configCacheFile is the cache file of a configuration file.
+// configCacheFile is the cache file of a configuration file. Its name
+// depends on the format too, so that binaries writing different formats
+// into one cache directory do not each rewrite the other's file.
 func configCacheFile(dir, src string) string {
-	h := sha256.Sum256([]byte(src))
+	h := sha256.Sum256([]byte(configCacheMagic + src))
 	return filepath.Join(dir, hex.EncodeToString(h[:8])+".cfg")
 }
 
 // loadCached reads the configuration in file src (whose os.Stat is fi)
 // from the cache in dir, or from src itself when the cache has no
 // current copy, which it then writes.
-func loadCached(dir, src string, fi os.FileInfo) (Config, error) {
+func loadCached(dir, src string, fi os.FileInfo) (*Config, error) {
 	if dir == "" {
 		return Load(src)
 	}
@@ -92,9 +93,9 @@ func loadCached(dir, src string, fi os.FileInfo) (Config, error) {
 	return c, nil
 }
 
-// encodeConfig is the cache file of configuration c read from src.
-func encodeConfig(c Config, src string, size, mtime int64) []byte {
-	names := slices.Sorted(maps.Keys(c))
+// encodeConfig is the cache file of configuration c read from src: its
+// origin, then c's text, then a checksum.
+func encodeConfig(c *Config, src string, size, mtime int64) []byte {
 	b := []byte(configCacheMagic)
 	str := func(s string) {
 		b = binary.AppendUvarint(b, uint64(len(s)))
@@ -103,20 +104,16 @@ func encodeConfig(c Config, src string, size, mtime int64) []byte {
 	str(src)
 	b = binary.AppendUvarint(b, uint64(size))
 	b = binary.AppendUvarint(b, uint64(mtime))
-	b = binary.AppendUvarint(b, uint64(len(names)))
-	for _, k := range names {
-		str(k)
-		str(c[k])
-	}
+	str(c.text)
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
 }
 
 var errConfigCache = errors.New("cached configuration unusable")
 
 // decodeConfig reads a cache file; it fails unless the file is whole and
-// was made from src with this size and modification time. The Config's
-// strings share b's memory, which must therefore never change.
-func decodeConfig(b []byte, src string, size, mtime int64) (Config, error) {
+// was made from src with this size and modification time. The Config
+// shares b's memory, which must therefore never change.
+func decodeConfig(b []byte, src string, size, mtime int64) (*Config, error) {
 	if len(b) < len(configCacheMagic)+4 || string(b[:len(configCacheMagic)]) != configCacheMagic {
 		return nil, errConfigCache
 	}
@@ -149,34 +146,11 @@ func decodeConfig(b []byte, src string, size, mtime int64) (Config, error) {
 		return nil, errConfigCache
 	}
 	n := num()
-	if bad || n > uint64(len(d)) {
+	if bad || n != uint64(len(d)) || n > 0 && d[n-1] != '\n' {
 		return nil, errConfigCache
 	}
-	// names and values are substrings of one string over b
-	all := unsafe.String(unsafe.SliceData(d), len(d))
-	off := func() (int, int) {
-		n := num()
-		start := len(all) - len(d)
-		if bad || n > uint64(len(d)) {
-			bad = true
-			return 0, 0
-		}
-		d = d[n:]
-		return start, start + int(n)
-	}
-	c := make(Config, n)
-	for i := uint64(0); i < n; i++ {
-		ks, ke := off()
-		vs, ve := off()
-		if bad {
-			return nil, errConfigCache
-		}
-		c[all[ks:ke]] = all[vs:ve]
-	}
-	if len(d) != 0 {
-		return nil, errConfigCache
-	}
-	return c, nil
+	// the text is a string over b
+	return &Config{text: unsafe.String(unsafe.SliceData(d), len(d))}, nil
 }
 
 // writeConfigCache writes a cache file atomically.

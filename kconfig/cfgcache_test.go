@@ -35,8 +35,13 @@ func TestInstalledCached(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if l.Name != first[i].Name || !maps.Equal(l.Config, want) {
+			if l.Name != first[i].Name || l.Config.text != want.text {
 				t.Errorf("%s: %s differs from a plain Load", what, l.Name)
+			}
+			for k, v := range maps.Collect(want.All()) {
+				if got, ok := l.Config.Value(k); !ok || got != v {
+					t.Fatalf("%s: %s: %s = %q, %v; want %q", what, l.Name, k, got, ok, v)
+				}
 			}
 		}
 	}
@@ -81,7 +86,7 @@ func TestConfigCacheFollowsFile(t *testing.T) {
 	}
 	old := time.Now().Add(-time.Hour)
 	fi := write("CONFIG_A=y\n# CONFIG_B is not set\n", old)
-	if c, err := loadCached(dir, src, fi); err != nil || c["CONFIG_A"] != "y" || c["CONFIG_B"] != "n" {
+	if c, err := loadCached(dir, src, fi); err != nil || c.Get("CONFIG_A") != "y" || c.Get("CONFIG_B") != "n" {
 		t.Fatalf("first read: %v %v", c, err)
 	}
 	if m, _ := filepath.Glob(filepath.Join(dir, "*.cfg")); len(m) != 1 {
@@ -89,17 +94,17 @@ func TestConfigCacheFollowsFile(t *testing.T) {
 	}
 	// same size, new time; then same time, new size
 	fi = write("CONFIG_A=m\n# CONFIG_B is not set\n", old.Add(time.Second))
-	if c, _ := loadCached(dir, src, fi); c["CONFIG_A"] != "m" {
-		t.Errorf("changed time: CONFIG_A=%q, want m", c["CONFIG_A"])
+	if c, _ := loadCached(dir, src, fi); c.Get("CONFIG_A") != "m" {
+		t.Errorf("changed time: CONFIG_A=%q, want m", c.Get("CONFIG_A"))
 	}
 	fi = write("CONFIG_A=y\nCONFIG_B=y\n", old.Add(time.Second))
-	if c, _ := loadCached(dir, src, fi); c["CONFIG_B"] != "y" {
-		t.Errorf("changed size: CONFIG_B=%q, want y", c["CONFIG_B"])
+	if c, _ := loadCached(dir, src, fi); c.Get("CONFIG_B") != "y" {
+		t.Errorf("changed size: CONFIG_B=%q, want y", c.Get("CONFIG_B"))
 	}
 	// a file modified just now is read, not cached
 	dir2 := t.TempDir()
 	fi = write("CONFIG_A=y\n", time.Now())
-	if c, _ := loadCached(dir2, src, fi); c["CONFIG_A"] != "y" {
+	if c, _ := loadCached(dir2, src, fi); c.Get("CONFIG_A") != "y" {
 		t.Errorf("racy file: %v", c)
 	}
 	if m, _ := filepath.Glob(filepath.Join(dir2, "*.cfg")); len(m) != 0 {

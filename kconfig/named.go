@@ -54,7 +54,7 @@ func (n Named) Path() string { return filepath.Join(DebianConfigDir(), n.File) }
 
 // Load reads a configuration given as --config takes it: a name from
 // DebianConfigs or a .config file, plain or compressed with xz or gzip.
-func Load(arg string) (Config, error) {
+func Load(arg string) (*Config, error) {
 	p := arg
 	if n, ok := Lookup(arg); ok {
 		p = n.Path()
@@ -132,7 +132,7 @@ func InstalledCached(dir string) []Loaded {
 // Loaded is a named configuration with its values.
 type Loaded struct {
 	Named
-	Config Config
+	Config *Config
 }
 
 // NamesHelp lists the names for --help.

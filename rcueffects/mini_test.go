@@ -4,12 +4,13 @@ import (
 	"testing"
 
 	"github.com/rcureview/rcureview/internal/kerneltest"
+	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/rcumodel"
 )
 
-func miniSummarizer(t *testing.T, cfg map[string]string) *Summarizer {
+func miniSummarizer(t *testing.T, cfg *kconfig.Config) *Summarizer {
 	t.Helper()
 	tree, err := ksrc.OpenDir(kerneltest.MiniTreeDir(t))
 	if err != nil {
@@ -49,7 +50,7 @@ func TestMiniSummaries(t *testing.T) {
 		})
 	}
 	// Without CONFIG_PREEMPT_RCU, __rcu_read_lock() is preempt_disable().
-	zn := miniSummarizer(t, map[string]string{})
+	zn := miniSummarizer(t, kconfig.FromMap(nil))
 	if s, ok := zn.Summary("rcu_read_lock"); !ok || s.Effects.Preempt != 1 || s.Effects.Counter != rcumodel.CounterNone {
 		t.Errorf("!PREEMPT_RCU rcu_read_lock: %+v", s)
 	}

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/rcumodel"
@@ -58,12 +59,12 @@ func SameEffects(a, b rcumodel.Effects) bool {
 // DefaultConfig is the configuration assumed without a .config: a
 // preemptible kernel with preemptible Tree RCU, Tasks Trace RCU and irq_work
 // (the Debian 6.12 configuration the project targets).
-func DefaultConfig() map[string]string {
-	return map[string]string{
+func DefaultConfig() *kconfig.Config {
+	return kconfig.FromMap(map[string]string{
 		"CONFIG_PREEMPT_RCU": "y", "CONFIG_TREE_RCU": "y", "CONFIG_SMP": "y", "CONFIG_IRQ_WORK": "y",
 		"CONFIG_TASKS_TRACE_RCU": "y", "CONFIG_TASKS_RCU": "y", "CONFIG_PREEMPTION": "y", "CONFIG_PREEMPT_COUNT": "y",
 		"CONFIG_SRCU": "y", "CONFIG_TRACEPOINTS": "y", "CONFIG_MMU": "y",
-	}
+	})
 }
 
 // Summarizer computes summaries over one index and source, memoised by name.
@@ -71,7 +72,7 @@ func DefaultConfig() map[string]string {
 type Summarizer struct {
 	Index  *index.Index
 	Src    *Source
-	Config map[string]string
+	Config *kconfig.Config
 	memo   map[string]*Summary
 	busy   map[string]bool
 	// may-sleep summaries: blocking callees, and names known not to block
@@ -81,7 +82,7 @@ type Summarizer struct {
 }
 
 // NewSummarizer returns a summarizer; cfg nil means DefaultConfig.
-func NewSummarizer(ix *index.Index, src *Source, cfg map[string]string) *Summarizer {
+func NewSummarizer(ix *index.Index, src *Source, cfg *kconfig.Config) *Summarizer {
 	if cfg == nil {
 		cfg = DefaultConfig()
 	}

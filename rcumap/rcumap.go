@@ -57,6 +57,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc/index"
 	"github.com/rcureview/rcureview/rcueffects"
 	"github.com/rcureview/rcureview/rcumodel"
@@ -77,7 +78,7 @@ type Map struct {
 	Z     *rcueffects.Summarizer
 	// Config is the kernel .config that decides which definitions exist
 	// (nil: any configuration).
-	Config map[string]string
+	Config *kconfig.Config
 
 	events   map[string]*bodyEvents
 	paths    map[string][]Path // caller paths per definition key
@@ -90,7 +91,7 @@ type Map struct {
 
 // New returns the map of an index and the summarizer of the same tree
 // under a kernel .config (nil: any configuration).
-func New(ix *index.Index, z *rcueffects.Summarizer, cfg map[string]string) *Map {
+func New(ix *index.Index, z *rcueffects.Summarizer, cfg *kconfig.Config) *Map {
 	return &Map{Index: ix, Z: z, Config: cfg, events: map[string]*bodyEvents{}, paths: map[string][]Path{},
 		busy: map[string]bool{}, steps: map[string][]Step{}, resolved: map[string]string{}}
 }

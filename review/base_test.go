@@ -276,8 +276,8 @@ func TestNamedConfigsReadOnlyForFindings(t *testing.T) {
 	named := func() []kconfig.Loaded {
 		reads++
 		return []kconfig.Loaded{
-			{Named: kconfig.Named{Name: "with-x"}, Config: kconfig.Config{"CONFIG_X": "y"}},
-			{Named: kconfig.Named{Name: "without-x"}, Config: kconfig.Config{"CONFIG_Y": "y"}},
+			{Named: kconfig.Named{Name: "with-x"}, Config: kconfig.FromMap(map[string]string{"CONFIG_X": "y"})},
+			{Named: kconfig.Named{Name: "without-x"}, Config: kconfig.FromMap(map[string]string{"CONFIG_Y": "y"})},
 		}
 	}
 	p := runOn(t, tree, patchMail("1", "2", ""), Options{Registry: reg, Named: named})

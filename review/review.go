@@ -47,9 +47,9 @@ type Input struct {
 // Options configures a review.
 type Options struct {
 	Tool, Version string
-	Tree          ksrc.Tree      // nil: no tree, embedded facts only
-	Config        kconfig.Config // nil: no .config
-	ConfigName    string         // the --config path or name, for the report
+	Tree          ksrc.Tree       // nil: no tree, embedded facts only
+	Config        *kconfig.Config // nil: no .config
+	ConfigName    string          // the --config path or name, for the report
 	// Named returns the configurations every finding is checked against
 	// when Config is nil (kconfig.Installed: Debian's, when installed);
 	// it is called only when a patch has a finding to check, and at most
@@ -449,7 +449,7 @@ func setHolds(fs []finding.Finding, named func() []analyzers.NamedConfig) {
 
 // filterByConfig drops findings whose config conditions a given .config
 // rules out. Conditions it cannot evaluate keep the finding.
-func filterByConfig(fs []finding.Finding, c kconfig.Config) []finding.Finding {
+func filterByConfig(fs []finding.Finding, c *kconfig.Config) []finding.Finding {
 	if c == nil {
 		return fs
 	}

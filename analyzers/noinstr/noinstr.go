@@ -22,6 +22,7 @@ import (
 
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
@@ -109,7 +110,7 @@ func skipName(name string) bool {
 }
 
 // Check returns the noinstr findings of one function (status unset).
-func Check(ix *index.Index, ff *index.FileFacts, fn *index.Func, cfg map[string]string) []finding.Finding {
+func Check(ix *index.Index, ff *index.FileFacts, fn *index.Func, cfg *kconfig.Config) []finding.Finding {
 	var out []finding.Finding
 	fnConds := ix.DefConds(ff.Path, ff.CondSet(fn.Cond))
 	if !ix.Possible(fnConds, cfg) {
@@ -163,7 +164,7 @@ type violation struct {
 
 type walker struct {
 	ix    *index.Index
-	cfg   map[string]string
+	cfg   *kconfig.Config
 	seen  map[string]bool
 	found []violation
 }

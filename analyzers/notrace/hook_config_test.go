@@ -2,6 +2,7 @@ package notrace
 
 import (
 	"github.com/rcureview/rcureview/analyzers/internal/realtest"
+	"github.com/rcureview/rcureview/kconfig"
 	"strings"
 	"testing"
 )
@@ -35,7 +36,7 @@ func TestHookOnlyUnderItsOwnConfig(t *testing.T) {
 	}
 
 	p, pass = miniPass(t, "kernel/trace/hookcfg.c", src)
-	pass.Config = map[string]string{"CONFIG_PREEMPT_COUNT": "y", "CONFIG_DEBUG_PREEMPT": "n"}
+	pass.Config = kconfig.FromMap(map[string]string{"CONFIG_PREEMPT_COUNT": "y", "CONFIG_DEBUG_PREEMPT": "n"})
 	fs, err = realtest.Run(Analyzer, p, &pass)
 	if err != nil {
 		t.Fatal(err)

@@ -46,6 +46,7 @@ import (
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
 
@@ -358,7 +359,7 @@ func (c *checker) reverse(chs []index.Changed) []root {
 // walk would only confirm each sink (the chain is a path it can take), so
 // checkRoot skips it; when a chain does not hold, another chain may, and
 // the configuration is walked.
-func chainsHold(r root, sinks []Sink, cfg map[string]string) bool {
+func chainsHold(r root, sinks []Sink, cfg *kconfig.Config) bool {
 	for _, s := range sinks {
 		if r.reports(s) && !index.CondsHold(appendConds(r.conds, s.Conds...), cfg) {
 			return false

@@ -10,6 +10,7 @@ import (
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/diffparse"
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
@@ -75,7 +76,7 @@ func short(rule string) string {
 func TestSpecCases(t *testing.T) {
 	tests := []struct {
 		name, path, src, root string
-		config                map[string]string
+		config                *kconfig.Config
 		want                  []string
 	}{
 		{
@@ -168,7 +169,7 @@ func TestSpecCases(t *testing.T) {
 			path:   "kernel/trace/tc8cfg.c",
 			src:    "static notrace void report_notrace(struct rcu_node *rnp, struct task_struct *t)\n{\n\ttrace_rcu_unlock_preempted_task(TPS(\"rcu_preempt\"), rnp->gp_seq, t->pid);\n}\n",
 			root:   "report_notrace",
-			config: map[string]string{"CONFIG_PREEMPT_RCU": "y"},
+			config: kconfig.FromMap(map[string]string{"CONFIG_PREEMPT_RCU": "y"}),
 		},
 		{
 			name: "TC9 _enabled() and tracepoint_enabled() are not instrumentation",

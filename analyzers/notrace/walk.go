@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/kernelnames"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
@@ -92,8 +93,8 @@ func (s Sink) Key() string { return s.Kind + ":" + s.Name }
 // Walker walks call graphs of one index.
 type Walker struct {
 	Ix       *index.Index
-	Config   map[string]string // nil: any configuration
-	MaxNodes int               // 0: 50000
+	Config   *kconfig.Config // nil: any configuration
+	MaxNodes int             // 0: 50000
 	// MaxFuncDepth bounds how many function bodies deep the walk goes
 	// (0: DefaultFuncDepth). Deeper paths exist in a kernel-wide call
 	// graph but mostly run through error and allocation paths.

@@ -90,17 +90,12 @@ func newChecker(pass *analyzers.Pass, ix *analyzers.Indexed, z *analyzers.Summar
 	return &checker{
 		pass: pass, post: ix.Post, zpre: z.Pre, zpost: z.Post, changed: ix.Changed,
 		seen: map[string]bool{}, preTree: pass.Pre != nil,
-		haveBoost: on(pass.Config, "CONFIG_RCU_BOOST") || on(pass.Config, "CONFIG_PREEMPT_RT"),
+		haveBoost: pass.Config.Enabled("CONFIG_RCU_BOOST") || pass.Config.Enabled("CONFIG_PREEMPT_RT"),
 	}
 }
 
-func on(cfg map[string]string, k string) bool {
-	v := cfg[k]
-	return v == "y" || v == "m"
-}
-
 func (c *checker) run() error {
-	if c.pass.Config != nil && !on(c.pass.Config, "CONFIG_PREEMPT_RCU") {
+	if c.pass.Config != nil && !c.pass.Config.Enabled("CONFIG_PREEMPT_RCU") {
 		return nil // the templates model preemptible RCU
 	}
 	c.postProf = c.zpost.Machinery()

@@ -9,16 +9,17 @@ import (
 	"github.com/rcureview/rcureview/analyzers/internal/realtest"
 	"github.com/rcureview/rcureview/analyzers/notrace"
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/kconfig"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
 
 func realProvider(t *testing.T) *index.Provider { return realtest.Provider() }
 
-func realPasses(t *testing.T, mboxPath string, cfg map[string]string) []analyzers.Pass {
+func realPasses(t *testing.T, mboxPath string, cfg *kconfig.Config) []analyzers.Pass {
 	return realtest.Passes(t, nil, mboxPath, cfg)
 }
 
-func readConfig(t *testing.T, path string) map[string]string { return realtest.Config(t, path) }
+func readConfig(t *testing.T, path string) *kconfig.Config { return realtest.Config(t, path) }
 
 var dump = realtest.Dump
 
@@ -40,7 +41,7 @@ func TestRealTreeNotraceUnlock(t *testing.T) {
 	tests := []struct {
 		name     string
 		mbox     string
-		cfg      map[string]string
+		cfg      *kconfig.Config
 		want     []string // rules that must be reported
 		wantNone bool
 		notBoost bool

@@ -158,7 +158,7 @@ func (t *treeFlags) indexes() *index.Provider {
 }
 
 // loadConfig reads --config; nil when it is not given.
-func (t *treeFlags) loadConfig() (kconfig.Config, error) {
+func (t *treeFlags) loadConfig() (*kconfig.Config, error) {
 	if t.config == "" {
 		return nil, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rcureview/rcureview/cscan"
+	"github.com/rcureview/rcureview/kconfig"
 )
 
 // Conditions are kept as strings: "CONFIG_X" (enabled), "!CONFIG_X"
@@ -122,7 +123,7 @@ func negateCond(c string) string {
 // CondsHold reports whether a conjunction of conditions can hold under
 // cfg: false only when some condition is known to be false. A nil cfg
 // (any configuration) holds.
-func CondsHold(conds []string, cfg map[string]string) bool {
+func CondsHold(conds []string, cfg *kconfig.Config) bool {
 	if cfg == nil {
 		return true
 	}
@@ -139,7 +140,7 @@ func CondsHold(conds []string, cfg map[string]string) bool {
 // false when the expression uses something other than CONFIG_ symbols,
 // defined(), IS_ENABLED()/IS_BUILTIN()/IS_MODULE()/IS_REACHABLE(),
 // integers, !, &&, ||, comparisons and parentheses.
-func EvalCond(cond string, cfg map[string]string) (holds, known bool) {
+func EvalCond(cond string, cfg *kconfig.Config) (holds, known bool) {
 	p := &condParser{s: cond, cfg: cfg}
 	v, ok := p.or()
 	p.space()
@@ -157,7 +158,7 @@ type cval struct {
 type condParser struct {
 	s   string
 	pos int
-	cfg map[string]string
+	cfg *kconfig.Config
 }
 
 func (p *condParser) space() {
@@ -310,7 +311,7 @@ func (p *condParser) unary() (cval, bool) {
 			if !isConfigName(name) {
 				return cval{0, false}, true
 			}
-			v := p.cfg[name]
+			v := p.cfg.Get(name)
 			var b bool
 			switch id {
 			case "defined", "IS_BUILTIN":
@@ -338,7 +339,7 @@ func (p *condParser) unary() (cval, bool) {
 			}
 			return cval{0, false}, true
 		}
-		v, ok := p.cfg[id]
+		v, ok := p.cfg.Value(id)
 		if !ok || v == "n" || v == "m" {
 			return cval{0, true}, true
 		}

@@ -271,7 +271,7 @@ func (ix *Index) changes(is func(string) bool) bool {
 // rules them out), else in some configuration that the architecture's
 // Kconfig allows (CONFIG_TINY_RCU && CONFIG_PREEMPT_RCU cannot,
 // CONFIG_ARM64 cannot on x86, a file's "0" build condition never can).
-func (ix *Index) Possible(conds []string, cfg map[string]string) bool {
+func (ix *Index) Possible(conds []string, cfg *kconfig.Config) bool {
 	if cfg != nil {
 		return CondsHold(conds, cfg)
 	}

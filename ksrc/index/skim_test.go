@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/rcureview/rcureview/kconfig"
 )
 
 func TestSkimFacts(t *testing.T) {
@@ -267,7 +269,7 @@ func TestSkimMake(t *testing.T) {
 }
 
 func TestEvalCond(t *testing.T) {
-	cfg := map[string]string{"CONFIG_A": "y", "CONFIG_M": "m", "CONFIG_N": "5"}
+	cfg := kconfig.FromMap(map[string]string{"CONFIG_A": "y", "CONFIG_M": "m", "CONFIG_N": "5"})
 	tests := []struct {
 		cond        string
 		holds, know bool
@@ -322,6 +324,6 @@ func FuzzSkim(f *testing.F) {
 			}
 		}
 		SkimMake("Makefile", []byte(src))
-		EvalCond(src, map[string]string{"CONFIG_A": "y"})
+		EvalCond(src, kconfig.FromMap(map[string]string{"CONFIG_A": "y"}))
 	})
 }

@@ -61,7 +61,7 @@ func Tree(t testing.TB) ksrc.Tree {
 
 // Passes applies the patches of an mbox in order onto base (nil: the real
 // tree) and returns one pass per patch, with cfg as the pass's .config.
-func Passes(t testing.TB, base ksrc.Tree, mboxPath string, cfg map[string]string) []analyzers.Pass {
+func Passes(t testing.TB, base ksrc.Tree, mboxPath string, cfg *kconfig.Config) []analyzers.Pass {
 	t.Helper()
 	if base == nil {
 		base = Tree(t)
@@ -126,7 +126,7 @@ func Run(a *analyzers.Analyzer, p *index.Provider, pass *analyzers.Pass) ([]find
 }
 
 // Config reads a .config file.
-func Config(t testing.TB, path string) map[string]string {
+func Config(t testing.TB, path string) *kconfig.Config {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -170,7 +170,7 @@ func ByRule(fs []finding.Finding) map[string]finding.Finding {
 
 // Named returns a named configuration (kconfig.DebianConfigs), or skips
 // the test when Debian's linux-config-6.12 package is not installed.
-func Named(t testing.TB, name string) map[string]string {
+func Named(t testing.TB, name string) *kconfig.Config {
 	t.Helper()
 	n, ok := kconfig.Lookup(name)
 	if !ok {
