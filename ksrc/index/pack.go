@@ -39,14 +39,16 @@ import (
 //	               callee names and RCU locations (rcuTableNames) and
 //	               #included paths, each → the ids of the files that
 //	               hold them; then the directory table (directory → the
-//	               ids of the files directly in it)
+//	               ids of the files directly in it); each with its fence,
+//	               a copy of every 64th name (nameTable)
 //	chunk CRCs     the CRC-32C of every 4 KiB chunk of the tables
 //	trailer        head offset and length, tables length (uint64), the
 //	               CRC-32C of the head and of the chunk CRCs (uint32),
 //	               "RCUP"
 //
 // The pack is mapped, not read: the file table and the name tables are
-// arrays read in place (a path or a name is found by binary search), the
+// arrays read in place (a path is found by binary search, a name by one
+// of its table's fence and then one of a block of 64 names), the
 // head's CRC is checked at open and a table chunk's when a lookup first
 // touches it, so a warm start builds nothing proportional to the tree and
 // reads only the chunks and records a review needs. A chunk that fails
@@ -110,12 +112,30 @@ func (d *tableData) check(off, n int) bool {
 
 // nameTable is a sorted name → file ids table, read in place: n names,
 // their (n+1) uint32 offsets into the names bytes, (n+1) uint32 offsets
-// into the ids, the names, and the uint32 file ids.
+// into the ids, the names, the uint32 file ids, and the fence: a copy of
+// every fenceEvery-th name (the first of each block), (nf+1) uint32
+// offsets into the fence names and the fence names.
+//
+// A lookup binary-searches the fence for the name's block, then the
+// block: the fence is small and dense, so the lookups of one review
+// share most of its pages, and a block's names and offsets lie in one or
+// two; a binary search of the whole table touches a new page at almost
+// every step below its first few.
 type nameTable struct {
 	n, nbytes, nids, nfiles int
+	nf, fbytes              int // fence names (the blocks) and their bytes
 	d                       *tableData
 	offs, idAt, names, ids  int // where the arrays start in d.b
+	fence, fnames           int // where the fence's offsets and names start
 }
+
+// fenceEvery is how many names of a name table share one fence entry (a
+// block): the names and offsets of a block of a kernel tree's table fit
+// in a 4 KiB chunk or two.
+const fenceEvery = 64
+
+// fenceLen returns how many fence entries a table of n names has.
+func fenceLen(n int) int { return (n + fenceEvery - 1) / fenceEvery }
 
 // word returns the i-th uint32 of the array at arr.
 func (t *nameTable) word(arr, i int) (int, bool) {
@@ -137,19 +157,51 @@ func (t *nameTable) name(i int) ([]byte, bool) {
 	return t.d.b[t.names+a : t.names+b], true
 }
 
+// fenceName returns the j-th fence name (name j*fenceEvery); false when
+// the table is damaged.
+func (t *nameTable) fenceName(j int) ([]byte, bool) {
+	a, ok1 := t.word(t.fence, j)
+	b, ok2 := t.word(t.fence, j+1)
+	if !ok1 || !ok2 || a > b || b > t.fbytes || !t.d.check(t.fnames+a, b-a) {
+		t.d.bad.Store(true)
+		return nil, false
+	}
+	return t.d.b[t.fnames+a : t.fnames+b], true
+}
+
+// block returns the names [lo, hi) that hold name if any does (the block
+// of the last fence name not after it); false when the table is damaged
+// where the search reads it.
+func (t *nameTable) block(name string) (lo, hi int, ok bool) {
+	ok = true
+	j := sort.Search(t.nf, func(j int) bool {
+		b, good := t.fenceName(j)
+		ok = ok && good
+		return string(b) > name
+	})
+	if !ok || j == 0 {
+		return 0, 0, ok
+	}
+	lo = (j - 1) * fenceEvery
+	return lo, min(lo+fenceEvery, t.n), true
+}
+
 // lookup returns the ids of the files that hold name, in index order;
 // false when the table is damaged where the lookup reads it.
 func (t *nameTable) lookup(name string) ([]uint32, bool) {
-	ok := true
-	i := sort.Search(t.n, func(i int) bool {
-		b, good := t.name(i)
+	lo, hi, ok := t.block(name)
+	if !ok {
+		return nil, false
+	}
+	i := lo + sort.Search(hi-lo, func(k int) bool {
+		b, good := t.name(lo + k)
 		ok = ok && good
 		return string(b) >= name
 	})
 	if !ok {
 		return nil, false
 	}
-	if i >= t.n {
+	if i >= hi {
 		return nil, true
 	}
 	if b, good := t.name(i); !good {
@@ -453,6 +505,7 @@ func (pw *packWriter) finish() (uint32, error) {
 		head.uint(uint64(t.n))
 		head.uint(uint64(t.nbytes))
 		head.uint(uint64(t.nids))
+		head.uint(uint64(t.fbytes))
 	}
 	mdirs := slices.Sorted(maps.Keys(pw.makes))
 	head.uint(uint64(len(mdirs)))
@@ -531,12 +584,16 @@ type sortedTable struct {
 	pairs        []tablePair // sorted by name, then item id
 	n            int         // distinct names
 	nbytes, nids int
+	fbytes       int // bytes of the fence names
 	off          int // where its section starts in the tables
 }
 
 // size is the length of the table's section: name offsets, id offsets
-// (each with an end), the names, the ids.
-func (t *sortedTable) size() int { return 8*(t.n+1) + t.nbytes + 4*t.nids }
+// (each with an end), the names, the ids, the fence's offsets (with an
+// end) and names.
+func (t *sortedTable) size() int {
+	return 8*(t.n+1) + t.nbytes + 4*t.nids + 4*(fenceLen(t.n)+1) + t.fbytes
+}
 
 // tables lays out name tables given as (name, item id) pairs (names
 // sorted, each name's files in index order, item ids mapped to file ids
@@ -558,6 +615,9 @@ func (pw *packWriter) tables(ids []uint32, in [][]tablePair) ([]sortedTable, []b
 			t.nids = len(t.pairs)
 			for k := range t.pairs {
 				if k == 0 || t.pairs[k].name != t.pairs[k-1].name {
+					if t.n%fenceEvery == 0 {
+						t.fbytes += len(t.pairs[k].name)
+					}
 					t.n++
 					t.nbytes += len(t.pairs[k].name)
 				}
@@ -599,6 +659,27 @@ func (pw *packWriter) tables(ids []uint32, in [][]tablePair) ([]sortedTable, []b
 			}
 			for _, p := range t.pairs {
 				b = binary.LittleEndian.AppendUint32(b, ids[p.id])
+			}
+			// the fence: every fenceEvery-th name's offset, with an end,
+			// then those names
+			fence := make([]string, 0, fenceLen(t.n))
+			d := 0 // distinct names so far
+			for k, p := range t.pairs {
+				if k == 0 || p.name != t.pairs[k-1].name {
+					if d%fenceEvery == 0 {
+						fence = append(fence, p.name)
+					}
+					d++
+				}
+			}
+			at = 0
+			for _, n := range fence {
+				b = binary.LittleEndian.AppendUint32(b, uint32(at))
+				at += len(n)
+			}
+			b = binary.LittleEndian.AppendUint32(b, uint32(at))
+			for _, n := range fence {
+				b = append(b, n...)
 			}
 		}()
 	}
@@ -784,17 +865,21 @@ func parsePackDir(head, tables, crcs []byte, recEnd int64) (*packDir, error) {
 	data := newTableData(tables, crcs)
 	at := 0
 	for _, t := range append(pd.tabs.list(), &pd.dirs) {
-		nn, nbytes, nids := d.uint(), d.uint(), d.uint()
+		nn, nbytes, nids, fbytes := d.uint(), d.uint(), d.uint(), d.uint()
 		left := uint64(len(tables) - at)
-		if d.err != nil || nn >= left/8 || nbytes > left || nids > left/4 || (nn+1)*8+nbytes+nids*4 > left {
+		if d.err != nil || nn >= left/8 || nbytes > left || nids > left/4 || fbytes > left ||
+			(nn+1)*8+nbytes+nids*4+(uint64(fenceLen(int(nn)))+1)*4+fbytes > left {
 			return nil, fmt.Errorf("name table past the tables")
 		}
-		*t = nameTable{n: int(nn), nbytes: int(nbytes), nids: int(nids), nfiles: n, d: data}
+		*t = nameTable{n: int(nn), nbytes: int(nbytes), nids: int(nids), nfiles: n,
+			nf: fenceLen(int(nn)), fbytes: int(fbytes), d: data}
 		t.offs = at
 		t.idAt = t.offs + 4*(t.n+1)
 		t.names = t.idAt + 4*(t.n+1)
 		t.ids = t.names + int(nbytes)
-		at = t.ids + 4*int(nids)
+		t.fence = t.ids + 4*int(nids)
+		t.fnames = t.fence + 4*(t.nf+1)
+		at = t.fnames + t.fbytes
 	}
 	if d.err == nil && at != len(tables) {
 		return nil, fmt.Errorf("%d bytes after the name tables", len(tables)-at)

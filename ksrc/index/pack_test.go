@@ -292,6 +292,15 @@ func TestPackDamage(t *testing.T) {
 			b[uint64le(tr[0:])+uint64le(tr[8:])/2] ^= 0x55 // the middle of the head
 			return b
 		}, false, "checksum"},
+		{"fence byte flipped", func(b []byte) []byte {
+			pd, err := parsePack(b)
+			if err != nil {
+				panic(err)
+			}
+			tables, _ := tablesOf(b)
+			b[tables+uint64(pd.tabs.funcs.fnames)] ^= 0x55 // the first function's name in the fence
+			return b
+		}, true, "name table is damaged"},
 		{"directory table byte flipped", func(b []byte) []byte {
 			tables, n := tablesOf(b)
 			b[tables+n-1] ^= 0x55 // the last id of the directory table
@@ -445,6 +454,11 @@ func FuzzPackDir(f *testing.F) {
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	var b strings.Builder
 	if err := writePack(&b, "tree:/x", files); err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(b.String()))
+	b.Reset()
+	if err := writePack(&b, "tree:/x", fencedFiles()); err != nil {
 		f.Fatal(err)
 	}
 	f.Add([]byte(b.String()))
@@ -624,5 +638,89 @@ func TestPackWriteSweepsKilledWritersAndOldFormats(t *testing.T) {
 	}
 	if _, err := os.Stat(c.PackPath("tree:/x opts")); err != nil {
 		t.Errorf("the pack installed: %v", err)
+	}
+}
+
+// fencedFiles returns skimmed files whose function and callee tables span
+// several fence blocks (and so several 4 KiB chunks).
+func fencedFiles() []*FileFacts {
+	var files []*FileFacts
+	for f := range 3 {
+		var src strings.Builder
+		for i := f; i < 3*fenceEvery*5; i += 3 - f {
+			fmt.Fprintf(&src, "void rcu_fn_%05d_%s(void) { callee_%05d(); }\n", i, strings.Repeat("x", i%40), i/2)
+		}
+		ff := SkimFile(fmt.Sprintf("kernel/f%d.c", f), []byte(src.String()))
+		ff.Key = "k"
+		files = append(files, ff)
+	}
+	return files
+}
+
+// Every name of a fenced table is found with the ids of the files that
+// hold it, names between them and past either end are not, and a byte
+// flipped anywhere in a table's fence makes a lookup report the damage or
+// answer as before, never differently.
+func TestNameTableLookup(t *testing.T) {
+	files := fencedFiles()
+	var b strings.Builder
+	if err := writePack(&b, "tree:/x", files); err != nil {
+		t.Fatal(err)
+	}
+	pack := []byte(b.String())
+	pd, err := parsePack(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]map[string][]uint32, numTables)
+	for k := range want {
+		want[k] = map[string][]uint32{}
+		for id, f := range files {
+			for _, n := range tableNames(f)[k] {
+				want[k][n] = append(want[k][n], uint32(id))
+			}
+		}
+	}
+	// check looks every name up, and names just after and before it;
+	// a damaged pack may say so instead of answering
+	check := func(pd *packDir, damaged bool) {
+		t.Helper()
+		for k, tab := range pd.tabs.list() {
+			if tab.nf != fenceLen(len(want[k])) {
+				t.Errorf("table %d: %d fence names for %d names", k, tab.nf, len(want[k]))
+			}
+			var probes []string
+			for n := range want[k] {
+				probes = append(probes, n, n+"\x00", n[:len(n)-1])
+			}
+			probes = append(probes, "", "\x00", "a", "\xff\xff")
+			for _, probe := range probes {
+				got, ok := tab.lookup(probe)
+				if !ok && damaged {
+					continue
+				}
+				if exp := want[k][probe]; !ok || fmt.Sprint(got) != fmt.Sprint(exp) {
+					t.Fatalf("table %d: lookup(%q) = %v, %v; want %v (damaged %v)", k, probe, got, ok, exp, damaged)
+				}
+			}
+		}
+	}
+	check(pd, false)
+	if pd.tabs.funcs.nf < 4 || pd.tabs.callers.nf < 2 {
+		t.Fatalf("tables of %d and %d blocks: the test wants several", pd.tabs.funcs.nf, pd.tabs.callers.nf)
+	}
+	tables, _ := tablesOf(pack)
+	ft := &pd.tabs.funcs
+	for at := ft.fence; at < ft.fnames+ft.fbytes; at += 7 {
+		damaged := append([]byte(nil), pack...)
+		damaged[tables+uint64(at)] ^= 0x20
+		dd, err := parsePack(damaged)
+		if err != nil {
+			t.Fatalf("flipped byte %d of the tables: %v", at, err)
+		}
+		check(dd, true)
+		if !dd.tabs.funcs.d.bad.Load() {
+			t.Errorf("flipped byte %d of the fence not noticed", at)
+		}
 	}
 }
