@@ -368,6 +368,23 @@ func chainsHold(r root, sinks []Sink, cfg *kconfig.Config) bool {
 	return true
 }
 
+// reachedIn returns the keys of the sinks a root reaches in a
+// configuration (those of sinks when their chains hold there, else its
+// own walk's).
+func reachedIn(r root, sinks []Sink, ix *index.Index, cfg *kconfig.Config) map[string]bool {
+	m := map[string]bool{}
+	if chainsHold(r, sinks, cfg) {
+		for _, s := range sinks {
+			m[s.Key()] = true
+		}
+		return m
+	}
+	for _, s := range (&Walker{Ix: ix, Config: cfg}).Walk(r.facts, r.calls, r.conds) {
+		m[s.Key()] = true
+	}
+	return m
+}
+
 // checkRoot reports the sinks reachable from a root, and a *_notrace
 // function that is itself ftrace-able.
 func (c *checker) checkRoot(r root) {
@@ -378,26 +395,31 @@ func (c *checker) checkRoot(r root) {
 	def := analyzers.Def{File: r.facts.Path, Name: r.name, Macro: r.fn == nil}
 	key := r.facts.Path + ":" + r.name + "|"
 	c.nameContract(r)
-	sinks := (&Walker{Ix: c.ix, Config: c.pass.Config}).Walk(r.facts, r.calls, r.conds)
 	// per named configuration (no --config), whether each sink is reached
 	// there at all, possibly by another chain than the shortest one shown;
 	// a whole-tree audit leaves it to the driver, which checks the
 	// chain's conditions (three more walks per root cost too much there)
+	holds := c.pass.Named != nil && c.pass.Config == nil && c.pass.Baseline == nil && !c.pass.All
+	w := &Walker{Ix: c.ix, Config: c.pass.Config}
+	if holds {
+		// the configurations are read once a finding needs them: from the
+		// first sink on, while the walk goes on
+		w.OnSink = func() { go c.pass.NamedConfigs() }
+	}
+	sinks := w.Walk(r.facts, r.calls, r.conds)
 	var in []map[string]bool
-	if len(sinks) > 0 && c.pass.Config == nil && c.pass.Baseline == nil && !c.pass.All {
-		for _, n := range c.pass.NamedConfigs() {
-			m := map[string]bool{}
-			if chainsHold(r, sinks, n.Config) {
-				for _, s := range sinks {
-					m[s.Key()] = true
-				}
-			} else {
-				for _, s := range (&Walker{Ix: c.ix, Config: n.Config}).Walk(r.facts, r.calls, r.conds) {
-					m[s.Key()] = true
-				}
-			}
-			in = append(in, m)
+	if len(sinks) > 0 && holds {
+		named := c.pass.NamedConfigs()
+		in = make([]map[string]bool, len(named))
+		var wg sync.WaitGroup
+		for i, n := range named {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				in[i] = reachedIn(r, sinks, c.ix, n.Config)
+			}()
 		}
+		wg.Wait()
 	}
 	for _, s := range sinks {
 		if !r.reports(s) {

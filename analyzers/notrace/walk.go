@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/kconfig"
@@ -102,6 +103,8 @@ type Walker struct {
 	// Workers is how many goroutines resolve a level of the walk (0:
 	// GOMAXPROCS); the walk's result does not depend on it.
 	Workers int
+	// OnSink, when set, is called when the walk finds its first sink.
+	OnSink func()
 }
 
 // DefaultFuncDepth is the default bound on function bodies per chain.
@@ -183,6 +186,9 @@ func (w *Walker) Walk(file *index.FileFacts, calls []index.Call, rootConds []str
 					if report {
 						sinkSeen[kind+":"+name] = true
 						sinks = append(sinks, w.sink(nodes, ni, kind, name, detail))
+						if len(sinks) == 1 && w.OnSink != nil {
+							w.OnSink()
+						}
 					}
 				}
 				if !descend || nodes[ni].fdepth >= maxF {
@@ -234,17 +240,33 @@ const (
 
 // minParallelLevel is the smallest level resolved by more than one
 // goroutine.
-const minParallelLevel = 8
+const minParallelLevel = 2
 
 // resolveLevel resolves the calls of one level and solves their chains'
 // conditions, several calls at once (the index and its Kconfig model are
-// safe for concurrent use). It only reads nodes and seen. A target seen
-// before the level is not solved, nor one that an earlier call of the
-// same goroutine's share reached by a chain that can hold (the walk will
-// have seen it by then); what it does not solve the walk solves itself.
+// safe for concurrent use); the goroutines take the calls in order, one
+// at a time (calls differ widely in cost). It only reads nodes and seen.
+// A target seen before the level is not solved, nor one that an earlier
+// call of the level reached by a chain that can hold (the walk will have
+// seen it by then); what it does not solve the walk solves itself.
 func (w *Walker) resolveLevel(items []walkItem, nodes []node, rootConds []string, seen map[string]bool) []resolved {
 	out := make([]resolved, len(items))
-	do := func(i int, reached map[string]bool) {
+	var mu sync.Mutex
+	reached := map[string]int{} // key -> first call of the level reaching it by a chain that can hold
+	earlier := func(key string, i int) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		r, ok := reached[key]
+		return ok && r < i
+	}
+	reach := func(key string, i int) {
+		mu.Lock()
+		if r, ok := reached[key]; !ok || i < r {
+			reached[key] = i
+		}
+		mu.Unlock()
+	}
+	do := func(i int) {
 		it := items[i]
 		pconds := rootConds
 		if it.parent >= 0 {
@@ -258,15 +280,15 @@ func (w *Walker) resolveLevel(items []walkItem, nodes []node, rootConds []string
 			r.keys[ti] = key
 			r.conds[ti] = appendConds2(pconds, callConds, t.Conds)
 			switch {
-			case seen[key] || reached[key]:
+			case seen[key] || earlier(key, i):
 				// the walk skips it
 			case len(r.conds[ti]) == len(pconds):
 				// nothing added to a chain that holds
 				r.state[ti] = targetPossible
-				reached[key] = true
+				reach(key, i)
 			case w.possible(r.conds[ti]):
 				r.state[ti] = targetPossible
-				reached[key] = true
+				reach(key, i)
 			default:
 				r.state[ti] = targetImpossible
 			}
@@ -277,24 +299,21 @@ func (w *Walker) resolveLevel(items []walkItem, nodes []node, rootConds []string
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, (len(items)+minParallelLevel-1)/minParallelLevel)
+	workers = min(workers, len(items)/minParallelLevel)
 	if workers <= 1 {
-		reached := map[string]bool{}
 		for i := range items {
-			do(i, reached)
+			do(i)
 		}
 		return out
 	}
-	// each worker takes a contiguous share, in order
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for k := 0; k < workers; k++ {
-		lo, hi := k*len(items)/workers, (k+1)*len(items)/workers
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			reached := map[string]bool{}
-			for i := lo; i < hi; i++ {
-				do(i, reached)
+			for i := int(next.Add(1) - 1); i < len(items); i = int(next.Add(1) - 1) {
+				do(i)
 			}
 		}()
 	}
