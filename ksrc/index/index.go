@@ -64,6 +64,9 @@ type Index struct {
 	incTab  map[string][]*FileFacts
 	kcOnce  sync.Once
 	kcModel *kconfig.Model
+	// resolved memoizes Resolve (resolve.go)
+	resolveMu sync.Mutex
+	resolved  map[resolveKey][]Target
 	// lazy, when set, serves this (base) layer from a cache pack instead
 	// of the maps above.
 	lazy *lazyFiles

@@ -2,6 +2,7 @@ package index
 
 import (
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -64,8 +65,46 @@ func isDeclaringName(name string) bool {
 	return strings.ToUpper(name) == name && (strings.Contains(name, "TRACE") || strings.Contains(name, "EVENT"))
 }
 
-// Resolve returns what a call made from file from can reach.
+// resolveKey is what Resolve's answer depends on besides the index.
+type resolveKey struct {
+	from string
+	kind CallKind
+	name string
+}
+
+// maxResolved bounds Resolve's memo (a review asks a few thousand).
+const maxResolved = 1 << 16
+
+// Resolve returns what a call made from file from can reach. The answer
+// depends only on the file, the call's kind and name: it is computed
+// once per index (a walk asks again for every function of a file that
+// calls the same name, every root's walk and every named configuration's
+// walk for every call). The targets are shared: callers must not modify
+// them (their slices are clipped, so an append copies).
 func (ix *Index) Resolve(from string, c Call) []Target {
+	k := resolveKey{from, c.Kind, c.Name}
+	ix.resolveMu.Lock()
+	ts, ok := ix.resolved[k]
+	ix.resolveMu.Unlock()
+	if ok {
+		return ts
+	}
+	ts = ix.resolve(from, c)
+	for i := range ts {
+		ts[i].Conds = slices.Clip(ts[i].Conds)
+		ts[i].Calls = slices.Clip(ts[i].Calls)
+	}
+	ts = slices.Clip(ts)
+	ix.resolveMu.Lock()
+	if ix.resolved == nil || len(ix.resolved) >= maxResolved {
+		ix.resolved = map[resolveKey][]Target{} // bounded: a whole-tree audit asks millions
+	}
+	ix.resolved[k] = ts
+	ix.resolveMu.Unlock()
+	return ts
+}
+
+func (ix *Index) resolve(from string, c Call) []Target {
 	switch c.Kind {
 	case CallMember, CallPointer:
 		return []Target{{Kind: TargetIndirect, Name: c.Name}}

@@ -46,3 +46,32 @@ func TestResolveWeakOverridden(t *testing.T) {
 		t.Errorf("hook_a: %d targets, want 2", len(ts))
 	}
 }
+
+// TestResolveAnswersShared: Resolve answers a file's call of a name once
+// (a call from another file is its own question), and a caller appending
+// to a target's conditions or calls does not change what the next caller
+// gets.
+func TestResolveAnswersShared(t *testing.T) {
+	ix := New("test", []*FileFacts{
+		SkimC("kernel/a.c", []byte("#ifdef CONFIG_A\nstatic void f(void)\n{\n\tg();\n}\n#endif\n")),
+		SkimC("kernel/b.c", []byte("void f(void)\n{\n\th();\n}\n")),
+	})
+	first := ix.Resolve("kernel/a.c", Call{Name: "f", Line: 10})
+	if len(first) != 2 || first[0].File != "kernel/a.c" || len(first[0].Conds) != 1 {
+		t.Fatalf("f from a.c: %+v, want a.c's static f under CONFIG_A, then b.c's", first)
+	}
+	withB := append(first[0].Conds, "CONFIG_B")
+	_ = append(first, Target{Name: "x"})
+	again := ix.Resolve("kernel/a.c", Call{Name: "f", Line: 20})
+	if len(again) != 2 || len(again[0].Conds) != 1 || again[0].Conds[0] != "CONFIG_A" || withB[0] != "CONFIG_A" {
+		t.Errorf("f from a.c again: %+v", again)
+	}
+	if cap(again[0].Conds) != len(again[0].Conds) || cap(again) != len(again) {
+		t.Errorf("shared answer not clipped: conds cap %d len %d, targets cap %d len %d",
+			cap(again[0].Conds), len(again[0].Conds), cap(again), len(again))
+	}
+	other := ix.Resolve("kernel/c.c", Call{Name: "f"})
+	if len(other) != 1 || other[0].File != "kernel/b.c" {
+		t.Errorf("f from c.c: %+v, want b.c's global f", other)
+	}
+}
