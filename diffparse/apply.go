@@ -34,6 +34,17 @@ const MaxBinaryBytes = 16 << 20
 // an unsafe name (ErrUnsafePath) or a binary patch that cannot be applied
 // (ErrBinary).
 func Apply(src Reader, files []*File) (*Result, error) {
+	return apply(src, files, true)
+}
+
+// Place is Apply without looking up the hunks' enclosing functions (a C
+// scan of each file before and after the patch): for a caller that needs
+// only whether and where the files apply, and what they make.
+func Place(src Reader, files []*File) (*Result, error) {
+	return apply(src, files, false)
+}
+
+func apply(src Reader, files []*File, funcs bool) (*Result, error) {
 	if src == nil {
 		return nil, errors.New("apply: no source tree")
 	}
@@ -43,14 +54,14 @@ func Apply(src Reader, files []*File) (*Result, error) {
 		if f == nil {
 			continue
 		}
-		if err := applyFile(cur, res, f); err != nil {
+		if err := applyFile(cur, res, f, funcs); err != nil {
 			return nil, err
 		}
 	}
 	return res, nil
 }
 
-func applyFile(cur Reader, res *Result, f *File) error {
+func applyFile(cur Reader, res *Result, f *File, funcs bool) error {
 	path := f.Path()
 	ferr := func(err error) error { return &FileError{File: path, PatchLine: f.PatchLine, Err: err} }
 	for _, n := range []string{f.OldName, f.NewName} {
@@ -97,7 +108,7 @@ func applyFile(cur Reader, res *Result, f *File) error {
 	case len(f.Hunks) == 0:
 		post = pre
 	default:
-		if post, err = applyText(path, pre, f); err != nil {
+		if post, err = applyText(path, pre, f, funcs); err != nil {
 			return err
 		}
 	}
@@ -176,7 +187,7 @@ func lineEq(src string, l Line, crlf bool) bool {
 }
 
 // applyText applies f's hunks to pre.
-func applyText(path string, pre []byte, f *File) ([]byte, error) {
+func applyText(path string, pre []byte, f *File, funcs bool) ([]byte, error) {
 	src := splitKeep(pre)
 	eol := "\n"
 	if f.CRLF && len(src) > 0 && strings.HasSuffix(src[0], "\r\n") {
@@ -290,7 +301,9 @@ func applyText(path string, pre []byte, f *File) ([]byte, error) {
 	}
 	out = append(out, src[pos:]...)
 	post := []byte(strings.Join(out, ""))
-	fillFunctions(path, pre, post, f)
+	if funcs {
+		fillFunctions(path, pre, post, f)
+	}
 	return post, nil
 }
 

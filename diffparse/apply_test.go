@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -332,5 +333,38 @@ func TestApplyNoPrefixPatch(t *testing.T) {
 	}
 	if h := files[0].Hunks[0]; h.NewFunc != "sample_inline" || h.OldFunc != "sample_inline" {
 		t.Errorf("functions %q -> %q", h.OldFunc, h.NewFunc)
+	}
+}
+
+// TestPlaceIsApplyWithoutFunctions: Place makes the same files and places
+// the hunks where Apply does, with the same errors, but looks up no
+// enclosing function.
+func TestPlaceIsApplyWithoutFunctions(t *testing.T) {
+	base := MapReader{"lib/n.c": []byte("int m(void)\n{\n}\n\nint n(void)\n{\n\treturn 0;\n}\n")}
+	p := "diff --git a/lib/n.c b/lib/n.c\n--- a/lib/n.c\n+++ b/lib/n.c\n@@ -5,3 +5,4 @@\n int n(void)\n {\n+\tm();\n \treturn 0;\n"
+	applied, placed := mustParse(t, p), mustParse(t, p)
+	ra, err := Apply(base, applied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp, err := Place(base, placed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(ra.Files, rp.Files) || !reflect.DeepEqual(ra.Paths, rp.Paths) {
+		t.Errorf("Place made %q, Apply %q", rp.Files, ra.Files)
+	}
+	ha, hp := applied[0].Hunks[0], placed[0].Hunks[0]
+	if ha.OldFunc != "n" || ha.NewFunc != "n" || hp.OldFunc != "" || hp.NewFunc != "" {
+		t.Errorf("functions: Apply %q -> %q, Place %q -> %q; want n -> n and none", ha.OldFunc, ha.NewFunc, hp.OldFunc, hp.NewFunc)
+	}
+	if ha.AppliedOld != hp.AppliedOld || ha.AppliedNew != hp.AppliedNew || ha.Offset != hp.Offset || !hp.Applied {
+		t.Errorf("placed at %d/%d%+d, applied at %d/%d%+d", hp.AppliedOld, hp.AppliedNew, hp.Offset, ha.AppliedOld, ha.AppliedNew, ha.Offset)
+	}
+	bad := MapReader{"lib/n.c": []byte("int n(void)\n{\n\treturn 1;\n}\n")}
+	_, errA := Apply(bad, mustParse(t, p))
+	_, errP := Place(bad, mustParse(t, p))
+	if errA == nil || errP == nil || errA.Error() != errP.Error() {
+		t.Errorf("a hunk that does not apply: Apply %v, Place %v", errA, errP)
 	}
 }

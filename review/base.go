@@ -111,7 +111,7 @@ func appliesCount(t ksrc.Tree, diffs [][]*diffparse.File) int {
 		if fs == nil {
 			continue
 		}
-		res, err := diffparse.Apply(cur, diffparse.Clone(fs))
+		res, err := diffparse.Place(cur, diffparse.Clone(fs))
 		if err != nil {
 			continue
 		}
@@ -124,7 +124,7 @@ func appliesCount(t ksrc.Tree, diffs [][]*diffparse.File) int {
 // Unapply returns t with the patch files reversed in an in-memory overlay:
 // the tree as it was before a patch that t already contains (git apply -R).
 func Unapply(t ksrc.Tree, files []*diffparse.File) (ksrc.Tree, error) {
-	res, err := diffparse.Apply(t, diffparse.Reverse(files))
+	res, err := diffparse.Place(t, diffparse.Reverse(files))
 	if err != nil {
 		return nil, fmt.Errorf("reverse-apply: %w", err)
 	}
@@ -164,7 +164,7 @@ func seriesInTree(t ksrc.Tree, diffs [][]*diffparse.File) (ksrc.Tree, bool) {
 	if first < 0 {
 		return nil, false
 	}
-	if _, err := diffparse.Apply(t, diffparse.Clone(diffs[first])); err == nil {
+	if _, err := diffparse.Place(t, diffparse.Clone(diffs[first])); err == nil {
 		return nil, false
 	}
 	cur := t
