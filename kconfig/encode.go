@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"unsafe"
 )
 
 // A Model's encoding lets a caller keep a built model between runs
@@ -206,9 +207,41 @@ type lazySyms struct {
 	symtab  []byte // per symbol: name, record offset (u32 each)
 	recs    []byte
 	mu      sync.Mutex
-	syms    []*symbol // decoded so far
-	nodes   []*Expr   // built so far
+	syms    sparse[symbol] // decoded so far
+	nodes   sparse[Expr]   // built so far
 	arena   []Expr
+}
+
+// sparse is a table of pointers, nil until set, that allocates its
+// entries a page at a time as they are set. A decoded model has ~75,000
+// expressions and ~20,000 symbols of which a review builds a few
+// thousand: as flat slices their tables were ~750 KB of heap, live
+// through the review and scanned by every collection, for pointers
+// nearly all nil.
+type sparse[T any] struct {
+	pages []*[sparsePage]*T
+}
+
+// sparsePage is the number of entries of a page of a sparse table.
+const sparsePage = 512
+
+func newSparse[T any](n int) sparse[T] {
+	return sparse[T]{pages: make([]*[sparsePage]*T, (n+sparsePage-1)/sparsePage)}
+}
+
+func (t *sparse[T]) get(i int) *T {
+	if p := t.pages[i/sparsePage]; p != nil {
+		return p[i%sparsePage]
+	}
+	return nil
+}
+
+func (t *sparse[T]) set(i int, v *T) {
+	p := &t.pages[i/sparsePage]
+	if *p == nil {
+		*p = new([sparsePage]*T)
+	}
+	(*p)[i%sparsePage] = v
 }
 
 // exprSize is the size of an expression in the table: kind, name, left,
@@ -227,7 +260,7 @@ func (l *lazySyms) node(j uint32) *Expr {
 	if j == 0 {
 		return nil
 	}
-	if x := l.nodes[j-1]; x != nil {
+	if x := l.nodes.get(int(j - 1)); x != nil {
 		return x
 	}
 	rec := l.exprTab[exprSize*(j-1):]
@@ -240,7 +273,7 @@ func (l *lazySyms) node(j uint32) *Expr {
 	x.Name = l.str(binary.LittleEndian.Uint32(rec[1:]))
 	x.L = l.node(binary.LittleEndian.Uint32(rec[5:]))
 	x.R = l.node(binary.LittleEndian.Uint32(rec[9:]))
-	l.nodes[j-1] = x
+	l.nodes.set(int(j-1), x)
 	return x
 }
 
@@ -264,7 +297,7 @@ func (l *lazySyms) lookup(name string) *symbol {
 func (l *lazySyms) symbol(i int) *symbol {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if s := l.syms[i]; s != nil {
+	if s := l.syms.get(i); s != nil {
 		return s
 	}
 	s := &symbol{name: l.name(i)}
@@ -272,7 +305,7 @@ func (l *lazySyms) symbol(i int) *symbol {
 	if !l.decodeSymbol(&d, s) {
 		panic("kconfig: symbol record changed after its check") // DecodeModel checked it
 	}
-	l.syms[i] = s
+	l.syms.set(i, s)
 	return s
 }
 
@@ -306,7 +339,7 @@ func (l *lazySyms) decodeSymbol(d *modelDecoder, s *symbol) bool {
 	}
 	expr := func() *Expr {
 		j := d.uint()
-		if j > uint64(len(l.nodes)) {
+		if j > uint64(len(l.exprTab)/exprSize) {
 			d.bad = true
 			return nil
 		}
@@ -369,7 +402,10 @@ func (l *lazySyms) decodeSymbol(d *modelDecoder, s *symbol) bool {
 
 // DecodeModel reads a model written by Encode. Its memos start empty,
 // it has no SetFree function, and its symbols are decoded as queries ask
-// for them.
+// for them. Its strings and tables are read in place: data must not
+// change while the Model is used (the index passes a mapping of its
+// sidecar, which is replaced by renaming, never rewritten, and stays
+// mapped).
 func DecodeModel(data []byte) (m *Model, err error) {
 	if len(data) < len(modelMagic) || string(data[:len(modelMagic)]) != modelMagic {
 		return nil, ErrBadModel
@@ -386,7 +422,7 @@ func DecodeModel(data []byte) (m *Model, err error) {
 	if d.bad || nb > len(d.b) {
 		return nil, ErrBadModel
 	}
-	l.strs = string(d.b[:nb])
+	l.strs = unsafe.String(unsafe.SliceData(d.b), nb) // read in place, as the tables
 	d.skip(nb)
 	for i := 0; i < ns; i++ {
 		a, b := binary.LittleEndian.Uint32(l.offs[4*i:]), binary.LittleEndian.Uint32(l.offs[4*i+4:])
@@ -407,7 +443,7 @@ func DecodeModel(data []byte) (m *Model, err error) {
 			return nil, ErrBadModel // children come first
 		}
 	}
-	l.nodes = make([]*Expr, nx)
+	l.nodes = newSparse[Expr](nx)
 	str := func() string {
 		i := d.uint()
 		if i >= uint64(ns) {
@@ -463,7 +499,7 @@ func DecodeModel(data []byte) (m *Model, err error) {
 		return nil, ErrBadModel
 	}
 	l.recs = d.b
-	l.syms = make([]*symbol, nsym)
+	l.syms = newSparse[symbol](nsym)
 	// check the table (names sorted, records in order) and every record
 	prev, prevOff := "", uint32(0)
 	for i := 0; i < nsym; i++ {
