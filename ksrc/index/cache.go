@@ -22,15 +22,15 @@ import (
 // (kbuild.go, kconfig.go).
 const cacheVersion = 8
 
-// packVersion changes whenever the cache file's layout changes (12: each
-// name table's fence; 11: the tables start on a 4 KiB boundary of the
+// packVersion changes whenever the cache file's layout changes (13: the
+// Makefile table read in place; 12: each name table's fence; 11: the tables start on a 4 KiB boundary of the
 // file; 10: the file table read in place, ids in path order, the directory table; 9: the
 // head and the name tables apart, tables checked by 4 KiB chunks, the
 // pack mapped; far makefiles marked; 8: packs named by content (CacheID);
 // 7: the #includes table; 6: the
 // RCU location table; 5: the lazily read pack of pack.go; up to 4 one gob
 // stream).
-const packVersion = 12
+const packVersion = 13
 
 // keptGitPacks is how many packs of git trees (one per root tree) the
 // cache keeps; older ones are removed when a new one is written.

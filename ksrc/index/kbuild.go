@@ -526,7 +526,7 @@ func (ix *Index) makeDirs() []string {
 	return ix.unionDirs(func(x *Index) []string {
 		var dirs []string
 		if x.lazy != nil {
-			for d := range x.lazy.dir.makes {
+			for d := range x.lazy.dir.makeDirs {
 				dirs = append(dirs, d)
 			}
 		}

@@ -247,7 +247,7 @@ func (l *lazyFiles) byPath(p string) *FileFacts {
 
 // makefile returns the Kbuild facts of a directory.
 func (l *lazyFiles) makefile(dir string) *FileFacts {
-	id, ok := l.dir.makes[dir]
+	id, ok := l.dir.makefile(dir)
 	if !ok {
 		return nil
 	}

@@ -31,9 +31,9 @@ import (
 //	               fixed-width entry per file: record offset, length and
 //	               CRC-32C, where its path and key are), the file ids in
 //	               path order, the paths and keys, the sizes of the name
-//	               tables and the Makefile table (directory → file id,
-//	               and whether the makefile names paths outside its
-//	               directory)
+//	               tables and the Makefile table (read in place: sorted
+//	               directories → file id, and whether the makefile names
+//	               paths outside its directory)
 //	padding        zero bytes up to the next 4 KiB boundary of the file
 //	tables         sorted name tables: function, macro, event, guard and
 //	               callee names and RCU locations (rcuTableNames) and
@@ -507,14 +507,27 @@ func (pw *packWriter) finish() (uint32, error) {
 		head.uint(uint64(t.nids))
 		head.uint(uint64(t.fbytes))
 	}
+	// the Makefile table: per directory, in order, the end of its name
+	// in the names and its makefile's id (the top bit: far)
 	mdirs := slices.Sorted(maps.Keys(pw.makes))
-	head.uint(uint64(len(mdirs)))
+	ments := make([]byte, 0, 8*len(mdirs))
+	var mnames []byte
 	for _, d := range mdirs {
 		m := pw.makes[d]
-		head.str(d)
-		head.uint(uint64(ids[m.id]))
-		head.bool(m.far)
+		if len(mnames) > 0xffffffff-len(d) || n >= mkFar {
+			return 0, fmt.Errorf("pack: makefile table too large at %q", d)
+		}
+		mnames = append(mnames, d...)
+		id := ids[m.id]
+		if m.far {
+			id |= mkFar
+		}
+		ments = binary.LittleEndian.AppendUint32(ments, uint32(len(mnames)))
+		ments = binary.LittleEndian.AppendUint32(ments, id)
 	}
+	head.uint(uint64(len(mdirs)))
+	head.raw(ments)
+	head.raw(mnames)
 	var crcs []byte
 	for c := 0; c < len(tb); c += packChunk {
 		crcs = binary.LittleEndian.AppendUint32(crcs, crc32.Checksum(tb[c:min(c+packChunk, len(tb))], castagnoli))
@@ -719,8 +732,12 @@ type packDir struct {
 	strs   []byte // the paths and keys the entries point into
 	tabs   packTables
 	dirs   nameTable // directory → ids of the files directly in it
-	makes  map[string]int
-	far    []string // directories whose makefile names paths outside it
+	// the Makefile table, read in place: nmakes entries of (end of the
+	// directory's name in mknames, makefile id | mkFar when the makefile
+	// names paths outside its directory), sorted by directory
+	nmakes          int
+	mkents, mknames []byte
+	far             []string // directories whose makefile names paths outside it
 }
 
 // strAt returns n bytes of the strings at off as a string sharing their
@@ -762,6 +779,43 @@ func (d *packDir) lookupPath(p string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// mkFar marks the id of a makefile that names paths outside its
+// directory in the pack's Makefile table.
+const mkFar = 1 << 31
+
+// makeDir returns the k-th directory of the Makefile table, sharing the
+// pack's memory.
+func (d *packDir) makeDir(k int) string {
+	at := 0
+	if k > 0 {
+		at = int(binary.LittleEndian.Uint32(d.mkents[8*k-8:]))
+	}
+	end := int(binary.LittleEndian.Uint32(d.mkents[8*k:])) // bounds checked by parsePackDir
+	if end == at {
+		return ""
+	}
+	return unsafe.String(&d.mknames[at], end-at)
+}
+
+// makefile returns the id of the kbuild makefile of directory dir (binary
+// search of the Makefile table).
+func (d *packDir) makefile(dir string) (int, bool) {
+	k := sort.Search(d.nmakes, func(k int) bool { return d.makeDir(k) >= dir })
+	if k < d.nmakes && d.makeDir(k) == dir {
+		return int(binary.LittleEndian.Uint32(d.mkents[8*k+4:]) &^ mkFar), true
+	}
+	return 0, false
+}
+
+// makeDirs yields the directories that have a kbuild makefile, in order.
+func (d *packDir) makeDirs(yield func(string) bool) {
+	for k := range d.nmakes {
+		if !yield(d.makeDir(k)) {
+			return
+		}
+	}
 }
 
 // ordered returns the id of the i-th file in path order.
@@ -884,16 +938,19 @@ func parsePackDir(head, tables, crcs []byte, recEnd int64) (*packDir, error) {
 	if d.err == nil && at != len(tables) {
 		return nil, fmt.Errorf("%d bytes after the name tables", len(tables)-at)
 	}
-	nm := d.count(3)
-	pd.makes = make(map[string]int, nm)
-	for i := 0; i < nm; i++ {
-		dir, id, far := d.str(), d.uint(), d.bool()
-		if d.err == nil && id >= uint64(n) {
-			return nil, fmt.Errorf("makefile id %d of %d files", id, n)
+	pd.nmakes = d.count(8)
+	pd.mkents, pd.mknames = d.raw(), d.raw()
+	if d.err == nil && len(pd.mkents) != 8*pd.nmakes {
+		return nil, fmt.Errorf("makefile table of %d bytes for %d directories", len(pd.mkents), pd.nmakes)
+	}
+	for k, at := 0, 0; d.err == nil && k < pd.nmakes; k++ {
+		end, id := int(binary.LittleEndian.Uint32(pd.mkents[8*k:])), binary.LittleEndian.Uint32(pd.mkents[8*k+4:])
+		if end < at || end > len(pd.mknames) || int(id&^mkFar) >= n {
+			return nil, fmt.Errorf("makefile table entry %d: name to %d, id %d, of %d bytes and %d files", k, end, id&^mkFar, len(pd.mknames), n)
 		}
-		pd.makes[dir] = int(id)
-		if far {
-			pd.far = append(pd.far, dir)
+		at = end
+		if id&mkFar != 0 {
+			pd.far = append(pd.far, pd.makeDir(k))
 		}
 	}
 	if d.err == nil && len(d.b) != 0 {

@@ -482,6 +482,11 @@ func FuzzPackDir(f *testing.F) {
 				}
 			}
 		}
+		for d := range pd.makeDirs {
+			if id, ok := pd.makefile(d); ok && id >= pd.n {
+				t.Fatalf("makefile of %q: id %d of %d files", d, id, pd.n)
+			}
+		}
 		for id := range pd.n {
 			_, _ = pd.record(id)
 			if got, ok := pd.lookupPath(pd.path(id)); ok && pd.path(got) != pd.path(id) {
@@ -722,5 +727,57 @@ func TestNameTableLookup(t *testing.T) {
 		if !dd.tabs.funcs.d.bad.Load() {
 			t.Errorf("flipped byte %d of the fence not noticed", at)
 		}
+	}
+}
+
+// The pack's Makefile table, read in place, names each directory's
+// kbuild makefile (Kbuild before Makefile), lists the directories in
+// order and marks the makefiles that name paths outside their directory.
+func TestPackMakefileTable(t *testing.T) {
+	tree := map[string]string{
+		"drivers/x/Makefile": "obj-y += ../y/z.o\n",
+		"drivers/y/Makefile": "obj-y += z.o\n",
+		"drivers/y/Kbuild":   "obj-y += z.o w.o\n",
+		"drivers/y/z.c":      "void z(void) {}\n",
+		"lib/Makefile":       "include $(srctree)/lib/common.mk\nobj-y += a.o\n",
+	}
+	for p, body := range sampleTree {
+		tree[p] = body
+	}
+	var files []*FileFacts
+	for p, body := range tree {
+		ff := SkimFile(p, []byte(body))
+		ff.Key = "k"
+		files = append(files, ff)
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	var b strings.Builder
+	if err := writePack(&b, "tree:/x", files); err != nil {
+		t.Fatal(err)
+	}
+	pd, err := parsePack([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{".": "Makefile", "kernel": "kernel/Makefile", "kernel/rcu": "kernel/rcu/Makefile",
+		"drivers/x": "drivers/x/Makefile", "drivers/y": "drivers/y/Kbuild", "lib": "lib/Makefile"}
+	var dirs []string
+	for d := range pd.makeDirs {
+		dirs = append(dirs, d)
+		id, ok := pd.makefile(d)
+		if !ok || pd.path(id) != want[d] {
+			t.Errorf("makefile(%q) = %v, %v; want %s", d, ok, pd.path(id), want[d])
+		}
+	}
+	if !sort.StringsAreSorted(dirs) || len(dirs) != len(want) {
+		t.Errorf("makeDirs = %q, want the %d directories of %v in order", dirs, len(want), want)
+	}
+	for _, d := range []string{"", "drivers", "kernel/rc", "kernel/rcu/x", "zzz"} {
+		if id, ok := pd.makefile(d); ok {
+			t.Errorf("makefile(%q) = %s, want none", d, pd.path(id))
+		}
+	}
+	if got := fmt.Sprint(pd.far); got != "[drivers/x lib]" {
+		t.Errorf("far = %s, want [drivers/x lib]", got)
 	}
 }
