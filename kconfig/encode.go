@@ -207,41 +207,14 @@ type lazySyms struct {
 	symtab  []byte // per symbol: name, record offset (u32 each)
 	recs    []byte
 	mu      sync.Mutex
-	syms    sparse[symbol] // decoded so far
-	nodes   sparse[Expr]   // built so far
-	arena   []Expr
-}
-
-// sparse is a table of pointers, nil until set, that allocates its
-// entries a page at a time as they are set. A decoded model has ~75,000
-// expressions and ~20,000 symbols of which a review builds a few
-// thousand: as flat slices their tables were ~750 KB of heap, live
-// through the review and scanned by every collection, for pointers
-// nearly all nil.
-type sparse[T any] struct {
-	pages []*[sparsePage]*T
-}
-
-// sparsePage is the number of entries of a page of a sparse table.
-const sparsePage = 512
-
-func newSparse[T any](n int) sparse[T] {
-	return sparse[T]{pages: make([]*[sparsePage]*T, (n+sparsePage-1)/sparsePage)}
-}
-
-func (t *sparse[T]) get(i int) *T {
-	if p := t.pages[i/sparsePage]; p != nil {
-		return p[i%sparsePage]
-	}
-	return nil
-}
-
-func (t *sparse[T]) set(i int, v *T) {
-	p := &t.pages[i/sparsePage]
-	if *p == nil {
-		*p = new([sparsePage]*T)
-	}
-	(*p)[i%sparsePage] = v
+	// The symbols decoded and the expressions built so far, by index: a
+	// review builds a few thousand of a model's ~20,000 symbols and
+	// ~75,000 expressions (as slices, nearly all nil, their tables were
+	// ~750 KB of heap live through the review and scanned by every
+	// collection; paged, every page had some).
+	syms  map[int]*symbol
+	nodes map[uint32]*Expr
+	arena []Expr
 }
 
 // exprSize is the size of an expression in the table: kind, name, left,
@@ -260,7 +233,7 @@ func (l *lazySyms) node(j uint32) *Expr {
 	if j == 0 {
 		return nil
 	}
-	if x := l.nodes.get(int(j - 1)); x != nil {
+	if x := l.nodes[j]; x != nil {
 		return x
 	}
 	rec := l.exprTab[exprSize*(j-1):]
@@ -273,7 +246,7 @@ func (l *lazySyms) node(j uint32) *Expr {
 	x.Name = l.str(binary.LittleEndian.Uint32(rec[1:]))
 	x.L = l.node(binary.LittleEndian.Uint32(rec[5:]))
 	x.R = l.node(binary.LittleEndian.Uint32(rec[9:]))
-	l.nodes.set(int(j-1), x)
+	l.nodes[j] = x
 	return x
 }
 
@@ -297,7 +270,7 @@ func (l *lazySyms) lookup(name string) *symbol {
 func (l *lazySyms) symbol(i int) *symbol {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if s := l.syms.get(i); s != nil {
+	if s := l.syms[i]; s != nil {
 		return s
 	}
 	s := &symbol{name: l.name(i)}
@@ -305,7 +278,7 @@ func (l *lazySyms) symbol(i int) *symbol {
 	if !l.decodeSymbol(&d, s) {
 		panic("kconfig: symbol record changed after its check") // DecodeModel checked it
 	}
-	l.syms.set(i, s)
+	l.syms[i] = s
 	return s
 }
 
@@ -443,7 +416,7 @@ func DecodeModel(data []byte) (m *Model, err error) {
 			return nil, ErrBadModel // children come first
 		}
 	}
-	l.nodes = newSparse[Expr](nx)
+	l.nodes = map[uint32]*Expr{}
 	str := func() string {
 		i := d.uint()
 		if i >= uint64(ns) {
@@ -499,7 +472,7 @@ func DecodeModel(data []byte) (m *Model, err error) {
 		return nil, ErrBadModel
 	}
 	l.recs = d.b
-	l.syms = newSparse[symbol](nsym)
+	l.syms = map[int]*symbol{}
 	// check the table (names sorted, records in order) and every record
 	prev, prevOff := "", uint32(0)
 	for i := 0; i < nsym; i++ {
