@@ -65,8 +65,15 @@ type kbuildState struct {
 // dirObjs are the objects and directories one makefile names.
 type dirObjs struct {
 	// edges maps an object path ("kernel/rcu/tree.o") or a directory
-	// path with a trailing slash ("kernel/rcu/") to the ways it is built.
+	// path with a trailing slash ("kernel/rcu/") to the ways it is built
+	// (read it with edgesOf).
 	edges map[string][]objEdge
+	// stored are the edges of objects read from the sidecar, decoded
+	// when first asked for (edges is nil until then): the far makefiles
+	// are read only for their few foreign keys (drivers/gpu/drm/nouveau
+	// names 729 objects, none outside its directory; decoding every far
+	// makefile's edges was ~400 KB of heap live through a review).
+	stored *storedEdges
 	// unresolved is set when a list named something this reading could
 	// not expand; lists when the makefile has obj-, lib- or subdir- lists
 	// at all (else it is a fragment another makefile includes).
@@ -227,7 +234,7 @@ func (ix *Index) computeFileCond(k *kbuildState, p string, depth int) string {
 func (ix *Index) objCond(k *kbuildState, obj string, depth int) (string, bool) {
 	var edges []objEdge
 	for a := parentDir(obj); ; a = parentDir(a) {
-		edges = append(edges, ix.dirObjs(k, a).edges[obj]...)
+		edges = append(edges, ix.dirObjs(k, a).edgesOf(obj)...)
 		if a == "" {
 			break
 		}
@@ -296,7 +303,7 @@ func (ix *Index) dirCond(k *kbuildState, dir string) string {
 	var terms []string
 	found := false
 	for a := parentDir(dir); ; a = parentDir(a) {
-		edges := ix.dirObjs(k, a).edges[key]
+		edges := ix.dirObjs(k, a).edgesOf(key)
 		if a == "" && !found {
 			edges = append(edges, ix.foreignEdges(k)[key]...)
 		}
@@ -493,8 +500,9 @@ func (ix *Index) foreignEdges(k *kbuildState) map[string][]objEdge {
 		if !do.far {
 			continue
 		}
+		es := do.edgesOfKeys(do.foreign)
 		for _, key := range do.foreign {
-			k.foreign[key] = append(k.foreign[key], do.edges[key]...)
+			k.foreign[key] = append(k.foreign[key], es[key]...)
 		}
 	}
 	return k.foreign

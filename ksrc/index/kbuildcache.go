@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/rcureview/rcureview/internal/atomicfile"
 	"github.com/rcureview/rcureview/ksrc"
@@ -256,6 +257,7 @@ func encodeDirObjs(e *factsEncoder, do *dirObjs) {
 	e.bool(do.lists)
 	e.bool(do.file)
 	e.bool(do.far)
+	do.decodeEdges()
 	hp := slices.Sorted(maps.Keys(do.hostprogs))
 	e.strs(hp)
 	e.strs(do.foreign)
@@ -288,18 +290,83 @@ func decodeDirObjs(d *factsDecoder) *dirObjs {
 			do.foreign[i] = d.str()
 		}
 	}
+	// the edges are checked here, decoded when asked for (dirObjs.stored)
+	start := d.b
 	n := d.count(2)
-	do.edges = make(map[string][]objEdge, n)
 	for i := 0; i < n && d.err == nil; i++ {
-		key := d.str()
-		es := make([]objEdge, d.count(3))
-		for j := range es {
-			es[j] = objEdge{composite: d.str(), cond: d.str(), mkdir: d.str()}
+		d.raw()
+		for range d.count(3) {
+			d.raw()
+			d.raw()
+			d.raw()
 		}
-		do.edges[key] = es
 	}
 	if d.err != nil {
 		return nil
 	}
+	do.stored = &storedEdges{b: start[:len(start)-len(d.b)], inPlace: d.inPlace}
 	return do
+}
+
+// storedEdges are a dirObjs' edges as encodeDirObjs writes them, checked
+// by decodeDirObjs.
+type storedEdges struct {
+	b       []byte
+	inPlace bool // strings may share b (factsDecoder.inPlace)
+}
+
+// decode returns the edges of keys, of every key when keys is nil.
+func (se *storedEdges) decode(keys []string) map[string][]objEdge {
+	d := &factsDecoder{b: se.b, inPlace: se.inPlace}
+	n := d.count(2)
+	edges := map[string][]objEdge{}
+	for i := 0; i < n && d.err == nil; i++ {
+		kb := d.raw()
+		m := d.count(3)
+		if keys != nil && !slices.ContainsFunc(keys, func(k string) bool { return k == string(kb) }) {
+			for range 3 * m {
+				d.raw()
+			}
+			continue
+		}
+		key := string(kb)
+		if se.inPlace {
+			key = unsafe.String(unsafe.SliceData(kb), len(kb))
+		}
+		es := make([]objEdge, m)
+		for j := range es {
+			es[j] = objEdge{composite: d.str(), cond: d.str(), mkdir: d.str()}
+		}
+		edges[key] = es
+	}
+	return edges
+}
+
+// decodeEdges decodes the stored edges, if any (the state's lock held).
+func (do *dirObjs) decodeEdges() {
+	if do.edges == nil && do.stored != nil {
+		do.edges, do.stored = do.stored.decode(nil), nil
+	}
+}
+
+// edgesOf returns the ways key is built (the state's lock held).
+func (do *dirObjs) edgesOf(key string) []objEdge {
+	do.decodeEdges()
+	return do.edges[key]
+}
+
+// edgesOfKeys returns the ways keys are built, without decoding the
+// other keys' when they are still stored (the state's lock held).
+func (do *dirObjs) edgesOfKeys(keys []string) map[string][]objEdge {
+	if do.edges != nil || do.stored == nil {
+		out := make(map[string][]objEdge, len(keys))
+		for _, k := range keys {
+			out[k] = do.edges[k]
+		}
+		return out
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	return do.stored.decode(keys)
 }
