@@ -35,10 +35,6 @@ type lazyFiles struct {
 	// damaged
 	dirsOnce sync.Once
 	dirIDs   map[string][]uint32
-	// found memoises the name tables' answers (a review resolves the
-	// same names from many call sites)
-	foundMu sync.Mutex
-	found   map[tableName][]uint32
 	// tables rebuilt from the records when a chunk of the pack's fails
 	// its check
 	rebuildOnce [numTables]sync.Once
@@ -78,36 +74,6 @@ func (l *lazyFiles) tableNames(t *nameTable, yield func(string) bool) {
 			return
 		}
 	}
-}
-
-// tableName is a name looked up in one table.
-type tableName struct {
-	t    *nameTable
-	name string
-}
-
-// tableLookup is t.lookup, memoised. The ids returned are shared: callers
-// must not modify them (appending is fine, the capacity is their length).
-func (l *lazyFiles) tableLookup(t *nameTable, name string) ([]uint32, bool) {
-	k := tableName{t, name}
-	l.foundMu.Lock()
-	ids, ok := l.found[k]
-	l.foundMu.Unlock()
-	if ok {
-		return ids, true
-	}
-	ids, ok = t.lookup(name)
-	if !ok {
-		return nil, false
-	}
-	ids = ids[:len(ids):len(ids)]
-	l.foundMu.Lock()
-	if l.found == nil {
-		l.found = map[tableName][]uint32{}
-	}
-	l.found[k] = ids
-	l.foundMu.Unlock()
-	return ids, true
 }
 
 type lazySlot struct {
@@ -209,9 +175,14 @@ func (l *lazyFiles) lookup(t *nameTable, name string) []uint32 {
 // lookupWhere is lookup of the files whose path keep accepts (all with a
 // nil keep): the others are not read, nor their directories checked.
 func (l *lazyFiles) lookupWhere(t *nameTable, name string, keep func(string) bool) []uint32 {
-	ids, ok := l.tableLookup(t, name)
+	// The answers are not memoised: once its chunks are checked, a
+	// lookup reads a few pages, and the callers that ask again memoise
+	// theirs (Index.Resolve); a map of every answer cost more page faults
+	// as it grew than the lookups it saved (a one-patch review asks
+	// 1,559 times, 388 of them again).
+	ids, ok := t.lookup(name)
 	if !ok {
-		ids = l.rebuilt(t)[name]
+		ids = slices.Clip(l.rebuilt(t)[name]) // shared: an append must copy
 	}
 	if keep != nil {
 		kept := ids[:0:0]
