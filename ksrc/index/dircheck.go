@@ -419,6 +419,13 @@ func (c *fileCheck) current(l *lazyFiles, id int) (string, bool) {
 }
 
 // freshIDs returns the ids found changed so far.
+// nfresh is how many changed files the check has found so far.
+func (c *fileCheck) nfresh() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.fresh)
+}
+
 func (c *fileCheck) freshIDs() []uint32 {
 	c.mu.Lock()
 	defer c.mu.Unlock()

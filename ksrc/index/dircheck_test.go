@@ -226,3 +226,43 @@ func TestResolveReadsOnlyVisibleMacros(t *testing.T) {
 		t.Errorf("Macros finds %d definitions, want both", got)
 	}
 }
+
+// TestResolveSeesFilesFoundChangedLater: Resolve keeps its answers, but
+// not past the directory check finding a file changed in place: a name
+// the file now defines resolves to it from then on, as every name lookup
+// does, even from a file that asked before.
+func TestResolveSeesFilesFoundChangedLater(t *testing.T) {
+	dir := writeTree(t, sampleTree)
+	c := &Cache{Dir: t.TempDir()}
+	build(t, dir, c, nil)
+	rcu := filepath.Join(dir, "kernel", "rcu")
+	fi, err := os.Stat(rcu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := filepath.Join(rcu, "tree.c")
+	old, err := os.ReadFile(tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(tree, append(old, "\nvoid rcu_fresh_def(void)\n{\n}\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(rcu, fi.ModTime(), fi.ModTime()); err != nil { // written in place
+		t.Fatal(err)
+	}
+	ix, st := build(t, dir, c, nil)
+	if st.Listed || ix.lazy == nil {
+		t.Fatalf("warm start: %+v, lazy %v (want no listing, served from the pack)", st, ix.lazy != nil)
+	}
+	call := Call{Name: "rcu_fresh_def"}
+	if ts := ix.Resolve("kernel/irq_work.c", call); len(ts) != 1 || ts[0].Kind != TargetUnknown {
+		t.Fatalf("before kernel/rcu/ is read: %+v, want unknown (the pack does not have it)", ts)
+	}
+	if got := ix.Funcs("__rcu_read_unlock"); len(got) != 1 {
+		t.Fatalf("__rcu_read_unlock: %d definitions", len(got)) // reads kernel/rcu/: tree.c found changed
+	}
+	if ts := ix.Resolve("kernel/irq_work.c", call); len(ts) != 1 || ts[0].Kind != TargetFunc || ts[0].File != "kernel/rcu/tree.c" {
+		t.Errorf("after kernel/rcu/ is read: %+v, want the definition added in place", ts)
+	}
+}

@@ -66,7 +66,7 @@ type Index struct {
 	kcModel *kconfig.Model
 	// resolved memoizes Resolve (resolve.go)
 	resolveMu sync.Mutex
-	resolved  map[resolveKey][]Target
+	resolved  map[resolveKey]resolvedAt
 	// lazy, when set, serves this (base) layer from a cache pack instead
 	// of the maps above.
 	lazy *lazyFiles

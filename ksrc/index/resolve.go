@@ -75,21 +75,31 @@ type resolveKey struct {
 // maxResolved bounds Resolve's memo (a review asks a few thousand).
 const maxResolved = 1 << 16
 
+// resolvedAt is an answer of Resolve and how many changed files the
+// directory check had found when it was computed.
+type resolvedAt struct {
+	ts    []Target
+	fresh int
+}
+
 // Resolve returns what a call made from file from can reach. The answer
-// depends only on the file, the call's kind and name: it is computed
-// once per index (a walk asks again for every function of a file that
-// calls the same name, every root's walk and every named configuration's
-// walk for every call). The targets are shared: callers must not modify
-// them (their slices are clipped, so an append copies).
+// depends only on the file, the call's kind and name, and the files a
+// warm start found changed so far (served to every name lookup once
+// found): it is computed once per index and kept until the directory
+// check finds another changed file (a walk asks again for every function
+// of a file that calls the same name, every root's and named
+// configuration's walk for every call). The targets are shared: callers
+// must not modify them (their slices are clipped, so an append copies).
 func (ix *Index) Resolve(from string, c Call) []Target {
 	k := resolveKey{from, c.Kind, c.Name}
+	fresh := ix.freshFiles()
 	ix.resolveMu.Lock()
-	ts, ok := ix.resolved[k]
+	e, ok := ix.resolved[k]
 	ix.resolveMu.Unlock()
-	if ok {
-		return ts
+	if ok && e.fresh == fresh {
+		return e.ts
 	}
-	ts = ix.resolve(from, c)
+	ts := ix.resolve(from, c)
 	for i := range ts {
 		ts[i].Conds = slices.Clip(ts[i].Conds)
 		ts[i].Calls = slices.Clip(ts[i].Calls)
@@ -97,11 +107,22 @@ func (ix *Index) Resolve(from string, c Call) []Target {
 	ts = slices.Clip(ts)
 	ix.resolveMu.Lock()
 	if ix.resolved == nil || len(ix.resolved) >= maxResolved {
-		ix.resolved = map[resolveKey][]Target{} // bounded: a whole-tree audit asks millions
+		ix.resolved = map[resolveKey]resolvedAt{} // bounded: a whole-tree audit asks millions
 	}
-	ix.resolved[k] = ts
+	ix.resolved[k] = resolvedAt{ts, fresh}
 	ix.resolveMu.Unlock()
 	return ts
+}
+
+// freshFiles is how many changed files the directory check of the pack
+// under the index has found so far (0 without one).
+func (ix *Index) freshFiles() int {
+	for ; ix != nil; ix = ix.base {
+		if ix.lazy != nil && ix.lazy.check != nil {
+			return ix.lazy.check.nfresh()
+		}
+	}
+	return 0
 }
 
 func (ix *Index) resolve(from string, c Call) []Target {
