@@ -8,8 +8,8 @@ import (
 )
 
 // lstatFile returns what the directory check compares of root/p.
-func lstatFile(root, p string) fileStat {
-	fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p)))
+func lstatFile(root treeRoot, p string) fileStat {
+	fi, err := os.Lstat(filepath.Join(root.path, filepath.FromSlash(p)))
 	if err != nil || !fi.Mode().IsRegular() {
 		return fileStat{}
 	}
@@ -18,8 +18,8 @@ func lstatFile(root, p string) fileStat {
 
 // lstatDir returns the modification time of the directory root/p, -1
 // when it is missing or not a directory.
-func lstatDir(root, p string) int64 {
-	fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(p)))
+func lstatDir(root treeRoot, p string) int64 {
+	fi, err := os.Lstat(filepath.Join(root.path, filepath.FromSlash(p)))
 	if err != nil || !fi.IsDir() {
 		return -1
 	}
@@ -27,7 +27,7 @@ func lstatDir(root, p string) int64 {
 }
 
 // lstatNames stats the files names of directory root/dir into out.
-func lstatNames(root, dir string, names []string, out []fileStat) {
+func lstatNames(root treeRoot, dir string, names []string, out []fileStat) {
 	parallel(len(names), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			p := names[i]

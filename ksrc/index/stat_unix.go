@@ -4,17 +4,30 @@ package index
 
 import (
 	"path/filepath"
+	"runtime"
 
 	"golang.org/x/sys/unix"
 )
 
 // The directory check stats thousands of paths per review (~9,000 on
-// the real tree). They are stat'ed without allocating: see lstatAt.
+// the real tree). They are stat'ed without allocating (see lstatAt) and
+// relative to the tree's root directory (treeRoot).
+
+// lstat stats root/p, the root itself for "" (a symbolic link not
+// followed).
+func (r treeRoot) lstat(p string, st *unix.Stat_t) error {
+	if r.dir == nil || p == "" {
+		return lstatAt(unix.AT_FDCWD, r.path, p, st)
+	}
+	err := lstatAt(r.fd, "", p, st)
+	runtime.KeepAlive(r.dir)
+	return err
+}
 
 // lstatFile returns what the directory check compares of root/p.
-func lstatFile(root, p string) fileStat {
+func lstatFile(root treeRoot, p string) fileStat {
 	var st unix.Stat_t
-	if lstatAt(unix.AT_FDCWD, root, p, &st) != nil {
+	if root.lstat(p, &st) != nil {
 		return fileStat{}
 	}
 	return statOf(&st)
@@ -22,9 +35,9 @@ func lstatFile(root, p string) fileStat {
 
 // lstatDir returns the modification time of the directory root/p, -1
 // when it is missing or not a directory.
-func lstatDir(root, p string) int64 {
+func lstatDir(root treeRoot, p string) int64 {
 	var st unix.Stat_t
-	if lstatAt(unix.AT_FDCWD, root, p, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
+	if root.lstat(p, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFDIR {
 		return -1
 	}
 	return st.Mtim.Sec*1e9 + st.Mtim.Nsec
@@ -33,8 +46,13 @@ func lstatDir(root, p string) int64 {
 // lstatNames stats the files names of directory root/dir into out (one
 // open of the directory, then a stat relative to it per name: no path
 // walk from the root, no allocation per file).
-func lstatNames(root, dir string, names []string, out []fileStat) {
-	fd, err := unix.Open(filepath.Join(root, filepath.FromSlash(dir)), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+func lstatNames(root treeRoot, dir string, names []string, out []fileStat) {
+	at, rel := root.fd, filepath.FromSlash(dir)
+	if root.dir == nil || dir == "" {
+		at, rel = unix.AT_FDCWD, filepath.Join(root.path, rel)
+	}
+	fd, err := unix.Openat(at, rel, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	runtime.KeepAlive(root.dir)
 	if err != nil {
 		clear(out) // the directory is gone: so are its files
 		return

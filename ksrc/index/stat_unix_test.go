@@ -14,7 +14,8 @@ import (
 // TestLstatAt: lstatAt stats dir/name as os.Lstat does filepath.Join(dir,
 // name): the directory itself for an empty name (a symbolic link not
 // followed), a file under it, a path longer than its stack buffer, a
-// missing one.
+// missing one; and so do lstatDir, lstatFile and lstatNames relative to
+// an opened tree root.
 func TestLstatAt(t *testing.T) {
 	root := t.TempDir()
 	long := filepath.Join(root, strings.Repeat("d", 200), strings.Repeat("e", 200), strings.Repeat("f", 200), strings.Repeat("g", 200), strings.Repeat("h", 200))
@@ -45,6 +46,37 @@ func TestLstatAt(t *testing.T) {
 			t.Errorf("lstatAt(%q, %q): size %d mode %o, os.Lstat: %d %v", tc.dir, tc.name, st.Size, st.Mode, fi.Size(), fi.Mode())
 		}
 	}
+	// through an opened treeRoot: the same answers (the root itself by
+	// its path, a symbolic link to the tree not followed)
+	for _, dir := range []string{root, link} {
+		tr := openTreeRoot(dir)
+		if tr.dir == nil {
+			t.Fatalf("%s not opened", dir)
+		}
+		for _, p := range []string{"", "a.c", filepath.ToSlash(rel), filepath.ToSlash(filepath.Dir(rel)), "missing.c"} {
+			fi, err := os.Lstat(filepath.Join(dir, p))
+			wantDir, wantFile := int64(-1), fileStat{}
+			if err == nil && fi.IsDir() {
+				wantDir = fi.ModTime().UnixNano()
+			}
+			if err == nil && fi.Mode().IsRegular() {
+				wantFile = fileStat{size: fi.Size(), mtime: fi.ModTime().UnixNano(), ok: true}
+			}
+			if got := lstatDir(tr, p); got != wantDir {
+				t.Errorf("lstatDir(%s, %q) = %d, want %d", dir, p, got, wantDir)
+			}
+			if got := lstatFile(tr, p); got != wantFile {
+				t.Errorf("lstatFile(%s, %q) = %+v, want %+v", dir, p, got, wantFile)
+			}
+		}
+		out := make([]fileStat, 2)
+		lstatNames(tr, filepath.ToSlash(filepath.Dir(rel)), []string{"x.c", "y.c"}, out)
+		if !out[0].ok || out[0].size != 7 || out[1].ok {
+			t.Errorf("lstatNames under %s: %+v", dir, out)
+		}
+		tr.close()
+	}
+
 	fd, err := unix.Open(root, unix.O_RDONLY|unix.O_DIRECTORY, 0)
 	if err != nil {
 		t.Fatal(err)
