@@ -1,6 +1,9 @@
 package rcumodel
 
-import "unsafe"
+import (
+	"encoding/binary"
+	"unsafe"
+)
 
 // Bounds of the model (research/rcu-model.md S.1).
 const (
@@ -220,25 +223,36 @@ func key(s *State, buf []byte) []byte {
 	at := len(buf)
 	buf = append(buf, make([]byte, keyGroupBytes)...)
 	for g := 0; g*8 < len(b); g++ {
-		grp := b[g*8 : min(g*8+8, len(b))]
-		var mask byte
-		for i, v := range grp {
-			if v != 0 {
-				mask |= 1 << i
+		var w uint64
+		if g*8+8 <= len(b) {
+			w = binary.LittleEndian.Uint64(b[g*8:])
+		} else {
+			for i, v := range b[g*8:] {
+				w |= uint64(v) << (8 * i)
 			}
 		}
-		if mask == 0 {
-			continue
+		if w == 0 {
+			continue // most groups
 		}
 		buf[at+g/8] |= 1 << (g % 8)
-		buf = append(buf, mask)
-		for _, v := range grp {
-			if v != 0 {
+		buf = append(buf, nonZeroBytes(w))
+		for ; w != 0; w >>= 8 {
+			if v := byte(w); v != 0 {
 				buf = append(buf, v)
 			}
 		}
 	}
 	return buf
+}
+
+// nonZeroBytes returns the bitmap of w's non-zero bytes (bit i: byte i,
+// little-endian).
+func nonZeroBytes(w uint64) byte {
+	w |= w >> 4
+	w |= w >> 2
+	w |= w >> 1
+	w &= 0x0101010101010101 // bit 8i: byte i was not zero
+	return byte(w * 0x0102040810204080 >> 56)
 }
 
 // keyGroupBytes is the size of key's bitmap of 8-byte groups.
