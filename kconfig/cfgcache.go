@@ -28,9 +28,9 @@ import (
 //
 // A cache file holds the Config's text (see Config) and is mapped, not
 // read: the Config is a string over the mapping and costs no heap (a
-// read into the heap, a copy of it into one string and a map of ~11,000
-// names per configuration were ~670 fresh pages and ~1.5 MB of heap live
-// through every review). This is safe because a cache file is only ever
+// read into the heap, a copy of it into one string and a map of up to
+// ~9,500 names per configuration were ~670 fresh pages and ~1.5 MB of
+// heap live through every review). This is safe because a cache file is only ever
 // replaced by renaming a new file over it (atomicfile), never written in
 // place, so the mapped bytes never change, and a mapping that is kept is
 // never released (mapfile.Open's release is called only when the file is
