@@ -67,6 +67,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return confExit("check", err, stderr)
 	}
+	heapBudget(reviewGCPercent, indexMemoryLimit)
 	dir, staged, format, quiet, cp := &c.git, &c.staged, &c.format, &c.quiet, &c.cp
 	opt := hook.CheckOptions{Dir: *dir, Staged: *staged, IndexFile: os.Getenv("GIT_INDEX_FILE"), Tool: "rcureview", Version: version}
 	switch {

@@ -154,6 +154,16 @@ const indexMemoryLimit = 512 << 20
 // keeps ~600 MB live at its end.
 const rcuMapMemoryLimit = 768 << 20
 
+// reviewGCPercent is the collector's percentage for a review of patches
+// (review without --all, check): a warm one-patch review allocates ~15 MB
+// and keeps ~6 MB live, so the default 100 collects five times on a heap
+// of a few megabytes; 200 collects half as often for ~200 more fresh
+// pages (one page fault each): ~20 ms less CPU, ~10 ms less wall of
+// ~120 ms (perf stat -r 10, quiet 2-core VM, December 2026). The soft
+// limit is the index's: a review that has to index a tree first keeps its
+// budget.
+const reviewGCPercent = 200
+
 // heapBudget sets the collector's percentage and a soft memory limit,
 // unless the environment sets GOGC or GOMEMLIMIT.
 func heapBudget(percent int, limit int64) {

@@ -127,6 +127,9 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return confExit("review", err, stderr)
 	}
 	f := *fp
+	if !f.all {
+		heapBudget(reviewGCPercent, indexMemoryLimit) // an audit of the whole tree keeps the default
+	}
 	files := fs.Args()
 	if len(files) == 0 {
 		fmt.Fprintln(stderr, "rcureview review: no input files (use - for standard input)")
