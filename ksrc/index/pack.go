@@ -147,26 +147,25 @@ func (t *nameTable) word(arr, i int) (int, bool) {
 }
 
 // name returns the i-th name; false when the table is damaged.
-func (t *nameTable) name(i int) ([]byte, bool) {
-	a, ok1 := t.word(t.offs, i)
-	b, ok2 := t.word(t.offs, i+1)
-	if !ok1 || !ok2 || a > b || b > t.nbytes || !t.d.check(t.names+a, b-a) {
-		t.d.bad.Store(true)
-		return nil, false
-	}
-	return t.d.b[t.names+a : t.names+b], true
-}
+func (t *nameTable) name(i int) ([]byte, bool) { return t.str(t.offs, t.names, t.nbytes, i) }
 
 // fenceName returns the j-th fence name (name j*fenceEvery); false when
 // the table is damaged.
 func (t *nameTable) fenceName(j int) ([]byte, bool) {
-	a, ok1 := t.word(t.fence, j)
-	b, ok2 := t.word(t.fence, j+1)
-	if !ok1 || !ok2 || a > b || b > t.fbytes || !t.d.check(t.fnames+a, b-a) {
+	return t.str(t.fence, t.fnames, t.fbytes, j)
+}
+
+// str returns the i-th string of an array of offs (uint32 offsets into
+// the nbytes bytes at bytes, one past the last); false when the table is
+// damaged there.
+func (t *nameTable) str(offs, bytes, nbytes, i int) ([]byte, bool) {
+	a, ok1 := t.word(offs, i)
+	b, ok2 := t.word(offs, i+1)
+	if !ok1 || !ok2 || a > b || b > nbytes || !t.d.check(bytes+a, b-a) {
 		t.d.bad.Store(true)
 		return nil, false
 	}
-	return t.d.b[t.fnames+a : t.fnames+b], true
+	return t.d.b[bytes+a : bytes+b], true
 }
 
 // block returns the names [lo, hi) that hold name if any does (the block
