@@ -18,27 +18,8 @@ func TestDirCheckInPlaceEdit(t *testing.T) {
 	dir := writeTree(t, sampleTree)
 	c := &Cache{Dir: t.TempDir()}
 	build(t, dir, c, nil)
-	rcu := filepath.Join(dir, "kernel", "rcu")
-	fi, err := os.Stat(rcu)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rcuTime := fi.ModTime()
-	edit := func(p, body string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(p)), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		// written in place: the directory keeps its entries and time
-		if err := os.Chtimes(filepath.Dir(filepath.Join(dir, filepath.FromSlash(p))), rcuTime, rcuTime); err != nil {
-			t.Fatal(err)
-		}
-	}
-	edit("kernel/rcu/tree.c", "void rcu_read_unlock_notrace(void) { rcu_fresh_def(); }\nvoid rcu_fresh_def(void) { cpu_relax(); }\n")
-	edit("kernel/rcu/Makefile", "obj-y += tree.o fresh.o\n")
-	if err := os.Chtimes(rcu, rcuTime, rcuTime); err != nil {
-		t.Fatal(err)
-	}
+	writeInPlace(t, dir, "kernel/rcu/tree.c", "void rcu_read_unlock_notrace(void) { rcu_fresh_def(); }\nvoid rcu_fresh_def(void) { cpu_relax(); }\n")
+	writeInPlace(t, dir, "kernel/rcu/Makefile", "obj-y += tree.o fresh.o\n")
 	ix, st := build(t, dir, c, nil)
 	if st.Listed || st.Skimmed != 0 || ix.lazy == nil {
 		t.Fatalf("warm start: %+v, lazy %v (want no listing, served from the pack)", st, ix.lazy != nil)
@@ -235,22 +216,7 @@ func TestResolveSeesFilesFoundChangedLater(t *testing.T) {
 	dir := writeTree(t, sampleTree)
 	c := &Cache{Dir: t.TempDir()}
 	build(t, dir, c, nil)
-	rcu := filepath.Join(dir, "kernel", "rcu")
-	fi, err := os.Stat(rcu)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tree := filepath.Join(rcu, "tree.c")
-	old, err := os.ReadFile(tree)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(tree, append(old, "\nvoid rcu_fresh_def(void)\n{\n}\n"...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chtimes(rcu, fi.ModTime(), fi.ModTime()); err != nil { // written in place
-		t.Fatal(err)
-	}
+	writeInPlace(t, dir, "kernel/rcu/tree.c", sampleTree["kernel/rcu/tree.c"]+"\nvoid rcu_fresh_def(void)\n{\n}\n")
 	ix, st := build(t, dir, c, nil)
 	if st.Listed || ix.lazy == nil {
 		t.Fatalf("warm start: %+v, lazy %v (want no listing, served from the pack)", st, ix.lazy != nil)
@@ -264,5 +230,22 @@ func TestResolveSeesFilesFoundChangedLater(t *testing.T) {
 	}
 	if ts := ix.Resolve("kernel/irq_work.c", call); len(ts) != 1 || ts[0].Kind != TargetFunc || ts[0].File != "kernel/rcu/tree.c" {
 		t.Errorf("after kernel/rcu/ is read: %+v, want the definition added in place", ts)
+	}
+}
+
+// writeInPlace writes file p of the tree in dir as an editor writing in
+// place does: the directory keeps its entries and its modification time.
+func writeInPlace(t *testing.T, dir, p, body string) {
+	t.Helper()
+	full := filepath.Join(dir, filepath.FromSlash(p))
+	fi, err := os.Stat(filepath.Dir(full))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(filepath.Dir(full), fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -446,24 +446,32 @@ func FuzzDecodeFacts(f *testing.F) {
 	})
 }
 
-func FuzzPackDir(f *testing.F) {
+// skimmedFiles skims a tree given as path -> text, in path order, each
+// with key "k".
+func skimmedFiles(tree map[string]string) []*FileFacts {
 	var files []*FileFacts
-	for p, body := range sampleTree {
+	for p, body := range tree {
 		ff := SkimFile(p, []byte(body))
 		ff.Key = "k"
 		files = append(files, ff)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files
+}
+
+// packBytes is the pack of files, written in memory.
+func packBytes(tb testing.TB, files []*FileFacts) []byte {
+	tb.Helper()
 	var b strings.Builder
 	if err := writePack(&b, "tree:/x", files); err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
-	f.Add([]byte(b.String()))
-	b.Reset()
-	if err := writePack(&b, "tree:/x", fencedFiles()[:1]); err != nil { // tables of several blocks
-		f.Fatal(err)
-	}
-	f.Add([]byte(b.String()))
+	return []byte(b.String())
+}
+
+func FuzzPackDir(f *testing.F) {
+	f.Add(packBytes(f, skimmedFiles(sampleTree)))
+	f.Add(packBytes(f, fencedFiles()[:1])) // tables of several blocks
 	f.Add([]byte(packMagic + strings.Repeat("\x00", packTrailer)))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		// as given (checksums rarely agree with a mutation), and with its
@@ -706,11 +714,7 @@ func fencedFiles() []*FileFacts {
 // answer as before, never differently.
 func TestNameTableLookup(t *testing.T) {
 	files := fencedFiles()
-	var b strings.Builder
-	if err := writePack(&b, "tree:/x", files); err != nil {
-		t.Fatal(err)
-	}
-	pack := []byte(b.String())
+	pack := packBytes(t, files)
 	pd, err := parsePack(pack)
 	if err != nil {
 		t.Fatal(err)
@@ -782,18 +786,7 @@ func TestPackMakefileTable(t *testing.T) {
 	for p, body := range sampleTree {
 		tree[p] = body
 	}
-	var files []*FileFacts
-	for p, body := range tree {
-		ff := SkimFile(p, []byte(body))
-		ff.Key = "k"
-		files = append(files, ff)
-	}
-	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	var b strings.Builder
-	if err := writePack(&b, "tree:/x", files); err != nil {
-		t.Fatal(err)
-	}
-	pd, err := parsePack([]byte(b.String()))
+	pd, err := parsePack(packBytes(t, skimmedFiles(tree)))
 	if err != nil {
 		t.Fatal(err)
 	}
