@@ -39,9 +39,7 @@ package notrace
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/diffparse"
@@ -101,32 +99,12 @@ func (c *checker) report(d analyzers.Diagnostic) {
 // independent), and reports their diagnostics in the roots' order, as
 // one root after the other would.
 func (c *checker) checkRoots(roots []root) {
-	workers := min(runtime.GOMAXPROCS(0), len(roots))
-	if workers <= 1 {
-		for _, r := range roots {
-			c.checkRoot(r)
-		}
-		return
-	}
 	out := make([][]analyzers.Diagnostic, len(roots))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				cc := *c
-				cc.out = &out[i]
-				cc.checkRoot(roots[i])
-			}
-		}()
-	}
-	for i := range roots {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	each(len(roots), 0, func(i int) {
+		cc := *c
+		cc.out = &out[i]
+		cc.checkRoot(roots[i])
+	})
 	for _, ds := range out {
 		for _, d := range ds {
 			c.pass.Report(d)
@@ -407,19 +385,12 @@ func (c *checker) checkRoot(r root) {
 		w.OnSink = func() { go c.pass.NamedConfigs() }
 	}
 	sinks := w.Walk(r.facts, r.calls, r.conds)
+	var named []analyzers.NamedConfig
 	var in []map[string]bool
 	if len(sinks) > 0 && holds {
-		named := c.pass.NamedConfigs()
+		named = c.pass.NamedConfigs()
 		in = make([]map[string]bool, len(named))
-		var wg sync.WaitGroup
-		for i, n := range named {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				in[i] = reachedIn(r, sinks, c.ix, n.Config)
-			}()
-		}
-		wg.Wait()
+		each(len(named), len(named), func(i int) { in[i] = reachedIn(r, sinks, c.ix, named[i].Config) })
 	}
 	for _, s := range sinks {
 		if !r.reports(s) {
@@ -432,7 +403,7 @@ func (c *checker) checkRoot(r root) {
 		}
 		f.Config = c.ix.SimplifyConds(f.Config)
 		for i, m := range in {
-			f.Holds = append(f.Holds, finding.ConfigHold{Config: c.pass.NamedConfigs()[i].Name, Holds: m[s.Key()]})
+			f.Holds = append(f.Holds, finding.ConfigHold{Config: named[i].Name, Holds: m[s.Key()]})
 		}
 		f.Severity, f.Message = describe(r, s)
 		f.Target, f.Group, f.Lead = s.Name, s.Chain[s.Via].Function, f.Message

@@ -2,13 +2,11 @@ package notrace
 
 import (
 	"fmt"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/rcureview/rcureview/finding"
 	"github.com/rcureview/rcureview/kconfig"
@@ -238,10 +236,6 @@ const (
 	targetImpossible                    // they cannot
 )
 
-// minParallelLevel is the smallest level resolved by more than one
-// goroutine.
-const minParallelLevel = 2
-
 // resolveLevel resolves the calls of one level and solves their chains'
 // conditions, several calls at once (the index and its Kconfig model are
 // safe for concurrent use); the goroutines take the calls in order, one
@@ -295,29 +289,7 @@ func (w *Walker) resolveLevel(items []walkItem, nodes []node, rootConds []string
 		}
 		out[i] = r
 	}
-	workers := w.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, len(items)/minParallelLevel)
-	if workers <= 1 {
-		for i := range items {
-			do(i)
-		}
-		return out
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(items); i = int(next.Add(1) - 1) {
-				do(i)
-			}
-		}()
-	}
-	wg.Wait()
+	each(len(items), w.Workers, do)
 	return out
 }
 
