@@ -37,6 +37,9 @@ type Model struct {
 	// free and only plain contradictions (X && !X) are found.
 	open bool
 	free func(sym string) bool
+	// answers, when set, keeps Satisfiable's answers beyond this model
+	// (SetAnswers).
+	answers AnswerStore
 
 	mu     sync.Mutex
 	memo   map[string]bool
@@ -99,6 +102,25 @@ func NewModel(arch string, read func(path string) *File) *Model {
 // them (a CONFIG_ macro #defined in C); by default an undefined symbol
 // is never set. Call it before the first query.
 func (m *Model) SetFree(free func(sym string) bool) { m.free = free }
+
+// AnswerStore keeps answers of Satisfiable beyond one Model: the kernel
+// index keeps them in a file next to the model it stores, so that a
+// later process solves only what no earlier one asked (a review of a
+// patch asks a few hundred chains' conditions, most of which every
+// review of that tree asks again). Keys are the memo's: the conditions,
+// sorted, joined by NUL. A store must be safe for concurrent use.
+type AnswerStore interface {
+	// Answer returns the answer kept for key, ok false when none is.
+	Answer(key string) (sat, ok bool)
+	// Learn is told the answer the solver gave for key.
+	Learn(key string, sat bool)
+}
+
+// SetAnswers makes Satisfiable ask s before solving and tell it what it
+// solved. The store must hold answers of this model only: the same
+// Kconfig files and the same free symbols (SetFree). Call it before the
+// first query.
+func (m *Model) SetAnswers(s AnswerStore) { m.answers = s }
 
 // Open reports whether the model has no Kconfig tree behind it.
 func (m *Model) Open() bool { return m.open }
@@ -303,11 +325,20 @@ func (m *Model) Satisfiable(conds []string) bool {
 	if ok {
 		return v
 	}
-	es := make([]*Expr, len(conds))
-	for i, c := range conds {
-		es[i] = m.parseCond(c)
+	kept := false
+	if m.answers != nil {
+		v, kept = m.answers.Answer(key)
 	}
-	v = m.sat(es)
+	if !kept {
+		es := make([]*Expr, len(conds))
+		for i, c := range conds {
+			es[i] = m.parseCond(c)
+		}
+		v = m.sat(es)
+		if m.answers != nil {
+			m.answers.Learn(key, v)
+		}
+	}
 	m.mu.Lock()
 	if len(m.memo) > 1<<18 {
 		m.memo = map[string]bool{}

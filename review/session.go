@@ -63,6 +63,7 @@ func (s *Session) Run(inputs []Input) *Result {
 		s.series(res, ser, opt)
 	}
 	rep.Normalize()
+	s.opt.Indexes.Save()
 	return res
 }
 
@@ -74,6 +75,7 @@ func (s *Session) Series(ser *mbox.Series) *Result {
 	res := &Result{Report: newReport(s.opt)}
 	s.grouped(res, ser, s.opt)
 	res.Report.Normalize()
+	s.opt.Indexes.Save()
 	return res
 }
 
@@ -149,6 +151,7 @@ func (s *Session) Change(c Change) *Result {
 		}
 	}
 	res.Report.Normalize()
+	s.opt.Indexes.Save()
 	return res
 }
 

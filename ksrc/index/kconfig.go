@@ -28,8 +28,15 @@ func (ix *Index) Kconfig() *kconfig.Model {
 			return
 		}
 		var m *kconfig.Model
-		if ix.lazy != nil {
-			m = ix.lazy.kconfigModel(ix.arch())
+		if l := ix.lazy; l != nil {
+			var id sidecarID
+			m, id = l.kconfigModel(ix.arch())
+			if id != (sidecarID{}) {
+				// the model is its sidecar's and SetFree asks this index:
+				// answers hold while no changed file is served
+				l.answers = openSatAnswers(satSidecar(l.name), id, func() bool { return ix.freshFiles() == 0 }, l.logf)
+				m.SetAnswers(l.answers)
+			}
 		} else {
 			m, _ = buildKconfig(ix.arch(), ix.File)
 		}
@@ -87,30 +94,32 @@ const kconfigMagic = "RCUKCFG\x03"
 func kconfigSidecar(pack string) string { return pack + ".kconfig" }
 
 // kconfigModel returns the model of the pack's tree for arch, from the
-// sidecar when it is current, else built (and the sidecar written).
-func (l *lazyFiles) kconfigModel(arch string) *kconfig.Model {
+// sidecar when it is current, else built (and the sidecar written), and
+// the sidecar that now holds it (zero when none does).
+func (l *lazyFiles) kconfigModel(arch string) (*kconfig.Model, sidecarID) {
 	side := kconfigSidecar(l.name)
-	m, _, err := l.readKconfig(side, arch, false)
+	m, _, id, err := l.readKconfig(side, arch, false)
 	if err == nil {
-		return m
+		return m, id
 	}
 	if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, errKconfigStale) {
 		l.logf("rcureview: index cache %s: %v; building the Kconfig model again", side, err)
 	}
-	if m := l.donorKconfig(arch); m != nil {
-		return m
+	if m, id := l.donorKconfig(arch); m != nil {
+		return m, id
 	}
 	m, read := buildKconfig(arch, l.byPath)
 	racy := time.Now().UnixNano() - racyWindow
 	for _, r := range read {
 		if keyTime(r.key) >= racy {
-			return m
+			return m, sidecarID{}
 		}
 	}
-	if err := writeKconfig(side, l.dir.crc, arch, read, m); err != nil {
+	id, err = writeKconfig(side, l.dir.crc, arch, read, m)
+	if err != nil {
 		l.logf("rcureview: index cache %s: %v", side, err)
 	}
-	return m
+	return m, id
 }
 
 // maxKconfigDonors is how many other git packs' sidecars a pack without
@@ -122,10 +131,11 @@ const maxKconfigDonors = 2
 // first), when every Kconfig file it was built from has the same blob
 // id in this tree: a new commit rarely changes a Kconfig file, and the
 // model is a function of those files alone. The sidecar is then written
-// for this pack too. nil when no donor fits.
-func (l *lazyFiles) donorKconfig(arch string) *kconfig.Model {
+// for this pack too. nil when no donor fits; the sidecar ID is zero when
+// the sidecar could not be written.
+func (l *lazyFiles) donorKconfig(arch string) (*kconfig.Model, sidecarID) {
 	if l.check != nil {
-		return nil // a directory tree: its keys are its own files' times
+		return nil, sidecarID{} // a directory tree: its keys are its own files' times
 	}
 	tried := 0
 	for _, p := range (&Cache{Dir: filepath.Dir(l.name)}).gitPacks(l.name) {
@@ -133,7 +143,7 @@ func (l *lazyFiles) donorKconfig(arch string) *kconfig.Model {
 			continue
 		}
 		tried++
-		m, rest, err := l.readKconfig(kconfigSidecar(p), arch, true)
+		m, rest, _, err := l.readKconfig(kconfigSidecar(p), arch, true)
 		if err != nil {
 			continue
 		}
@@ -141,20 +151,30 @@ func (l *lazyFiles) donorKconfig(arch string) *kconfig.Model {
 		e.b = append(e.b, kconfigMagic...)
 		e.uint(uint64(l.dir.crc))
 		e.b = append(e.b, rest...)
-		e.b = binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, castagnoli))
-		if err := atomicfile.Write(kconfigSidecar(l.name), ".kconfig-*", e.b); err != nil {
+		id, err := writeSidecar(kconfigSidecar(l.name), e.b)
+		if err != nil {
 			l.logf("rcureview: index cache %s: %v", kconfigSidecar(l.name), err)
 		}
-		return m
+		return m, id
 	}
-	return nil
+	return nil, sidecarID{}
+}
+
+// writeSidecar appends the checksum to a Kconfig sidecar's body and
+// writes it, returning its ID.
+func writeSidecar(name string, b []byte) (sidecarID, error) {
+	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+	if err := atomicfile.Write(name, ".kconfig-*", b); err != nil {
+		return sidecarID{}, err
+	}
+	return sidecarID{binary.LittleEndian.Uint32(b[len(b)-4:]), uint64(len(b))}, nil
 }
 
 // errKconfigStale: a sidecar for other content (another pack, another
 // architecture, a file changed since).
 var errKconfigStale = errors.New("Kconfig model is stale")
 
-func writeKconfig(name string, packCRC uint32, arch string, read []kconfigRead, m *kconfig.Model) error {
+func writeKconfig(name string, packCRC uint32, arch string, read []kconfigRead, m *kconfig.Model) (sidecarID, error) {
 	e := factsEncoder{}
 	e.b = append(e.b, kconfigMagic...)
 	e.uint(uint64(packCRC))
@@ -165,52 +185,52 @@ func writeKconfig(name string, packCRC uint32, arch string, read []kconfigRead, 
 		e.str(r.key)
 	}
 	e.b = append(e.b, m.Encode()...)
-	e.b = binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, castagnoli))
-	return atomicfile.Write(name, ".kconfig-*", e.b)
+	return writeSidecar(name, e.b)
 }
 
 // readKconfig reads a sidecar and checks it against the pack (unless
 // anyPack: a donor's) and the files; errKconfigStale when it is not for
-// them. rest is the sidecar after the pack's checksum, without its own.
-func (l *lazyFiles) readKconfig(name, arch string, anyPack bool) (m *kconfig.Model, rest []byte, err error) {
+// them. rest is the sidecar after the pack's checksum, without its own;
+// id names the sidecar's content.
+func (l *lazyFiles) readKconfig(name, arch string, anyPack bool) (m *kconfig.Model, rest []byte, id sidecarID, err error) {
 	b, err := readMapped(name)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, sidecarID{}, err
 	}
 	if len(b) < len(kconfigMagic)+4 || string(b[:len(kconfigMagic)-1]) != kconfigMagic[:len(kconfigMagic)-1] {
-		return nil, nil, errors.New("Kconfig model: bad magic")
+		return nil, nil, sidecarID{}, errors.New("Kconfig model: bad magic")
 	}
 	if b[len(kconfigMagic)-1] != kconfigMagic[len(kconfigMagic)-1] {
-		return nil, nil, errKconfigStale // written by another version
+		return nil, nil, sidecarID{}, errKconfigStale // written by another version
 	}
 	body := b[:len(b)-4]
 	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
-		return nil, nil, errors.New("Kconfig model: checksum mismatch")
+		return nil, nil, sidecarID{}, errors.New("Kconfig model: checksum mismatch")
 	}
 	d := &factsDecoder{b: body[len(kconfigMagic):]}
 	crc := uint32(d.uint())
 	rest = d.b
 	if !anyPack && crc != l.dir.crc || d.str() != arch {
 		if d.err != nil {
-			return nil, nil, fmt.Errorf("Kconfig model: %w", d.err)
+			return nil, nil, sidecarID{}, fmt.Errorf("Kconfig model: %w", d.err)
 		}
-		return nil, nil, errKconfigStale
+		return nil, nil, sidecarID{}, errKconfigStale
 	}
 	read := make([]kconfigRead, d.count(2))
 	for i := range read {
 		read[i] = kconfigRead{d.str(), d.str()}
 	}
 	if d.err != nil {
-		return nil, nil, fmt.Errorf("Kconfig model: %w", d.err)
+		return nil, nil, sidecarID{}, fmt.Errorf("Kconfig model: %w", d.err)
 	}
 	if !l.kconfigCurrent(read) {
-		return nil, nil, errKconfigStale
+		return nil, nil, sidecarID{}, errKconfigStale
 	}
 	m, err = kconfig.DecodeModel(d.b)
 	if err != nil {
-		return nil, nil, fmt.Errorf("Kconfig model: %w", err)
+		return nil, nil, sidecarID{}, fmt.Errorf("Kconfig model: %w", err)
 	}
-	return m, rest, nil
+	return m, rest, sidecarID{binary.LittleEndian.Uint32(b[len(b)-4:]), uint64(len(b))}, nil
 }
 
 // kconfigCurrent reports whether every file still has the key it was

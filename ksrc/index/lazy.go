@@ -39,6 +39,9 @@ type lazyFiles struct {
 	// its check
 	rebuildOnce [numTables]sync.Once
 	rebuiltTab  [numTables]map[string][]uint32
+	// answers keeps the Kconfig model's answers (satstore.go), set with
+	// the model when it is the sidecar's
+	answers *satAnswers
 }
 
 // rebuilt returns table t computed from every record of the pack, for a

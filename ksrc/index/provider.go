@@ -52,6 +52,24 @@ func (p *Provider) Memoised() (trees, patches int) {
 	return p.memo.len(), p.patches.len()
 }
 
+// Save writes what the indexes it keeps learned that outlives the
+// process: the Kconfig answers their reviews solved (satstore.go). A
+// session calls it when a run is done; nothing is written when nothing
+// was learned. A file that cannot be written is logged as the cache's
+// other failures are: the review does not depend on it.
+func (p *Provider) Save() {
+	p.mu.Lock()
+	ixs := p.memo.values()
+	p.mu.Unlock()
+	for _, ix := range ixs {
+		if l := ix.lazy; l != nil && l.answers != nil {
+			if err := l.answers.save(); err != nil {
+				l.logf("rcureview: index cache: %v", err)
+			}
+		}
+	}
+}
+
 // ForPatch returns pre with the patch's hunks skimmed over it (Fragments),
 // the post-patch index of a review without a post-patch tree. It is built
 // once per patch and shared by every analyzer that asks for it.
@@ -214,6 +232,15 @@ func (l *lru[K, V]) put(k K, v V) {
 		l.order.Remove(last)
 		delete(l.items, last.Value.(lruEntry[K, V]).key)
 	}
+}
+
+// values returns the entries' values, most recently used first.
+func (l *lru[K, V]) values() []V {
+	var vs []V
+	for e := l.order.Front(); e != nil; e = e.Next() {
+		vs = append(vs, e.Value.(lruEntry[K, V]).val)
+	}
+	return vs
 }
 
 func (l *lru[K, V]) len() int { return l.order.Len() }
