@@ -2,9 +2,9 @@ package bot
 
 import (
 	"path"
-	"regexp"
 	"strings"
 
+	"github.com/rcureview/rcureview/internal/lazyre"
 	"github.com/rcureview/rcureview/mbox"
 )
 
@@ -37,7 +37,7 @@ const replyIDPrefix = "rcureview-"
 // optOutRE is the opt-out command: a line "rcureview: skip" (or no, stop,
 // opt-out) in any mail of a thread, like syzbot's "#syz" commands and
 // netdev's "pw-bot:" lines.
-var optOutRE = regexp.MustCompile(`(?im)^[ \t]*rcureview:[ \t]*(skip|no|stop|opt-out|optout)[ \t]*$`)
+var optOutRE = lazyre.New(`(?im)^[ \t]*rcureview:[ \t]*(skip|no|stop|opt-out|optout)[ \t]*$`)
 
 // Verdict says why a mail is not a candidate for review ("" when it is).
 type Verdict string

@@ -2,13 +2,13 @@ package bot
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/rcureview/rcureview/bot/state"
 	"github.com/rcureview/rcureview/finding"
+	"github.com/rcureview/rcureview/internal/lazyre"
 	"github.com/rcureview/rcureview/mbox"
 	"github.com/rcureview/rcureview/reports"
 )
@@ -16,7 +16,7 @@ import (
 // invalidRE is the command a list member answers a finding with: a line
 // "rcureview: invalid RULE[, RULE…]" (or false-positive), like syzbot's
 // "#syz invalid". It must start a line; quoted lines do not count.
-var invalidRE = regexp.MustCompile(`(?im)^[ \t]*rcureview:[ \t]*(invalid|false[- ]positive)[ \t]+([A-Za-z0-9_, \t-]+?)[ \t]*$`)
+var invalidRE = lazyre.New(`(?im)^[ \t]*rcureview:[ \t]*(invalid|false[- ]positive)[ \t]+([A-Za-z0-9_, \t-]+?)[ \t]*$`)
 
 // suppressions reads the invalid/false-positive commands of a mail: the
 // rules it names (known ones, in rcureview's spelling) and the verdict.

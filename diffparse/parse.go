@@ -3,11 +3,12 @@ package diffparse
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/bluekeyes/go-gitdiff/gitdiff"
+
+	"github.com/rcureview/rcureview/internal/lazyre"
 )
 
 // MaxDiffBytes bounds the diff text Parse accepts.
@@ -186,7 +187,7 @@ func restoreHeader(err error, orig map[int]string) error {
 	return err
 }
 
-var gitdiffLineRE = regexp.MustCompile(`^gitdiff: line (\d+): `)
+var gitdiffLineRE = lazyre.New(`^gitdiff: line (\d+): `)
 
 // locateError turns a go-gitdiff parse error into a *FileError or
 // *HunkError naming the file (and hunk) at the line it reports.

@@ -2,8 +2,9 @@ package mbox
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/rcureview/rcureview/internal/lazyre"
 )
 
 // The body splitting here is hand-written after git mailinfo (in-body
@@ -14,20 +15,20 @@ import (
 
 var (
 	// sourceFromRE is git format-patch's fixed From_ line.
-	sourceFromRE = regexp.MustCompile(`^>?From ([0-9a-f]{40}) Mon Sep 17 00:00:00 2001\s*$`)
+	sourceFromRE = lazyre.New(`^>?From ([0-9a-f]{40}) Mon Sep 17 00:00:00 2001\s*$`)
 	// diffstatRE is the summary line of a diffstat.
-	diffstatRE = regexp.MustCompile(`^\s*\d+ files? changed(, \d+ insertions?\(\+\))?(, \d+ deletions?\(-\))?\s*$`)
+	diffstatRE = lazyre.New(`^\s*\d+ files? changed(, \d+ insertions?\(\+\))?(, \d+ deletions?\(-\))?\s*$`)
 	// metaRE is a base-commit:/change-id:/prerequisite-*: line (git format-patch --base, b4).
-	metaRE = regexp.MustCompile(`^(base-commit|change-id|prerequisite-patch-id|prerequisite-change-id|prerequisite-message-id):[ \t]*(\S+)`)
+	metaRE = lazyre.New(`^(base-commit|change-id|prerequisite-patch-id|prerequisite-change-id|prerequisite-message-id):[ \t]*(\S+)`)
 	// dependsRE is patchwork's Depends-on: tag.
-	dependsRE = regexp.MustCompile(`(?i)^Depends-on:[ \t]*(\S+)`)
+	dependsRE = lazyre.New(`(?i)^Depends-on:[ \t]*(\S+)`)
 	// pullSinceRE and pullAtRE frame a git request-pull message.
-	pullSinceRE = regexp.MustCompile(`(?im)^The following changes since commit`)
-	pullAtRE    = regexp.MustCompile(`(?im)^are available in the git repository at:[ \t]*$`)
+	pullSinceRE = lazyre.New(`(?im)^The following changes since commit`)
+	pullAtRE    = lazyre.New(`(?im)^are available in the git repository at:[ \t]*$`)
 	// pullURLRE is the start of a repository URL (scheme:// or user@host:).
-	pullURLRE = regexp.MustCompile(`^[\w+.-]+(?:://|@)\S+$`)
+	pullURLRE = lazyre.New(`^[\w+.-]+(?:://|@)\S+$`)
 	// pullRefRE is a branch or tag name wrapped onto the next line.
-	pullRefRE = regexp.MustCompile(`^[\w/._-]+$`)
+	pullRefRE = lazyre.New(`^[\w/._-]+$`)
 )
 
 // ExtractPatch classifies m and extracts what it contributes: subject tags,

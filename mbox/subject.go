@@ -1,10 +1,11 @@
 package mbox
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/rcureview/rcureview/internal/lazyre"
 )
 
 // Subject parsing is hand-written: neither go-message nor go-gitdiff parses
@@ -18,13 +19,13 @@ const maxSubjectLen = 4096
 
 var (
 	// replyPrefixRE matches one reply/forward marker at the start.
-	replyPrefixRE = regexp.MustCompile(`^(?i)(re|aw|fwd?|fw|sv|antw)\s*:`)
+	replyPrefixRE = lazyre.New(`^(?i)(re|aw|fwd?|fw|sv|antw)\s*:`)
 	// tokenRE classifies one prefix token: [vN[.M]][PATCH|RFC|RESEND][vN][n/N].
-	tokenRE = regexp.MustCompile(`^(?i)(?:v(\d{1,6})(?:\.\d+)?)?(patch|rfc|resend)?(?:v(\d{1,6}))?(?:(\d{1,4})/(\d{1,4}))?$`)
+	tokenRE = lazyre.New(`^(?i)(?:v(\d{1,6})(?:\.\d+)?)?(patch|rfc|resend)?(?:v(\d{1,6}))?(?:(\d{1,4})/(\d{1,4}))?$`)
 	// numRE is a counter number (up to 4 digits), optionally glued to PATCH.
-	numRE = regexp.MustCompile(`^(?i)(?:patch)?(\d{1,4})$`)
+	numRE = lazyre.New(`^(?i)(?:patch)?(\d{1,4})$`)
 	// suffixVersionRE is the "(v2)" version marker patchwork accepts in the title.
-	suffixVersionRE = regexp.MustCompile(`\([vV](\d{1,6})\)`)
+	suffixVersionRE = lazyre.New(`\([vV](\d{1,6})\)`)
 )
 
 // ParseSubject splits a decoded subject into its title (git's

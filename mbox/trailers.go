@@ -1,8 +1,9 @@
 package mbox
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/rcureview/rcureview/internal/lazyre"
 )
 
 // Trailer parsing is hand-written: go-gitdiff does not parse trailers and
@@ -15,11 +16,11 @@ const maxTrailerJoin = 4
 
 var (
 	// trailerLineRE is "Key: value" at column 0.
-	trailerLineRE = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):[ \t]*(\S.*)$`)
+	trailerLineRE = lazyre.New(`^([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):[ \t]*(\S.*)$`)
 	// commentSuffixRE is a "  # comment" suffix (white space before '#').
-	commentSuffixRE = regexp.MustCompile(`[ \t]+#.*$`)
+	commentSuffixRE = lazyre.New(`[ \t]+#.*$`)
 	// fixesRE is the start of a Fixes: value (b4 wants at least 6 hex digits).
-	fixesRE = regexp.MustCompile(`^[0-9a-fA-F]{6,40}\b`)
+	fixesRE = lazyre.New(`^[0-9a-fA-F]{6,40}\b`)
 )
 
 // knownTrailers maps lower-case keys to their canonical spelling. Keys ending

@@ -10,13 +10,14 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	gomail "github.com/emersion/go-message/mail"
+
+	"github.com/rcureview/rcureview/internal/lazyre"
 )
 
 // EmailOptions tunes the email replies.
@@ -186,7 +187,7 @@ func transferEncoding(body string) string {
 	return "7bit"
 }
 
-var replyPrefixRE = regexp.MustCompile(`(?i)^\s*re:`)
+var replyPrefixRE = lazyre.New(`(?i)^\s*re:`)
 
 func replySubject(mailSubject, fallback string) string {
 	s := mailSubject
@@ -321,13 +322,13 @@ func writeFileRenamed(path string, data []byte) error {
 
 func lfLines(b []byte) []byte { return bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")) }
 
-var mboxFromRE = regexp.MustCompile(`(?m)^(>*From )`)
+var mboxFromRE = lazyre.New(`(?m)^(>*From )`)
 
 // mboxrdEscape quotes every line that starts with ">*From " with one more
 // ">", as mboxrd requires.
 func mboxrdEscape(b []byte) []byte { return mboxFromRE.ReplaceAll(b, []byte(">$1")) }
 
-var slugRE = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+var slugRE = lazyre.New(`[^A-Za-z0-9._-]+`)
 
 func fileSlug(s string) string {
 	s = strings.Trim(slugRE.ReplaceAllString(s, "-"), "-.")

@@ -2,10 +2,11 @@ package reports
 
 import (
 	"net/mail"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rcureview/rcureview/internal/lazyre"
 )
 
 // MailContext is what a reply needs from the mail that carried a patch:
@@ -33,7 +34,7 @@ type diffLine struct {
 	hunk    int    // index of the hunk in the whole diff, -1 outside hunks
 }
 
-var hunkHeaderRE = regexp.MustCompile(`^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@`)
+var hunkHeaderRE = lazyre.New(`^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@`)
 
 // splitDiff classifies the lines of a unified diff (git or plain) and
 // numbers the post-patch lines of each hunk, starting at the line where the

@@ -1,8 +1,9 @@
 package lkmmlitmus
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/rcureview/rcureview/internal/lazyre"
 )
 
 // block is a litmus test found in the text of a mail.
@@ -13,8 +14,8 @@ type block struct {
 }
 
 var (
-	headerRE = regexp.MustCompile(`^([ \t]*)C[ \t]+([A-Za-z0-9_+\-.\[\]/]+)[ \t]*$`)
-	condRE   = regexp.MustCompile(`^[ \t]*(~[ \t]*exists|exists|forall|final)\b`)
+	headerRE = lazyre.New(`^([ \t]*)C[ \t]+([A-Za-z0-9_+\-.\[\]/]+)[ \t]*$`)
+	condRE   = lazyre.New(`^[ \t]*(~[ \t]*exists|exists|forall|final)\b`)
 )
 
 // maxTestLines bounds what is taken for one test.
@@ -86,8 +87,8 @@ type claim struct {
 }
 
 var (
-	resultRE      = regexp.MustCompile(`\bResult:[ \t]*([A-Za-z]+)`)
-	observationRE = regexp.MustCompile(`\bObservation[ \t]+(\S+)[ \t]+(Never|Sometimes|Always)\b`)
+	resultRE      = lazyre.New(`\bResult:[ \t]*([A-Za-z]+)`)
+	observationRE = lazyre.New(`\bObservation[ \t]+(\S+)[ \t]+(Never|Sometimes|Always)\b`)
 )
 
 // mailClaim finds the claim of a test pasted in a mail: a "Result:"

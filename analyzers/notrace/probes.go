@@ -1,10 +1,10 @@
 package notrace
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/rcureview/rcureview/internal/lazyre"
 	"github.com/rcureview/rcureview/ksrc/index"
 )
 
@@ -59,15 +59,15 @@ func registersCallbacks(ff *index.FileFacts) bool {
 
 var (
 	// register_trace_<event>(probe, …), register_trace_prio_<event>(probe, …)
-	reTraceRegister = regexp.MustCompile(`\bregister_trace_(prio_)?(\w+)\s*\(\s*(\w+)\s*,`)
+	reTraceRegister = lazyre.New(`\bregister_trace_(prio_)?(\w+)\s*\(\s*(\w+)\s*,`)
 	// tracepoint_probe_register*(tp, (void *)probe, …)
-	reTPRegister = regexp.MustCompile(`\btracepoint_probe_register\w*\s*\(\s*[^,()]+(?:\([^()]*\))?\s*,\s*(?:\(\s*void\s*\*\s*\)\s*)?&?(\w+)`)
+	reTPRegister = lazyre.New(`\btracepoint_probe_register\w*\s*\(\s*[^,()]+(?:\([^()]*\))?\s*,\s*(?:\(\s*void\s*\*\s*\)\s*)?&?(\w+)`)
 	// the initializer of a struct ftrace_ops, kprobe, kretprobe or fprobe
-	reCallbackStruct = regexp.MustCompile(`\bstruct\s+(ftrace_ops|kprobe|kretprobe|fprobe)\s+\w+(?:\s*\[[^\]]*\])?[^=;{]*=\s*\{`)
+	reCallbackStruct = lazyre.New(`\bstruct\s+(ftrace_ops|kprobe|kretprobe|fprobe)\s+\w+(?:\s*\[[^\]]*\])?[^=;{]*=\s*\{`)
 	// a callback member set in an initializer
-	reCallbackField = regexp.MustCompile(`\.\s*(func|pre_handler|post_handler|handler|entry_handler|exit_handler)\s*=\s*&?(\w+)`)
+	reCallbackField = lazyre.New(`\.\s*(func|pre_handler|post_handler|handler|entry_handler|exit_handler)\s*=\s*&?(\w+)`)
 	// ops->func = callback (an ftrace_ops filled in at run time)
-	reOpsFunc = regexp.MustCompile(`\bops\s*(?:->|\.)\s*func\s*=\s*&?(\w+)\s*;`)
+	reOpsFunc = lazyre.New(`\bops\s*(?:->|\.)\s*func\s*=\s*&?(\w+)\s*;`)
 )
 
 // registrations reads which functions a C file registers as tracing

@@ -1,8 +1,9 @@
 package litmus
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/rcureview/rcureview/internal/lazyre"
 )
 
 // Header returns the name on the first line "C name" (or "ARCH name") of a
@@ -26,7 +27,7 @@ type Claim struct {
 	Line    int    // 1-based line in the test text
 }
 
-var claimRE = regexp.MustCompile(`(?m)\bResult:[ \t]*([A-Za-z]+)`)
+var claimRE = lazyre.New(`(?m)\bResult:[ \t]*([A-Za-z]+)`)
 
 // ResultClaim finds the first "Result:" line of a test's text.
 func ResultClaim(src []byte) (Claim, bool) {
