@@ -127,6 +127,10 @@ type nameTable struct {
 	d                       *tableData
 	offs, idAt, names, ids  int // where the arrays start in d.b
 	fence, fnames           int // where the fence's offsets and names start
+	// learned keeps the answers earlier processes read from the table
+	// (names.go), kind tells the tables apart in it; nil: none.
+	learned *learnedFile
+	kind    byte
 }
 
 // fenceEvery is how many names of a name table share one fence entry (a
@@ -188,6 +192,24 @@ func (t *nameTable) block(name string) (lo, hi int, ok bool) {
 // lookup returns the ids of the files that hold name, in index order;
 // false when the table is damaged where the lookup reads it.
 func (t *nameTable) lookup(name string) ([]uint32, bool) {
+	if t.learned == nil {
+		return t.search(name)
+	}
+	q := learnedName(t.kind, name)
+	if v, ok := t.learned.get(q); ok {
+		if ids, ok := t.learnedIDs(v); ok {
+			return ids, true
+		}
+	}
+	ids, ok := t.search(name)
+	if ok {
+		t.learned.put(q, idBytes(ids))
+	}
+	return ids, ok
+}
+
+// search is lookup in the table itself.
+func (t *nameTable) search(name string) ([]uint32, bool) {
 	lo, hi, ok := t.block(name)
 	if !ok {
 		return nil, false

@@ -53,7 +53,8 @@ func (p *Provider) Memoised() (trees, patches int) {
 }
 
 // Save writes what the indexes it keeps learned that outlives the
-// process: the Kconfig answers their reviews solved (satstore.go). A
+// process: the name tables' answers their reviews read (names.go) and
+// the Kconfig answers they solved (satstore.go). A
 // session calls it when a run is done; nothing is written when nothing
 // was learned. A file that cannot be written is logged as the cache's
 // other failures are: the review does not depend on it.
@@ -62,10 +63,8 @@ func (p *Provider) Save() {
 	ixs := p.memo.values()
 	p.mu.Unlock()
 	for _, ix := range ixs {
-		if l := ix.lazy; l != nil && l.answers != nil {
-			if err := l.answers.save(); err != nil {
-				l.logf("rcureview: index cache: %v", err)
-			}
+		if ix.lazy != nil {
+			ix.lazy.saveLearned()
 		}
 	}
 }

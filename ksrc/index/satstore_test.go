@@ -30,13 +30,22 @@ func forgeAnswers(t *testing.T, path string, sat bool) {
 	if sat {
 		v = 1
 	}
-	for i := satHead; i < len(b); i += satEntry {
-		b[i+satHash] = v
+	for i := learnedHead + learnedCount(b)*learnedEntry; i < len(b); i++ {
+		b[i] = v // each answer is one byte
 	}
 	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// learnedCount is the number of entries of a learned file.
+func learnedCount(b []byte) int { return int(binary.LittleEndian.Uint32(b[learnedHead-4:])) }
+
+// satEntries checks an answers file as the model's store reads it.
+func satEntries(b []byte, s *satAnswers) error {
+	_, _, err := s.f.parse(b)
+	return err
 }
 
 // The answers a provider's reviews solved are written by Save and read
@@ -69,7 +78,7 @@ func TestKconfigAnswersKept(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Save wrote no answers: %v", err)
 	}
-	if n := binary.LittleEndian.Uint32(b[len(satMagic)+12:]); n != 3 {
+	if n := learnedCount(b); n != 3 {
 		t.Fatalf("%d answers kept, want 3", n)
 	}
 	p.Save() // nothing new: not rewritten
@@ -91,13 +100,13 @@ func TestKconfigAnswersKept(t *testing.T) {
 	if err := ix.lazy.answers.save(); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := os.ReadFile(path); binary.LittleEndian.Uint32(b[len(satMagic)+12:]) != 4 {
+	if b, _ := os.ReadFile(path); learnedCount(b) != 4 {
 		t.Error("the new answer was not merged with the kept ones")
 	}
 
 	// damaged: ignored with a log line, rewritten by the next save
 	b, _ = os.ReadFile(path)
-	b[satHead+3] ^= 0x40
+	b[learnedHead+3] ^= 0x40
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +115,7 @@ func TestKconfigAnswersKept(t *testing.T) {
 	if ix.Possible(contradiction, nil) {
 		t.Error("damaged answers file used")
 	}
-	if !strings.Contains(log.text(), "Kconfig answers: checksum mismatch") {
+	if !strings.Contains(log.text(), "learned answers: checksum mismatch") {
 		t.Errorf("no log line for the damaged file: %q", log.text())
 	}
 	if err := ix.lazy.answers.save(); err != nil {
@@ -114,7 +123,7 @@ func TestKconfigAnswersKept(t *testing.T) {
 	}
 	if b, err := os.ReadFile(path); err != nil {
 		t.Fatal(err)
-	} else if _, err := satEntries(b, ix.lazy.answers.model); err != nil {
+	} else if err := satEntries(b, ix.lazy.answers); err != nil {
 		t.Errorf("damaged file not rewritten: %v", err)
 	}
 
@@ -184,7 +193,7 @@ func TestKconfigAnswersStaleWithTheModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)
-	if _, err := satEntries(b, ix.lazy.answers.model); err != nil {
+	if err := satEntries(b, ix.lazy.answers); err != nil {
 		t.Errorf("answers not rewritten for the new model: %v", err)
 	}
 }
