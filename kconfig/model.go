@@ -107,8 +107,9 @@ func (m *Model) SetFree(free func(sym string) bool) { m.free = free }
 // index keeps them in a file next to the model it stores, so that a
 // later process solves only what no earlier one asked (a review of a
 // patch asks a few hundred chains' conditions, most of which every
-// review of that tree asks again). Keys are the memo's: the conditions,
-// sorted, joined by NUL. A store must be safe for concurrent use.
+// review of that tree asks again; Simplify asks more for each finding).
+// Keys are the memo's: the conditions, sorted, joined by NUL (Simplify's
+// start with \x01). A store must be safe for concurrent use.
 type AnswerStore interface {
 	// Answer returns the answer kept for key, ok false when none is.
 	Answer(key string) (sat, ok bool)
@@ -452,7 +453,16 @@ func (m *Model) satKey(es []*Expr, texts []string) bool {
 	if ok {
 		return v
 	}
-	v = m.sat(es)
+	kept := false
+	if m.answers != nil {
+		v, kept = m.answers.Answer(key)
+	}
+	if !kept {
+		v = m.sat(es)
+		if m.answers != nil {
+			m.answers.Learn(key, v)
+		}
+	}
 	m.mu.Lock()
 	m.memo[key] = v
 	m.mu.Unlock()
