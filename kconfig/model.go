@@ -349,6 +349,12 @@ func (m *Model) Satisfiable(conds []string) bool {
 	return v
 }
 
+// QuestionKey is the key under which Satisfiable memoises the answer
+// for conds and asks its AnswerStore: the conditions, sorted, joined by
+// NUL. A caller holding the store may ask it first, and so not need the
+// model at all when the answer is kept.
+func QuestionKey(conds []string) string { return condKey(conds) }
+
 func condKey(conds []string) string {
 	if len(conds) == 1 {
 		return conds[0]

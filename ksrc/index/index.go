@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/rcureview/rcureview/kconfig"
 )
 
 // FuncRef names one function definition in the index.
@@ -63,7 +62,7 @@ type Index struct {
 	incOnce sync.Once
 	incTab  map[string][]*FileFacts
 	kcOnce  sync.Once
-	kcModel *kconfig.Model
+	kcState *kconfigState
 	// resolved memoizes Resolve (resolve.go)
 	resolveMu sync.Mutex
 	resolved  map[resolveKey]resolvedAt

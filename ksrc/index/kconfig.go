@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io/fs"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -21,29 +22,64 @@ import (
 // keeps its model next to the pack (kconfigSidecar). A configuration
 // symbol that Kconfig does not define is never set, unless C code
 // #defines it.
-func (ix *Index) Kconfig() *kconfig.Model {
+func (ix *Index) Kconfig() *kconfig.Model { return ix.kc().get() }
+
+// kconfigState is an index's Kconfig model and the answers kept for it
+// (satstore.go). The answers are there as soon as the model's sidecar is
+// known to be current; the model itself is decoded (or built) when a
+// question has no kept answer, so a review that asks only what earlier
+// ones asked never decodes it.
+type kconfigState struct {
+	answers *satAnswers // nil: none kept (the model is not its sidecar's)
+	once    sync.Once
+	make    func() *kconfig.Model
+	model   *kconfig.Model
+}
+
+func (s *kconfigState) get() *kconfig.Model {
+	s.once.Do(func() {
+		s.model = s.make()
+		s.make = nil
+	})
+	return s.model
+}
+
+// kc returns the index's Kconfig state, made on first use: a layer that
+// changes no Kconfig file shares its base's.
+func (ix *Index) kc() *kconfigState {
 	ix.kcOnce.Do(func() {
 		if ix.base != nil && !ix.changes(IsKconfig) {
-			ix.kcModel = ix.base.Kconfig()
+			ix.kcState = ix.base.kc()
 			return
 		}
-		var m *kconfig.Model
+		st := &kconfigState{}
+		var make func() *kconfig.Model
 		if l := ix.lazy; l != nil {
 			var id sidecarID
-			m, id = l.kconfigModel(ix.arch())
+			make, id = l.kconfigModel(ix.arch())
 			if id != (sidecarID{}) {
 				// the model is its sidecar's and SetFree asks this index:
 				// answers hold while no changed file is served
-				l.answers = openSatAnswers(satSidecar(l.name), id, func() bool { return ix.freshFiles() == 0 }, l.logf)
-				m.SetAnswers(l.answers)
+				st.answers = openSatAnswers(satSidecar(l.name), id, func() bool { return ix.freshFiles() == 0 }, l.logf)
+				l.answers = st.answers
 			}
 		} else {
-			m, _ = buildKconfig(ix.arch(), ix.File)
+			make = func() *kconfig.Model {
+				m, _ := buildKconfig(ix.arch(), ix.File)
+				return m
+			}
 		}
-		m.SetFree(func(sym string) bool { return len(ix.Macros("CONFIG_"+sym)) > 0 })
-		ix.kcModel = m
+		st.make = func() *kconfig.Model {
+			m := make()
+			m.SetFree(func(sym string) bool { return len(ix.Macros("CONFIG_"+sym)) > 0 })
+			if st.answers != nil {
+				m.SetAnswers(st.answers)
+			}
+			return m
+		}
+		ix.kcState = st
 	})
-	return ix.kcModel
+	return ix.kcState
 }
 
 // kconfigRead is a file NewModel asked for and the content key it had
@@ -89,25 +125,41 @@ func buildKconfig(arch string, file func(string) *FileFacts) (*kconfig.Model, []
 // kconfigMagic starts a sidecar; its last byte is the version (of the
 // sidecar and of kconfig's model encoding): a sidecar of another version
 // is stale, not damaged.
-const kconfigMagic = "RCUKCFG\x03"
+const kconfigMagic = "RCUKCFG\x04"
 
 func kconfigSidecar(pack string) string { return pack + ".kconfig" }
 
-// kconfigModel returns the model of the pack's tree for arch, from the
-// sidecar when it is current, else built (and the sidecar written), and
-// the sidecar that now holds it (zero when none does).
-func (l *lazyFiles) kconfigModel(arch string) (*kconfig.Model, sidecarID) {
-	side := kconfigSidecar(l.name)
-	m, _, id, err := l.readKconfig(side, arch, false)
+// kconfigModel returns what makes the model of the pack's tree for arch:
+// the decoding of its sidecar when that is current (the model's bytes
+// are checked and decoded on the call), else the model built (and the
+// sidecar written); and the sidecar that holds it (zero when none does).
+func (l *lazyFiles) kconfigModel(arch string) (func() *kconfig.Model, sidecarID) {
+	name := kconfigSidecar(l.name)
+	side, err := l.readKconfig(name, arch, false)
 	if err == nil {
-		return m, id
+		return func() *kconfig.Model {
+			m, err := side.decode()
+			if err == nil {
+				return m
+			}
+			l.logf("rcureview: index cache %s: %v; building the Kconfig model again", name, err)
+			m, _ = l.buildKconfig(arch)
+			return m
+		}, side.id
 	}
 	if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, errKconfigStale) {
-		l.logf("rcureview: index cache %s: %v; building the Kconfig model again", side, err)
+		l.logf("rcureview: index cache %s: %v; building the Kconfig model again", name, err)
 	}
 	if m, id := l.donorKconfig(arch); m != nil {
-		return m, id
+		return func() *kconfig.Model { return m }, id
 	}
+	m, id := l.buildKconfig(arch)
+	return func() *kconfig.Model { return m }, id
+}
+
+// buildKconfig builds the model of the pack's tree and writes its
+// sidecar, unless a file it read changed within racyWindow.
+func (l *lazyFiles) buildKconfig(arch string) (*kconfig.Model, sidecarID) {
 	m, read := buildKconfig(arch, l.byPath)
 	racy := time.Now().UnixNano() - racyWindow
 	for _, r := range read {
@@ -115,9 +167,10 @@ func (l *lazyFiles) kconfigModel(arch string) (*kconfig.Model, sidecarID) {
 			return m, sidecarID{}
 		}
 	}
-	id, err = writeKconfig(side, l.dir.crc, arch, read, m)
+	name := kconfigSidecar(l.name)
+	id, err := writeKconfig(name, l.dir.crc, arch, read, m.Encode())
 	if err != nil {
-		l.logf("rcureview: index cache %s: %v", side, err)
+		l.logf("rcureview: index cache %s: %v", name, err)
 	}
 	return m, id
 }
@@ -143,15 +196,15 @@ func (l *lazyFiles) donorKconfig(arch string) (*kconfig.Model, sidecarID) {
 			continue
 		}
 		tried++
-		m, rest, _, err := l.readKconfig(kconfigSidecar(p), arch, true)
+		side, err := l.readKconfig(kconfigSidecar(p), arch, true)
 		if err != nil {
 			continue
 		}
-		e := factsEncoder{}
-		e.b = append(e.b, kconfigMagic...)
-		e.uint(uint64(l.dir.crc))
-		e.b = append(e.b, rest...)
-		id, err := writeSidecar(kconfigSidecar(l.name), e.b)
+		m, err := side.decode()
+		if err != nil {
+			continue
+		}
+		id, err := writeKconfig(kconfigSidecar(l.name), l.dir.crc, arch, side.read, side.model())
 		if err != nil {
 			l.logf("rcureview: index cache %s: %v", kconfigSidecar(l.name), err)
 		}
@@ -160,21 +213,15 @@ func (l *lazyFiles) donorKconfig(arch string) (*kconfig.Model, sidecarID) {
 	return nil, sidecarID{}
 }
 
-// writeSidecar appends the checksum to a Kconfig sidecar's body and
-// writes it, returning its ID.
-func writeSidecar(name string, b []byte) (sidecarID, error) {
-	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
-	if err := atomicfile.Write(name, ".kconfig-*", b); err != nil {
-		return sidecarID{}, err
-	}
-	return sidecarID{binary.LittleEndian.Uint32(b[len(b)-4:]), uint64(len(b))}, nil
-}
-
 // errKconfigStale: a sidecar for other content (another pack, another
 // architecture, a file changed since).
 var errKconfigStale = errors.New("Kconfig model is stale")
 
-func writeKconfig(name string, packCRC uint32, arch string, read []kconfigRead, m *kconfig.Model) (sidecarID, error) {
+// writeKconfig writes a sidecar: the head (the pack's checksum, the
+// architecture, the files read with their keys) with its own checksum,
+// then the encoded model, then the checksum of the whole; it returns the
+// sidecar's ID.
+func writeKconfig(name string, packCRC uint32, arch string, read []kconfigRead, model []byte) (sidecarID, error) {
 	e := factsEncoder{}
 	e.b = append(e.b, kconfigMagic...)
 	e.uint(uint64(packCRC))
@@ -184,53 +231,77 @@ func writeKconfig(name string, packCRC uint32, arch string, read []kconfigRead, 
 		e.str(r.path)
 		e.str(r.key)
 	}
-	e.b = append(e.b, m.Encode()...)
-	return writeSidecar(name, e.b)
+	e.b = binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, castagnoli))
+	e.b = append(e.b, model...)
+	e.b = binary.LittleEndian.AppendUint32(e.b, crc32.Checksum(e.b, castagnoli))
+	if err := atomicfile.Write(name, ".kconfig-*", e.b); err != nil {
+		return sidecarID{}, err
+	}
+	return sidecarID{binary.LittleEndian.Uint32(e.b[len(e.b)-4:]), uint64(len(e.b))}, nil
 }
 
-// readKconfig reads a sidecar and checks it against the pack (unless
-// anyPack: a donor's) and the files; errKconfigStale when it is not for
-// them. rest is the sidecar after the pack's checksum, without its own;
-// id names the sidecar's content.
-func (l *lazyFiles) readKconfig(name, arch string, anyPack bool) (m *kconfig.Model, rest []byte, id sidecarID, err error) {
+// kconfigSide is a sidecar whose head was checked: the files the model
+// was built from have the keys they had then.
+type kconfigSide struct {
+	b       []byte // the whole sidecar, mapped
+	modelAt int    // where the encoded model starts
+	read    []kconfigRead
+	id      sidecarID
+}
+
+// model returns the encoded model (not yet checked).
+func (s *kconfigSide) model() []byte { return s.b[s.modelAt : len(s.b)-4] }
+
+// decode checks the whole sidecar and decodes its model.
+func (s *kconfigSide) decode() (*kconfig.Model, error) {
+	if crc32.Checksum(s.b[:len(s.b)-4], castagnoli) != binary.LittleEndian.Uint32(s.b[len(s.b)-4:]) {
+		return nil, errors.New("Kconfig model: checksum mismatch")
+	}
+	m, err := kconfig.DecodeModel(s.model())
+	if err != nil {
+		return nil, fmt.Errorf("Kconfig model: %w", err)
+	}
+	return m, nil
+}
+
+// readKconfig reads a sidecar's head and checks it against the pack
+// (unless anyPack: a donor's) and the files; errKconfigStale when it is
+// not for them. The model is checked and decoded by the side's decode:
+// the head has a checksum of its own, so a review whose questions all
+// have kept answers reads only the head.
+func (l *lazyFiles) readKconfig(name, arch string, anyPack bool) (*kconfigSide, error) {
 	b, err := readMapped(name)
 	if err != nil {
-		return nil, nil, sidecarID{}, err
+		return nil, err
 	}
-	if len(b) < len(kconfigMagic)+4 || string(b[:len(kconfigMagic)-1]) != kconfigMagic[:len(kconfigMagic)-1] {
-		return nil, nil, sidecarID{}, errors.New("Kconfig model: bad magic")
+	if len(b) < len(kconfigMagic)+8 || string(b[:len(kconfigMagic)-1]) != kconfigMagic[:len(kconfigMagic)-1] {
+		return nil, errors.New("Kconfig model: bad magic")
 	}
 	if b[len(kconfigMagic)-1] != kconfigMagic[len(kconfigMagic)-1] {
-		return nil, nil, sidecarID{}, errKconfigStale // written by another version
+		return nil, errKconfigStale // written by another version
 	}
-	body := b[:len(b)-4]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
-		return nil, nil, sidecarID{}, errors.New("Kconfig model: checksum mismatch")
-	}
-	d := &factsDecoder{b: body[len(kconfigMagic):]}
+	d := &factsDecoder{b: b[len(kconfigMagic) : len(b)-4]}
 	crc := uint32(d.uint())
-	rest = d.b
-	if !anyPack && crc != l.dir.crc || d.str() != arch {
-		if d.err != nil {
-			return nil, nil, sidecarID{}, fmt.Errorf("Kconfig model: %w", d.err)
-		}
-		return nil, nil, sidecarID{}, errKconfigStale
-	}
+	gotArch := d.str()
 	read := make([]kconfigRead, d.count(2))
 	for i := range read {
 		read[i] = kconfigRead{d.str(), d.str()}
 	}
-	if d.err != nil {
-		return nil, nil, sidecarID{}, fmt.Errorf("Kconfig model: %w", d.err)
+	headEnd := len(b) - 4 - len(d.b)
+	if d.err != nil || len(d.b) < 4 {
+		return nil, errors.New("Kconfig model: truncated head")
+	}
+	if crc32.Checksum(b[:headEnd], castagnoli) != binary.LittleEndian.Uint32(b[headEnd:]) {
+		return nil, errors.New("Kconfig model: checksum mismatch")
+	}
+	if !anyPack && crc != l.dir.crc || gotArch != arch {
+		return nil, errKconfigStale
 	}
 	if !l.kconfigCurrent(read) {
-		return nil, nil, sidecarID{}, errKconfigStale
+		return nil, errKconfigStale
 	}
-	m, err = kconfig.DecodeModel(d.b)
-	if err != nil {
-		return nil, nil, sidecarID{}, fmt.Errorf("Kconfig model: %w", err)
-	}
-	return m, rest, sidecarID{binary.LittleEndian.Uint32(b[len(b)-4:]), uint64(len(b))}, nil
+	return &kconfigSide{b: b, modelAt: headEnd + 4, read: read,
+		id: sidecarID{binary.LittleEndian.Uint32(b[len(b)-4:]), uint64(len(b))}}, nil
 }
 
 // kconfigCurrent reports whether every file still has the key it was
@@ -298,7 +369,13 @@ func (ix *Index) Possible(conds []string, cfg *kconfig.Config) bool {
 	if len(conds) == 0 {
 		return true
 	}
-	return ix.Kconfig().Satisfiable(conds)
+	st := ix.kc()
+	if st.answers != nil {
+		if v, ok := st.answers.Answer(kconfig.QuestionKey(conds)); ok {
+			return v
+		}
+	}
+	return st.get().Satisfiable(conds)
 }
 
 // SimplifyConds returns conditions as a finding should print them:
@@ -309,5 +386,15 @@ func (ix *Index) SimplifyConds(conds []string) []string {
 	if len(conds) == 0 {
 		return conds
 	}
-	return ix.Kconfig().Simplify(conds)
+	st := ix.kc()
+	if st.answers == nil {
+		return st.get().Simplify(conds)
+	}
+	key := kconfig.QuestionKey(conds)
+	if out, ok := st.answers.simplified(key); ok {
+		return out
+	}
+	out := st.get().Simplify(conds)
+	st.answers.learnSimplified(key, out)
+	return out
 }

@@ -48,7 +48,7 @@ func TestKconfigSidecar(t *testing.T) {
 	}
 	// a warm start reads it, and it is the model a rebuild gives
 	ix, _ = build(t, dir, c, nil)
-	if _, _, _, err := ix.lazy.readKconfig(side, ix.arch(), false); err != nil {
+	if _, err := ix.lazy.readKconfig(side, ix.arch(), false); err != nil {
 		t.Fatalf("sidecar not used: %v", err)
 	}
 	if !bytes.Equal(ix.Kconfig().Encode(), fresh(ix)) {
@@ -120,7 +120,7 @@ func TestKconfigSidecar(t *testing.T) {
 	if !ix.Kconfig().Satisfiable(tinySMP) {
 		t.Error("Kconfig file edited in place: stale model")
 	}
-	if _, _, _, err := ix.lazy.readKconfig(side, ix.arch(), false); err != nil {
+	if _, err := ix.lazy.readKconfig(side, ix.arch(), false); err != nil {
 		t.Errorf("sidecar not rewritten for the edited file: %v", err)
 	}
 }
@@ -152,7 +152,7 @@ func TestKconfigSidecarRealTree(t *testing.T) {
 	if ix2.lazy == nil {
 		t.Fatal("second build not served from the pack")
 	}
-	if _, _, _, err := ix2.lazy.readKconfig(kconfigSidecar(ix2.lazy.name), ix2.arch(), false); err != nil {
+	if _, err := ix2.lazy.readKconfig(kconfigSidecar(ix2.lazy.name), ix2.arch(), false); err != nil {
 		t.Fatalf("sidecar not used: %v", err)
 	}
 	read := ix2.Kconfig()
@@ -232,7 +232,7 @@ func TestKconfigSidecarGitDonor(t *testing.T) {
 	if m, _ := ix.lazy.donorKconfig(ix.arch()); m == nil || !bytes.Equal(m.Encode(), fresh(ix)) {
 		t.Fatal("donor model missing or not the model a build gives")
 	}
-	if _, _, _, err := ix.lazy.readKconfig(side, ix.arch(), false); err != nil {
+	if _, err := ix.lazy.readKconfig(side, ix.arch(), false); err != nil {
 		t.Fatalf("donor's sidecar not written for the new pack: %v", err)
 	}
 	// a commit that changes a Kconfig file: no donor fits

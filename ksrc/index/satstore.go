@@ -1,6 +1,9 @@
 package index
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"strings"
+)
 
 // The Kconfig model's answers (kconfig.AnswerStore) are kept in a learned
 // file (learned.go) next to the pack, PACK.kconfig.sat: whether each set
@@ -39,6 +42,10 @@ func (s sidecarID) learnedID() (id [16]byte) {
 	return id
 }
 
+// The file also keeps what SimplifyConds made of a finding's conditions
+// (question "\x02" + the conditions' key, answer the simplified
+// conditions joined by NUL), which depends on the same things.
+
 // satAnswers is the answer store of one pack's Kconfig model.
 type satAnswers struct{ f *learnedFile }
 
@@ -70,3 +77,22 @@ func (s *satAnswers) Learn(key string, sat bool) {
 }
 
 func (s *satAnswers) save() error { return s.f.save() }
+
+// simplified returns the kept simplification of the conditions whose
+// kconfig.QuestionKey is key (nil for none left).
+func (s *satAnswers) simplified(key string) ([]string, bool) {
+	v, ok := s.f.get("\x02" + key)
+	if !ok {
+		return nil, false
+	}
+	if len(v) == 0 {
+		return nil, true
+	}
+	return strings.Split(string(v), "\x00"), true
+}
+
+// learnSimplified keeps a simplification of the conditions whose key is
+// key.
+func (s *satAnswers) learnSimplified(key string, out []string) {
+	s.f.put("\x02"+key, []byte(strings.Join(out, "\x00")))
+}

@@ -197,3 +197,32 @@ func TestKconfigAnswersStaleWithTheModel(t *testing.T) {
 		t.Errorf("answers not rewritten for the new model: %v", err)
 	}
 }
+
+// A review whose questions all have kept answers (satisfiability and
+// the findings' simplified conditions) does not decode the model; one
+// with a new question does, and gets the same answers as a fresh model.
+func TestKconfigAnswersSpareTheModel(t *testing.T) {
+	dir := writeTree(t, kconfigTree())
+	c := &Cache{Dir: t.TempDir()}
+	build(t, dir, c, nil)
+	ix, _ := build(t, dir, c, nil)
+	simple := []string{"CONFIG_TREE_RCU", "CONFIG_SMP", "defined(CONFIG_SMP)"}
+	want := ix.SimplifyConds(simple)
+	if ix.Possible(tinySMP, nil) || len(want) == 0 {
+		t.Fatalf("wrong answers: %v", want)
+	}
+	ix.lazy.saveLearned()
+	ix, _ = build(t, dir, c, nil)
+	if ix.Possible(tinySMP, nil) {
+		t.Fatal("kept answer wrong")
+	}
+	if got := ix.SimplifyConds(simple); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("kept simplification %q, want %q", got, want)
+	}
+	if ix.kc().model != nil {
+		t.Error("the model was decoded although every answer was kept")
+	}
+	if !ix.Possible([]string{"CONFIG_SMP"}, nil) || ix.kc().model == nil {
+		t.Error("a new question did not decode the model")
+	}
+}
