@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
 )
 
 // FuncRef names one function definition in the index.
