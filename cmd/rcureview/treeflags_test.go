@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +64,13 @@ func TestIndexCacheIsTheOneReviewReads(t *testing.T) {
 		t.Fatalf("rcu-map: exit 2: %s", errOut)
 	}
 	after := packs(t, dir)
+	for name := range after {
+		// what a review learned from the pack is kept next to it
+		// (ksrc/index/learned.go): answers, not an index
+		if strings.HasSuffix(name, ".names") || strings.HasSuffix(name, ".sat") {
+			delete(after, name)
+		}
+	}
 	for name, mt := range built {
 		if got, ok := after[name]; !ok || !got.Equal(mt) {
 			t.Errorf("%s was rewritten or removed: the index built by index was not the one review read", name)
