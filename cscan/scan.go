@@ -266,45 +266,38 @@ func (s *Scanner) punct() string {
 		return ">>="
 	}
 	if p := punct2[c]; p != "" {
-		for i := 1; i < len(p); i++ {
+		for i := 1; i < len(p); i += 2 {
 			if n == p[i] {
 				s.pos += 2
-				return punct2Text[c][i]
+				return p[i-1 : i+1]
 			}
 		}
 	}
 	s.pos++
-	return punct1[c]
+	return allBytes[int(c) : int(c)+1]
 }
 
-// punct2 lists, per first byte, the second bytes that make a
-// two-byte punctuator (after the first byte itself at index 0).
+// punct2 lists, per first byte, the two-byte punctuators it starts, in
+// the order they are tried, each as its two bytes: the text of a match is
+// a slice of the entry (static data, nothing built at start-up).
 var punct2 = [256]string{
-	'-': "->-=", '+': "++=", '&': "&&=", '|': "||=", '<': "<<=", '>': ">>=",
+	'-': "->---=", '+': "+++=", '&': "&&&=", '|': "|||=", '<': "<<<=", '>': ">>>=",
 	'=': "==", '!': "!=", '*': "*=", '/': "/=", '%': "%=", '^': "^=", '#': "##",
 }
 
-var punct1 = func() [256]string {
-	var t [256]string
-	for i := range t {
-		t[i] = string(rune(i))
-		if i >= 0x80 {
-			t[i] = string([]byte{byte(i)})
-		}
-	}
-	return t
-}()
-
-// punct2Text[c][i] is the punctuator of c and punct2[c][i].
-var punct2Text = func() [256][4]string {
-	var t [256][4]string
-	for c, p := range punct2 {
-		for i := 1; i < len(p); i++ {
-			t[c][i] = string([]byte{byte(c), p[i]})
-		}
-	}
-	return t
-}()
+// allBytes holds the 256 byte values in order: allBytes[c:c+1] is the
+// one-byte punctuator c (a byte >= 0x80 stands for itself, not for its
+// UTF-8 encoding; index with int(c), as c+1 wraps at 0xff). A constant
+// where a table of 256 strings was built at every start.
+const allBytes = "" +
+	"\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f" +
+	"\x20\x21\x22\x23\x24\x25\x26\x27\x28\x29\x2a\x2b\x2c\x2d\x2e\x2f\x30\x31\x32\x33\x34\x35\x36\x37\x38\x39\x3a\x3b\x3c\x3d\x3e\x3f" +
+	"\x40\x41\x42\x43\x44\x45\x46\x47\x48\x49\x4a\x4b\x4c\x4d\x4e\x4f\x50\x51\x52\x53\x54\x55\x56\x57\x58\x59\x5a\x5b\x5c\x5d\x5e\x5f" +
+	"\x60\x61\x62\x63\x64\x65\x66\x67\x68\x69\x6a\x6b\x6c\x6d\x6e\x6f\x70\x71\x72\x73\x74\x75\x76\x77\x78\x79\x7a\x7b\x7c\x7d\x7e\x7f" +
+	"\x80\x81\x82\x83\x84\x85\x86\x87\x88\x89\x8a\x8b\x8c\x8d\x8e\x8f\x90\x91\x92\x93\x94\x95\x96\x97\x98\x99\x9a\x9b\x9c\x9d\x9e\x9f" +
+	"\xa0\xa1\xa2\xa3\xa4\xa5\xa6\xa7\xa8\xa9\xaa\xab\xac\xad\xae\xaf\xb0\xb1\xb2\xb3\xb4\xb5\xb6\xb7\xb8\xb9\xba\xbb\xbc\xbd\xbe\xbf" +
+	"\xc0\xc1\xc2\xc3\xc4\xc5\xc6\xc7\xc8\xc9\xca\xcb\xcc\xcd\xce\xcf\xd0\xd1\xd2\xd3\xd4\xd5\xd6\xd7\xd8\xd9\xda\xdb\xdc\xdd\xde\xdf" +
+	"\xe0\xe1\xe2\xe3\xe4\xe5\xe6\xe7\xe8\xe9\xea\xeb\xec\xed\xee\xef\xf0\xf1\xf2\xf3\xf4\xf5\xf6\xf7\xf8\xf9\xfa\xfb\xfc\xfd\xfe\xff"
 
 // directive reads a preprocessor line from '#' to the end of the logical
 // line and returns it without the '#' (see Token.Text): a slice of the

@@ -3,6 +3,7 @@ package cscan
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -155,4 +156,35 @@ func FuzzScan(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) { checkSpans(t, src) })
+}
+
+// TestPunctTables: the static punctuator tables give the texts the tables
+// built at start-up gave (one byte: the byte itself, also >= 0x80; two
+// bytes: the first byte's listed seconds, in order).
+func TestPunctTables(t *testing.T) {
+	if len(allBytes) != 256 {
+		t.Fatalf("len(allBytes) = %d", len(allBytes))
+	}
+	for c := range 256 {
+		if allBytes[c] != byte(c) {
+			t.Errorf("allBytes[%#x] = %#x", c, allBytes[c])
+		}
+	}
+	seconds := map[byte]string{
+		'-': ">-=", '+': "+=", '&': "&=", '|': "|=", '<': "<=", '>': ">=",
+		'=': "=", '!': "=", '*': "=", '/': "=", '%': "=", '^': "=", '#': "#",
+	}
+	for c := range 256 {
+		var want []string
+		for _, n := range []byte(seconds[byte(c)]) {
+			want = append(want, string([]byte{byte(c), n}))
+		}
+		var got []string
+		for p, i := punct2[c], 0; i+1 < len(p); i += 2 {
+			got = append(got, p[i:i+2])
+		}
+		if len(punct2[c])%2 != 0 || !slices.Equal(got, want) {
+			t.Errorf("punct2[%q] = %q: two-byte punctuators %q, want %q", rune(c), punct2[c], got, want)
+		}
+	}
 }
