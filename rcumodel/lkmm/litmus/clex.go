@@ -3,6 +3,7 @@ package litmus
 import (
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // ctok is a token of herd7's C lexer (lib/CLexer.mll).
@@ -26,38 +27,43 @@ const (
 	cPunct      // text is the punctuator
 )
 
-// cKeywords are the words herd7's C lexer does not return as NAME.
-var cKeywords = map[string]bool{
-	"volatile": true, "const": true, "_Atomic": true, "atomic": true, "char": true,
-	"int": true, "long": true, "struct": true, "void": true, "if": true, "else": true,
-	"while": true, "regions": true,
-	"atomic_fetch_add_explicit": true, "atomic_fetch_sub_explicit": true,
-	"atomic_fetch_or_explicit": true, "atomic_fetch_xor_explicit": true,
-	"atomic_fetch_and_explicit": true, "memory_order_acquire": true,
-	"memory_order_release": true, "memory_order_acq_rel": true,
-	"memory_order_seq_cst": true, "memory_order_relaxed": true,
-	"memory_order_consume": true, "atomic_thread_fence": true,
-	"atomic_load_explicit": true, "atomic_store_explicit": true,
-	"atomic_exchange_explicit": true, "lock": true, "mtx_lock": true,
-	"WCAS": true, "SCAS": true, "atomic_compare_exchange_weak": true,
-	"atomic_compare_exchange_strong":          true,
-	"atomic_compare_exchange_weak_explicit":   true,
-	"atomic_compare_exchange_strong_explicit": true, "unlock": true,
-	"mtx_unlock": true, "__fence": true, "__load": true, "__store": true,
-	"__srcu": true, "__xchg": true, "__cmpxchg": true, "__lock": true,
-	"__trylock": true, "__islocked": true, "__unlock": true,
-	"__atomic_op": true, "__atomic_op_return": true, "__atomic_fetch_op": true,
-	"__atomic_add_unless": true, "atomic_add_unless": true,
-}
+// cKeywords are the words herd7's C lexer does not return as NAME (the
+// litmus tables are built on first use, not at every start of the binary).
+var cKeywords = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"volatile": true, "const": true, "_Atomic": true, "atomic": true, "char": true,
+		"int": true, "long": true, "struct": true, "void": true, "if": true, "else": true,
+		"while": true, "regions": true,
+		"atomic_fetch_add_explicit": true, "atomic_fetch_sub_explicit": true,
+		"atomic_fetch_or_explicit": true, "atomic_fetch_xor_explicit": true,
+		"atomic_fetch_and_explicit": true, "memory_order_acquire": true,
+		"memory_order_release": true, "memory_order_acq_rel": true,
+		"memory_order_seq_cst": true, "memory_order_relaxed": true,
+		"memory_order_consume": true, "atomic_thread_fence": true,
+		"atomic_load_explicit": true, "atomic_store_explicit": true,
+		"atomic_exchange_explicit": true, "lock": true, "mtx_lock": true,
+		"WCAS": true, "SCAS": true, "atomic_compare_exchange_weak": true,
+		"atomic_compare_exchange_strong":          true,
+		"atomic_compare_exchange_weak_explicit":   true,
+		"atomic_compare_exchange_strong_explicit": true, "unlock": true,
+		"mtx_unlock": true, "__fence": true, "__load": true, "__store": true,
+		"__srcu": true, "__xchg": true, "__cmpxchg": true, "__lock": true,
+		"__trylock": true, "__islocked": true, "__unlock": true,
+		"__atomic_op": true, "__atomic_op_return": true, "__atomic_fetch_op": true,
+		"__atomic_add_unless": true, "atomic_add_unless": true,
+	}
+})
 
 // cBaseTypes are herd7's BASE_TYPE words.
-var cBaseTypes = map[string]bool{
-	"int8_t": true, "uint8_t": true, "int16_t": true, "uint16_t": true,
-	"int32_t": true, "uint32_t": true, "int64_t": true, "uint64_t": true,
-	"__int128_t": true, "__uint128_t": true, "__int128": true, "__uint128": true,
-	"intptr_t": true, "uintptr_t": true, "mtx_t": true, "spinlock_t": true,
-	"atomic_t": true,
-}
+var cBaseTypes = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"int8_t": true, "uint8_t": true, "int16_t": true, "uint16_t": true,
+		"int32_t": true, "uint32_t": true, "int64_t": true, "uint64_t": true,
+		"__int128_t": true, "__uint128_t": true, "__int128": true, "__uint128": true,
+		"intptr_t": true, "uintptr_t": true, "mtx_t": true, "spinlock_t": true,
+		"atomic_t": true,
+	}
+})
 
 func cNameStart(c byte) bool { return isAlpha(c) || c == '_' }
 func cNameChar(c byte) bool  { return isAlpha(c) || isDigit(c) || c == '_' }
@@ -154,9 +160,9 @@ func clex(src string, line int, maxTokens int) ([]ctok, error) {
 
 func nameTok(s string, line int) ctok {
 	switch {
-	case cKeywords[s]:
+	case cKeywords()[s]:
 		return ctok{cKeyword, s, line}
-	case cBaseTypes[s]:
+	case cBaseTypes()[s]:
 		return ctok{cBaseType, s, line}
 	case s == "atomic_int":
 		return ctok{cAtomicType, s, line}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // stok is a token of herd7's state lexer (lib/stateLexer.mll), used for
@@ -30,14 +31,18 @@ func stateNameChar(c byte) bool {
 	return isAlpha(c) || isDigit(c) || c == '_' || c == '/' || c == '.' || c == '-'
 }
 
-var stateKeywords = map[string]string{
-	"exists": "exists", "forall": "forall", "final": "final", "with": "with",
-	"locations": "locations", "filter": "filter", "fault": "fault", "Fault": "fault",
-	"true": "true", "false": "false", "observed": "observed", "Observed": "observed",
-	"and": "and", "not": "~", "_Atomic": "_Atomic", "ATOMIC_INIT": "ATOMIC_INIT",
-	"NOP": "nop", "nop": "nop", "tag": "tag", "TAG": "tag", "attrs": "attrs", "Attrs": "attrs",
-	"oa": "oa", "PTE": "PTE", "TTD": "PTE", "PA": "PA",
-}
+// stateKeywords are the words of the state and condition syntax, mapped to
+// the keyword they stand for.
+var stateKeywords = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"exists": "exists", "forall": "forall", "final": "final", "with": "with",
+		"locations": "locations", "filter": "filter", "fault": "fault", "Fault": "fault",
+		"true": "true", "false": "false", "observed": "observed", "Observed": "observed",
+		"and": "and", "not": "~", "_Atomic": "_Atomic", "ATOMIC_INIT": "ATOMIC_INIT",
+		"NOP": "nop", "nop": "nop", "tag": "tag", "TAG": "tag", "attrs": "attrs", "Attrs": "attrs",
+		"oa": "oa", "PTE": "PTE", "TTD": "PTE", "PA": "PA",
+	}
+})
 
 func slex(src string, line int, maxTokens int) ([]stok, error) {
 	toks := make([]stok, 0, len(src)/4+1)
@@ -137,7 +142,7 @@ func slex(src string, line int, maxTokens int) ([]stok, error) {
 				j++
 			}
 			w := src[i:j]
-			if k, ok := stateKeywords[w]; ok {
+			if k, ok := stateKeywords()[w]; ok {
 				toks = append(toks, stok{sKeyword, k, line})
 			} else {
 				toks = append(toks, stok{sName, w, line})
