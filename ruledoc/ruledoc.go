@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/rcureview/rcureview/finding"
 )
@@ -42,7 +43,7 @@ func Lookup(id string) (Doc, bool) {
 	if !ok {
 		return Doc{}, false
 	}
-	d, ok := docs[id]
+	d, ok := docs()[id]
 	if !ok {
 		return Doc{}, false
 	}
@@ -105,9 +106,12 @@ func (d Doc) Title() string {
 	return fmt.Sprintf("%s (%s): %s", d.ID, d.Severity, d.Summary)
 }
 
-// docs holds the text of every rule, keyed by ID. It is read-only after
-// package initialisation; the entries live in docs_*.go by rule family.
-var docs = merge(notraceDocs, readerDocs, modelDocs, lkmmDocs, inputDocs)
+// docs returns the text of every rule, keyed by ID: built on first use
+// (not at every start of the binary), read-only after; the entries live in
+// docs_*.go by rule family.
+var docs = sync.OnceValue(func() map[string]Doc {
+	return merge(notraceDocs(), readerDocs(), modelDocs(), lkmmDocs(), inputDocs())
+})
 
 func merge(ms ...map[string]Doc) map[string]Doc {
 	out := map[string]Doc{}

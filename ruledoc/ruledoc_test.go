@@ -31,7 +31,7 @@ func TestEveryRuleIsDocumented(t *testing.T) {
 			}
 		})
 	}
-	for id := range docs {
+	for id := range docs() {
 		if _, ok := finding.LookupRule(id); !ok {
 			t.Errorf("documentation for unknown rule %q", id)
 		}
