@@ -63,7 +63,7 @@ func (s *Session) Run(inputs []Input) *Result {
 		s.series(res, ser, opt)
 	}
 	rep.Normalize()
-	s.opt.Indexes.Save()
+	s.opt.Indexes.SaveCaches() // what the next run can reuse (best effort)
 	return res
 }
 
@@ -75,7 +75,7 @@ func (s *Session) Series(ser *mbox.Series) *Result {
 	res := &Result{Report: newReport(s.opt)}
 	s.grouped(res, ser, s.opt)
 	res.Report.Normalize()
-	s.opt.Indexes.Save()
+	s.opt.Indexes.SaveCaches() // what the next run can reuse (best effort)
 	return res
 }
 
@@ -151,7 +151,7 @@ func (s *Session) Change(c Change) *Result {
 		}
 	}
 	res.Report.Normalize()
-	s.opt.Indexes.Save()
+	s.opt.Indexes.SaveCaches() // what the next run can reuse (best effort)
 	return res
 }
 

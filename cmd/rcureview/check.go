@@ -102,7 +102,6 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	opt.Rules, opt.Baseline = rules, baseline
 	res, err := hook.Check(opt)
-	opt.Indexes.SaveCaches() // what the next check can reuse (best effort)
 	if err != nil {
 		fmt.Fprintf(stderr, "rcureview check: %v\n", err)
 		return 2

@@ -214,7 +214,6 @@ func runReview(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		inputs = append(inputs, review.Input{Name: name, R: fh})
 	}
 	res := review.Run(inputs, opt)
-	opt.Indexes.SaveCaches() // what the next review can reuse (best effort)
 	res.Report.Patches = append(openErrs, res.Report.Patches...)
 	res.Report.Category = "review"
 	if conf.Path != "" {

@@ -11,7 +11,6 @@ import (
 	"unsafe"
 
 	"github.com/rcureview/rcureview/internal/atomicfile"
-	"github.com/rcureview/rcureview/ksrc"
 )
 
 // The objects and directories each makefile names (dirObjs) are what
@@ -206,30 +205,29 @@ func (s *kbuildSide) save() {
 	s.stored, s.fresh, s.drop = all, nil, nil
 }
 
-// SaveCaches keeps what this index computed that a later run can reuse
-// (the build state's sidecar of its pack, kbuildcache.go); best effort.
+// SaveCaches keeps what this index computed that a later run can reuse:
+// the build state's sidecar of its pack (kbuildcache.go) and the answers
+// learned from the pack and its Kconfig model (learned.go); best effort,
+// failures logged.
 func (ix *Index) SaveCaches() {
 	for x := ix; x != nil; x = x.base {
 		if x.lazy == nil {
 			continue
 		}
-		k := x.kbState
-		if k == nil {
-			continue
+		if k := x.kbState; k != nil {
+			k.mu.Lock()
+			k.side.save()
+			k.mu.Unlock()
 		}
-		k.mu.Lock()
-		k.side.save()
-		k.mu.Unlock()
+		x.lazy.saveLearned()
 	}
 }
 
-// SaveCaches calls Index.SaveCaches on every index the provider keeps.
+// SaveCaches calls Index.SaveCaches on every index the provider keeps. A
+// review session calls it when a run is done.
 func (p *Provider) SaveCaches() {
 	p.mu.Lock()
-	var ixs []*Index
-	for e := p.memo.order.Front(); e != nil; e = e.Next() {
-		ixs = append(ixs, e.Value.(lruEntry[ksrc.Tree, *Index]).val)
-	}
+	ixs := p.memo.values()
 	p.mu.Unlock()
 	for _, ix := range ixs {
 		ix.SaveCaches()

@@ -52,23 +52,6 @@ func (p *Provider) Memoised() (trees, patches int) {
 	return p.memo.len(), p.patches.len()
 }
 
-// Save writes what the indexes it keeps learned that outlives the
-// process: the name tables' answers their reviews read (names.go) and
-// the Kconfig answers they solved (satstore.go). A
-// session calls it when a run is done; nothing is written when nothing
-// was learned. A file that cannot be written is logged as the cache's
-// other failures are: the review does not depend on it.
-func (p *Provider) Save() {
-	p.mu.Lock()
-	ixs := p.memo.values()
-	p.mu.Unlock()
-	for _, ix := range ixs {
-		if ix.lazy != nil {
-			ix.lazy.saveLearned()
-		}
-	}
-}
-
 // ForPatch returns pre with the patch's hunks skimmed over it (Fragments),
 // the post-patch index of a review without a post-patch tree. It is built
 // once per patch and shared by every analyzer that asks for it.

@@ -48,7 +48,7 @@ func satEntries(b []byte, s *satAnswers) error {
 	return err
 }
 
-// The answers a provider's reviews solved are written by Save and read
+// The answers a provider's reviews solved are written by SaveCaches and read
 // by the next process's model; they are not used once the Kconfig
 // sidecar is rebuilt (a Kconfig file changed), nor once the directory
 // check finds a changed file (it may #define a CONFIG_ macro), and a
@@ -71,19 +71,19 @@ func TestKconfigAnswersKept(t *testing.T) {
 	}
 	path := satSidecar(ix.lazy.name)
 	if _, err := os.Stat(path); err == nil {
-		t.Fatal("answers written before Save")
+		t.Fatal("answers written before SaveCaches")
 	}
-	p.Save()
+	p.SaveCaches()
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("Save wrote no answers: %v", err)
+		t.Fatalf("SaveCaches wrote no answers: %v", err)
 	}
 	if n := learnedCount(b); n != 3 {
 		t.Fatalf("%d answers kept, want 3", n)
 	}
-	p.Save() // nothing new: not rewritten
+	p.SaveCaches() // nothing new: not rewritten
 	if b2, _ := os.ReadFile(path); !bytes.Equal(b, b2) {
-		t.Error("a Save with nothing learned changed the file")
+		t.Error("a SaveCaches with nothing learned changed the file")
 	}
 
 	// the next process answers from the file
