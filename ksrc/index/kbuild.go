@@ -148,6 +148,16 @@ func (ix *Index) BuildCond(p string) string {
 	}
 	k := ix.kb()
 	k.mu.Lock()
+	c, ok := k.files[p]
+	k.mu.Unlock()
+	if ok {
+		return c
+	}
+	// The state's lock is held while the condition is computed, by
+	// every goroutine of a walk; reading the records of the files that
+	// include p (the first thing computing it does) does not need it.
+	ix.includers(p)
+	k.mu.Lock()
 	defer k.mu.Unlock()
 	return ix.fileCond(k, p, 0)
 }
