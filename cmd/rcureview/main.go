@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	// maps the executable's text and rodata at start instead of faulting them in
+	_ "github.com/rcureview/rcureview/internal/prefault"
 )
 
 // version is the tool version printed in reports.
