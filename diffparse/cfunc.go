@@ -32,12 +32,24 @@ const maxHead = 4096
 // function-defining macros such as DEFINE_IDTENTRY(name) or BPF_CALL_n(name,
 // ...) give their first argument.
 func Functions(src []byte) []Func {
+	return functionsWith(src, newInterner(len(src)))
+}
+
+// newInterner returns an interner sized for scanning n bytes of source.
+func newInterner(n int) *cscan.Interner {
+	return cscan.NewInterner(min(cscan.DefaultInternerSlots, n/16+16))
+}
+
+// functionsWith is Functions with an interner of the caller's: the two
+// versions of a patched file share most of their names, and each page of
+// a new interner's table costs a fault on first use.
+func functionsWith(src []byte, in *cscan.Interner) []Func {
 	var out []Func
 	var head []cscan.Token
 	depth := 0
 	var open *Func
 	var sc cscan.Scanner
-	sc.Init(src, 1, 0, cscan.NewInterner(min(cscan.DefaultInternerSlots, len(src)/16+16)))
+	sc.Init(src, 1, 0, in)
 	for {
 		t := sc.Scan()
 		switch {

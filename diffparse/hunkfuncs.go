@@ -35,7 +35,8 @@ func fillFunctions(path string, pre, post []byte, f *File) {
 	c := isCSource(path)
 	var oldF, newF []Func
 	if c {
-		oldF, newF = Functions(pre), Functions(post)
+		in := newInterner(max(len(pre), len(post)))
+		oldF, newF = functionsWith(pre, in), functionsWith(post, in)
 	}
 	for _, h := range f.Hunks {
 		if h == nil || !h.Applied {
