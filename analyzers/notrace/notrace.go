@@ -40,6 +40,7 @@ package notrace
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/rcureview/rcureview/analyzers"
 	"github.com/rcureview/rcureview/diffparse"
@@ -60,7 +61,7 @@ var Analyzer = &analyzers.Analyzer{
 func run(pass *analyzers.Pass) (any, error) {
 	ix := analyzers.IndexesOf(pass)
 	if pass.Baseline != nil {
-		c := &checker{pass: pass, ix: ix.Pre}
+		c := &checker{pass: pass, ix: ix.Pre, bufs: new(sync.Pool)}
 		for _, d := range pass.Baseline {
 			if r, ok := c.findRoot(d); ok {
 				c.checkRoot(r)
@@ -68,7 +69,7 @@ func run(pass *analyzers.Pass) (any, error) {
 		}
 		return nil, nil
 	}
-	c := &checker{pass: pass, ix: ix.Post}
+	c := &checker{pass: pass, ix: ix.Post, bufs: new(sync.Pool)}
 	c.run(ix.Changed)
 	return nil, nil
 }
@@ -83,6 +84,8 @@ type checker struct {
 	// out, when set, collects the diagnostics of one root checked
 	// concurrently with others (checkRoots), to be reported in order.
 	out *[]analyzers.Diagnostic
+	// bufs keeps the walks' buffers (Walker.bufs)
+	bufs *sync.Pool
 }
 
 // report passes a diagnostic on: to the pass, or to out.
@@ -349,7 +352,7 @@ func chainsHold(r root, sinks []Sink, cfg *kconfig.Config) bool {
 // reachedIn returns the keys of the sinks a root reaches in a
 // configuration (those of sinks when their chains hold there, else its
 // own walk's).
-func reachedIn(r root, sinks []Sink, ix *index.Index, cfg *kconfig.Config) map[string]bool {
+func reachedIn(r root, sinks []Sink, ix *index.Index, cfg *kconfig.Config, bufs *sync.Pool) map[string]bool {
 	m := map[string]bool{}
 	if chainsHold(r, sinks, cfg) {
 		for _, s := range sinks {
@@ -357,7 +360,7 @@ func reachedIn(r root, sinks []Sink, ix *index.Index, cfg *kconfig.Config) map[s
 		}
 		return m
 	}
-	for _, s := range (&Walker{Ix: ix, Config: cfg}).Walk(r.facts, r.calls, r.conds) {
+	for _, s := range (&Walker{Ix: ix, Config: cfg, bufs: bufs}).Walk(r.facts, r.calls, r.conds) {
 		m[s.Key()] = true
 	}
 	return m
@@ -378,7 +381,7 @@ func (c *checker) checkRoot(r root) {
 	// a whole-tree audit leaves it to the driver, which checks the
 	// chain's conditions (three more walks per root cost too much there)
 	holds := c.pass.Named != nil && c.pass.Config == nil && c.pass.Baseline == nil && !c.pass.All
-	w := &Walker{Ix: c.ix, Config: c.pass.Config}
+	w := &Walker{Ix: c.ix, Config: c.pass.Config, bufs: c.bufs}
 	if holds {
 		// the configurations are read once a finding needs them: from the
 		// first sink on, while the walk goes on
@@ -390,7 +393,7 @@ func (c *checker) checkRoot(r root) {
 	if len(sinks) > 0 && holds {
 		named = c.pass.NamedConfigs()
 		in = make([]map[string]bool, len(named))
-		each(len(named), len(named), func(i int) { in[i] = reachedIn(r, sinks, c.ix, named[i].Config) })
+		each(len(named), len(named), func(i int) { in[i] = reachedIn(r, sinks, c.ix, named[i].Config, c.bufs) })
 	}
 	for _, s := range sinks {
 		if !r.reports(s) {

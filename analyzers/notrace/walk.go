@@ -103,6 +103,17 @@ type Walker struct {
 	Workers int
 	// OnSink, when set, is called when the walk finds its first sink.
 	OnSink func()
+	// bufs, when set, keeps walks' buffers for the next walk (*walkBufs):
+	// each page of a new buffer faults on first use, and a root's
+	// named-configuration walks follow its own.
+	bufs *sync.Pool
+}
+
+// walkBufs are the buffers of one walk.
+type walkBufs struct {
+	nodes          []node
+	queue          []walkItem
+	seen, sinkSeen map[string]bool
 }
 
 // DefaultFuncDepth is the default bound on function bodies per chain.
@@ -119,11 +130,23 @@ func (w *Walker) Walk(file *index.FileFacts, calls []index.Call, rootConds []str
 	if maxF == 0 {
 		maxF = DefaultFuncDepth
 	}
-	var nodes []node
-	seen := map[string]bool{}
+	var b *walkBufs
+	if w.bufs != nil {
+		b, _ = w.bufs.Get().(*walkBufs)
+	}
+	if b == nil {
+		b = &walkBufs{seen: map[string]bool{}, sinkSeen: map[string]bool{}}
+	}
+	nodes, queue, seen, sinkSeen := b.nodes[:0], b.queue[:0], b.seen, b.sinkSeen
+	defer func() {
+		if w.bufs != nil {
+			clear(seen)
+			clear(sinkSeen)
+			b.nodes, b.queue = nodes[:0], queue[:0]
+			w.bufs.Put(b)
+		}
+	}()
 	var sinks []Sink
-	sinkSeen := map[string]bool{}
-	var queue []walkItem
 	// every chain carries the root's own conditions: its file is built
 	// and its #if holds
 	rootConds = w.Ix.DefConds(file.Path, rootConds)
