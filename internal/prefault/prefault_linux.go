@@ -1,29 +1,48 @@
 package prefault
 
-import "syscall"
+import (
+	"syscall"
+	"unsafe"
+)
 
-// madvPopulateRead is MADV_POPULATE_READ (Linux 5.14): map the pages of a
-// range as read faults would, in one call.
-const madvPopulateRead = 22
+// MADV_POPULATE_READ and _WRITE (Linux 5.14): map the pages of a range as
+// read (write) faults would, in one call.
+const (
+	madvPopulateRead  = 22
+	madvPopulateWrite = 23
+)
 
 func init() { populate() }
 
-// populate maps the executable's read-only segments. Any error (no /proc,
-// a kernel before 5.14, an unexpected maps line) leaves the start-up as
-// it was: the pages are then mapped by faults, as without this package.
+// heapProbe is an object of the heap, whose address tells which mapping
+// the heap is.
+var heapProbe *[16]byte
+
+// populate maps the executable's read-only segments and the heap mapping
+// the runtime has set up so far.
 func populate() {
 	fd, err := syscall.Open("/proc/self/maps", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return
 	}
-	// The executable's mappings come first; one read returns whole lines.
-	var buf [4096]byte
-	n, _ := syscall.Read(fd, buf[:])
-	syscall.Close(fd)
-	if n <= 0 {
-		return
+	// Early in the start there are a few dozen mappings, the executable's
+	// first; each read returns whole lines.
+	var buf [16 << 10]byte
+	n := 0
+	for n < len(buf) {
+		m, err := syscall.Read(fd, buf[n:])
+		if m <= 0 || err != nil {
+			break
+		}
+		n += m
 	}
-	for _, m := range exeMappings(buf[:n]) {
+	syscall.Close(fd)
+	ms := parseMaps(buf[:n])
+	for _, m := range exeSegments(ms) {
 		syscall.Syscall(syscall.SYS_MADVISE, m.start, m.end-m.start, madvPopulateRead)
+	}
+	heapProbe = new([16]byte)
+	if m, ok := anonMapping(ms, uintptr(unsafe.Pointer(heapProbe))); ok {
+		syscall.Syscall(syscall.SYS_MADVISE, m.start, m.end-m.start, madvPopulateWrite)
 	}
 }
