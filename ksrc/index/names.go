@@ -14,7 +14,8 @@ import (
 // lookup costs; the learned file keeps the same answers in a few dense
 // pages. An answer is the table's own (the ids of the files that have
 // the name), so it depends on nothing but the pack: the file's ID is the
-// pack's checksum and size. Files the directory check finds changed are
+// pack's (the checksums of its head and of its tables, its size). Files
+// the directory check finds changed are
 // added to every answer after it is read (lazyFiles.lookupWhere), from
 // the table or the learned file alike. An answer from a damaged table
 // chunk is not learned.
@@ -29,9 +30,14 @@ func namesSidecar(pack string) string { return pack + ".names" }
 // openLearnedNames opens the learned answers of pack's tables and gives
 // every table its kind.
 func openLearnedNames(pack string, dir *packDir, logf func(string, ...any)) *learnedFile {
+	// the pack's ID: the head's checksum, the table checksums' checksum
+	// (both in the trailer) and the size
 	var id [16]byte
 	binary.LittleEndian.PutUint32(id[:], dir.crc)
-	binary.LittleEndian.PutUint64(id[4:], uint64(len(dir.data)))
+	if len(dir.data) >= packTrailer {
+		copy(id[4:8], dir.data[len(dir.data)-packTrailer+28:])
+	}
+	binary.LittleEndian.PutUint64(id[8:], uint64(len(dir.data)))
 	f := openLearned(namesSidecar(filepath.Clean(pack)), namesMagic, id, maxLearnedNames, nil, logf)
 	for i, t := range append(dir.tabs.list(), &dir.dirs) {
 		t.learned, t.kind = f, byte(i)
