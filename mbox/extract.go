@@ -405,6 +405,9 @@ func readMetadata(p *Patch, lines []string) {
 // available in the git repository at:", then, after blank lines, the URL
 // and optional branch, possibly wrapped onto the next line.
 func parsePullRequest(text string) string {
+	if !containsFoldASCII(text, "following") {
+		return "" // pullSinceRE cannot match; spares compiling it
+	}
 	since := pullSinceRE.FindStringIndex(text)
 	if since == nil {
 		return ""
@@ -435,4 +438,21 @@ func parsePullRequest(text string) string {
 		}
 	}
 	return strings.Join(f, " ")
+}
+
+// containsFoldASCII reports whether s contains word, a lower-case ASCII
+// word, in any mix of ASCII cases. For a word without k or s (whose case
+// variants under (?i) include U+212A and U+017F) it is a necessary
+// condition of a (?i) match of the word.
+func containsFoldASCII(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
 }
