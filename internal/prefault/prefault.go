@@ -80,16 +80,13 @@ func parseMaps(b []byte) []mapping {
 	return out
 }
 
-// exeSegments returns the read-only mappings of the file mapped first,
-// which is the executable (its text and read-only data), up to the first
-// mapping of anything else.
-func exeSegments(ms []mapping) []mapping {
+// exeSegments returns the read-only mappings of the file exe (the
+// executable: its text and read-only data), wherever they are among the
+// mappings (a position-independent executable is mapped above the heap).
+func exeSegments(ms []mapping, exe string) []mapping {
 	var out []mapping
 	for _, m := range ms {
-		if m.path == "" || m.path != ms[0].path {
-			break
-		}
-		if !m.writable {
+		if exe != "" && m.path == exe && !m.writable {
 			out = append(out, m)
 		}
 	}

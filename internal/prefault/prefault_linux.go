@@ -38,7 +38,12 @@ func populate() {
 	}
 	syscall.Close(fd)
 	ms := parseMaps(buf[:n])
-	for _, m := range exeSegments(ms) {
+	var exe [4096]byte
+	n, err = syscall.Readlink("/proc/self/exe", exe[:])
+	if err != nil || n <= 0 || n == len(exe) {
+		n = 0
+	}
+	for _, m := range exeSegments(ms, string(exe[:n])) {
 		syscall.Syscall(syscall.SYS_MADVISE, m.start, m.end-m.start, madvPopulateRead)
 	}
 	heapProbe = new([16]byte)

@@ -14,13 +14,24 @@ const sampleMaps = "00400000-00cbc000 r-xp 00000000 fe:00 10011077              
 	"7f0c94600000-7f0c94a00000 r--p 00000000 fe:00 10011078                   /tmp/other\n" +
 	"7f45daab8000-7f45daaba000 r-xp 00000000 00:00 0                          [vdso]\n"
 
-// TestExeSegments: the executable's read-only mappings, in order; its
-// writable one and everything after it are not.
+// TestExeSegments: the executable's read-only mappings, in order; not its
+// writable one, nor another file's; wherever they are.
 func TestExeSegments(t *testing.T) {
-	got := exeSegments(parseMaps([]byte(sampleMaps)))
+	got := exeSegments(parseMaps([]byte(sampleMaps)), "/tmp/boot/rc (deleted)")
 	want := []mapping{{0x400000, 0xcbc000, false, "/tmp/boot/rc (deleted)"}, {0xcbc000, 0x1583000, false, "/tmp/boot/rc (deleted)"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("exeSegments = %+v, want %+v", got, want)
+	}
+	if got := exeSegments(parseMaps([]byte(sampleMaps)), ""); len(got) != 0 {
+		t.Errorf("exeSegments of no executable = %+v, want none", got)
+	}
+	pie := "0e63e3000000-0e63e3400000 rw-p 00000000 00:00 0 \n" +
+		"5575ff057000-5575ff059000 r--p 00000000 fe:00 247026                     /usr/bin/rc\n" +
+		"5575ff059000-5575ff05e000 r-xp 00002000 fe:00 247026                     /usr/bin/rc\n" +
+		"5575ff062000-5575ff063000 rw-p 0000a000 fe:00 247026                     /usr/bin/rc\n"
+	want = []mapping{{0x5575ff057000, 0x5575ff059000, false, "/usr/bin/rc"}, {0x5575ff059000, 0x5575ff05e000, false, "/usr/bin/rc"}}
+	if got := exeSegments(parseMaps([]byte(pie)), "/usr/bin/rc"); !slices.Equal(got, want) {
+		t.Errorf("exeSegments of a PIE = %+v, want %+v", got, want)
 	}
 	// a cut line is not read; a malformed address stops the parse
 	if got := parseMaps([]byte(sampleMaps[:50])); len(got) != 0 {
