@@ -25,8 +25,8 @@ func populate() {
 	if err != nil {
 		return
 	}
-	// Early in the start there are a few dozen mappings, the executable's
-	// first; each read returns whole lines.
+	// Early in the start there are a few dozen mappings (~2 KB of text);
+	// each read returns whole lines.
 	var buf [16 << 10]byte
 	n := 0
 	for n < len(buf) {
