@@ -2,6 +2,7 @@ package hook
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -112,5 +113,39 @@ func TestInstallIntoBareRepositoryAndNoExistingHook(t *testing.T) {
 	res, err = Uninstall(repo)
 	if err != nil || res.Action != "not installed" {
 		t.Fatalf("second uninstall: %+v %v", res, err)
+	}
+}
+
+// TestScriptRunsTheChainedHook: the hook finds the chained hook next to it
+// however git names it ($0 absolute, relative, or bare with the hooks
+// directory as the working directory), and passes its arguments on.
+func TestScriptRunsTheChainedHook(t *testing.T) {
+	dir := t.TempDir()
+	hooks := filepath.Join(dir, "hooks")
+	if err := os.Mkdir(hooks, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(hooks, "pre-commit"), []byte(script("/bin/true")), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ran := filepath.Join(dir, "ran")
+	chained := "#!/bin/sh\necho \"$@\" >> '" + ran + "'\n"
+	if err := os.WriteFile(filepath.Join(hooks, ChainedName), []byte(chained), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ wd, arg0 string }{
+		{dir, filepath.Join(hooks, "pre-commit")},
+		{dir, "hooks/pre-commit"},
+		{hooks, "pre-commit"},
+	} {
+		os.Remove(ran)
+		cmd := exec.Command("sh", c.arg0, "a b", "c")
+		cmd.Dir = c.wd
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("$0=%s: %v\n%s", c.arg0, err, out)
+		}
+		if got, _ := os.ReadFile(ran); string(got) != "a b c\n" {
+			t.Errorf("$0=%s: chained hook got %q, want \"a b c\\n\"", c.arg0, got)
+		}
 	}
 }
