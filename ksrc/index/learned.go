@@ -32,8 +32,9 @@ import (
 // everything before it. A file is read in place: a lookup binary-searches
 // the dense entries and reads one value. A damaged file is ignored with
 // a log line and rewritten by the next save. A file holds at most its
-// max entries: a save that would pass it keeps only what that process
-// learned.
+// max entries, so that reading it stays cheap (a whole-tree audit looks up
+// every name): a save that would pass it drops kept answers evenly over
+// the file to make room for what that process learned.
 
 const (
 	learnedKeyLen = 16
@@ -167,9 +168,11 @@ func (f *learnedFile) save() error {
 	}
 	slices.SortFunc(keys, func(a, b learnedKey) int { return bytes.Compare(a[:], b[:]) })
 	ents, vals := f.ents, f.vals
-	if len(ents)/learnedEntry+len(keys) > f.max {
-		ents = nil // full: start again from what this process learned
-	}
+	// past max, kept answers are dropped, evenly over the file (its order
+	// is the keys' hashes: no question is favoured), to make room for
+	// those learned
+	nk := len(ents) / learnedEntry
+	over := nk + len(keys) - f.max
 	var ev, vv []byte
 	add := func(k []byte, v []byte) {
 		ev = append(ev, k...)
@@ -177,15 +180,18 @@ func (f *learnedFile) save() error {
 		ev = binary.LittleEndian.AppendUint32(ev, uint32(len(v)))
 		vv = append(vv, v...)
 	}
-	kept := func(i int) (k, v []byte) {
+	addKept := func(i int) {
+		if j := i / learnedEntry; over > 0 && (j+1)*over/nk > j*over/nk {
+			return // dropped
+		}
 		e := ents[i:]
 		off, ln := binary.LittleEndian.Uint32(e[learnedKeyLen:]), binary.LittleEndian.Uint32(e[learnedKeyLen+4:])
-		return e[:learnedKeyLen], vals[off : off+ln]
+		add(e[:learnedKeyLen], vals[off:off+ln])
 	}
 	i := 0
 	for _, k := range keys {
 		for ; i < len(ents) && bytes.Compare(ents[i:i+learnedKeyLen], k[:]) < 0; i += learnedEntry {
-			add(kept(i))
+			addKept(i)
 		}
 		if i < len(ents) && bytes.Equal(ents[i:i+learnedKeyLen], k[:]) {
 			i += learnedEntry // the answer learned replaces the kept one
@@ -193,7 +199,7 @@ func (f *learnedFile) save() error {
 		add(k[:], f.learned[k])
 	}
 	for ; i < len(ents); i += learnedEntry {
-		add(kept(i))
+		addKept(i)
 	}
 	out := make([]byte, 0, learnedHead+len(ev)+len(vv)+4)
 	out = append(out, f.magic...)

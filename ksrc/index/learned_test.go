@@ -68,18 +68,28 @@ func TestLearnedFileRoundTrip(t *testing.T) {
 	if _, ok := openLearned(path, "RCUTEST\x02", [16]byte{1}, 64, nil, t.Logf).get("a"); ok {
 		t.Error("answers of another version served")
 	}
-	// full: a save past max keeps only what the process learned
+	// full: a save past max drops kept answers (evenly) for those learned
 	k := openLearned(path, "RCUTEST\x01", [16]byte{1}, 3, nil, t.Logf)
 	k.put("d", []byte("4"))
 	if err := k.save(); err != nil {
 		t.Fatal(err)
 	}
 	k = openLearned(path, "RCUTEST\x01", [16]byte{1}, 3, nil, t.Logf)
-	if _, ok := k.get("a"); ok {
-		t.Error("a kept past max")
-	}
 	if v, ok := k.get("d"); !ok || string(v) != "4" {
 		t.Errorf("d: %q %v", v, ok)
+	}
+	left := 0
+	for _, q := range []string{"a", "b", "c"} {
+		if _, ok := k.get(q); ok {
+			left++
+		}
+	}
+	if left != 2 {
+		t.Errorf("%d of 3 kept answers left, want 2 (max 3, one learned)", left)
+	}
+	b, _ := os.ReadFile(path)
+	if n := int(binary.LittleEndian.Uint32(b[learnedHead-4:])); n != 3 {
+		t.Errorf("%d entries, want max 3", n)
 	}
 }
 

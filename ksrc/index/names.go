@@ -22,7 +22,7 @@ import (
 
 const (
 	namesMagic      = "RCUNAME\x01"
-	maxLearnedNames = 1 << 17
+	maxLearnedNames = 1 << 14
 )
 
 func namesSidecar(pack string) string { return pack + ".names" }

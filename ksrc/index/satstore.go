@@ -25,7 +25,7 @@ import (
 
 const (
 	satMagic      = "RCUKSAT\x02"
-	maxSatAnswers = 1 << 16
+	maxSatAnswers = 1 << 14
 )
 
 func satSidecar(pack string) string { return kconfigSidecar(pack) + ".sat" }
