@@ -103,7 +103,7 @@ func (f *learnedFile) parse(b []byte) (ents, vals []byte, err error) {
 		return nil, nil, errStaleLearned
 	}
 	n := int(binary.LittleEndian.Uint32(body[m+16:]))
-	if n > f.max || learnedHead+n*learnedEntry > len(body) {
+	if learnedHead+n*learnedEntry > len(body) {
 		return nil, nil, fmt.Errorf("learned answers: %d entries in %d bytes", n, len(body))
 	}
 	ents, vals = body[learnedHead:learnedHead+n*learnedEntry], body[learnedHead+n*learnedEntry:]
@@ -171,7 +171,7 @@ func (f *learnedFile) save() error {
 	// past max, kept answers are dropped, evenly over the file (its order
 	// is the keys' hashes: no question is favoured), to make room for
 	// those learned
-	nk := len(ents) / learnedEntry
+	nk := len(ents) / learnedEntry // may pass max (written with a larger one)
 	over := nk + len(keys) - f.max
 	var ev, vv []byte
 	add := func(k []byte, v []byte) {
