@@ -83,3 +83,46 @@ func TestIndexCacheIsTheOneReviewReads(t *testing.T) {
 		t.Errorf("review --cache wrote into the user cache: %v", got)
 	}
 }
+
+// TestLearnedAnswersChangeNothing: what a review learns from the index
+// (ksrc/index/learned.go) is saved next to it and used by the next
+// review, whose report is the same: on the mini tree from a cold index,
+// and, when it is there, on the real tree from its warm index in the
+// user cache, its learned files removed first.
+func TestLearnedAnswersChangeNothing(t *testing.T) {
+	type run struct{ tree, cache string }
+	runs := []run{{kerneltest.MiniTreeDir(t), t.TempDir()}}
+	if real := os.Getenv("RCUREVIEW_KERNEL_TREE"); real != "" {
+		if dir, err := os.UserCacheDir(); err == nil {
+			runs = append(runs, run{real, filepath.Join(dir, "rcureview", "index")})
+		}
+	}
+	learned := func(dir string) []string {
+		var out []string
+		for name := range packs(t, dir) {
+			if strings.HasSuffix(name, ".names") || strings.HasSuffix(name, ".sat") {
+				out = append(out, filepath.Join(dir, name))
+			}
+		}
+		return out
+	}
+	for _, r := range runs {
+		for _, p := range learned(r.cache) {
+			os.Remove(p) // optional files: a review without them computes the answers
+		}
+		var outs []string
+		for i := 0; i < 3; i++ {
+			code, out, errOut := runCLI(t, "", "review", "--no-conf", "--tree", r.tree, "--cache", r.cache, "--format", "json", sample)
+			if code == 2 {
+				t.Fatalf("%s: review %d: exit 2: %s", r.tree, i, errOut)
+			}
+			outs = append(outs, out)
+		}
+		if len(learned(r.cache)) == 0 {
+			t.Errorf("%s: the reviews saved no learned answers", r.tree)
+		}
+		if outs[1] != outs[0] || outs[2] != outs[0] {
+			t.Errorf("%s: the report differs once the answers are learned", r.tree)
+		}
+	}
+}
