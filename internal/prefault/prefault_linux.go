@@ -19,7 +19,11 @@ func init() { populate() }
 var heapProbe *[16]byte
 
 // populate maps the executable's read-only segments and the heap mapping
-// the runtime has set up so far.
+// the runtime has set up so far. The madvise calls are raw (the scheduler
+// is not told): a ~2 ms syscall made through syscall.Syscall had the
+// runtime hand the P to another thread it started for the purpose, ~2.6 ms
+// more CPU for "rcureview version"; during the initialisation nothing else
+// needs the P.
 func populate() {
 	fd, err := syscall.Open("/proc/self/maps", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 	if err != nil {
@@ -44,10 +48,10 @@ func populate() {
 		n = 0
 	}
 	for _, m := range exeSegments(ms, string(exe[:n])) {
-		syscall.Syscall(syscall.SYS_MADVISE, m.start, m.end-m.start, madvPopulateRead)
+		syscall.RawSyscall(syscall.SYS_MADVISE, m.start, m.end-m.start, madvPopulateRead)
 	}
 	heapProbe = new([16]byte)
 	if m, ok := anonMapping(ms, uintptr(unsafe.Pointer(heapProbe))); ok {
-		syscall.Syscall(syscall.SYS_MADVISE, m.start, m.end-m.start, madvPopulateWrite)
+		syscall.RawSyscall(syscall.SYS_MADVISE, m.start, m.end-m.start, madvPopulateWrite)
 	}
 }
