@@ -15,10 +15,9 @@ import (
 // pages. An answer is the table's own (the ids of the files that have
 // the name), so it depends on nothing but the pack: the file's ID is the
 // pack's (the checksums of its head and of its tables, its size). Files
-// the directory check finds changed are
-// added to every answer after it is read (lazyFiles.lookupWhere), from
-// the table or the learned file alike. An answer from a damaged table
-// chunk is not learned.
+// the directory check finds changed are added to every answer after it
+// is read (lazyFiles.lookupWhere), from the table or the learned file
+// alike. An answer from a damaged table chunk is not learned.
 
 const (
 	namesMagic      = "RCUNAME\x01"
