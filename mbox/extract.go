@@ -379,7 +379,7 @@ func isScissorsLine(l string) bool {
 func readMetadata(p *Patch, lines []string) {
 	for _, l := range lines {
 		l = strings.TrimRight(l, "\r")
-		if m := metaRE.FindStringSubmatch(l); m != nil {
+		if m := meta(l); m != nil {
 			switch m[1] {
 			case "base-commit":
 				if p.BaseCommit == "" {
@@ -394,7 +394,7 @@ func readMetadata(p *Patch, lines []string) {
 			}
 			continue
 		}
-		if m := dependsRE.FindStringSubmatch(l); m != nil {
+		if m := depends(l); m != nil {
 			p.DependsOn = append(p.DependsOn, strings.Trim(m[1], "<>"))
 		}
 	}
@@ -455,4 +455,24 @@ func containsFoldASCII(s, word string) bool {
 		}
 	}
 	return false
+}
+
+// meta is metaRE.FindStringSubmatch(l), without compiling the expression
+// for lines that cannot match (all but those starting with its keys).
+func meta(l string) []string {
+	if !strings.HasPrefix(l, "base-commit:") && !strings.HasPrefix(l, "change-id:") && !strings.HasPrefix(l, "prerequisite-") {
+		return nil
+	}
+	return metaRE.FindStringSubmatch(l)
+}
+
+// depends is dependsRE.FindStringSubmatch(l), without compiling the
+// expression for lines that cannot match ("diff --git" among them): a
+// match starts with "dep" in any ASCII case (d, e and p have no other
+// case variant under (?i)).
+func depends(l string) []string {
+	if len(l) < 3 || l[0]|0x20 != 'd' || l[1]|0x20 != 'e' || l[2]|0x20 != 'p' {
+		return nil
+	}
+	return dependsRE.FindStringSubmatch(l)
 }

@@ -1,6 +1,8 @@
 package mbox
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"unicode"
 )
@@ -46,5 +48,38 @@ func TestPrefiltersNeverHideAMatch(t *testing.T) {
 	}
 	if !containsFoldASCII("The FOLLOWING changes", "following") || containsFoldASCII("The followin", "following") {
 		t.Error("containsFoldASCII: wrong on plain ASCII")
+	}
+}
+
+// TestMorePrefilters: suffixVersion, commentSuffix, meta and depends answer
+// as their expressions do, on matching and nearly matching text, and on
+// every (?i) case variant of "Depends-on".
+func TestMorePrefilters(t *testing.T) {
+	eq := func(a, b []string) bool { return slices.Equal(a, b) }
+	for _, s := range []string{"", "rcu: fix (v2)", "x (V12) y", "(v)", "(v1234567)", "v2)", "(x2)", "a(v3"} {
+		if got, want := suffixVersion(s), suffixVersionRE.FindStringSubmatch(s); !eq(got, want) {
+			t.Errorf("suffixVersion(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for _, s := range []string{"", "a <b@c> # 5.10", "a#b", "x \t# y", "#", " #", "no comment"} {
+		if got, want := commentSuffix(s), commentSuffixRE.FindStringIndex(s); !slices.Equal(got, want) {
+			t.Errorf("commentSuffix(%q) = %v, want %v", s, got, want)
+		}
+	}
+	lines := []string{"", "base-commit: abc", "base-commit:abc", "change-id: 20240101-x", "prerequisite-patch-id: 1",
+		"prerequisite-message-id: <a@b>", "prerequisite-x: 1", " base-commit: abc", "Base-commit: abc", "change-id:",
+		"Depends-on: <a@b>", "depends-on:x", "DEPENDS-ON:  y", " Depends-on: z", "Depends: x"}
+	for _, r := range "Depends-on" {
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			lines = append(lines, strings.Replace("Depends-on: x", string(r), string(f), 1))
+		}
+	}
+	for _, l := range lines {
+		if got, want := meta(l), metaRE.FindStringSubmatch(l); !eq(got, want) {
+			t.Errorf("meta(%q) = %q, want %q", l, got, want)
+		}
+		if got, want := depends(l), dependsRE.FindStringSubmatch(l); !eq(got, want) {
+			t.Errorf("depends(%q) = %q, want %q", l, got, want)
+		}
 	}
 }

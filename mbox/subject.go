@@ -28,6 +28,15 @@ var (
 	suffixVersionRE = lazyre.New(`\([vV](\d{1,6})\)`)
 )
 
+// suffixVersion is suffixVersionRE.FindStringSubmatch(title), without
+// compiling the expression for titles that cannot match (no "(v" or "(V").
+func suffixVersion(title string) []string {
+	if !strings.Contains(title, "(v") && !strings.Contains(title, "(V") {
+		return nil
+	}
+	return suffixVersionRE.FindStringSubmatch(title)
+}
+
 // replyPrefix is replyPrefixRE.FindStringIndex(s), without compiling the
 // expression for the subjects that cannot match, nearly all ("[PATCH",
 // "rcu: "): a match starts with the first two letters of one of its words
@@ -92,7 +101,7 @@ func ParseSubject(s string) (title string, tags SubjectTags) {
 	tags.Prefixes = toks
 	classifyTokens(toks, &tags)
 	if tags.Version == 1 && !versionGiven(toks) {
-		if m := suffixVersionRE.FindStringSubmatch(title); m != nil {
+		if m := suffixVersion(title); m != nil {
 			if v, err := strconv.Atoi(m[1]); err == nil && v > 0 {
 				tags.Version = v
 			}
