@@ -14,8 +14,6 @@ import (
 // net/mail for headers, see research §2.3), so it is not used here.
 
 var (
-	// sourceFromRE is git format-patch's fixed From_ line.
-	sourceFromRE = lazyre.New(`^>?From ([0-9a-f]{40}) Mon Sep 17 00:00:00 2001\s*$`)
 	// diffstatRE is the summary line of a diffstat.
 	diffstatRE = lazyre.New(`^\s*\d+ files? changed(, \d+ insertions?\(\+\))?(, \d+ deletions?\(-\))?\s*$`)
 	// metaRE is a base-commit:/change-id:/prerequisite-*: line (git format-patch --base, b4).
@@ -48,8 +46,8 @@ func ExtractPatch(m *Message) *Patch {
 	p.Author = m.From
 	p.Date = m.Date
 	if m.Raw != nil {
-		if sm := sourceFromRE.FindStringSubmatch(m.Raw.FromLine); sm != nil {
-			p.SourceCommit = sm[1]
+		if hash, ok := sourceFrom(m.Raw.FromLine); ok {
+			p.SourceCommit = hash
 		}
 	}
 	if m.Flowed {
@@ -154,7 +152,7 @@ func parseInBodyHeaders(lines []string, i int) (int, inBodyHeaders) {
 	for i < n && strings.TrimSpace(lines[i]) == "" {
 		i++
 	}
-	if i < n && sourceFromRE.MatchString(lines[i]) {
+	if i < n && isSourceFrom(lines[i]) {
 		i++
 	}
 	for i < n {
@@ -475,4 +473,40 @@ func depends(l string) []string {
 		return nil
 	}
 	return dependsRE.FindStringSubmatch(l)
+}
+
+// sourceFrom matches git format-patch's fixed From_ line, ">"-quoted or
+// not, and returns its commit: what the expression
+// ^>?From ([0-9a-f]{40}) Mon Sep 17 00:00:00 2001\s*$ matches, by hand,
+// since every format-patch mail has one (compiling the expression was
+// ~0.1-0.2 ms of each review).
+func sourceFrom(line string) (hash string, ok bool) {
+	s := strings.TrimPrefix(line, ">")
+	s, ok = strings.CutPrefix(s, "From ")
+	if !ok || len(s) < 40 {
+		return "", false
+	}
+	for i := range 40 {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return "", false
+		}
+	}
+	rest, ok := strings.CutPrefix(s[40:], " Mon Sep 17 00:00:00 2001")
+	if !ok {
+		return "", false
+	}
+	for i := range len(rest) {
+		switch rest[i] {
+		case ' ', '\t', '\n', '\f', '\r': // \s
+		default:
+			return "", false
+		}
+	}
+	return s[:40], true
+}
+
+// isSourceFrom reports whether line is format-patch's From_ line.
+func isSourceFrom(line string) bool {
+	_, ok := sourceFrom(line)
+	return ok
 }

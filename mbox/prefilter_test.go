@@ -1,6 +1,7 @@
 package mbox
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -80,6 +81,27 @@ func TestMorePrefilters(t *testing.T) {
 		}
 		if got, want := depends(l), dependsRE.FindStringSubmatch(l); !eq(got, want) {
 			t.Errorf("depends(%q) = %q, want %q", l, got, want)
+		}
+	}
+}
+
+// TestSourceFrom: sourceFrom answers as the expression it replaces, on
+// format-patch From_ lines and their near misses.
+func TestSourceFrom(t *testing.T) {
+	re := regexp.MustCompile(`^>?From ([0-9a-f]{40}) Mon Sep 17 00:00:00 2001\s*$`)
+	const h = "0123456789abcdef0123456789abcdef01234567"
+	lines := []string{"", "From ", "From " + h + " Mon Sep 17 00:00:00 2001", ">From " + h + " Mon Sep 17 00:00:00 2001",
+		">>From " + h + " Mon Sep 17 00:00:00 2001", "From " + h + " Mon Sep 17 00:00:00 2001 \t\r\n\f",
+		"From " + h + " Mon Sep 17 00:00:00 2001\v", "From " + h + " Mon Sep 17 00:00:00 2001x",
+		"From " + strings.ToUpper(h) + " Mon Sep 17 00:00:00 2001", "From " + h[:39] + " Mon Sep 17 00:00:00 2001",
+		"From " + h + "0 Mon Sep 17 00:00:00 2001", " From " + h + " Mon Sep 17 00:00:00 2001",
+		"From " + h + " Mon Sep 17 00:00:00 2002", "From " + h + "  Mon Sep 17 00:00:00 2001",
+		"From x@y Mon Sep 17 00:00:00 2001", "From " + h + " Mon Sep 17 00:00:00 2001\u00a0"}
+	for _, l := range lines {
+		m := re.FindStringSubmatch(l)
+		hash, ok := sourceFrom(l)
+		if ok != (m != nil) || ok && hash != m[1] || isSourceFrom(l) != ok {
+			t.Errorf("sourceFrom(%q) = %q, %v; the expression: %q", l, hash, ok, m)
 		}
 	}
 }
