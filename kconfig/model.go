@@ -37,9 +37,6 @@ type Model struct {
 	// free and only plain contradictions (X && !X) are found.
 	open bool
 	free func(sym string) bool
-	// answers, when set, keeps Satisfiable's answers beyond this model
-	// (SetAnswers).
-	answers AnswerStore
 
 	mu     sync.Mutex
 	memo   map[string]bool
@@ -102,26 +99,6 @@ func NewModel(arch string, read func(path string) *File) *Model {
 // them (a CONFIG_ macro #defined in C); by default an undefined symbol
 // is never set. Call it before the first query.
 func (m *Model) SetFree(free func(sym string) bool) { m.free = free }
-
-// AnswerStore keeps answers of Satisfiable beyond one Model: the kernel
-// index keeps them in a file next to the model it stores, so that a
-// later process solves only what no earlier one asked (a review of a
-// patch asks a few hundred chains' conditions, most of which every
-// review of that tree asks again; Simplify asks more for each finding).
-// Keys are the memo's: the conditions, sorted, joined by NUL (Simplify's
-// start with \x01). A store must be safe for concurrent use.
-type AnswerStore interface {
-	// Answer returns the answer kept for key, ok false when none is.
-	Answer(key string) (sat, ok bool)
-	// Learn is told the answer the solver gave for key.
-	Learn(key string, sat bool)
-}
-
-// SetAnswers makes Satisfiable ask s before solving and tell it what it
-// solved. The store must hold answers of this model only: the same
-// Kconfig files and the same free symbols (SetFree). Call it before the
-// first query.
-func (m *Model) SetAnswers(s AnswerStore) { m.answers = s }
 
 // Open reports whether the model has no Kconfig tree behind it.
 func (m *Model) Open() bool { return m.open }
@@ -326,20 +303,11 @@ func (m *Model) Satisfiable(conds []string) bool {
 	if ok {
 		return v
 	}
-	kept := false
-	if m.answers != nil {
-		v, kept = m.answers.Answer(key)
+	es := make([]*Expr, len(conds))
+	for i, c := range conds {
+		es[i] = m.parseCond(c)
 	}
-	if !kept {
-		es := make([]*Expr, len(conds))
-		for i, c := range conds {
-			es[i] = m.parseCond(c)
-		}
-		v = m.sat(es)
-		if m.answers != nil {
-			m.answers.Learn(key, v)
-		}
-	}
+	v = m.sat(es)
 	m.mu.Lock()
 	if len(m.memo) > 1<<18 {
 		m.memo = map[string]bool{}
@@ -349,10 +317,10 @@ func (m *Model) Satisfiable(conds []string) bool {
 	return v
 }
 
-// QuestionKey is the key under which Satisfiable memoises the answer
-// for conds and asks its AnswerStore: the conditions, sorted, joined by
-// NUL. A caller holding the store may ask it first, and so not need the
-// model at all when the answer is kept.
+// QuestionKey is the key under which Satisfiable memoises its answer for
+// conds: the conditions, sorted, joined by NUL. The kernel index keeps
+// answers under it beyond one process, and asks them before it needs a
+// model at all.
 func QuestionKey(conds []string) string { return condKey(conds) }
 
 func condKey(conds []string) string {
@@ -459,16 +427,7 @@ func (m *Model) satKey(es []*Expr, texts []string) bool {
 	if ok {
 		return v
 	}
-	kept := false
-	if m.answers != nil {
-		v, kept = m.answers.Answer(key)
-	}
-	if !kept {
-		v = m.sat(es)
-		if m.answers != nil {
-			m.answers.Learn(key, v)
-		}
-	}
+	v = m.sat(es)
 	m.mu.Lock()
 	m.memo[key] = v
 	m.mu.Unlock()

@@ -72,9 +72,6 @@ func (ix *Index) kc() *kconfigState {
 		st.make = func() *kconfig.Model {
 			m := make()
 			m.SetFree(func(sym string) bool { return len(ix.Macros("CONFIG_"+sym)) > 0 })
-			if st.answers != nil {
-				m.SetAnswers(st.answers)
-			}
 			return m
 		}
 		ix.kcState = st
@@ -370,12 +367,16 @@ func (ix *Index) Possible(conds []string, cfg *kconfig.Config) bool {
 		return true
 	}
 	st := ix.kc()
-	if st.answers != nil {
-		if v, ok := st.answers.Answer(kconfig.QuestionKey(conds)); ok {
-			return v
-		}
+	if st.answers == nil {
+		return st.get().Satisfiable(conds)
 	}
-	return st.get().Satisfiable(conds)
+	key := kconfig.QuestionKey(conds)
+	if v, ok := st.answers.sat(key); ok {
+		return v
+	}
+	v := st.get().Satisfiable(conds)
+	st.answers.learnSat(key, v)
+	return v
 }
 
 // SimplifyConds returns conditions as a finding should print them:

@@ -5,10 +5,11 @@ import (
 	"strings"
 )
 
-// The Kconfig model's answers (kconfig.AnswerStore) are kept in a learned
-// file (learned.go) next to the pack, PACK.kconfig.sat: whether each set
-// of conditions a review asked about can hold. A warm review asks a few
-// hundred sets, most of them the chains through the same core functions
+// The Kconfig model's answers are kept in a learned file (learned.go)
+// next to the pack, PACK.kconfig.sat, under kconfig.QuestionKey: whether
+// each set of conditions a review asked about can hold (Index.Possible
+// asks the file first, so a review whose questions are all kept never
+// decodes the model). A warm review asks a few hundred sets, most of them the chains through the same core functions
 // that every review of the tree walks, and solving them was a sixth of a
 // warm review's CPU.
 //
@@ -56,27 +57,25 @@ func openSatAnswers(path string, id sidecarID, usable func() bool, logf func(str
 	return &satAnswers{openLearned(path, satMagic, id.learnedID(), maxSatAnswers, usable, logf)}
 }
 
-// Answer implements kconfig.AnswerStore.
-func (s *satAnswers) Answer(key string) (sat, ok bool) {
-	v, ok := s.f.get(key)
-	if !ok || len(v) != 1 {
+// sat returns the kept answer of Satisfiable for key.
+func (s *satAnswers) sat(key string) (v, ok bool) {
+	b, ok := s.f.get(key)
+	if !ok || len(b) != 1 {
 		return false, false
 	}
-	return v[0] != 0, true
+	return b[0] != 0, true
 }
 
 var satValues = [2][]byte{{0}, {1}}
 
-// Learn implements kconfig.AnswerStore.
-func (s *satAnswers) Learn(key string, sat bool) {
-	if sat {
+// learnSat keeps Satisfiable's answer for key.
+func (s *satAnswers) learnSat(key string, v bool) {
+	if v {
 		s.f.put(key, satValues[1])
 	} else {
 		s.f.put(key, satValues[0])
 	}
 }
-
-func (s *satAnswers) save() error { return s.f.save() }
 
 // simplified returns the kept simplification of the conditions whose
 // kconfig.QuestionKey is key (nil for none left).
@@ -96,3 +95,5 @@ func (s *satAnswers) simplified(key string) ([]string, bool) {
 func (s *satAnswers) learnSimplified(key string, out []string) {
 	s.f.put("\x02"+key, []byte(strings.Join(out, "\x00")))
 }
+
+func (s *satAnswers) save() error { return s.f.save() }
