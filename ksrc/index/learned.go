@@ -44,6 +44,13 @@ const (
 
 type learnedKey [learnedKeyLen]byte
 
+// learnedEnt returns entry i of ents: its key and its value's offset and
+// length.
+func learnedEnt(ents []byte, i int) (key []byte, off, n uint32) {
+	e := ents[i*learnedEntry : (i+1)*learnedEntry]
+	return e[:learnedKeyLen], binary.LittleEndian.Uint32(e[learnedKeyLen:]), binary.LittleEndian.Uint32(e[learnedKeyLen+4:])
+}
+
 func learnedKeyOf(question string) learnedKey {
 	sum := sha256.Sum256([]byte(question))
 	return learnedKey(sum[:learnedKeyLen])
@@ -108,9 +115,8 @@ func (f *learnedFile) parse(b []byte) (ents, vals []byte, err error) {
 	}
 	ents, vals = body[learnedHead:learnedHead+n*learnedEntry], body[learnedHead+n*learnedEntry:]
 	for i := 0; i < n; i++ {
-		e := ents[i*learnedEntry:]
-		off, ln := binary.LittleEndian.Uint32(e[learnedKeyLen:]), binary.LittleEndian.Uint32(e[learnedKeyLen+4:])
-		if uint64(off)+uint64(ln) > uint64(len(vals)) || i > 0 && bytes.Compare(ents[(i-1)*learnedEntry:][:learnedKeyLen], e[:learnedKeyLen]) >= 0 {
+		key, off, ln := learnedEnt(ents, i)
+		if uint64(off)+uint64(ln) > uint64(len(vals)) || i > 0 && bytes.Compare(ents[(i-1)*learnedEntry:][:learnedKeyLen], key) >= 0 {
 			return nil, nil, fmt.Errorf("learned answers: entry %d out of order or out of bounds", i)
 		}
 	}
@@ -133,8 +139,7 @@ func (f *learnedFile) get(question string) (v []byte, ok bool) {
 	if i == n || !bytes.Equal(ents[i*learnedEntry:][:learnedKeyLen], k[:]) {
 		return nil, false
 	}
-	e := ents[i*learnedEntry+learnedKeyLen:]
-	off, ln := binary.LittleEndian.Uint32(e), binary.LittleEndian.Uint32(e[4:])
+	_, off, ln := learnedEnt(ents, i)
 	return vals[off : off+ln : off+ln], true
 }
 
@@ -180,26 +185,25 @@ func (f *learnedFile) save() error {
 		ev = binary.LittleEndian.AppendUint32(ev, uint32(len(v)))
 		vv = append(vv, v...)
 	}
-	addKept := func(i int) {
-		if j := i / learnedEntry; over > 0 && (j+1)*over/nk > j*over/nk {
+	addKept := func(j int) {
+		if over > 0 && (j+1)*over/nk > j*over/nk {
 			return // dropped
 		}
-		e := ents[i:]
-		off, ln := binary.LittleEndian.Uint32(e[learnedKeyLen:]), binary.LittleEndian.Uint32(e[learnedKeyLen+4:])
-		add(e[:learnedKeyLen], vals[off:off+ln])
+		key, off, ln := learnedEnt(ents, j)
+		add(key, vals[off:off+ln])
 	}
-	i := 0
+	j := 0 // the next kept entry
 	for _, k := range keys {
-		for ; i < len(ents) && bytes.Compare(ents[i:i+learnedKeyLen], k[:]) < 0; i += learnedEntry {
-			addKept(i)
+		for ; j < nk && bytes.Compare(ents[j*learnedEntry:][:learnedKeyLen], k[:]) < 0; j++ {
+			addKept(j)
 		}
-		if i < len(ents) && bytes.Equal(ents[i:i+learnedKeyLen], k[:]) {
-			i += learnedEntry // the answer learned replaces the kept one
+		if j < nk && bytes.Equal(ents[j*learnedEntry:][:learnedKeyLen], k[:]) {
+			j++ // the answer learned replaces the kept one
 		}
 		add(k[:], f.learned[k])
 	}
-	for ; i < len(ents); i += learnedEntry {
-		addKept(i)
+	for ; j < nk; j++ {
+		addKept(j)
 	}
 	out := make([]byte, 0, learnedHead+len(ev)+len(vv)+4)
 	out = append(out, f.magic...)
