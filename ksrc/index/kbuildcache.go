@@ -219,7 +219,15 @@ func (ix *Index) SaveCaches() {
 			k.side.save()
 			k.mu.Unlock()
 		}
-		x.lazy.saveLearned()
+		learned := []*learnedFile{x.lazy.names}
+		if st := x.kcState; st != nil && st.answers != nil {
+			learned = append(learned, st.answers.f)
+		}
+		for _, f := range learned {
+			if err := f.save(); err != nil {
+				x.lazy.logf("rcureview: index cache: %v", err)
+			}
+		}
 	}
 }
 

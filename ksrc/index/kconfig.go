@@ -61,7 +61,6 @@ func (ix *Index) kc() *kconfigState {
 				// the model is its sidecar's and SetFree asks this index:
 				// answers hold while no changed file is served
 				st.answers = openSatAnswers(satSidecar(l.name), id, func() bool { return ix.freshFiles() == 0 }, l.logf)
-				l.answers = st.answers
 			}
 		} else {
 			make = func() *kconfig.Model {

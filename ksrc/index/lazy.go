@@ -39,9 +39,6 @@ type lazyFiles struct {
 	// its check
 	rebuildOnce [numTables]sync.Once
 	rebuiltTab  [numTables]map[string][]uint32
-	// answers keeps the Kconfig model's answers (satstore.go), set with
-	// the model when it is the sidecar's
-	answers *satAnswers
 	// names keeps the name tables' answers (names.go)
 	names *learnedFile
 }
@@ -94,19 +91,6 @@ func newLazyFiles(f *os.File, dir *packDir, t ksrc.Tree, logf func(string, ...an
 		pages: make([]atomic.Pointer[[slotPage]lazySlot], (dir.n+slotPage-1)/slotPage)}
 	l.names = openLearnedNames(l.name, dir, logf)
 	return l
-}
-
-// saveLearned writes what the process learned about the pack (names.go,
-// satstore.go), logging a failure.
-func (l *lazyFiles) saveLearned() {
-	if err := l.names.save(); err != nil {
-		l.logf("rcureview: index cache: %v", err)
-	}
-	if l.answers != nil {
-		if err := l.answers.save(); err != nil {
-			l.logf("rcureview: index cache: %v", err)
-		}
-	}
 }
 
 // slot returns the slot of file id, allocating its page on first use.

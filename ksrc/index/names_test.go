@@ -32,7 +32,7 @@ func TestLearnedNames(t *testing.T) {
 		t.Fatal("the lookups read no table chunk")
 	}
 	path := namesSidecar(ix.lazy.name)
-	ix.lazy.saveLearned()
+	ix.SaveCaches()
 	good, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("no learned names: %v", err)
@@ -48,7 +48,7 @@ func TestLearnedNames(t *testing.T) {
 	if n := checkedChunks(ix); n != 0 {
 		t.Errorf("%d table chunks read although every lookup was learned", n)
 	}
-	ix.lazy.saveLearned()
+	ix.SaveCaches()
 	if b, _ := os.ReadFile(path); string(b) != string(good) {
 		t.Error("a process that learned nothing rewrote the file")
 	}
@@ -67,7 +67,7 @@ func TestLearnedNames(t *testing.T) {
 	if !strings.Contains(log.text(), "learned answers: checksum mismatch") {
 		t.Errorf("no log line for the damaged file: %q", log.text())
 	}
-	ix.lazy.saveLearned()
+	ix.SaveCaches()
 	if b, _ := os.ReadFile(path); string(b) != string(good) {
 		t.Error("damaged learned file not rewritten")
 	}

@@ -95,5 +95,3 @@ func (s *satAnswers) simplified(key string) ([]string, bool) {
 func (s *satAnswers) learnSimplified(key string, out []string) {
 	s.f.put("\x02"+key, []byte(strings.Join(out, "\x00")))
 }
-
-func (s *satAnswers) save() error { return s.f.save() }

@@ -97,7 +97,7 @@ func TestKconfigAnswersKept(t *testing.T) {
 	if ix.Possible([]string{"CONFIG_TINY_RCU", "!CONFIG_SMP", "CONFIG_TREE_RCU"}, nil) {
 		t.Fatal("TINY_RCU && TREE_RCU satisfiable")
 	}
-	if err := ix.lazy.answers.save(); err != nil {
+	if err := ix.kc().answers.f.save(); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(path); learnedCount(b) != 4 {
@@ -118,12 +118,12 @@ func TestKconfigAnswersKept(t *testing.T) {
 	if !strings.Contains(log.text(), "learned answers: checksum mismatch") {
 		t.Errorf("no log line for the damaged file: %q", log.text())
 	}
-	if err := ix.lazy.answers.save(); err != nil {
+	if err := ix.kc().answers.f.save(); err != nil {
 		t.Fatal(err)
 	}
 	if b, err := os.ReadFile(path); err != nil {
 		t.Fatal(err)
-	} else if err := satEntries(b, ix.lazy.answers); err != nil {
+	} else if err := satEntries(b, ix.kc().answers); err != nil {
 		t.Errorf("damaged file not rewritten: %v", err)
 	}
 
@@ -131,7 +131,7 @@ func TestKconfigAnswersKept(t *testing.T) {
 	// kept answers are not used from then on, and nothing is learned
 	ix, _ = build(t, dir, c, nil)
 	ix.Possible(tinySMP, nil)
-	if err := ix.lazy.answers.save(); err != nil {
+	if err := ix.kc().answers.f.save(); err != nil {
 		t.Fatal(err)
 	}
 	forgeAnswers(t, path, true)
@@ -148,7 +148,7 @@ func TestKconfigAnswersKept(t *testing.T) {
 		t.Error("kept answers used after a changed file was found")
 	}
 	before, _ := os.ReadFile(path)
-	if err := ix.lazy.answers.save(); err != nil {
+	if err := ix.kc().answers.f.save(); err != nil {
 		t.Fatal(err)
 	}
 	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
@@ -165,7 +165,7 @@ func TestKconfigAnswersStaleWithTheModel(t *testing.T) {
 	if ix.Possible(contradiction, nil) {
 		t.Fatal("contradiction satisfiable")
 	}
-	if err := ix.lazy.answers.save(); err != nil {
+	if err := ix.kc().answers.f.save(); err != nil {
 		t.Fatal(err)
 	}
 	path := satSidecar(ix.lazy.name)
@@ -183,17 +183,17 @@ func TestKconfigAnswersStaleWithTheModel(t *testing.T) {
 	if ix.Possible(contradiction, nil) {
 		t.Fatal("answers of the old model used")
 	}
-	if ix.lazy.answers == nil {
+	if ix.kc().answers == nil {
 		t.Fatal("the rebuilt model has no answers store")
 	}
 	if log.text() != "" {
 		t.Errorf("stale answers logged as damage: %q", log.text())
 	}
-	if err := ix.lazy.answers.save(); err != nil {
+	if err := ix.kc().answers.f.save(); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(path)
-	if err := satEntries(b, ix.lazy.answers); err != nil {
+	if err := satEntries(b, ix.kc().answers); err != nil {
 		t.Errorf("answers not rewritten for the new model: %v", err)
 	}
 }
@@ -211,7 +211,7 @@ func TestKconfigAnswersSpareTheModel(t *testing.T) {
 	if ix.Possible(tinySMP, nil) || len(want) == 0 {
 		t.Fatalf("wrong answers: %v", want)
 	}
-	ix.lazy.saveLearned()
+	ix.SaveCaches()
 	ix, _ = build(t, dir, c, nil)
 	if ix.Possible(tinySMP, nil) {
 		t.Fatal("kept answer wrong")
