@@ -31,15 +31,15 @@ func (ix *Index) Kconfig() *kconfig.Model { return ix.kc().get() }
 // ones asked never decodes it.
 type kconfigState struct {
 	answers *satAnswers // nil: none kept (the model is not its sidecar's)
-	once    sync.Once
-	make    func() *kconfig.Model
-	model   *kconfig.Model
+	once     sync.Once
+	newModel func() *kconfig.Model
+	model    *kconfig.Model
 }
 
 func (s *kconfigState) get() *kconfig.Model {
 	s.once.Do(func() {
-		s.model = s.make()
-		s.make = nil
+		s.model = s.newModel()
+		s.newModel = nil
 	})
 	return s.model
 }
@@ -53,23 +53,23 @@ func (ix *Index) kc() *kconfigState {
 			return
 		}
 		st := &kconfigState{}
-		var make func() *kconfig.Model
+		var newModel func() *kconfig.Model
 		if l := ix.lazy; l != nil {
 			var id sidecarID
-			make, id = l.kconfigModel(ix.arch())
+			newModel, id = l.kconfigModel(ix.arch())
 			if id != (sidecarID{}) {
 				// the model is its sidecar's and SetFree asks this index:
 				// answers hold while no changed file is served
 				st.answers = openSatAnswers(satSidecar(l.name), id, func() bool { return ix.freshFiles() == 0 }, l.logf)
 			}
 		} else {
-			make = func() *kconfig.Model {
+			newModel = func() *kconfig.Model {
 				m, _ := buildKconfig(ix.arch(), ix.File)
 				return m
 			}
 		}
-		st.make = func() *kconfig.Model {
-			m := make()
+		st.newModel = func() *kconfig.Model {
+			m := newModel()
 			m.SetFree(func(sym string) bool { return len(ix.Macros("CONFIG_"+sym)) > 0 })
 			return m
 		}
@@ -113,8 +113,11 @@ func buildKconfig(arch string, file func(string) *FileFacts) (*kconfig.Model, []
 // gives (C code #defining CONFIG_ macros) is not kept: it is set on the
 // read model as on a built one. A layer that changes a Kconfig file (a
 // patch, or files a warm start found changed) builds its own model and
-// keeps it only in memory. A missing, damaged (checksum), truncated or
-// stale sidecar is rebuilt and rewritten; a model built from a file
+// keeps it only in memory. The head (pack, architecture, files and keys)
+// has a checksum of its own, so a start checks the head and the files and
+// leaves the model's bytes unread until a question needs the model
+// (satstore.go keeps the answers). A missing, damaged (checksum),
+// truncated or stale sidecar is rebuilt and rewritten; a model built from a file
 // modified within racyWindow is not kept (a later change within the
 // same clock tick could keep its key).
 
