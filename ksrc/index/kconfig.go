@@ -30,7 +30,7 @@ func (ix *Index) Kconfig() *kconfig.Model { return ix.kc().get() }
 // question has no kept answer, so a review that asks only what earlier
 // ones asked never decodes it.
 type kconfigState struct {
-	answers *satAnswers // nil: none kept (the model is not its sidecar's)
+	answers  *satAnswers // nil: none kept (the model is not its sidecar's)
 	once     sync.Once
 	newModel func() *kconfig.Model
 	model    *kconfig.Model
