@@ -14,6 +14,8 @@ import (
 // net/mail for headers, see research §2.3), so it is not used here.
 
 var (
+	// sourceFromRE is git format-patch's fixed From_ line.
+	sourceFromRE = lazyre.New(`^>?From ([0-9a-f]{40}) Mon Sep 17 00:00:00 2001\s*$`)
 	// diffstatRE is the summary line of a diffstat.
 	diffstatRE = lazyre.New(`^\s*\d+ files? changed(, \d+ insertions?\(\+\))?(, \d+ deletions?\(-\))?\s*$`)
 	// metaRE is a base-commit:/change-id:/prerequisite-*: line (git format-patch --base, b4).
@@ -46,8 +48,8 @@ func ExtractPatch(m *Message) *Patch {
 	p.Author = m.From
 	p.Date = m.Date
 	if m.Raw != nil {
-		if hash, ok := sourceFrom(m.Raw.FromLine); ok {
-			p.SourceCommit = hash
+		if sm := sourceFromRE.FindStringSubmatch(m.Raw.FromLine); sm != nil {
+			p.SourceCommit = sm[1]
 		}
 	}
 	if m.Flowed {
@@ -152,7 +154,7 @@ func parseInBodyHeaders(lines []string, i int) (int, inBodyHeaders) {
 	for i < n && strings.TrimSpace(lines[i]) == "" {
 		i++
 	}
-	if i < n && isSourceFrom(lines[i]) {
+	if i < n && sourceFromRE.MatchString(lines[i]) {
 		i++
 	}
 	for i < n {
@@ -377,7 +379,7 @@ func isScissorsLine(l string) bool {
 func readMetadata(p *Patch, lines []string) {
 	for _, l := range lines {
 		l = strings.TrimRight(l, "\r")
-		if m := meta(l); m != nil {
+		if m := metaRE.FindStringSubmatch(l); m != nil {
 			switch m[1] {
 			case "base-commit":
 				if p.BaseCommit == "" {
@@ -392,7 +394,7 @@ func readMetadata(p *Patch, lines []string) {
 			}
 			continue
 		}
-		if m := depends(l); m != nil {
+		if m := dependsRE.FindStringSubmatch(l); m != nil {
 			p.DependsOn = append(p.DependsOn, strings.Trim(m[1], "<>"))
 		}
 	}
@@ -403,9 +405,6 @@ func readMetadata(p *Patch, lines []string) {
 // available in the git repository at:", then, after blank lines, the URL
 // and optional branch, possibly wrapped onto the next line.
 func parsePullRequest(text string) string {
-	if !containsFoldASCII(text, "following") {
-		return "" // pullSinceRE cannot match; spares compiling it
-	}
 	since := pullSinceRE.FindStringIndex(text)
 	if since == nil {
 		return ""
@@ -436,77 +435,4 @@ func parsePullRequest(text string) string {
 		}
 	}
 	return strings.Join(f, " ")
-}
-
-// containsFoldASCII reports whether s contains word, a lower-case ASCII
-// word, in any mix of ASCII cases. For a word without k or s (whose case
-// variants under (?i) include U+212A and U+017F) it is a necessary
-// condition of a (?i) match of the word.
-func containsFoldASCII(s, word string) bool {
-	for i := 0; i+len(word) <= len(s); i++ {
-		j := 0
-		for j < len(word) && s[i+j]|0x20 == word[j] {
-			j++
-		}
-		if j == len(word) {
-			return true
-		}
-	}
-	return false
-}
-
-// meta is metaRE.FindStringSubmatch(l), without compiling the expression
-// for lines that cannot match (all but those starting with its keys).
-func meta(l string) []string {
-	if !strings.HasPrefix(l, "base-commit:") && !strings.HasPrefix(l, "change-id:") && !strings.HasPrefix(l, "prerequisite-") {
-		return nil
-	}
-	return metaRE.FindStringSubmatch(l)
-}
-
-// depends is dependsRE.FindStringSubmatch(l), without compiling the
-// expression for lines that cannot match ("diff --git" among them): a
-// match starts with "dep" in any ASCII case (d, e and p have no other
-// case variant under (?i)).
-func depends(l string) []string {
-	if len(l) < 3 || l[0]|0x20 != 'd' || l[1]|0x20 != 'e' || l[2]|0x20 != 'p' {
-		return nil
-	}
-	return dependsRE.FindStringSubmatch(l)
-}
-
-// sourceFrom matches git format-patch's fixed From_ line, ">"-quoted or
-// not, and returns its commit: what the expression
-// ^>?From ([0-9a-f]{40}) Mon Sep 17 00:00:00 2001\s*$ matches, by hand,
-// since every format-patch mail has one (compiling the expression was
-// ~0.1-0.2 ms of each review).
-func sourceFrom(line string) (hash string, ok bool) {
-	s := strings.TrimPrefix(line, ">")
-	s, ok = strings.CutPrefix(s, "From ")
-	if !ok || len(s) < 40 {
-		return "", false
-	}
-	for i := range 40 {
-		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return "", false
-		}
-	}
-	rest, ok := strings.CutPrefix(s[40:], " Mon Sep 17 00:00:00 2001")
-	if !ok {
-		return "", false
-	}
-	for i := range len(rest) {
-		switch rest[i] {
-		case ' ', '\t', '\n', '\f', '\r': // \s
-		default:
-			return "", false
-		}
-	}
-	return s[:40], true
-}
-
-// isSourceFrom reports whether line is format-patch's From_ line.
-func isSourceFrom(line string) bool {
-	_, ok := sourceFrom(line)
-	return ok
 }

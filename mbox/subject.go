@@ -28,34 +28,6 @@ var (
 	suffixVersionRE = lazyre.New(`\([vV](\d{1,6})\)`)
 )
 
-// suffixVersion is suffixVersionRE.FindStringSubmatch(title), without
-// compiling the expression for titles that cannot match (no "(v" or "(V").
-func suffixVersion(title string) []string {
-	if !strings.Contains(title, "(v") && !strings.Contains(title, "(V") {
-		return nil
-	}
-	return suffixVersionRE.FindStringSubmatch(title)
-}
-
-// replyPrefix is replyPrefixRE.FindStringIndex(s), without compiling the
-// expression for the subjects that cannot match, nearly all ("[PATCH",
-// "rcu: "): a match starts with the first two letters of one of its words
-// (re, aw, fw, sv, an) in any ASCII case, or with U+017F (long s, a case
-// variant of s under (?i)); no other letter of them has a non-ASCII one.
-func replyPrefix(s string) []int {
-	if len(s) < 2 {
-		return nil
-	}
-	switch string([]byte{s[0] | 0x20, s[1] | 0x20}) {
-	case "re", "aw", "fw", "sv", "an":
-	default:
-		if !strings.HasPrefix(s, "\u017f") {
-			return nil
-		}
-	}
-	return replyPrefixRE.FindStringIndex(s)
-}
-
 // ParseSubject splits a decoded subject into its title (git's
 // cleanup_subject: reply markers and every leading [...] group removed) and
 // what the bracketed prefixes say. It never fails; unknown prefix tokens are
@@ -69,7 +41,7 @@ func ParseSubject(s string) (title string, tags SubjectTags) {
 	var groups []string
 	for {
 		s = strings.TrimLeft(s, " :")
-		if m := replyPrefix(s); m != nil {
+		if m := replyPrefixRE.FindStringIndex(s); m != nil {
 			tags.IsReply = true
 			s = s[m[1]:]
 			continue
@@ -101,7 +73,7 @@ func ParseSubject(s string) (title string, tags SubjectTags) {
 	tags.Prefixes = toks
 	classifyTokens(toks, &tags)
 	if tags.Version == 1 && !versionGiven(toks) {
-		if m := suffixVersion(title); m != nil {
+		if m := suffixVersionRE.FindStringSubmatch(title); m != nil {
 			if v, err := strconv.Atoi(m[1]); err == nil && v > 0 {
 				tags.Version = v
 			}

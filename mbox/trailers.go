@@ -109,7 +109,7 @@ func ParseTrailers(msg string) []Trailer {
 			value = strings.TrimSpace(value + " " + strings.TrimSpace(lines[i]))
 		}
 		t := Trailer{Key: key, Value: value}
-		if loc := commentSuffix(value); loc != nil && !inAngle(value, loc[0]) {
+		if loc := commentSuffixRE.FindStringIndex(value); loc != nil && !inAngle(value, loc[0]) {
 			t.Value = strings.TrimSpace(value[:loc[0]])
 			t.Extinfo = value[loc[0]:]
 		}
@@ -156,13 +156,4 @@ func joinExtinfo(a, b string) string {
 // hex digits, the minimum b4 accepts (the kernel asks for twelve).
 func FixesLooksValid(value string) bool {
 	return fixesRE.MatchString(value)
-}
-
-// commentSuffix is commentSuffixRE.FindStringIndex(value), without
-// compiling the expression for values without a '#' (nearly all).
-func commentSuffix(value string) []int {
-	if strings.IndexByte(value, '#') < 0 {
-		return nil
-	}
-	return commentSuffixRE.FindStringIndex(value)
 }

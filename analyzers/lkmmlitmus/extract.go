@@ -29,9 +29,6 @@ func findTests(text string) []block {
 	lines := strings.Split(text, "\n")
 	var out []block
 	for i := 0; i < len(lines); i++ {
-		if !maybeHeader(lines[i]) {
-			continue // spares compiling headerRE for texts without a test
-		}
 		m := headerRE.FindStringSubmatch(lines[i])
 		if m == nil {
 			continue
@@ -129,11 +126,4 @@ func mailClaim(lines []string, b block, lo, hi int) (claim, bool) {
 		}
 	}
 	return claim{}, false
-}
-
-// maybeHeader reports whether line can match headerRE: after blanks, a C
-// and a blank.
-func maybeHeader(line string) bool {
-	l := strings.TrimLeft(line, " \t")
-	return len(l) >= 2 && l[0] == 'C' && (l[1] == ' ' || l[1] == '\t')
 }

@@ -210,16 +210,3 @@ func TestPreExisting(t *testing.T) {
 		t.Fatalf("dropping smp_rmb(): want a new error (err %v):\n%s", err, realtest.Dump(fs))
 	}
 }
-
-// TestMaybeHeader: maybeHeader holds for every line headerRE matches (it
-// only spares compiling the expression for texts without a test).
-func TestMaybeHeader(t *testing.T) {
-	for _, l := range []string{"C SB+rcu", "  C MP+o", "\tC\tx", "C x ", "C  x", "C", "C_x", " c x", "CC x", "", "x C y", "C [x]"} {
-		if headerRE.MatchString(l) && !maybeHeader(l) {
-			t.Errorf("maybeHeader(%q) false, but headerRE matches", l)
-		}
-	}
-	if maybeHeader("rcu: fix") || !maybeHeader("  C SB") {
-		t.Error("maybeHeader: wrong on plain lines")
-	}
-}
