@@ -20,14 +20,12 @@
 // cache; the heap chunk is 4 MiB of memory every run holds anyway after a
 // few milliseconds of review.
 //
-// On linux/amd64 the package makes its system calls itself (SYSCALL, in
-// assembly) and imports only unsafe, so that it is initialised among the
-// very first packages (5th of ~190 in rcureview, before the runtime's map
-// and allocation code has been touched by the packages after it); on other
-// architectures it uses syscall.RawSyscall6 and comes after syscall (16th).
-// The pages touched before it are faulted in as usual. The main package
-// imports it for its effect; nothing else should. Any error (no /proc, a
-// kernel before 5.14, an unexpected maps line) leaves the start as it was.
+// The package imports only syscall and unsafe, so that it is initialised
+// among the first (16th of ~190 in rcureview): the pages that the
+// packages initialised before it touch are faulted in as usual. The main
+// package imports it for its effect; nothing else should. Any error (no
+// /proc, a kernel before 5.14, an unexpected maps line) leaves the start
+// as it was.
 package prefault
 
 // mapping is one line of /proc/self/maps: the address range [start, end),
@@ -105,7 +103,8 @@ func anonMapping(ms []mapping, p uintptr) (mapping, bool) {
 	return mapping{}, false
 }
 
-// indexByte is bytes.IndexByte (the package imports as little as it can).
+// indexByte is bytes.IndexByte (the package imports nothing but syscall
+// and unsafe).
 func indexByte(b []byte, c byte) int {
 	for i, x := range b {
 		if x == c {

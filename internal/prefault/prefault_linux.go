@@ -1,6 +1,9 @@
 package prefault
 
-import "unsafe"
+import (
+	"syscall"
+	"unsafe"
+)
 
 // MADV_POPULATE_READ and _WRITE (Linux 5.14): map the pages of a range as
 // read (write) faults would, in one call.
@@ -9,31 +12,21 @@ const (
 	madvPopulateWrite = 23
 )
 
-const (
-	atFDCWD  = ^uintptr(99) // AT_FDCWD, -100
-	oCloexec = 0x80000      // O_CLOEXEC (O_RDONLY is 0)
-	procMaps = "/proc/self/maps\x00"
-	procExe  = "/proc/self/exe\x00"
-)
-
 func init() { populate() }
 
 // heapProbe is an object of the heap, whose address tells which mapping
 // the heap is.
 var heapProbe *[16]byte
 
-// cstr returns the address of s, which ends with a NUL byte.
-func cstr(s string) uintptr { return uintptr(unsafe.Pointer(unsafe.StringData(s))) }
-
 // populate maps the executable's read-only segments and the heap mapping
-// the runtime has set up so far. Its system calls are raw (the scheduler
-// is not told): a ~2 ms madvise made through syscall.Syscall had the
+// the runtime has set up so far. The madvise calls are raw (the scheduler
+// is not told): a ~2 ms syscall made through syscall.Syscall had the
 // runtime hand the P to another thread it started for the purpose, ~2.6 ms
 // more CPU for "rcureview version"; during the initialisation nothing else
 // needs the P.
 func populate() {
-	fd, errno := syscall4(sysOpenat, atFDCWD, cstr(procMaps), oCloexec, 0)
-	if errno != 0 {
+	fd, err := syscall.Open("/proc/self/maps", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
 		return
 	}
 	// Early in the start there are a few dozen mappings (~2 KB of text);
@@ -41,24 +34,24 @@ func populate() {
 	var buf [16 << 10]byte
 	n := 0
 	for n < len(buf) {
-		m, errno := syscall4(sysRead, fd, uintptr(unsafe.Pointer(&buf[n])), uintptr(len(buf)-n), 0)
-		if errno != 0 || m == 0 {
+		m, err := syscall.Read(fd, buf[n:])
+		if m <= 0 || err != nil {
 			break
 		}
-		n += int(m)
+		n += m
 	}
-	syscall4(sysClose, fd, 0, 0, 0)
+	syscall.Close(fd)
 	ms := parseMaps(buf[:n])
 	var exe [4096]byte
-	l, errno := syscall4(sysReadlinkat, atFDCWD, cstr(procExe), uintptr(unsafe.Pointer(&exe[0])), uintptr(len(exe)))
-	if errno != 0 || l >= uintptr(len(exe)) {
-		l = 0
+	n, err = syscall.Readlink("/proc/self/exe", exe[:])
+	if err != nil || n <= 0 || n == len(exe) {
+		n = 0
 	}
-	for _, m := range exeSegments(ms, string(exe[:l])) {
-		syscall4(sysMadvise, m.start, m.end-m.start, madvPopulateRead, 0)
+	for _, m := range exeSegments(ms, string(exe[:n])) {
+		syscall.RawSyscall(syscall.SYS_MADVISE, m.start, m.end-m.start, madvPopulateRead)
 	}
 	heapProbe = new([16]byte)
 	if m, ok := anonMapping(ms, uintptr(unsafe.Pointer(heapProbe))); ok {
-		syscall4(sysMadvise, m.start, m.end-m.start, madvPopulateWrite, 0)
+		syscall.RawSyscall(syscall.SYS_MADVISE, m.start, m.end-m.start, madvPopulateWrite)
 	}
 }
